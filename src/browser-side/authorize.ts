@@ -1,0 +1,464 @@
+/**
+ * `oauth-handoff authorize`: on the machine with a browser, sign in and
+ * approve, then write the encrypted settings file for the headless machine.
+ * Every input is resolved and checked before the browser opens, because the
+ * code must be exchanged at once and an approval should never be wasted.
+ */
+import { stat } from 'node:fs/promises';
+import { basename } from 'node:path';
+import { armor } from '../crypto/index.js';
+import { CODES, HandoffError } from '../errors.js';
+import {
+  createHttpClient,
+  discover,
+  endpointsFromMetadata,
+  getProvider,
+  resolveEndpoints,
+  usePkce,
+} from '../oauth/index.js';
+import type { ClientAuthMethod, ClientConfig, Endpoints, HttpClient, ProviderPreset, ServerMetadata } from '../oauth/index.js';
+import { assertValidName, writeFileAtomic } from '../settings-file/index.js';
+import type { Settings } from '../settings-file/index.js';
+import { createOutput, resolveSecret } from '../terminal/index.js';
+import type { Output } from '../terminal/index.js';
+import { USER_AGENT } from '../version.js';
+import { runAuthorization } from './flow.js';
+import type { FlowEvent } from './flow.js';
+import { PASSPHRASE_ENV, resolveRecipients, sealSettings, settingsFromTokens } from './handoff-file.js';
+import type { RecipientDescription, ResolvedRecipients } from './handoff-file.js';
+import { parseLoopbackRedirectUri, shown } from './loopback.js';
+import type { RefusalReason } from './loopback.js';
+import {
+  canOpenBrowser,
+  copyToClipboard,
+  promptPasted,
+  readFirstLine,
+  showUrl,
+  startCountdown,
+  systemBrowser,
+} from './terminal-io.js';
+import type { BrowserOpener, Countdown } from './terminal-io.js';
+
+/** The environment variable that may hold the client secret. */
+export const CLIENT_SECRET_ENV = 'OAUTH_HANDOFF_CLIENT_SECRET';
+/** How long to wait for the approval, by default. */
+export const DEFAULT_TIMEOUT_SECONDS = 300;
+
+export interface AuthorizeOptions {
+  /** preset id; default generic */
+  provider?: string;
+  /** the system's base URL (Backlog: the space host) */
+  site?: string;
+  clientId?: string;
+  /** given on the command line (warns); "" = ask on the terminal */
+  clientSecret?: string;
+  clientSecretFile?: string;
+  /** override the preset's (or the metadata's) client authentication */
+  clientAuth?: ClientAuthMethod;
+  /** scopes; each entry may hold several, space-separated; default: the preset's */
+  scope?: string[];
+  /** the credential's name; default: the provider id */
+  name?: string;
+  /** loopback (default) or oob */
+  redirect?: 'loopback' | 'oob';
+  /** the registered redirect URI, when it must be matched exactly */
+  redirectUri?: string;
+  authorizationEndpoint?: string;
+  tokenEndpoint?: string;
+  revocationEndpoint?: string;
+  /** discover the endpoints (RFC 8414, then OpenID Connect Discovery) */
+  issuer?: string;
+  /** extra authorization request parameters, KEY=VALUE */
+  param?: string[];
+  /** false = --no-browser: print the URL and a QR code only */
+  browser?: boolean;
+  /** seconds to wait for the approval; default 300 */
+  timeout?: number;
+  /** recipients' public keys (`ohpub1…`) */
+  to?: string[];
+  /** also seal to a passphrase (asked twice, or --passphrase-file / env) */
+  passphrase?: boolean;
+  passphraseFile?: string;
+  /** write the sealed file here (0600, atomic) */
+  output?: string;
+  /** print the armored block on stdout (the default without --output) */
+  armor?: boolean;
+  /** put the armored block on the terminal's clipboard (OSC 52) */
+  copy?: boolean;
+  /** replace an existing --output file */
+  force?: boolean;
+  json?: boolean;
+  // ─── injected (tests, demo) ───
+  out?: Output;
+  env?: NodeJS.ProcessEnv;
+  now?: () => number;
+  http?: HttpClient;
+  openBrowser?: BrowserOpener;
+  /** where a piped code is read from (default process.stdin) */
+  stdin?: NodeJS.ReadableStream & { isTTY?: boolean };
+  signal?: AbortSignal;
+}
+
+/** Everything `authorize` decided before the browser step; what `demo` and tests reuse. */
+export interface AuthorizePlan {
+  preset: ProviderPreset;
+  name: string;
+  site?: string;
+  endpoints: Endpoints;
+  client: ClientConfig;
+  scopes: string[];
+  mode: 'loopback' | 'oob';
+  redirectUri: string;
+  pkce: boolean;
+  extraParams?: Record<string, string>;
+  timeoutMs: number;
+  http: HttpClient;
+}
+
+export interface AuthorizeOutcome {
+  settings: Settings;
+  sealed: Uint8Array;
+  recipients: RecipientDescription[];
+}
+
+function usage(message: string): HandoffError {
+  return new HandoffError(message, { code: CODES.USAGE });
+}
+
+function splitScopes(list: readonly string[] | undefined): string[] | undefined {
+  if (list === undefined || list.length === 0) return undefined;
+  const scopes = list.flatMap((s) => s.split(/[\s]+/)).filter((s) => s !== '');
+  return [...new Set(scopes)];
+}
+
+function parseParams(list: readonly string[] | undefined): Record<string, string> | undefined {
+  if (!list || list.length === 0) return undefined;
+  const params: Record<string, string> = {};
+  for (const item of list) {
+    const eq = item.indexOf('=');
+    if (eq <= 0) throw usage(`the authorization parameter "${shown(item, 60)}" is not KEY=VALUE`);
+    params[item.slice(0, eq)] = item.slice(eq + 1);
+  }
+  return params;
+}
+
+/** The client authentication: explicit, else the preset's when the server allows it, else what the server lists. */
+function chooseClientAuth(preset: ProviderPreset, secret: string | undefined, meta: ServerMetadata | undefined, explicit?: ClientAuthMethod): ClientAuthMethod {
+  if (explicit) return explicit;
+  if (secret === undefined) return 'none';
+  const listed = meta?.token_endpoint_auth_methods_supported;
+  if (!listed || listed.length === 0 || listed.includes(preset.clientAuth)) return preset.clientAuth === 'none' ? 'client_secret_basic' : preset.clientAuth;
+  const usable = (['client_secret_basic', 'client_secret_post'] as const).find((m) => listed.includes(m));
+  return usable ?? preset.clientAuth;
+}
+
+/** Resolve and check every input (no browser yet). Warnings go to `out`. */
+export async function planAuthorization(o: AuthorizeOptions, out: Output): Promise<AuthorizePlan & { clientSecretGiven: boolean }> {
+  const preset = getProvider(o.provider ?? 'generic');
+  const name = assertValidName(o.name ?? preset.id);
+  const clientId = o.clientId?.trim();
+  if (!clientId) throw usage('the client id is missing (--client-id): copy it from the application registered on the provider');
+  if (o.clientAuth !== undefined && !['client_secret_basic', 'client_secret_post', 'none'].includes(o.clientAuth)) {
+    throw usage(`unknown client authentication "${shown(String(o.clientAuth), 40)}" (client_secret_basic, client_secret_post or none)`);
+  }
+  const timeoutSeconds = o.timeout ?? DEFAULT_TIMEOUT_SECONDS;
+  if (!Number.isFinite(timeoutSeconds) || timeoutSeconds <= 0) throw usage('the time limit (--timeout) must be a positive number of seconds');
+  const extraParams = parseParams(o.param);
+
+  // the redirect: decided before anything else touches the network
+  const explicitOob = o.redirect === 'oob';
+  if (o.redirect !== undefined && o.redirect !== 'oob' && o.redirect !== 'loopback') {
+    throw usage(`unknown redirect mode "${shown(String(o.redirect), 40)}" (loopback or oob)`);
+  }
+  const givenIsHttp = o.redirectUri !== undefined && /^https?:/i.test(o.redirectUri.trim());
+  const mode: 'loopback' | 'oob' = explicitOob || (o.redirectUri !== undefined && !givenIsHttp) ? 'oob' : 'loopback';
+  let redirectUri: string;
+  if (mode === 'oob') {
+    if (o.redirect === 'loopback') throw usage('an out-of-band redirect URI cannot be used with the loopback redirect');
+    if (givenIsHttp) throw usage('the out-of-band mode uses the provider\'s out-of-band URI, not an http redirect URI');
+    const oob = o.redirectUri?.trim() ?? preset.redirect.oobUri;
+    if (!oob) throw usage(`${preset.title} has no out-of-band page that shows the code; use the loopback redirect`);
+    redirectUri = oob;
+  } else {
+    if (o.redirectUri === undefined && !preset.redirect.anyPort) {
+      const host = preset.redirect.loopbackHosts[0] ?? '127.0.0.1';
+      throw usage(
+        `${preset.title} matches the redirect URI exactly: give the one registered there with --redirect-uri (e.g. http://${host}:8765${preset.redirect.defaultPath})`,
+      );
+    }
+    redirectUri = o.redirectUri?.trim() ?? `http://${preset.redirect.loopbackHosts[0] ?? '127.0.0.1'}${preset.redirect.defaultPath}`;
+    const target = parseLoopbackRedirectUri(redirectUri);
+    const hosts = preset.redirect.loopbackHosts.map((h) => (h.includes(':') ? `[${h}]` : h));
+    if (hosts.length > 0 && !hosts.includes(target.host)) {
+      out.warn(`${preset.title} accepts plain http redirects only for ${hosts.join(' and ')}; ${target.host} will likely be refused`);
+    }
+    if ((target.port === undefined || target.port === 0) && preset.redirect.exactMatch && !preset.redirect.anyPort) {
+      out.warn(`the redirect URI names no port, so a random one is used; ${preset.title} matches the port exactly and will likely refuse it`);
+    }
+  }
+
+  const site = o.site !== undefined ? preset.normalizeSite(o.site) : undefined;
+  const secret = await resolveSecret(
+    {
+      what: 'client secret',
+      ...(o.clientSecret !== undefined && o.clientSecret !== '' ? { argv: o.clientSecret } : {}),
+      ...(o.clientSecretFile !== undefined ? { file: o.clientSecretFile } : {}),
+      envName: CLIENT_SECRET_ENV,
+      ...(o.env ? { env: o.env } : {}),
+      prompt: preset.clientSecretRequired || o.clientSecret === '' ? { question: `client secret for ${clientId}: ` } : false,
+      flags: `--client-secret-file or ${CLIENT_SECRET_ENV}`,
+    },
+    out,
+  );
+  if (secret === undefined && preset.clientSecretRequired) {
+    throw usage(`${preset.title} requires the client secret (--client-secret-file, ${CLIENT_SECRET_ENV}, or a prompt on a terminal)`);
+  }
+
+  const http = o.http ?? (await createHttpClient({ userAgent: USER_AGENT }));
+  const overrides: Partial<Endpoints> = {};
+  if (o.authorizationEndpoint) overrides.authorization = o.authorizationEndpoint;
+  if (o.tokenEndpoint) overrides.token = o.tokenEndpoint;
+  if (o.revocationEndpoint) overrides.revocation = o.revocationEndpoint;
+  let meta: ServerMetadata | undefined;
+  let endpoints: Endpoints;
+  if (o.issuer) {
+    meta = await discover(http, o.issuer);
+    endpoints = resolveEndpoints(preset, { overrides: { ...endpointsFromMetadata(meta), ...overrides } });
+  } else {
+    endpoints = resolveEndpoints(preset, { ...(site !== undefined ? { site } : {}), overrides });
+  }
+  if (!endpoints.authorization) {
+    throw usage(`no authorization endpoint for the ${preset.title} provider: give --authorization-endpoint, or an issuer whose metadata names one`);
+  }
+
+  const client: ClientConfig = { id: clientId, auth_method: chooseClientAuth(preset, secret, meta, o.clientAuth) };
+  if (secret !== undefined) client.secret = secret;
+  if (client.auth_method !== 'none' && secret === undefined) throw usage(`client authentication ${client.auth_method} needs the client secret`);
+
+  const scopes = splitScopes(o.scope) ?? [...preset.scopes.default];
+  const known = preset.scopes.known.length ? preset.scopes.known : meta?.scopes_supported ?? [];
+  const unknown = known.length ? scopes.filter((s) => !known.includes(s)) : [];
+  if (unknown.length) out.warn(`${unknown.map((s) => `"${shown(s, 40)}"`).join(', ')} ${unknown.length === 1 ? 'is not a scope' : 'are not scopes'} ${preset.title} is known to have (known: ${known.join(', ')})`);
+
+  const plan: AuthorizePlan & { clientSecretGiven: boolean } = {
+    preset,
+    name,
+    endpoints,
+    client,
+    scopes,
+    mode,
+    redirectUri,
+    pkce: usePkce(preset, meta),
+    timeoutMs: timeoutSeconds * 1000,
+    http,
+    clientSecretGiven: secret !== undefined,
+  };
+  if (site !== undefined) plan.site = site;
+  if (extraParams) plan.extraParams = extraParams;
+  return plan;
+}
+
+function refusalText(reason: RefusalReason): string | undefined {
+  switch (reason) {
+    case 'state-mismatch':
+      return 'refused a redirect whose state does not match this run (an older tab or another page); still waiting for the right one';
+    case 'state-missing':
+      return 'refused a redirect without a state (it cannot be told apart from a forged one); still waiting';
+    case 'no-code':
+      return 'refused a redirect without a code; still waiting';
+    case 'late':
+      return 'ignored a request after the redirect had been received';
+    default:
+      return undefined;
+  }
+}
+
+/** The next step on the headless machine, in words. */
+function nextSteps(o: AuthorizeOptions, recipients: RecipientDescription[]): string[] {
+  const passOnly = recipients.every((r) => r.type === 'passphrase');
+  const pass = passOnly ? ` (it asks for the passphrase; or use --passphrase-file FILE or ${PASSPHRASE_ENV})` : '';
+  const lines: string[] = [];
+  if (o.output) {
+    const file = basename(o.output);
+    lines.push(`copy ${o.output} to the headless machine (e.g. scp ${o.output} server:), then run there: oauth-handoff import ${file}${pass}`);
+  }
+  if (o.armor || !o.output || o.copy) {
+    lines.push(`or run there: oauth-handoff import -   and paste the block${o.copy ? ' (it is on your clipboard)' : ' printed above'}, then press Ctrl-D${pass}`);
+  }
+  return lines;
+}
+
+/** `oauth-handoff authorize`: approve in a browser, write the sealed settings file. */
+export async function authorizeCommand(o: AuthorizeOptions): Promise<number> {
+  const out = o.out ?? createOutput(o.env ? { env: o.env } : {});
+  const env = o.env ?? process.env;
+
+  if (o.output !== undefined && !o.force) {
+    const exists = await stat(o.output).then(
+      () => true,
+      () => false,
+    );
+    if (exists) throw new HandoffError(`the output file ${o.output} already exists`, { code: CODES.EXISTS });
+  }
+  const recipients = await resolveRecipients(o, out);
+  const plan = await planAuthorization(o, out);
+  const outcome = await authorizeWithPlan(plan, recipients, o, out);
+
+  let writeError: unknown;
+  if (o.output !== undefined) {
+    try {
+      await writeFileAtomic(o.output, outcome.sealed, { mode: 0o600, exclusive: !o.force });
+    } catch (e) {
+      // the grant exists now: do not lose it; print the block instead
+      writeError = e;
+    }
+  }
+  const armored = armor(outcome.sealed);
+  const printArmor = o.armor || o.output === undefined || writeError !== undefined;
+  if (o.json) {
+    out.json({
+      name: outcome.settings.name,
+      provider: outcome.settings.provider,
+      ...(outcome.settings.site ? { site: outcome.settings.site } : {}),
+      ...(o.output !== undefined && writeError === undefined ? { file: o.output } : {}),
+      ...(printArmor ? { armor: armored } : {}),
+      recipients: outcome.recipients,
+      access_token_expires_at: outcome.settings.token.expires_at,
+      has_refresh_token: outcome.settings.token.refresh_token !== undefined,
+      refresh_token_expires_at: outcome.settings.token.refresh_token_expires_at,
+      scope: outcome.settings.token.scope,
+      next: nextSteps(o, outcome.recipients),
+    });
+  } else if (printArmor) {
+    out.data(armored);
+  }
+  if (writeError !== undefined) {
+    const why = (writeError as Error).message;
+    throw new HandoffError(`cannot write ${o.output} (${why}); the sealed settings were printed as an armored block on stdout instead`, {
+      code: CODES.INTERNAL,
+      cause: writeError,
+    });
+  }
+  if (o.copy) {
+    if (copyToClipboard(armored, env)) out.info('the armored block was sent to your terminal\'s clipboard (OSC 52; some terminals need this allowed)');
+    else out.warn('no terminal to copy to (--copy needs one); use the printed block or the file');
+  }
+  if (!o.json) {
+    const t = outcome.settings.token;
+    const expiry = t.expires_at ? `the access token expires at ${t.expires_at}` : 'the provider gave no access-token expiry';
+    const refresh = t.refresh_token
+      ? `a refresh token was issued${t.refresh_token_expires_at ? ` (it expires at ${t.refresh_token_expires_at} unless refreshed)` : ''}`
+      : 'no refresh token was issued';
+    out.info(`authorized "${outcome.settings.name}" (${plan.preset.title}): ${expiry}; ${refresh}`);
+    if (!t.refresh_token) out.warn('without a refresh token the credential stops working when the access token expires; check the scopes (e.g. offline_access) or the application settings');
+    if (o.output !== undefined) out.info(`wrote ${o.output} (mode 0600), sealed to ${describeRecipients(outcome.recipients)}`);
+    for (const line of nextSteps(o, outcome.recipients)) out.info(line);
+  }
+  return 0;
+}
+
+function describeRecipients(list: RecipientDescription[]): string {
+  return list.map((r) => (r.type === 'X25519' ? `key ${r.fingerprint}` : 'a passphrase')).join(' and ');
+}
+
+/** The browser step and the sealing, with a plan and recipients already resolved. */
+export async function authorizeWithPlan(
+  plan: AuthorizePlan,
+  recipients: ResolvedRecipients,
+  o: Pick<AuthorizeOptions, 'browser' | 'openBrowser' | 'stdin' | 'signal' | 'env' | 'now'>,
+  out: Output,
+): Promise<AuthorizeOutcome> {
+  const env = o.env ?? process.env;
+  const now = o.now ?? Date.now;
+  const stdin = o.stdin ?? process.stdin;
+  const interactive = (stdin as { isTTY?: boolean }).isTTY === true;
+  const useBrowser = o.browser !== false && (o.openBrowser !== undefined || canOpenBrowser(env));
+  const opener = o.openBrowser ?? systemBrowser;
+  // the phone path: shown a QR code, the person may approve elsewhere and paste the address back
+  const pasteBeside = plan.mode === 'loopback' && !useBrowser && interactive;
+
+  let countdown: Countdown | undefined;
+  const onEvent = (e: FlowEvent) => {
+    const text = e.kind === 'bad-paste' ? `${e.message}; try again` : refusalText(e.reason);
+    if (!text) return;
+    const print = () => out.warn(text);
+    if (countdown) countdown.note(print);
+    else print();
+  };
+
+  const cancel = new AbortController();
+  const onSigint = () => cancel.abort();
+  if (!o.signal) process.once('SIGINT', onSigint);
+  const signal = o.signal ?? cancel.signal;
+
+  const readPasted =
+    plan.mode === 'oob'
+      ? interactive
+        ? (s: AbortSignal) => promptPasted('authorization code (or the whole address): ', { timeoutMs: plan.timeoutMs, signal: s })
+        : (s: AbortSignal) => readFirstLine(stdin, { timeoutMs: plan.timeoutMs, signal: s })
+      : pasteBeside
+        ? (s: AbortSignal) => promptPasted('approved on another device? paste the address its browser shows: ', { timeoutMs: plan.timeoutMs, signal: s })
+        : undefined;
+
+  try {
+    const result = await runAuthorization({
+      preset: plan.preset,
+      endpoints: plan.endpoints,
+      client: plan.client,
+      scopes: plan.scopes,
+      mode: plan.mode,
+      redirectUri: plan.redirectUri,
+      pkce: plan.pkce,
+      ...(plan.extraParams ? { extraParams: plan.extraParams } : {}),
+      timeoutMs: plan.timeoutMs,
+      http: plan.http,
+      ...(readPasted ? { readPasted, retryBadPaste: interactive } : {}),
+      onEvent,
+      signal,
+      now,
+      present: async (url, info) => {
+        const what = useBrowser
+          ? 'opening your browser to approve the access; if it does not open, open this URL yourself:'
+          : plan.mode === 'oob'
+            ? 'open this URL in a browser (or scan the QR code with a phone) and approve the access:'
+            : 'open this URL in a browser on this machine and approve the access:';
+        await showUrl(out, url, { qr: !useBrowser, what });
+        if (useBrowser) {
+          try {
+            await opener(url);
+          } catch (e) {
+            out.warn(`could not open a browser (${(e as Error).message}); open the URL above yourself`);
+          }
+        }
+        if (plan.mode === 'oob') {
+          out.info(`after the approval ${plan.preset.title} shows an authorization code: paste it${interactive ? ' here' : ' on standard input'} (the whole address works too)`);
+        } else if (pasteBeside) {
+          out.info(`waiting for the redirect to ${info.redirectUri}; approving on a phone? its browser cannot reach this machine afterwards: paste the address it shows`);
+        } else {
+          out.info(`waiting for the redirect to ${info.redirectUri}`);
+          countdown = startCountdown(out.stderr, info.deadline, 'oauth-handoff: waiting for the approval:', now);
+        }
+      },
+    });
+    countdown?.stop();
+    countdown = undefined;
+    out.info(`received the authorization code and exchanged it at ${plan.endpoints.token}`);
+    const settings = settingsFromTokens({
+      name: plan.name,
+      preset: plan.preset,
+      ...(plan.site !== undefined ? { site: plan.site } : {}),
+      endpoints: plan.endpoints,
+      client: plan.client,
+      scopes: plan.scopes,
+      redirectUri: result.redirectUri,
+      tokens: result.tokens,
+      obtainedAt: result.obtainedAt,
+      via: 'authorize',
+    });
+    const sealed = await sealSettings(settings, recipients.recipients, new Date(now()));
+    return { settings, sealed, recipients: recipients.described };
+  } finally {
+    countdown?.stop();
+    process.off('SIGINT', onSigint);
+  }
+}

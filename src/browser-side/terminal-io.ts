@@ -1,0 +1,184 @@
+/**
+ * The person-facing side of the browser step: opening the browser, showing
+ * the URL (and a QR code), the countdown, OSC 52 clipboard writes and reading
+ * a pasted line. Everything here writes to stderr or the TTY, never to stdout.
+ */
+import type { Writable } from 'node:stream';
+import { CODES, HandoffError } from '../errors.js';
+import { openTty, renderQr } from '../terminal/index.js';
+import type { Output } from '../terminal/index.js';
+
+/** Opens a URL in a browser; injected so tests and `demo` can drive the browser step. */
+export type BrowserOpener = (url: string) => Promise<void>;
+
+/**
+ * Whether a browser can be shown to the person at this terminal: a desktop
+ * session on this machine (macOS, Windows, WSL, or X11 / Wayland), and not a
+ * bare SSH login (a browser would open on the remote screen, or not at all).
+ */
+export function canOpenBrowser(env: NodeJS.ProcessEnv = process.env, platform: NodeJS.Platform = process.platform): boolean {
+  const graphical = !!(env.DISPLAY || env.WAYLAND_DISPLAY);
+  if (env.SSH_CONNECTION || env.SSH_TTY || env.SSH_CLIENT) return graphical;
+  if (platform === 'darwin' || platform === 'win32') return true;
+  if (env.WSL_DISTRO_NAME) return true;
+  return graphical;
+}
+
+/** The system browser, via the `open` package (loaded only when used). */
+export const systemBrowser: BrowserOpener = async (url) => {
+  const { default: open } = await import('open');
+  await open(url);
+};
+
+/** Print the URL on its own line (easy to copy) and, when asked, a QR code for a phone. */
+export async function showUrl(out: Output, url: string, opts: { qr: boolean; what: string }): Promise<void> {
+  out.info(opts.what);
+  out.raw(`\n${url}\n\n`);
+  if (opts.qr) {
+    out.raw(await renderQr(url));
+    out.raw('\n');
+  }
+}
+
+/** A one-line countdown on stderr, redrawn every second, only on a TTY. */
+export interface Countdown {
+  /** print something (a warning) without garbling the countdown line */
+  note(print: () => void): void;
+  stop(): void;
+}
+
+export function startCountdown(stream: Writable, deadline: number, label: string, now: () => number = Date.now): Countdown {
+  const tty = (stream as { isTTY?: boolean }).isTTY === true;
+  if (!tty) return { note: (print) => print(), stop: () => undefined };
+  const draw = () => {
+    const left = Math.max(0, Math.ceil((deadline - now()) / 1000));
+    const mm = Math.floor(left / 60);
+    const ss = String(left % 60).padStart(2, '0');
+    stream.write(`\r\x1b[2K${label} ${mm}:${ss} left (Ctrl+C to cancel)`);
+  };
+  const clear = () => void stream.write('\r\x1b[2K');
+  draw();
+  const timer = setInterval(draw, 1000);
+  timer.unref();
+  let stopped = false;
+  return {
+    note(print) {
+      if (stopped) return print();
+      clear();
+      print();
+      draw();
+    },
+    stop() {
+      if (stopped) return;
+      stopped = true;
+      clearInterval(timer);
+      clear();
+    },
+  };
+}
+
+/**
+ * The OSC 52 escape that asks the terminal to put `text` on the clipboard
+ * (xterm's "Manipulate Selection Data"; works through SSH). Inside tmux or
+ * GNU screen it is wrapped in their pass-through sequence.
+ */
+export function osc52(text: string, env: NodeJS.ProcessEnv = process.env): string {
+  const seq = `\x1b]52;c;${Buffer.from(text, 'utf8').toString('base64')}\x07`;
+  if (env.TMUX) return `\x1bPtmux;${seq.replace(/\x1b/g, '\x1b\x1b')}\x1b\\`;
+  if ((env.TERM ?? '').startsWith('screen') && !env.TMUX) return `\x1bP${seq}\x1b\\`;
+  return seq;
+}
+
+/** Write the OSC 52 sequence to the controlling terminal; false when there is none. */
+export function copyToClipboard(text: string, env: NodeJS.ProcessEnv = process.env): boolean {
+  const tty = openTty();
+  if (!tty) return false;
+  try {
+    tty.output.write(osc52(text, env));
+    return true;
+  } finally {
+    tty.close();
+  }
+}
+
+/**
+ * The first non-empty line of a stream (a pasted code or URL piped in), or
+ * ABORTED when the stream ends first, the time runs out or `signal` aborts.
+ */
+export function readFirstLine(
+  input: NodeJS.ReadableStream,
+  opts: { timeoutMs: number; signal?: AbortSignal; maxBytes?: number },
+): Promise<string> {
+  const maxBytes = opts.maxBytes ?? 64 * 1024;
+  return new Promise((resolve, reject) => {
+    let buffered = '';
+    const finish = (err: HandoffError | undefined, line?: string) => {
+      clearTimeout(timer);
+      input.off('data', onData);
+      input.off('end', onEnd);
+      input.off('error', onError);
+      opts.signal?.removeEventListener('abort', onAbort);
+      (input as { pause?: () => void }).pause?.();
+      (input as { unref?: () => void }).unref?.();
+      if (err) reject(err);
+      else resolve(line as string);
+    };
+    const onData = (chunk: Buffer | string) => {
+      buffered += typeof chunk === 'string' ? chunk : chunk.toString('utf8');
+      if (buffered.length > maxBytes) return finish(new HandoffError(`the input line is longer than ${maxBytes} bytes`, { code: CODES.USAGE }));
+      const lines = buffered.split(/\r?\n/);
+      for (const line of lines.slice(0, -1)) if (line.trim() !== '') return finish(undefined, line.trim());
+      buffered = lines[lines.length - 1] ?? '';
+    };
+    const onEnd = () => {
+      if (buffered.trim() !== '') return finish(undefined, buffered.trim());
+      finish(new HandoffError('standard input ended before a code or redirect URL was given', { code: CODES.ABORTED }));
+    };
+    const onError = (e: Error) => finish(new HandoffError(`cannot read standard input: ${e.message}`, { code: CODES.ABORTED, cause: e }));
+    const onAbort = () => finish(new HandoffError('reading the code was cancelled', { code: CODES.ABORTED }));
+    const timer = setTimeout(
+      () => finish(new HandoffError(`no code or redirect URL was given within ${Math.round(opts.timeoutMs / 1000)} s`, { code: CODES.ABORTED })),
+      opts.timeoutMs,
+    );
+    input.on('data', onData);
+    input.on('end', onEnd);
+    input.on('error', onError);
+    opts.signal?.addEventListener('abort', onAbort, { once: true });
+    (input as { resume?: () => void }).resume?.();
+  });
+}
+
+/**
+ * Ask on the terminal for a pasted line, cancellable: used beside the
+ * listener (approve on a phone, paste the address it landed on) and for the
+ * out-of-band code. ABORTED when cancelled or timed out; USAGE without a TTY.
+ */
+export async function promptPasted(question: string, opts: { timeoutMs: number; signal?: AbortSignal }): Promise<string> {
+  const tty = openTty();
+  if (!tty) throw new HandoffError('no terminal to paste the code into; pipe it on standard input instead', { code: CODES.USAGE });
+  const { createInterface } = await import('node:readline');
+  const rl = createInterface({ input: tty.input, output: tty.output, terminal: true });
+  const timeout = AbortSignal.timeout(opts.timeoutMs);
+  const interrupted = new AbortController();
+  rl.on('SIGINT', () => interrupted.abort()); // Ctrl+C at the prompt
+  const signal = AbortSignal.any([interrupted.signal, timeout, ...(opts.signal ? [opts.signal] : [])]);
+  try {
+    for (;;) {
+      const answer = await new Promise<string>((resolve, reject) => {
+        if (signal.aborted) return reject(signal.reason);
+        rl.question(question, { signal }, resolve);
+        signal.addEventListener('abort', () => reject(signal.reason), { once: true });
+      });
+      if (answer.trim() !== '') return answer.trim();
+    }
+  } catch (e) {
+    const timedOut = timeout.aborted && !opts.signal?.aborted && !interrupted.signal.aborted;
+    throw new HandoffError(timedOut ? `nothing was pasted within ${Math.round(opts.timeoutMs / 1000)} s` : 'the prompt was cancelled', {
+      code: CODES.ABORTED,
+      cause: e,
+    });
+  } finally {
+    rl.close();
+    tty.close();
+  }
+}

@@ -1,0 +1,242 @@
+/**
+ * yargs wiring only: parse argv into a plain options object, lazily import
+ * one entry function per command, map errors to exit codes. No logic here.
+ */
+import yargs from 'yargs';
+import type { Argv, Options } from 'yargs';
+import { ciOptions, execOptions, fromEnvOption, jsonOption, lockOptions, storeOptions, tokenOptions } from './cli-options.js';
+import type { OptionTable } from './cli-options.js';
+import { providerOptions as loginProviderOptions } from './cli-options.js';
+import { CODES, EXIT, HandoffError } from './errors.js';
+import { createOutput, reportError } from './terminal/index.js';
+import { VERSION } from './version.js';
+
+type Args = Record<string, unknown>;
+
+function withOptions(table: OptionTable) {
+  return (y: Argv): Argv => {
+    for (const [key, spec] of Object.entries(table)) {
+      const o: Options = { type: spec.type, describe: spec.describe };
+      if (spec.default !== undefined) o.default = spec.default;
+      if (spec.alias) o.alias = spec.alias;
+      if (spec.array) o.array = true;
+      y = y.option(key, o);
+    }
+    return y;
+  };
+}
+
+const str = (a: Args, k: string): string | undefined => (a[k] === undefined ? undefined : String(a[k]));
+const bool = (a: Args, k: string): boolean => a[k] === true;
+const num = (a: Args, k: string): number | undefined => (typeof a[k] === 'number' ? (a[k] as number) : undefined);
+/** yargs reads a lone "-" (stdin) as `true` */
+const fileArg = (a: Args, k: string): string => (a[k] === true || a[k] === '' ? '-' : String(a[k]));
+const list = (a: Args, k: string): string[] => (a[k] === undefined ? [] : ([] as unknown[]).concat(a[k]).map(String));
+const lockMs = (a: Args): number | undefined => (num(a, 'lock-timeout') === undefined ? undefined : (num(a, 'lock-timeout') as number) * 1000);
+const common = (a: Args) => ({ store: str(a, 'store'), json: bool(a, 'json') });
+
+const headless = () => import('./headless-side/index.js');
+/** CI mode options (token, exec) */
+const ci = (a: Args) => ({
+  fromEnv: bool(a, 'from-env'),
+  writeBack: str(a, 'write-back'),
+  githubActions: typeof a['github-actions'] === 'boolean' ? (a['github-actions'] as boolean) : undefined,
+  output: str(a, 'output'),
+});
+
+export async function runCli(argv: string[]): Promise<number> {
+  const out = createOutput();
+  let code: number = EXIT.OK;
+  const run = (fn: (a: Args) => Promise<number>) => async (a: Args) => {
+    try {
+      code = await fn(a);
+    } catch (e) {
+      code = reportError(e, out);
+    }
+  };
+
+  const parser = yargs(argv)
+    .scriptName('oauth-handoff')
+    .version(VERSION)
+    .usage('$0 <command> [options]\n\nMove OAuth 2.0 credentials from a machine with a browser to machines without one, and keep them fresh there.')
+    .command(
+      'keygen',
+      "make this machine's key pair and print its public key",
+      (y) =>
+        withOptions({
+          ...storeOptions,
+          ...jsonOption,
+          force: { type: 'boolean', default: false, describe: 'replace an existing key (credentials sealed to the old key become unreadable)' },
+          show: { type: 'boolean', default: false, describe: 'print the existing public key instead of making one' },
+          'export-private': { type: 'boolean', default: false, describe: 'print the secret key, to store as a CI secret (OAUTH_HANDOFF_KEY)' },
+          qr: { type: 'boolean', describe: 'draw the public key as a QR code (default: on a terminal)' },
+        })(y),
+      run(async (a) =>
+        (await headless()).keygenCommand({ ...common(a), force: bool(a, 'force'), show: bool(a, 'show'), exportPrivate: bool(a, 'export-private'), qr: a.qr as boolean | undefined }),
+      ),
+    )
+    .command(
+      'inspect <file>',
+      "show a settings file's header (who can open it, when it was made) without decrypting it",
+      (y) => withOptions(jsonOption)(y.positional('file', { describe: 'the file, or - for stdin' })),
+      run(async (a) => (await headless()).inspectCommand({ json: bool(a, 'json'), file: fileArg(a, 'file') })),
+    )
+    .command(
+      'import <file>',
+      'import a settings file (or - for the armored block on stdin) into this machine\'s store',
+      (y) =>
+        withOptions({
+          ...storeOptions,
+          ...lockOptions,
+          ...jsonOption,
+          name: { type: 'string', describe: 'store it under this name instead of the one in the file' },
+          force: { type: 'boolean', default: false, describe: 'replace a credential of the same name' },
+          verify: { type: 'boolean', default: false, describe: 'refresh once to prove the grant works' },
+          'passphrase-file': { type: 'string', describe: 'read the passphrase from this file (else $OAUTH_HANDOFF_PASSPHRASE, else a prompt)' },
+        })(y.positional('file', { describe: 'the file, or - for the armored block on stdin' })),
+      run(async (a) =>
+        (await headless()).importCommand({
+          ...common(a),
+          file: fileArg(a, 'file'),
+          name: str(a, 'name'),
+          force: bool(a, 'force'),
+          verify: bool(a, 'verify'),
+          passphraseFile: str(a, 'passphrase-file'),
+          lockTimeoutMs: lockMs(a),
+        }),
+      ),
+    )
+    .command(
+      'token <name>',
+      'print the access token (refreshing first when it is about to expire)',
+      (y) => withOptions({ ...tokenOptions, ...ciOptions })(y.positional('name', { type: 'string' })),
+      run(async (a) =>
+        (await headless()).ciTokenCommand({ ...common(a), name: str(a, 'name') as string, minValid: num(a, 'min-valid'), lockTimeoutMs: lockMs(a), ...ci(a) }),
+      ),
+    )
+    .command(
+      'refresh <name>',
+      'refresh now, whatever the expiry',
+      (y) => withOptions({ ...storeOptions, ...lockOptions, ...jsonOption })(y.positional('name', { type: 'string' })),
+      run(async (a) => (await headless()).refreshCommand({ ...common(a), name: str(a, 'name') as string, lockTimeoutMs: lockMs(a) })),
+    )
+    .command(
+      'status [name]',
+      'expiry, refresh-token expiry, last refresh and state of one or all credentials',
+      (y) => withOptions({ ...storeOptions, ...jsonOption, ...fromEnvOption })(y.positional('name', { type: 'string' })),
+      run(async (a) => (await headless()).ciStatusCommand({ ...common(a), name: str(a, 'name'), fromEnv: bool(a, 'from-env') })),
+    )
+    .command(
+      'forget <name>',
+      'remove a credential from this machine',
+      (y) =>
+        withOptions({
+          ...storeOptions,
+          ...lockOptions,
+          ...jsonOption,
+          revoke: { type: 'boolean', default: false, describe: 'revoke the grant at the provider first (RFC 7009)' },
+        })(y.positional('name', { type: 'string' })),
+      run(async (a) => (await headless()).forgetCommand({ ...common(a), name: str(a, 'name') as string, revoke: bool(a, 'revoke'), lockTimeoutMs: lockMs(a) })),
+    )
+    .command(
+      'export <name>',
+      'seal a credential for another machine',
+      (y) =>
+        withOptions({
+          ...storeOptions,
+          to: { type: 'string', array: true, describe: "the other machine's public key (from its `keygen`); repeatable" },
+          passphrase: { type: 'boolean', default: false, describe: 'also seal to a passphrase (prompted twice)' },
+          'passphrase-file': { type: 'string', describe: 'read that passphrase from this file' },
+          output: { type: 'string', alias: 'o', describe: 'write to this file (default: armored text on stdout)' },
+          armor: { type: 'boolean', default: false, describe: 'write the pasteable text form' },
+        })(y.positional('name', { type: 'string' })),
+      run(async (a) =>
+        (await headless()).exportCommand({
+          ...common(a),
+          name: str(a, 'name') as string,
+          to: list(a, 'to'),
+          passphrase: bool(a, 'passphrase'),
+          passphraseFile: str(a, 'passphrase-file'),
+          output: str(a, 'output'),
+          armor: bool(a, 'armor'),
+        }),
+      ),
+    )
+    .command(
+      'login',
+      'authorize here, on the headless machine: paste the code back (--paste) or approve on another device (--device)',
+      (y) =>
+        withOptions({
+          ...loginProviderOptions,
+          ...storeOptions,
+          ...lockOptions,
+          ...jsonOption,
+          paste: { type: 'boolean', describe: 'print the authorization URL (and QR code), then read the code or the redirect URL on stdin' },
+          device: { type: 'boolean', describe: 'use the device authorization grant (RFC 8628); default when the server offers it' },
+          force: { type: 'boolean', default: false, describe: 'replace a credential of the same name' },
+          timeout: { type: 'number', default: 600, describe: 'seconds to wait for the code or the approval' },
+          qr: { type: 'boolean', default: true, describe: 'draw QR codes (--no-qr to leave them out)' },
+        })(y).conflicts('paste', 'device'),
+      run(async (a) =>
+        (await headless()).loginCommand({
+          ...common(a),
+          mode: bool(a, 'device') ? 'device' : bool(a, 'paste') ? 'paste' : undefined,
+          provider: str(a, 'provider'),
+          site: str(a, 'site'),
+          clientId: str(a, 'client-id'),
+          clientSecret: str(a, 'client-secret'),
+          clientSecretFile: str(a, 'client-secret-file'),
+          clientAuth: str(a, 'client-auth'),
+          scopes: list(a, 'scope'),
+          name: str(a, 'name'),
+          redirectUri: str(a, 'redirect-uri'),
+          redirect: str(a, 'redirect'),
+          issuer: str(a, 'issuer'),
+          authorizationEndpoint: str(a, 'authorization-endpoint'),
+          tokenEndpoint: str(a, 'token-endpoint'),
+          revocationEndpoint: str(a, 'revocation-endpoint'),
+          deviceAuthorizationEndpoint: str(a, 'device-authorization-endpoint'),
+          force: bool(a, 'force'),
+          timeoutSeconds: num(a, 'timeout'),
+          qr: a.qr !== false,
+          lockTimeoutMs: lockMs(a),
+        }),
+      ),
+    )
+    .command(
+      'exec <name>',
+      'run a command with the access token in its environment: exec NAME [--env-var VAR] -- cmd args…',
+      (y) => withOptions(execOptions)(y.positional('name', { type: 'string' })),
+      run(async (a) =>
+        (await headless()).execCommand({
+          store: str(a, 'store'),
+          name: str(a, 'name') as string,
+          command: argv.indexOf('--') < 0 ? [] : argv.slice(argv.indexOf('--') + 1),
+          envVar: str(a, 'env-var'),
+          minValid: num(a, 'min-valid'),
+          lockTimeoutMs: lockMs(a),
+          ...ci(a),
+        }),
+      ),
+    )
+    .completion('completion', 'print a shell completion script (bash/zsh)')
+    .demandCommand(1, 'say which command to run')
+    .recommendCommands()
+    .strict()
+    .help()
+    .alias('h', 'help')
+    .epilogue(
+      'Exit codes: 0 ok, 1 error, 2 usage, 3 re-authorization required, 4 cannot decrypt, 5 provider unreachable or failing, 6 lock wait timed out.\nDocs: README.md, docs/ja/README.md (日本語)',
+    )
+    .wrap(Math.min(100, process.stdout.columns || 100))
+    .fail((msg, err) => {
+      // stop yargs here: without a throw it would go on to run the command
+      throw err ?? new HandoffError(msg, { code: CODES.USAGE });
+    });
+  try {
+    await parser.parseAsync();
+  } catch (e) {
+    return reportError(e, out);
+  }
+  return code;
+}

@@ -1,0 +1,54 @@
+/**
+ * The start-up path of `oauth-handoff token`, which runs in every script call.
+ * It is bundled into one CommonJS file (dist/fast-token.cjs, scripts/bundle.mjs)
+ * so a cold `token` loads neither yargs nor axios nor libsodium nor the ESM
+ * loader. Its few options are read with util.parseArgs from the same table
+ * the yargs command uses (one definition, two readers). Anything it does not
+ * understand returns undefined and goes to the full CLI instead.
+ */
+import { parseArgs } from 'node:util';
+import { tokenOptions } from './cli-options.js';
+import type { OptionTable } from './cli-options.js';
+import { tokenCommand } from './headless-side/index.js';
+import { createOutput, reportError } from './terminal/index.js';
+
+type Values = Record<string, string | boolean | number | undefined>;
+
+export function parseTokenArgs(argv: readonly string[], table: OptionTable = tokenOptions): (Values & { name: string }) | undefined {
+  if (argv[0] !== 'token' || argv.includes('--help') || argv.includes('-h')) return undefined;
+  const options: Record<string, { type: 'string' | 'boolean' }> = {};
+  for (const [k, spec] of Object.entries(table)) options[k] = { type: spec.type === 'boolean' ? 'boolean' : 'string' };
+  let parsed: ReturnType<typeof parseArgs>;
+  try {
+    parsed = parseArgs({ args: argv.slice(1), options, allowPositionals: true, strict: true });
+  } catch {
+    return undefined;
+  }
+  if (parsed.positionals.length !== 1) return undefined;
+  const values: Values & { name: string } = { name: parsed.positionals[0] as string };
+  for (const [k, spec] of Object.entries(table)) {
+    const v = parsed.values[k] ?? spec.default;
+    if (v === undefined) continue;
+    if (spec.type === 'number') {
+      const n = typeof v === 'string' && v.trim() !== '' ? Number(v) : typeof v === 'number' ? v : Number.NaN;
+      if (!Number.isFinite(n) || n < 0) return undefined;
+      values[k] = n;
+    } else values[k] = v as string | boolean;
+  }
+  return values;
+}
+
+/** Runs `token` when argv is a plain token call; undefined means "not mine, use the full CLI". */
+export function fastToken(argv: readonly string[]): Promise<number> | undefined {
+  const a = parseTokenArgs(argv);
+  if (!a) return undefined;
+  const out = createOutput();
+  return tokenCommand({
+    name: a.name,
+    store: a.store as string | undefined,
+    json: a.json === true,
+    minValid: a['min-valid'] as number,
+    lockTimeoutMs: (a['lock-timeout'] as number) * 1000,
+    out,
+  }).catch((e: unknown) => reportError(e, out));
+}

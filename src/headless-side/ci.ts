@@ -1,0 +1,122 @@
+import type { StoreOptions } from '../credential/index.js';
+import { CODES, HandoffError } from '../errors.js';
+import { SETTINGS_ENV } from '../settings-file/index.js';
+import type { Settings } from '../settings-file/index.js';
+import type { Output } from '../terminal/index.js';
+import type { CommonOptions } from './common.js';
+import { outputOf } from './common.js';
+import type { StatusOptions } from './status.js';
+import { statusCommand } from './status.js';
+import type { TokenOptions } from './token.js';
+import { tokenCommand } from './token.js';
+
+/** CI mode options shared by `token`, `exec` (and `--from-env` for `status`). */
+export interface CiOptions {
+  /** --from-env: the credential from $OAUTH_HANDOFF_SETTINGS, opened with $OAUTH_HANDOFF_KEY or $OAUTH_HANDOFF_PASSPHRASE */
+  fromEnv?: boolean;
+  /** --write-back FILE: after a change, write the updated armored settings there */
+  writeBack?: string;
+  /** --github-actions: emit ::add-mask:: for tokens before anything prints them (default: $GITHUB_ACTIONS === 'true') */
+  githubActions?: boolean;
+  /** --output NAME: also append NAME=<access token> to $GITHUB_OUTPUT */
+  output?: string;
+}
+
+/** GitHub's step output names: letters, digits, `-` and `_`, starting with a letter or `_`. */
+const OUTPUT_NAME = /^[A-Za-z_][A-Za-z0-9_-]*$/;
+
+export interface CiSession {
+  /** what openStore needs: the env store, write-back, and the observer that masks and watches for rotation */
+  storeOptions: StoreOptions;
+  /** after the token is known: --output */
+  finish(): Promise<void>;
+  /** true when nothing CI-specific is on */
+  readonly plain: boolean;
+}
+
+/**
+ * Everything CI mode adds around a command, as store options plus one
+ * finishing step. The observer sees each credential as the store hands it
+ * out, so `::add-mask::` always comes before the token can be printed.
+ */
+export function ciSession(o: CiOptions & { env?: NodeJS.ProcessEnv }, out: Output): CiSession {
+  const env = o.env ?? process.env;
+  const github = o.githubActions ?? env.GITHUB_ACTIONS === 'true';
+  if (o.writeBack !== undefined && !o.fromEnv) {
+    throw new HandoffError('--write-back works only with --from-env (a credential in a store is written back to the store)', { code: CODES.USAGE });
+  }
+  if (o.output !== undefined) {
+    if (!OUTPUT_NAME.test(o.output)) throw new HandoffError(`"${o.output}" is not a valid output name (letters, digits, - and _)`, { code: CODES.USAGE });
+    if (!env.GITHUB_OUTPUT) throw new HandoffError('--output needs $GITHUB_OUTPUT (set by GitHub Actions in every step)', { code: CODES.USAGE });
+  }
+  const plain = !o.fromEnv && !github && o.output === undefined;
+  const masked = new Set<string>();
+  const mask = (value: string | undefined): void => {
+    if (!github || value === undefined || value === '' || masked.has(value)) return;
+    masked.add(value);
+    // stderr: the runner reads workflow commands from both streams, and stdout may be `$(…)`
+    out.raw(`::add-mask::${value}\n`);
+  };
+  let originalRefreshToken: string | undefined;
+  let seen = false;
+  let warned = false;
+  let last: Settings | undefined;
+  const observe = (s: Settings, event: 'read' | 'write'): void => {
+    mask(s.token.access_token);
+    mask(s.token.refresh_token);
+    if (!seen) {
+      seen = true;
+      originalRefreshToken = s.token.refresh_token;
+    }
+    last = s;
+    if (
+      event === 'write' &&
+      o.fromEnv &&
+      o.writeBack === undefined &&
+      !warned &&
+      s.token.refresh_token !== undefined &&
+      s.token.refresh_token !== originalRefreshToken
+    ) {
+      warned = true;
+      out.warn(
+        `the provider replaced the refresh token of "${s.name}"; the new one is kept only in this process and lost when the job ends, and the one in ${SETTINGS_ENV} may no longer work. Use --write-back FILE and store FILE back as the secret`,
+      );
+    }
+  };
+  const storeOptions: StoreOptions = {};
+  if (o.fromEnv) storeOptions.fromEnv = true;
+  if (o.writeBack !== undefined) storeOptions.writeBack = o.writeBack;
+  if (!plain) storeOptions.observe = observe;
+  return {
+    plain,
+    storeOptions,
+    async finish() {
+      if (o.output === undefined || last === undefined) return;
+      const token = last.token.access_token;
+      if (/[\r\n]/.test(token)) throw new HandoffError('the access token contains a line break and cannot be written to $GITHUB_OUTPUT', { code: CODES.PROVIDER_ERROR });
+      const { appendFile } = await import('node:fs/promises');
+      await appendFile(env.GITHUB_OUTPUT as string, `${o.output}=${token}\n`, { mode: 0o600 });
+    },
+  };
+}
+
+/** `{ ...o, ...extra }`, typed as `o`: store options travel to openStore inside a command's options. */
+function withStore<T extends CommonOptions>(o: T, extra: StoreOptions): T {
+  return { ...o, ...extra };
+}
+
+/** `oauth-handoff token NAME [--from-env] [--write-back FILE] [--github-actions] [--output NAME]` */
+export async function ciTokenCommand(o: TokenOptions & CiOptions): Promise<number> {
+  const out = outputOf(o);
+  const ci = ciSession(o, out);
+  if (ci.plain) return tokenCommand({ ...o, out });
+  const code = await tokenCommand(withStore({ ...o, out }, ci.storeOptions));
+  if (code === 0) await ci.finish();
+  return code;
+}
+
+/** `oauth-handoff status [NAME] --from-env` */
+export async function ciStatusCommand(o: StatusOptions & Pick<CiOptions, 'fromEnv'>): Promise<number> {
+  if (!o.fromEnv) return statusCommand(o);
+  return statusCommand(withStore(o, { fromEnv: true }));
+}

@@ -1,0 +1,79 @@
+/**
+ * `--on-failure CMD` / `--on-warning CMD`: a shell command run with the
+ * credential's name, state and a message in environment variables, so an
+ * admin gets a mail or a chat message. Never a token: the command sees none,
+ * and secrets this process may have been given through the environment
+ * (passphrase, key, settings) are removed from its environment.
+ */
+import { spawn } from 'node:child_process';
+
+export const HOOK_ENV = {
+  NAME: 'OAUTH_HANDOFF_NAME',
+  STATE: 'OAUTH_HANDOFF_STATE',
+  MESSAGE: 'OAUTH_HANDOFF_MESSAGE',
+  EVENT: 'OAUTH_HANDOFF_EVENT',
+} as const;
+
+/** A hook that runs longer than this is killed. */
+export const HOOK_TIMEOUT_MS = 60_000;
+/** Environment variables of ours the hook may see (everything else named OAUTH_HANDOFF_* may be a secret). */
+const PASSED_THROUGH = new Set(['OAUTH_HANDOFF_HOME']);
+const MAX_MESSAGE_CHARS = 2000;
+
+export interface HookEvent {
+  name: string;
+  /** the credential's state, e.g. reauthorization_required, failing, refresh_token_expiring */
+  state: string;
+  /** the daemon event that caused it */
+  event: string;
+  message: string;
+}
+
+export interface HookResult {
+  code: number | null;
+  signal: NodeJS.Signals | null;
+  timedOut: boolean;
+  error?: string;
+}
+
+export function hookEnv(base: NodeJS.ProcessEnv, e: HookEvent): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = {};
+  for (const [k, v] of Object.entries(base)) {
+    if (k.startsWith('OAUTH_HANDOFF_') && !PASSED_THROUGH.has(k)) continue;
+    env[k] = v;
+  }
+  env[HOOK_ENV.NAME] = e.name;
+  env[HOOK_ENV.STATE] = e.state;
+  env[HOOK_ENV.MESSAGE] = e.message.slice(0, MAX_MESSAGE_CHARS);
+  env[HOOK_ENV.EVENT] = e.event;
+  return env;
+}
+
+/**
+ * Run `command` with /bin/sh. Its output goes to our stderr (stdout is the
+ * event log). Resolves when it ends or is killed; never rejects.
+ */
+export function runHook(command: string, e: HookEvent, opts: { env?: NodeJS.ProcessEnv; timeoutMs?: number } = {}): Promise<HookResult> {
+  return new Promise((resolve) => {
+    let timedOut = false;
+    let child: ReturnType<typeof spawn>;
+    try {
+      child = spawn('/bin/sh', ['-c', command], { env: hookEnv(opts.env ?? process.env, e), stdio: ['ignore', 2, 2] });
+    } catch (err) {
+      resolve({ code: null, signal: null, timedOut: false, error: (err as Error).message });
+      return;
+    }
+    const timer = setTimeout(() => {
+      timedOut = true;
+      child.kill('SIGKILL');
+    }, opts.timeoutMs ?? HOOK_TIMEOUT_MS);
+    child.on('error', (err) => {
+      clearTimeout(timer);
+      resolve({ code: null, signal: null, timedOut, error: err.message });
+    });
+    child.on('exit', (code, signal) => {
+      clearTimeout(timer);
+      resolve({ code, signal, timedOut });
+    });
+  });
+}

@@ -1,0 +1,101 @@
+import { freshSettings, openStore } from '../credential/index.js';
+import type { RefreshDeps } from '../credential/index.js';
+import { CODES, HandoffError } from '../errors.js';
+import { KEY_ENV, SETTINGS_ENV } from '../settings-file/index.js';
+import type { Output } from '../terminal/index.js';
+import type { CiOptions } from './ci.js';
+import { ciSession } from './ci.js';
+import type { CommonOptions } from './common.js';
+import { outputOf } from './common.js';
+import { PASSPHRASE_ENV } from './import.js';
+import { DEFAULT_MIN_VALID_SECONDS } from './token.js';
+
+export const DEFAULT_TOKEN_ENV_VAR = 'OAUTH_ACCESS_TOKEN';
+/** forwarded to the child; anything else keeps its default meaning for oauth-handoff */
+export const FORWARDED_SIGNALS: readonly NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP'];
+
+const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
+
+export interface ExecOptions extends CommonOptions, CiOptions, RefreshDeps {
+  name: string;
+  /** the command and its arguments (everything after `--`) */
+  command: string[];
+  /** the variable that carries the access token (default OAUTH_ACCESS_TOKEN) */
+  envVar?: string;
+  /** refresh first when the token expires within this many seconds */
+  minValid?: number;
+  lockTimeoutMs?: number;
+}
+
+/**
+ * `oauth-handoff exec NAME [--env-var VAR] -- cmd args…`: refreshes first when
+ * needed, then runs cmd with the access token in VAR. Forwards SIGINT,
+ * SIGTERM and SIGHUP; exits with the command's code (128 + n when a signal
+ * ended it, as a shell reports it). With --from-env the command does not get
+ * the settings, key or passphrase variables: only the access token.
+ */
+export async function execCommand(o: ExecOptions): Promise<number> {
+  const out = outputOf(o);
+  const envVar = o.envVar ?? DEFAULT_TOKEN_ENV_VAR;
+  if (!ENV_NAME.test(envVar)) throw new HandoffError(`"${envVar}" is not a valid environment variable name`, { code: CODES.USAGE });
+  if (o.command.length === 0 || o.command[0] === '') {
+    throw new HandoffError('no command to run: give it after --, as in `exec NAME -- cmd args…`', { code: CODES.USAGE });
+  }
+  const ci = ciSession(o, out);
+  const store = await openStore({ store: o.store, env: o.env, ...ci.storeOptions });
+  const r = await freshSettings(store, o.name, {
+    minValidSeconds: o.minValid ?? DEFAULT_MIN_VALID_SECONDS,
+    lockTimeoutMs: o.lockTimeoutMs,
+    now: o.now,
+    http: o.http,
+    serveValidOnFailure: true,
+  });
+  if (r.warning) out.warn(`could not refresh "${o.name}" (${r.warning.message}); running with the current token, which is still valid`);
+  await ci.finish();
+
+  const env: NodeJS.ProcessEnv = { ...(o.env ?? process.env) };
+  if (o.fromEnv) {
+    delete env[SETTINGS_ENV];
+    delete env[KEY_ENV];
+    delete env[PASSPHRASE_ENV];
+  }
+  env[envVar] = r.settings.token.access_token;
+  const { spawn } = await import('node:child_process');
+  const { constants } = await import('node:os');
+  return runChild(o.command, env, out, spawn, constants.signals);
+}
+
+/** Runs the command to its end, forwarding signals; its exit code, shell style. */
+export function runChild(
+  command: string[],
+  env: NodeJS.ProcessEnv,
+  out: Output,
+  spawn: typeof import('node:child_process').spawn,
+  signals: typeof import('node:os').constants.signals,
+): Promise<number> {
+  const [file, ...args] = command as [string, ...string[]];
+  return new Promise((resolve) => {
+    const child = spawn(file, args, { env, stdio: 'inherit' });
+    const forward = (signal: NodeJS.Signals): void => {
+      if (child.exitCode === null && child.signalCode === null) child.kill(signal);
+    };
+    for (const s of FORWARDED_SIGNALS) process.on(s, forward);
+    let finished = false;
+    const done = (code: number): void => {
+      if (finished) return;
+      finished = true;
+      for (const s of FORWARDED_SIGNALS) process.off(s, forward);
+      resolve(code);
+    };
+    child.on('error', (e: NodeJS.ErrnoException) => {
+      // spawn failed (no process): the codes a shell uses
+      const notFound = e.code === 'ENOENT';
+      out.info(`error: cannot run "${file}": ${notFound ? 'command not found' : e.message}`);
+      done(notFound ? 127 : 126);
+    });
+    child.on('exit', (code, signal) => {
+      if (code !== null) done(code);
+      else done(128 + (signal ? (signals[signal] ?? 0) : 0));
+    });
+  });
+}

@@ -1,0 +1,122 @@
+import { fingerprint, open, passphraseIdentity, readHeader } from '../crypto/index.js';
+import type { Identity } from '../crypto/index.js';
+import { freshSettings, openStoreForWriting } from '../credential/index.js';
+import { CODES, HandoffError } from '../errors.js';
+import { getProvider } from '../oauth/index.js';
+import { assertValidName, decodeSettings } from '../settings-file/index.js';
+import type { Settings } from '../settings-file/index.js';
+import { resolveSecret } from '../terminal/index.js';
+import type { Output } from '../terminal/index.js';
+import type { CommonOptions } from './common.js';
+import { outputOf } from './common.js';
+import { readSettingsInput } from './inspect.js';
+import { describeCredential, printStatus } from './status.js';
+
+export const PASSPHRASE_ENV = 'OAUTH_HANDOFF_PASSPHRASE';
+
+export interface ImportOptions extends CommonOptions {
+  /** a path, or "-" for the armored block on stdin */
+  file: string;
+  /** store under this name instead of the one inside the file */
+  name?: string;
+  force?: boolean;
+  /** one refresh to prove the grant works */
+  verify?: boolean;
+  passphraseFile?: string;
+  lockTimeoutMs?: number;
+}
+
+export interface OpenSettingsInput {
+  sealed: Uint8Array;
+  /** this machine's identity and public key, when it has one */
+  machineIdentity?: Identity;
+  machinePublicKey?: string;
+  passphraseFile?: string;
+  env?: NodeJS.ProcessEnv;
+  out: Output;
+}
+
+/**
+ * Open a transfer file with whatever this machine has: its own key when the
+ * file names it, else a passphrase (file, env, prompt) when the file has a
+ * passphrase stanza. Argon2id runs here, before any lock is taken.
+ */
+export async function openTransferFile(i: OpenSettingsInput): Promise<Settings> {
+  const header = readHeader(i.sealed);
+  const identities: Identity[] = [];
+  const ourFp = i.machinePublicKey ? fingerprint(i.machinePublicKey) : undefined;
+  const forUs = header.recipients.some((r) => r.type === 'X25519' && 'fingerprint' in r && r.fingerprint === ourFp);
+  if (forUs && i.machineIdentity) identities.push(i.machineIdentity);
+  const hasPassphrase = header.recipients.some((r) => r.type === 'argon2id');
+  if (!forUs && hasPassphrase) {
+    const pass = await resolveSecret(
+      {
+        what: 'passphrase',
+        file: i.passphraseFile,
+        envName: PASSPHRASE_ENV,
+        env: i.env,
+        prompt: { question: 'passphrase for the settings file: ' },
+        flags: `--passphrase-file or ${PASSPHRASE_ENV}`,
+      },
+      i.out,
+    );
+    if (pass !== undefined) identities.push(passphraseIdentity(pass));
+  }
+  if (identities.length === 0) {
+    const keys = header.recipients.filter((r) => r.type === 'X25519' && 'fingerprint' in r).map((r) => (r as { fingerprint: string }).fingerprint);
+    throw new HandoffError(
+      `this file is not sealed to this machine's key${ourFp ? ` (${ourFp})` : ''}${keys.length ? `; it is sealed to ${keys.join(', ')}` : ''}${hasPassphrase ? '' : ' and has no passphrase'}`,
+      { code: CODES.DECRYPT_FAILED },
+    );
+  }
+  return decodeSettings(await open(i.sealed, identities));
+}
+
+/** `oauth-handoff import FILE|-` */
+export async function importCommand(o: ImportOptions): Promise<number> {
+  const out = outputOf(o);
+  const sealed = await readSettingsInput(o.file);
+  const { store, keyCreated } = await openStoreForWriting(o);
+  if (keyCreated) out.info(`made this machine's key (${store.layout.keyFile})`);
+  let settings = await openTransferFile({
+    sealed,
+    machineIdentity: store.identity,
+    machinePublicKey: store.publicKey,
+    passphraseFile: o.passphraseFile,
+    env: o.env,
+    out,
+  });
+  const name = assertValidName(o.name ?? settings.name);
+  settings = { ...settings, name };
+  await store.withWriteLock(
+    name,
+    async () => {
+      if (!o.force && (await store.version(name)) !== undefined) {
+        throw new HandoffError(`a credential named "${name}" already exists`, { code: CODES.EXISTS, credential: name });
+      }
+      await store.write(settings);
+    },
+    { timeoutMs: o.lockTimeoutMs },
+  );
+  if (!o.json) out.info(`imported "${name}" (${settings.provider}${settings.site ? ` at ${settings.site}` : ''}) into the ${store.description}`);
+  for (const note of providerNotes(settings.provider)) out.warn(note);
+  if (o.verify) {
+    const r = await freshSettings(store, name, { minValidSeconds: 0, force: true, now: o.now, lockTimeoutMs: o.lockTimeoutMs });
+    settings = r.settings;
+    if (!o.json) out.info(`verified: the provider accepted the refresh token${r.rotated ? ' and issued a new one (stored)' : ''}`);
+  }
+  if (o.json) out.json(describeCredential(settings, store.description, (o.now ?? Date.now)()));
+  else printStatus(out, [describeCredential(settings, store.description, (o.now ?? Date.now)())]);
+  return 0;
+}
+
+function providerNotes(provider: string): string[] {
+  try {
+    const p = getProvider(provider);
+    return p.maxRefreshTokensPerUser !== undefined
+      ? [`${p.title} keeps at most ${p.maxRefreshTokensPerUser} refresh tokens per user and client: authorizing the same client more often silently ends the oldest grant, so several installations can log each other out`]
+      : [];
+  } catch {
+    return [];
+  }
+}

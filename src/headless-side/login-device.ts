@@ -1,0 +1,131 @@
+/**
+ * `login --device`: the device authorization grant (RFC 8628). The server
+ * gives a user code; the person enters it (or opens the complete URI) on any
+ * device; this machine polls the token endpoint at the server's interval.
+ */
+import { CODES, HandoffError, isHandoffError } from '../errors.js';
+import {
+  deviceAuthorizationRequest,
+  deviceCodeGrantRequest,
+  processDeviceAuthorizationResponse,
+  processDeviceCodeResponse,
+  SLOW_DOWN_INCREMENT_SECONDS,
+} from '../oauth/index.js';
+import type { DeviceAuthorization, HttpClient, TokenSet } from '../oauth/index.js';
+import { renderQr } from '../terminal/index.js';
+import type { Output } from '../terminal/index.js';
+import { duration } from './login-paste.js';
+import type { LoginTarget } from './login-target.js';
+
+/** Longest wait between polls after repeated network trouble, in seconds. */
+export const MAX_POLL_BACKOFF_SECONDS = 60;
+/** Upper bound on polls, whatever the server says (RFC 8628 §3.5 loops must end). */
+export const MAX_POLLS = 5000;
+
+export interface DeviceFlowDeps {
+  http: HttpClient;
+  out: Output;
+  now: () => number;
+  /** waits between polls; tests pass one that records the intervals */
+  sleep: (ms: number) => Promise<void>;
+  qr: boolean;
+  /** give up after this long even if the device code lives longer */
+  timeoutMs: number;
+}
+
+export interface DevicePollEvent {
+  /** what the last poll came to */
+  outcome: 'authorization_pending' | 'slow_down' | 'unavailable';
+  /** seconds until the next poll */
+  interval: number;
+}
+
+/** RFC 8628 §3.1–3.2: ask for a device code and a user code. */
+export async function startDeviceAuthorization(target: LoginTarget, http: HttpClient): Promise<DeviceAuthorization> {
+  const scope = target.scopes.join(target.preset.scopes.separator);
+  const res = await deviceAuthorizationRequest(http, target.endpoints, target.client, scope ? { scope } : {});
+  return processDeviceAuthorizationResponse(res);
+}
+
+/** RFC 8628 §3.3: show the user code and where to enter it, as text and a QR code. */
+export async function showDeviceInstructions(out: Output, da: DeviceAuthorization, o: { qr: boolean; waitMs: number }): Promise<void> {
+  out.info(`on any device with a browser, open ${da.verification_uri} and enter this code:`);
+  out.raw(`\n    ${da.user_code}\n\n`);
+  if (da.verification_uri_complete) {
+    out.info('or open this address (or scan the QR code), which carries the code already:');
+    out.raw(`\n${da.verification_uri_complete}\n\n`);
+  }
+  if (o.qr) out.raw(`${await renderQr(da.verification_uri_complete ?? da.verification_uri)}\n`);
+  out.info(`waiting for the approval (up to ${duration(o.waitMs)}); press Ctrl-C to give up`);
+}
+
+/**
+ * RFC 8628 §3.4–3.5: poll until the person approves or refuses, or the code
+ * expires. `authorization_pending` → poll again after the interval;
+ * `slow_down` → the interval grows by 5 s for this and every later poll;
+ * `expired_token` and `access_denied` end it (ABORTED); a transient failure
+ * (network, 5xx, 429) → back off (doubling, at most 60 s) and go on while the
+ * code lives. Any other error ends it.
+ */
+export async function pollDeviceToken(
+  target: LoginTarget,
+  da: DeviceAuthorization,
+  deps: Omit<DeviceFlowDeps, 'out' | 'qr'> & { onPoll?: (e: DevicePollEvent) => void },
+): Promise<TokenSet> {
+  const started = deps.now();
+  const expiresAt = started + da.expires_in * 1000;
+  const deadline = Math.min(expiresAt, started + deps.timeoutMs);
+  let interval = da.interval;
+  let backoff = 0;
+  for (let poll = 0; poll < MAX_POLLS; poll++) {
+    const wait = Math.max(interval, backoff) * 1000;
+    if (deps.now() + wait > deadline) break;
+    await deps.sleep(wait);
+    let outcome;
+    try {
+      outcome = processDeviceCodeResponse(await deviceCodeGrantRequest(deps.http, target.endpoints, target.client, da.device_code));
+    } catch (e) {
+      if (!isHandoffError(e, CODES.PROVIDER_UNAVAILABLE)) throw e;
+      backoff = Math.min(MAX_POLL_BACKOFF_SECONDS, Math.max(interval, e.oauth?.retryAfter ?? 0, backoff * 2));
+      deps.onPoll?.({ outcome: 'unavailable', interval: backoff });
+      continue;
+    }
+    backoff = 0;
+    switch (outcome.status) {
+      case 'success':
+        return outcome.tokens;
+      case 'authorization_pending':
+        deps.onPoll?.({ outcome: 'authorization_pending', interval });
+        continue;
+      case 'slow_down':
+        interval += SLOW_DOWN_INCREMENT_SECONDS;
+        deps.onPoll?.({ outcome: 'slow_down', interval });
+        continue;
+      case 'expired_token':
+        throw new HandoffError(
+          `the device code expired before the approval${outcome.error_description ? ` (${outcome.error_description})` : ''}; nothing was stored`,
+          { code: CODES.ABORTED, oauth: { error: 'expired_token' } },
+        );
+      case 'access_denied':
+        throw new HandoffError(
+          `the authorization was denied${outcome.error_description ? ` (${outcome.error_description})` : ''}; nothing was stored`,
+          { code: CODES.ABORTED, oauth: { error: 'access_denied' } },
+        );
+    }
+  }
+  const why = deadline === expiresAt ? `the device code expired (after ${duration(da.expires_in * 1000)})` : `no approval within ${duration(deps.timeoutMs)}`;
+  throw new HandoffError(`${why}; nothing was stored`, { code: CODES.ABORTED });
+}
+
+/** The whole device flow: ask, show, poll. */
+export async function deviceLogin(target: LoginTarget, deps: DeviceFlowDeps): Promise<TokenSet> {
+  const da = await startDeviceAuthorization(target, deps.http);
+  await showDeviceInstructions(deps.out, da, { qr: deps.qr, waitMs: Math.min(da.expires_in * 1000, deps.timeoutMs) });
+  return pollDeviceToken(target, da, {
+    ...deps,
+    onPoll: (e) => {
+      if (e.outcome === 'slow_down') deps.out.info(`the server asked to poll more slowly: every ${e.interval} s now`);
+      else if (e.outcome === 'unavailable') deps.out.warn(`the token endpoint is not answering; trying again in ${e.interval} s`);
+    },
+  });
+}

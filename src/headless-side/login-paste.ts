@@ -1,0 +1,199 @@
+/**
+ * `login --paste`: the verifier-code hand-off. This machine makes the PKCE
+ * verifier and `state` and keeps them; the person approves on any device and
+ * pastes back the code (out-of-band page) or the whole URL the browser landed
+ * on (loopback redirect). The code is exchanged at once: without the verifier
+ * it is useless to anyone who saw it on the way.
+ */
+import { createInterface } from 'node:readline';
+import type { Readable } from 'node:stream';
+import { CODES, HandoffError, isHandoffError } from '../errors.js';
+import {
+  authorizationCodeGrantRequest,
+  buildAuthorizationUrl,
+  createPkce,
+  createState,
+  parseAuthorizationResponse,
+  processTokenResponse,
+} from '../oauth/index.js';
+import type { HttpClient, TokenSet } from '../oauth/index.js';
+import { promptLine, renderQr } from '../terminal/index.js';
+import type { Output } from '../terminal/index.js';
+import type { LoginTarget, RedirectChoice } from './login-target.js';
+
+/** Longest line accepted as a pasted code or URL. */
+export const MAX_PASTE_CHARS = 16 * 1024;
+/** Attempts at a terminal before giving up on unreadable input (the authorization stays valid meanwhile). */
+export const PASTE_ATTEMPTS = 3;
+
+/** Where the pasted text comes from: the question is shown on a terminal; rejects ABORTED on timeout. */
+export type ReadPasted = (question: string, timeoutMs: number) => Promise<string>;
+
+export interface PasteRequest {
+  url: string;
+  state: string;
+  /** stays on this machine */
+  codeVerifier?: string;
+  redirect: RedirectChoice;
+}
+
+/** RFC 6749 §4.1.1 + RFC 7636 §4.3: the authorization URL with a fresh state and S256 challenge. */
+export function createPasteRequest(target: LoginTarget, redirect: RedirectChoice): PasteRequest {
+  const pkce = target.pkce ? createPkce() : undefined;
+  const state = createState();
+  const scope = target.scopes.join(target.preset.scopes.separator);
+  const url = buildAuthorizationUrl(target.endpoints, {
+    clientId: target.client.id,
+    redirectUri: redirect.uri,
+    state,
+    ...(scope ? { scope } : {}),
+    ...(pkce ? { pkce } : {}),
+  });
+  return { url, state, redirect, ...(pkce ? { codeVerifier: pkce.verifier } : {}) };
+}
+
+/** The URL quoted for a POSIX shell. */
+export function shellQuote(s: string): string {
+  return `'${s.replace(/'/g, `'\\''`)}'`;
+}
+
+export function duration(ms: number): string {
+  const s = Math.round(ms / 1000);
+  if (s < 120) return `${s} s`;
+  return `${Math.round(s / 60)} min`;
+}
+
+/** What the person sees: the URL, its QR code, the relay command, and what to paste. */
+export async function showPasteInstructions(out: Output, target: LoginTarget, req: PasteRequest, o: { qr: boolean; timeoutMs: number }): Promise<void> {
+  out.info('open this URL in a browser on any device (or scan the QR code), sign in and approve:');
+  out.raw(`\n${req.url}\n\n`);
+  if (o.qr) out.raw(`${await renderQr(req.url)}\n`);
+  if (req.redirect.kind === 'url') {
+    out.info('on a laptop with oauth-handoff, this opens it and catches the redirect for you (then paste what it prints):');
+    out.raw(`\n    oauth-handoff relay ${shellQuote(req.url)}\n\n`);
+    const at = req.redirect.uri.split('?')[0];
+    out.info(
+      `after you approve, the browser goes to ${at}?code=… and shows a connection error there: that is expected. ` +
+        'Copy the whole address from the address bar and paste it here.',
+    );
+  } else {
+    out.info('after you approve, the page shows an authorization code: copy it and paste it here (the address of that page works too).');
+  }
+  const codeSeconds = target.preset.lifetimes.authorizationCodeSeconds;
+  if (codeSeconds !== undefined && codeSeconds <= 60) {
+    out.warn(`${target.preset.title} authorization codes expire ${codeSeconds} s after the approval: paste at once`);
+  }
+  out.info(`waiting up to ${duration(o.timeoutMs)}; the code is exchanged as soon as it arrives`);
+}
+
+/** The first non-empty line of a stream (a pipe from a script or from `oauth-handoff relay`). */
+export function readFirstLine(input: Readable, timeoutMs: number): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const rl = createInterface({ input, crlfDelay: Infinity, terminal: false });
+    let done = false;
+    const finish = (err: HandoffError | undefined, line?: string) => {
+      if (done) return;
+      done = true;
+      clearTimeout(timer);
+      rl.close();
+      // stop reading so the process can exit while the writer is still running
+      input.pause();
+      if (input === process.stdin) process.stdin.destroy();
+      if (err) reject(err);
+      else resolve(line as string);
+    };
+    const timer = setTimeout(
+      () => finish(new HandoffError(`no code or URL arrived on standard input within ${duration(timeoutMs)}`, { code: CODES.ABORTED })),
+      timeoutMs,
+    );
+    rl.on('line', (line) => {
+      if (line.length > MAX_PASTE_CHARS) {
+        finish(new HandoffError(`the input line is longer than ${MAX_PASTE_CHARS} characters`, { code: CODES.USAGE }));
+      } else if (line.trim() !== '') finish(undefined, line.trim());
+    });
+    rl.on('close', () =>
+      finish(new HandoffError('standard input ended before a code or URL was given', { code: CODES.USAGE })),
+    );
+    input.on('error', (e) => finish(new HandoffError('cannot read standard input', { code: CODES.USAGE, cause: e })));
+  });
+}
+
+/** A terminal prompt when stdin is one, else the first line of stdin. */
+export function defaultReadPasted(): { read: ReadPasted; interactive: boolean } {
+  if (process.stdin.isTTY) {
+    return {
+      interactive: true,
+      read: async (question, timeoutMs) => {
+        const started = Date.now();
+        try {
+          return await promptLine(question, { noTtyHint: 'pipe the code or URL into standard input', timeoutMs });
+        } catch (e) {
+          if (isHandoffError(e, CODES.ABORTED) && Date.now() - started >= timeoutMs - 50) {
+            throw new HandoffError(`nothing was pasted within ${duration(timeoutMs)}`, { code: CODES.ABORTED, cause: e });
+          }
+          throw e;
+        }
+      },
+    };
+  }
+  return { interactive: false, read: (_question, timeoutMs) => readFirstLine(process.stdin, timeoutMs) };
+}
+
+export interface PasteFlowDeps {
+  http: HttpClient;
+  out: Output;
+  now: () => number;
+  read: ReadPasted;
+  /** at a terminal, unreadable input is asked for again (up to PASTE_ATTEMPTS) */
+  interactive: boolean;
+  qr: boolean;
+  timeoutMs: number;
+  /** the credential's name, for error messages */
+  name?: string;
+}
+
+/** Show the URL, take the pasted answer, check it, and exchange the code at once. */
+export async function pasteLogin(target: LoginTarget, redirect: RedirectChoice, deps: PasteFlowDeps): Promise<{ tokens: TokenSet; redirectUri: string }> {
+  const req = createPasteRequest(target, redirect);
+  await showPasteInstructions(deps.out, target, req, { qr: deps.qr, timeoutMs: deps.timeoutMs });
+  const deadline = deps.now() + deps.timeoutMs;
+  const question = redirect.kind === 'oob' ? 'authorization code (or the page address): ' : 'the address the browser landed on: ';
+  let code: string | undefined;
+  for (let attempt = 1; code === undefined; attempt++) {
+    const left = deadline - deps.now();
+    if (left <= 0) throw new HandoffError(`nothing usable was pasted within ${duration(deps.timeoutMs)}`, { code: CODES.ABORTED });
+    const input = await deps.read(question, left);
+    try {
+      code = parseAuthorizationResponse(input, {
+        state: req.state,
+        allowMissingState: redirect.allowMissingState,
+        ...(redirect.kind === 'url' ? { redirectUri: redirect.uri } : {}),
+        ...(target.endpoints.issuer ? { issuer: target.endpoints.issuer } : {}),
+      }).code;
+    } catch (e) {
+      if (!deps.interactive || attempt >= PASTE_ATTEMPTS || !isHandoffError(e, CODES.USAGE)) throw e;
+      deps.out.warn(`${e.message}; try again (${PASTE_ATTEMPTS - attempt} ${PASTE_ATTEMPTS - attempt === 1 ? 'attempt' : 'attempts'} left)`);
+    }
+  }
+  return { tokens: await exchangeCode(target, req, code, deps), redirectUri: redirect.uri };
+}
+
+/** RFC 6749 §4.1.3 with the verifier this machine kept; a rejected code says what may be wrong. */
+export async function exchangeCode(target: LoginTarget, req: PasteRequest, code: string, deps: { http: HttpClient; name?: string }): Promise<TokenSet> {
+  const res = await authorizationCodeGrantRequest(deps.http, target.endpoints, target.client, {
+    code,
+    redirectUri: req.redirect.uri,
+    ...(req.codeVerifier ? { codeVerifier: req.codeVerifier } : {}),
+  });
+  try {
+    return processTokenResponse(res);
+  } catch (e) {
+    if (!isHandoffError(e, CODES.REAUTH_REQUIRED)) throw e;
+    const said = e.oauth?.error_description ? ` (the server said: ${e.oauth.error_description})` : '';
+    const ttl = target.preset.lifetimes.authorizationCodeSeconds;
+    throw new HandoffError(
+      `the authorization code was rejected (invalid_grant)${said}: it was mistyped, already used, expired${ttl !== undefined ? ` (${target.preset.title} codes live ${ttl} s)` : ''}, or belongs to another login attempt; nothing was stored`,
+      { code: CODES.REAUTH_REQUIRED, cause: e, ...(e.oauth ? { oauth: e.oauth } : {}), ...(deps.name ? { credential: deps.name } : {}) },
+    );
+  }
+}

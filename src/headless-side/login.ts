@@ -1,0 +1,206 @@
+/**
+ * `oauth-handoff login`: authorize on the headless machine itself, for
+ * servers where no settings file can be copied in. `--paste` shows the
+ * authorization URL and takes the code (or the redirect URL) back on stdin;
+ * `--device` uses the device authorization grant (RFC 8628) where the server
+ * offers it; without a mode, device when offered, else paste. The credential
+ * is stored sealed to this machine's key, like `import`.
+ */
+import { hostname, userInfo } from 'node:os';
+import { openStoreForWriting } from '../credential/index.js';
+import { CODES, HandoffError } from '../errors.js';
+import { createHttpClient } from '../oauth/index.js';
+import type { HttpClient, TokenSet } from '../oauth/index.js';
+import { assertValidName, SETTINGS_FORMAT, SETTINGS_VERSION } from '../settings-file/index.js';
+import type { Settings } from '../settings-file/index.js';
+import { USER_AGENT } from '../version.js';
+import type { CommonOptions } from './common.js';
+import { outputOf } from './common.js';
+import { deviceLogin } from './login-device.js';
+import { defaultReadPasted, pasteLogin } from './login-paste.js';
+import type { ReadPasted } from './login-paste.js';
+import { chooseRedirect, resolveLoginTarget } from './login-target.js';
+import type { LoginTarget, ProviderSelection } from './login-target.js';
+import { describeCredential, printStatus } from './status.js';
+
+/** Default for --timeout, in seconds. */
+export const DEFAULT_LOGIN_TIMEOUT_SECONDS = 600;
+
+export type LoginMode = 'paste' | 'device';
+
+export interface LoginOptions extends CommonOptions, ProviderSelection {
+  /** undefined: device when the server offers it, else paste */
+  mode?: LoginMode;
+  /** the credential's name; default the provider id */
+  name?: string;
+  /** replace a credential of the same name */
+  force?: boolean;
+  /** seconds to wait for the pasted code or the device approval */
+  timeoutSeconds?: number;
+  /** draw QR codes (default true) */
+  qr?: boolean;
+  lockTimeoutMs?: number;
+  /** an HTTP client (tests pass one; made on demand otherwise) */
+  http?: HttpClient;
+  /** where the pasted line comes from (default: a terminal prompt, or the first line of stdin) */
+  readPasted?: ReadPasted;
+  /** ask again at a terminal after unreadable input (default: when reading from a terminal) */
+  interactive?: boolean;
+  /** the wait between device-grant polls (default: a timer) */
+  sleep?: (ms: number) => Promise<void>;
+}
+
+const iso = (ms: number): string => new Date(ms).toISOString();
+
+function whoAmI(): string {
+  try {
+    return userInfo().username || 'unknown';
+  } catch {
+    return 'unknown';
+  }
+}
+
+/** The settings for a fresh grant (RFC 6749 §5.1 response → the stored form). */
+export function settingsFromTokens(
+  target: LoginTarget,
+  tokens: TokenSet,
+  o: { name: string; now: number; via: string; redirectUri?: string },
+): Settings {
+  const token: Settings['token'] = { access_token: tokens.access_token, token_type: tokens.token_type, obtained_at: iso(o.now) };
+  if (tokens.expires_in !== undefined) token.expires_at = iso(o.now + tokens.expires_in * 1000);
+  if (tokens.refresh_token !== undefined) {
+    token.refresh_token = tokens.refresh_token;
+    const rtSeconds =
+      typeof tokens.raw.refresh_token_expires_in === 'number' ? tokens.raw.refresh_token_expires_in : target.preset.lifetimes.refreshTokenSeconds;
+    if (rtSeconds !== undefined) token.refresh_token_expires_at = iso(o.now + rtSeconds * 1000);
+  }
+  if (tokens.scope !== undefined) token.scope = tokens.scope;
+  const endpoints: Settings['endpoints'] = { token: target.endpoints.token };
+  for (const k of ['authorization', 'revocation', 'device_authorization', 'issuer'] as const) {
+    if (target.endpoints[k]) endpoints[k] = target.endpoints[k];
+  }
+  const client: Settings['client'] = { id: target.client.id, auth_method: target.client.auth_method };
+  if (target.client.secret !== undefined && target.client.auth_method !== 'none') client.secret = target.client.secret;
+  const settings: Settings = {
+    format: SETTINGS_FORMAT,
+    version: SETTINGS_VERSION,
+    name: o.name,
+    provider: target.preset.id,
+    endpoints,
+    client,
+    scopes: [...target.scopes],
+    token,
+    created: { at: iso(o.now), by: whoAmI(), host: hostname(), tool: USER_AGENT, via: o.via },
+    health: { state: 'ok' },
+  };
+  if (target.site !== undefined) settings.site = target.site;
+  if (o.redirectUri !== undefined) settings.redirect_uri = o.redirectUri;
+  return settings;
+}
+
+/** `oauth-handoff login [--paste | --device]` */
+export async function loginCommand(o: LoginOptions): Promise<number> {
+  const out = outputOf(o);
+  const now = o.now ?? Date.now;
+  const timeoutSeconds = o.timeoutSeconds ?? DEFAULT_LOGIN_TIMEOUT_SECONDS;
+  if (!Number.isFinite(timeoutSeconds) || timeoutSeconds <= 0) {
+    throw new HandoffError('--timeout must be a positive number of seconds', { code: CODES.USAGE });
+  }
+  const timeoutMs = timeoutSeconds * 1000;
+  let http = o.http;
+  const getHttp = async () => (http ??= await createHttpClient({ userAgent: USER_AGENT }));
+
+  const target = await resolveLoginTarget(o, { http: getHttp, out, env: o.env });
+  const name = assertValidName(o.name?.trim() || target.preset.id);
+
+  // fail before anyone approves anything: the name is taken, or the store cannot be written
+  const { store, keyCreated } = await openStoreForWriting(o);
+  if (keyCreated) out.info(`made this machine's key (${store.layout.keyFile})`);
+  if (!o.force && (await store.version(name)) !== undefined) {
+    throw new HandoffError(`a credential named "${name}" already exists`, { code: CODES.EXISTS, credential: name });
+  }
+
+  let mode = o.mode;
+  if (mode === 'device' && !target.endpoints.device_authorization) {
+    throw new HandoffError(
+      `${target.preset.title} offers no device authorization endpoint (RFC 8628): use --paste, or give --device-authorization-endpoint`,
+      { code: CODES.USAGE },
+    );
+  }
+  if (mode === undefined) {
+    mode = target.endpoints.device_authorization ? 'device' : 'paste';
+    out.info(
+      mode === 'device'
+        ? 'the server offers the device authorization grant (RFC 8628): using --device (add --paste to paste a code instead)'
+        : 'the server offers no device authorization grant: using --paste',
+    );
+  }
+  const where = target.site ?? target.endpoints.issuer ?? new URL(target.endpoints.token).origin;
+  out.info(`login --${mode} as "${name}": ${target.preset.title} at ${where}, client ${target.client.id}${target.scopes.length ? `, scopes ${target.scopes.join(' ')}` : ''}`);
+
+  const qr = o.qr ?? true;
+  let tokens: TokenSet;
+  let redirectUri: string | undefined;
+  if (mode === 'device') {
+    tokens = await deviceLogin(target, {
+      http: await getHttp(),
+      out,
+      now,
+      sleep: o.sleep ?? ((ms) => new Promise((r) => setTimeout(r, ms))),
+      qr,
+      timeoutMs,
+    });
+  } else {
+    if (!target.endpoints.authorization) {
+      throw new HandoffError(`no authorization endpoint for ${target.preset.title}: give --authorization-endpoint or --issuer`, { code: CODES.USAGE });
+    }
+    const redirect = chooseRedirect(o, target.preset);
+    const input = o.readPasted ? { read: o.readPasted, interactive: o.interactive ?? false } : defaultReadPasted();
+    const r = await pasteLogin(target, redirect, {
+      http: await getHttp(),
+      out,
+      now,
+      read: input.read,
+      interactive: o.interactive ?? input.interactive,
+      qr,
+      timeoutMs,
+      name,
+    });
+    tokens = r.tokens;
+    redirectUri = r.redirectUri;
+  }
+
+  const settings = settingsFromTokens(target, tokens, {
+    name,
+    now: now(),
+    via: `login --${mode}`,
+    ...(redirectUri === undefined ? {} : { redirectUri }),
+  });
+  await store.withWriteLock(
+    name,
+    async () => {
+      if (!o.force && (await store.version(name)) !== undefined) {
+        throw new HandoffError(`a credential named "${name}" was stored by another process meanwhile; the new grant was not stored`, {
+          code: CODES.EXISTS,
+          credential: name,
+        });
+      }
+      await store.write(settings);
+    },
+    o.lockTimeoutMs === undefined ? {} : { timeoutMs: o.lockTimeoutMs },
+  );
+  if (!tokens.refresh_token) out.warn('the server issued no refresh token: when the access token expires, run login again');
+  const maxTokens = target.preset.maxRefreshTokensPerUser;
+  if (maxTokens !== undefined) {
+    out.warn(
+      `${target.preset.title} keeps at most ${maxTokens} refresh tokens per user and client: authorizing the same client more often silently ends the oldest grant`,
+    );
+  }
+  const status = describeCredential(settings, store.description, now());
+  if (o.json) out.json(status);
+  else {
+    out.info(`stored "${name}" in the ${store.description}`);
+    printStatus(out, [status], now());
+  }
+  return 0;
+}

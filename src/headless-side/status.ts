@@ -1,0 +1,120 @@
+import { openStore } from '../credential/index.js';
+import { CODES, HandoffError } from '../errors.js';
+import { secondsLeft } from '../settings-file/index.js';
+import type { CredentialStore, Settings } from '../settings-file/index.js';
+import type { Output } from '../terminal/index.js';
+import type { CommonOptions } from './common.js';
+import { outputOf, relative } from './common.js';
+
+/** What `status` says about one credential. Never a token or secret. */
+export interface CredentialStatus {
+  name: string;
+  provider: string;
+  site?: string;
+  /** ok | expired | reauthorization_required | unreadable */
+  state: string;
+  message?: string;
+  access_token_expires_at?: string;
+  access_token_expires_in?: number;
+  has_refresh_token: boolean;
+  refresh_token_expires_at?: string;
+  last_refresh_at?: string;
+  refresh_count: number;
+  /** a refresh was started and never finished (the process died) */
+  interrupted_refresh_at?: string;
+  obtained_at?: string;
+  scopes: string[];
+  client_id?: string;
+  created?: Settings['created'];
+  stored_in: string;
+}
+
+export function describeCredential(s: Settings, storedIn: string, now: number): CredentialStatus {
+  const left = secondsLeft(s.token, now);
+  const state = s.health.state === 'reauthorization_required' ? 'reauthorization_required' : left <= 0 ? 'expired' : 'ok';
+  const d: CredentialStatus = {
+    name: s.name,
+    provider: s.provider,
+    state,
+    has_refresh_token: s.token.refresh_token !== undefined,
+    refresh_count: s.health.refresh_count ?? 0,
+    obtained_at: s.token.obtained_at,
+    scopes: s.token.scope ? s.token.scope.split(' ') : s.scopes,
+    client_id: s.client.id,
+    created: s.created,
+    stored_in: storedIn,
+  };
+  if (s.site) d.site = s.site;
+  if (s.health.message) d.message = s.health.message;
+  if (s.token.expires_at) {
+    d.access_token_expires_at = s.token.expires_at;
+    d.access_token_expires_in = Math.round(left);
+  }
+  if (s.token.refresh_token_expires_at) d.refresh_token_expires_at = s.token.refresh_token_expires_at;
+  if (s.health.last_refresh_at) d.last_refresh_at = s.health.last_refresh_at;
+  if (s.health.refresh_started_at) d.interrupted_refresh_at = s.health.refresh_started_at;
+  return d;
+}
+
+export function printStatus(out: Output, list: CredentialStatus[], now = Date.now()): void {
+  const lines: string[] = [];
+  for (const d of list) {
+    lines.push(`${d.name}  (${d.provider}${d.site ? ` ${d.site}` : ''})`);
+    lines.push(`  state:          ${d.state}${d.message ? ` — ${d.message}` : ''}`);
+    if (d.access_token_expires_at) {
+      lines.push(`  access token:   expires ${relative(Date.parse(d.access_token_expires_at) - now)} (${d.access_token_expires_at})`);
+    } else if (d.state !== 'unreadable') lines.push('  access token:   no expiry given by the provider');
+    if (d.state !== 'unreadable') {
+      lines.push(
+        `  refresh token:  ${d.has_refresh_token ? (d.refresh_token_expires_at ? `expires ${relative(Date.parse(d.refresh_token_expires_at) - now)}` : 'present (no known expiry)') : 'none'}`,
+      );
+      lines.push(`  last refresh:   ${d.last_refresh_at ? `${relative(Date.parse(d.last_refresh_at) - now)} (${d.refresh_count} so far)` : 'never'}`);
+      if (d.interrupted_refresh_at) lines.push(`  warning:        a refresh started ${d.interrupted_refresh_at} did not finish`);
+      lines.push(`  scopes:         ${d.scopes.join(' ') || '(none)'}`);
+    }
+    lines.push(`  stored in:      ${d.stored_in}`);
+  }
+  out.data(lines.join('\n') + (lines.length ? '\n' : ''));
+}
+
+export interface StatusOptions extends CommonOptions {
+  name?: string;
+}
+
+/** Status of every credential in a store; one unreadable file does not hide the others. */
+export async function collectStatus(store: CredentialStore, names: string[], now: number): Promise<CredentialStatus[]> {
+  const result: CredentialStatus[] = [];
+  for (const name of names) {
+    try {
+      result.push(describeCredential(await store.read(name), store.description, now));
+    } catch (e) {
+      if (e instanceof HandoffError && e.code === CODES.NOT_FOUND) throw e;
+      result.push({
+        name,
+        provider: '?',
+        state: 'unreadable',
+        message: (e as Error).message,
+        has_refresh_token: false,
+        refresh_count: 0,
+        scopes: [],
+        stored_in: store.description,
+      });
+    }
+  }
+  return result;
+}
+
+/** `oauth-handoff status [NAME] [--json]`; exits 3 when a named credential needs re-authorization. */
+export async function statusCommand(o: StatusOptions): Promise<number> {
+  const out = outputOf(o);
+  const store = await openStore(o);
+  const now = (o.now ?? Date.now)();
+  const names = o.name ? [o.name] : await store.list();
+  const list = await collectStatus(store, names, now);
+  if (o.json) out.json(o.name ? list[0] : list);
+  else if (list.length === 0) out.info(`no credentials in the ${store.description}; import one with \`oauth-handoff import FILE\``);
+  else printStatus(out, list, now);
+  if (o.name && list[0]?.state === 'reauthorization_required') return 3;
+  if (o.name && list[0]?.state === 'unreadable') return 4;
+  return 0;
+}

@@ -1,0 +1,34 @@
+import { freshSettings, openStore } from '../credential/index.js';
+import type { RefreshDeps } from '../credential/index.js';
+import type { CommonOptions } from './common.js';
+import { outputOf } from './common.js';
+
+export const DEFAULT_MIN_VALID_SECONDS = 60;
+
+export interface TokenOptions extends CommonOptions, RefreshDeps {
+  name: string;
+  /** refresh first when the token expires within this many seconds */
+  minValid?: number;
+  lockTimeoutMs?: number;
+}
+
+/**
+ * `oauth-handoff token NAME`: prints only the access token, so
+ * `$(oauth-handoff token x)` works. Refreshes first when due; when a refresh
+ * fails for a passing reason and the old token still works, prints it and warns.
+ */
+export async function tokenCommand(o: TokenOptions): Promise<number> {
+  const out = outputOf(o);
+  const store = await openStore(o);
+  const r = await freshSettings(store, o.name, {
+    minValidSeconds: o.minValid ?? DEFAULT_MIN_VALID_SECONDS,
+    lockTimeoutMs: o.lockTimeoutMs,
+    now: o.now,
+    http: o.http,
+    serveValidOnFailure: true,
+  });
+  if (r.warning) out.warn(`could not refresh "${o.name}" (${r.warning.message}); printing the current token, which is still valid`);
+  if (o.json) out.json({ access_token: r.settings.token.access_token, token_type: r.settings.token.token_type, expires_at: r.settings.token.expires_at });
+  else out.data(r.settings.token.access_token + '\n');
+  return 0;
+}

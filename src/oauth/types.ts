@@ -1,0 +1,82 @@
+/**
+ * The data the OAuth layer passes around. Plain values only: whoever calls the
+ * protocol functions holds them (STYLE.md §4). Types only: this module is
+ * erased at run time.
+ */
+
+/** How the client authenticates to the token endpoint (RFC 6749 §2.3, RFC 8414 §2 names). */
+export type ClientAuthMethod = 'client_secret_basic' | 'client_secret_post' | 'none';
+
+/** Where the authorization server lives (RFC 6749 §3, RFC 7009 §2, RFC 8628 §3.1). */
+export interface Endpoints {
+  authorization?: string;
+  token: string;
+  revocation?: string;
+  device_authorization?: string;
+  /** the issuer identifier (RFC 8414 §2), when known: checked against `iss` (RFC 9207) */
+  issuer?: string;
+}
+
+/** The registered client (RFC 6749 §2). */
+export interface ClientConfig {
+  id: string;
+  secret?: string;
+  auth_method: ClientAuthMethod;
+}
+
+/** A successful token response (RFC 6749 §5.1), validated. */
+export interface TokenSet {
+  access_token: string;
+  /** always "Bearer": the server's value is compared case-insensitively and normalised */
+  token_type: string;
+  expires_in?: number;
+  refresh_token?: string;
+  scope?: string;
+  /** every field the server sent */
+  raw: Record<string, unknown>;
+}
+
+/** What was sent, for error messages. Never carries a secret or a token. */
+export interface RequestSummary {
+  method: 'GET' | 'POST';
+  /** the URL without its query string */
+  url: string;
+  /** the form's `grant_type`, when there was one */
+  grantType?: string;
+}
+
+/** An HTTP response as received; `process…Response` functions turn it into typed data. */
+export interface RawResponse {
+  status: number;
+  /** header names in lower case; repeated headers joined with ", " */
+  headers: Record<string, string>;
+  /** the parsed JSON value when the body is JSON, otherwise the text */
+  body: unknown;
+  /** the body as received, decoded as UTF-8 */
+  text: string;
+  /** when the response arrived, in ms since the epoch (from the client's clock) */
+  receivedAt: number;
+  request: RequestSummary;
+}
+
+export interface HttpClientOptions {
+  /** whole-request deadline; default 30 000 ms */
+  timeoutMs?: number;
+  /** e.g. `oauth-handoff/0.1.0`; default `oauth-handoff` */
+  userAgent?: string;
+  /** the clock stamped into `RawResponse.receivedAt`; default Date.now */
+  now?: () => number;
+  /** responses larger than this are refused; default 1 MiB */
+  maxResponseBytes?: number;
+}
+
+/**
+ * The only way the OAuth layer talks to the network. `createHttpClient` gives
+ * the axios one; tests and the sandbox may pass their own. Implementations
+ * return every HTTP status as a RawResponse and throw a HandoffError
+ * (PROVIDER_UNAVAILABLE) only when no response arrived.
+ */
+export interface HttpClient {
+  post(url: string, form: Record<string, string>, headers?: Record<string, string>): Promise<RawResponse>;
+  get(url: string, headers?: Record<string, string>): Promise<RawResponse>;
+}

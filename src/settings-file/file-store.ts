@@ -1,0 +1,133 @@
+import { readFileSync, statSync } from 'node:fs';
+import { readdir, stat, unlink } from 'node:fs/promises';
+import { join } from 'node:path';
+import { fingerprint, open, seal, x25519Identity, x25519Recipient } from '../crypto/index.js';
+import type { Identity } from '../crypto/index.js';
+import { CODES, HandoffError } from '../errors.js';
+import { fsyncDir, isTempName, writeFileAtomic } from './atomic.js';
+import { withFileLock } from './lock.js';
+import type { HeldLock, LockOptions } from './lock.js';
+import { ensureStoreDirs, loadMachineKey } from './machine-key.js';
+import type { MachineKey } from './machine-key.js';
+import { CREDENTIAL_SUFFIX, storeLayout } from './paths.js';
+import type { StoreLayout } from './paths.js';
+import { assertValidName, decodeSettings, encodeSettings } from './schema.js';
+import type { Settings } from './schema.js';
+import type { CredentialStore } from './store.js';
+
+/** Files bigger than this are not settings files; refuse before reading them. */
+const MAX_FILE_BYTES = 1 << 20;
+
+/**
+ * One sealed settings file per credential under `<home>/credentials`, sealed
+ * to this machine's X25519 key (`<home>/key.txt`). Directories 0700, files 0600.
+ */
+export class FileStore implements CredentialStore {
+  readonly layout: StoreLayout;
+  private readonly key: MachineKey;
+  /** opens what is sealed to this machine */
+  readonly identity: Identity;
+
+  private constructor(layout: StoreLayout, key: MachineKey) {
+    this.layout = layout;
+    this.key = key;
+    this.identity = x25519Identity(key.secretKey);
+  }
+
+  /** Opens an existing store; BAD_KEY when this machine has no key yet. */
+  static async open(home: string): Promise<FileStore> {
+    const layout = storeLayout(home);
+    return new FileStore(layout, await loadMachineKey(layout));
+  }
+
+  /** For writers (import, login): also makes the directories. */
+  static async openForWriting(home: string, key: MachineKey): Promise<FileStore> {
+    const layout = storeLayout(home);
+    await ensureStoreDirs(layout);
+    return new FileStore(layout, key);
+  }
+
+  get publicKey(): string {
+    return this.key.publicKey;
+  }
+
+  get description(): string {
+    return `file store ${this.layout.credentialsDir}, sealed to this machine's key ${fingerprint(this.key.publicKey)}`;
+  }
+
+  pathOf(name: string): string {
+    return join(this.layout.credentialsDir, assertValidName(name) + CREDENTIAL_SUFFIX);
+  }
+
+  async list(): Promise<string[]> {
+    let entries: string[];
+    try {
+      entries = await readdir(this.layout.credentialsDir);
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code === 'ENOENT') return [];
+      throw e;
+    }
+    return entries
+      .filter((f) => f.endsWith(CREDENTIAL_SUFFIX) && !isTempName(f))
+      .map((f) => f.slice(0, -CREDENTIAL_SUFFIX.length))
+      .sort();
+  }
+
+  async read(name: string): Promise<Settings> {
+    const path = this.pathOf(name);
+    let bytes: Buffer;
+    try {
+      // Synchronous on purpose: a few KB, and the first use of fs/promises costs a cold `token` several ms.
+      const st = statSync(path);
+      if (st.size > MAX_FILE_BYTES) throw new HandoffError(`${path} is too large to be a settings file`, { code: CODES.BAD_FILE });
+      bytes = readFileSync(path);
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code === 'ENOENT') {
+        throw new HandoffError(`no credential named "${name}" in ${this.layout.credentialsDir}`, { code: CODES.NOT_FOUND, credential: name, cause: e });
+      }
+      throw e;
+    }
+    const settings = decodeSettings(await open(bytes, [this.identity]));
+    if (settings.name !== name) {
+      throw new HandoffError(`${path} holds the credential "${settings.name}", not "${name}"`, { code: CODES.BAD_FILE, credential: name });
+    }
+    return settings;
+  }
+
+  async write(settings: Settings): Promise<void> {
+    const path = this.pathOf(settings.name);
+    const sealed = await seal(encodeSettings(settings), [x25519Recipient(this.key.publicKey)]);
+    await writeFileAtomic(path, sealed, { mode: 0o600 });
+  }
+
+  async remove(name: string): Promise<boolean> {
+    try {
+      await unlink(this.pathOf(name));
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code === 'ENOENT') return false;
+      throw e;
+    }
+    await fsyncDir(this.layout.credentialsDir);
+    return true;
+  }
+
+  async withWriteLock<T>(name: string, fn: (lock: HeldLock) => Promise<T>, opts?: LockOptions): Promise<T> {
+    await ensureStoreDirs(this.layout);
+    return withFileLock(this.pathOf(name), `credential "${name}"`, fn, opts);
+  }
+
+  async version(name: string): Promise<string | undefined> {
+    try {
+      const st = await stat(this.pathOf(name), { bigint: true });
+      return `${st.ino}:${st.mtimeNs}:${st.size}`;
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+      throw e;
+    }
+  }
+
+  versionSync(name: string): string | undefined {
+    const st = statSync(this.pathOf(name), { bigint: true, throwIfNoEntry: false });
+    return st ? `${st.ino}:${st.mtimeNs}:${st.size}` : undefined;
+  }
+}

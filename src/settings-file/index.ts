@@ -1,0 +1,22 @@
+export { writeFileAtomic } from './atomic.js';
+export { EnvStore, KEY_ENV, SETTINGS_ENV, SettingsFileStore, observeStore } from './env-store.js';
+export type { EnvStoreOptions, SealSecrets, StoreObserver } from './env-store.js';
+export { FileStore } from './file-store.js';
+export { DEFAULT_LOCK_TIMEOUT_MS, STALE_MS, withFileLock } from './lock.js';
+export type { HeldLock, LockOptions } from './lock.js';
+export { assertPrivate, createMachineKey, ensureStoreDirs, loadMachineKey, loadOrCreateMachineKey } from './machine-key.js';
+export type { MachineKey } from './machine-key.js';
+export { APP_NAME, HOME_ENV, resolveHome, storeLayout } from './paths.js';
+export type { StoreLayout } from './paths.js';
+export {
+  NAME_PATTERN,
+  SETTINGS_FORMAT,
+  SETTINGS_VERSION,
+  assertValidName,
+  decodeSettings,
+  encodeSettings,
+  secondsLeft,
+  validateSettings,
+} from './schema.js';
+export type { ClientAuthMethod, HealthState, Settings, SettingsEndpoints, SettingsHealth, SettingsToken } from './schema.js';
+export type { CredentialStore } from './store.js';

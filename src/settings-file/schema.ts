@@ -1,0 +1,232 @@
+import { CODES, HandoffError } from '../errors.js';
+
+/**
+ * The plaintext inside every sealed settings file: versioned JSON, validated
+ * on every read. Field names follow OAuth's own (snake_case) so that a token
+ * response maps onto them without renaming. Times are RFC 3339 UTC strings.
+ */
+export const SETTINGS_FORMAT = 'oauth-handoff/settings';
+export const SETTINGS_VERSION = 1;
+
+export type ClientAuthMethod = 'client_secret_basic' | 'client_secret_post' | 'none';
+export type HealthState = 'ok' | 'reauthorization_required';
+
+export interface SettingsEndpoints {
+  authorization?: string;
+  token: string;
+  revocation?: string;
+  device_authorization?: string;
+  issuer?: string;
+}
+
+export interface SettingsToken {
+  access_token: string;
+  /** normalised to "Bearer" */
+  token_type: string;
+  /** when the access token stops working; absent when the server did not say */
+  expires_at?: string;
+  refresh_token?: string;
+  /** known refresh-token expiry (provider facts: Confluence 90 days, Questetra 30 days) */
+  refresh_token_expires_at?: string;
+  /** scope the server granted, space-separated, when it said */
+  scope?: string;
+  obtained_at: string;
+}
+
+export interface SettingsHealth {
+  state: HealthState;
+  /** last successful refresh */
+  last_refresh_at?: string;
+  refresh_count?: number;
+  /** a human explanation of the state (never a secret) */
+  message?: string;
+  /**
+   * Set just before a refresh request is sent and cleared when its result is
+   * stored. Finding it set on a later read means a process died between
+   * sending and storing: the server may have rotated the refresh token.
+   */
+  refresh_started_at?: string;
+}
+
+export interface Settings {
+  format: typeof SETTINGS_FORMAT;
+  version: typeof SETTINGS_VERSION;
+  name: string;
+  /** preset id: redmine, backlog, confluence, jira, questetra, generic */
+  provider: string;
+  site?: string;
+  endpoints: SettingsEndpoints;
+  client: { id: string; secret?: string; auth_method: ClientAuthMethod };
+  scopes: string[];
+  redirect_uri?: string;
+  token: SettingsToken;
+  created: { at: string; by: string; host: string; tool: string; via: string };
+  health: SettingsHealth;
+}
+
+/** Names become file names and Redis keys: keep them boring. */
+export const NAME_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
+
+export function assertValidName(name: string): string {
+  if (!NAME_PATTERN.test(name)) {
+    throw new HandoffError(
+      `invalid credential name "${name.slice(0, 80)}": use 1-64 letters, digits, ".", "_" or "-", starting with a letter or digit`,
+      { code: CODES.USAGE },
+    );
+  }
+  return name;
+}
+
+type Json = Record<string, unknown>;
+
+function fail(path: string, what: string): never {
+  throw new HandoffError(`invalid settings: ${path} ${what}`, { code: CODES.BAD_FILE });
+}
+
+function obj(v: unknown, path: string): Json {
+  if (typeof v !== 'object' || v === null || Array.isArray(v)) fail(path, 'must be an object');
+  return v as Json;
+}
+
+function str(o: Json, key: string, path: string): string {
+  const v = o[key];
+  if (typeof v !== 'string' || v.length === 0) fail(`${path}.${key}`, 'must be a non-empty string');
+  return v;
+}
+
+function optStr(o: Json, key: string, path: string): string | undefined {
+  const v = o[key];
+  if (v === undefined) return undefined;
+  if (typeof v !== 'string') fail(`${path}.${key}`, 'must be a string');
+  return v;
+}
+
+function url(o: Json, key: string, path: string, optional: boolean): string | undefined {
+  const v = optional ? optStr(o, key, path) : str(o, key, path);
+  if (v === undefined) return undefined;
+  let u: URL;
+  try {
+    u = new URL(v);
+  } catch {
+    fail(`${path}.${key}`, 'must be an absolute URL');
+  }
+  if (u.protocol !== 'https:' && u.protocol !== 'http:') fail(`${path}.${key}`, 'must be an http(s) URL');
+  return v;
+}
+
+function time(o: Json, key: string, path: string, optional: boolean): string | undefined {
+  const v = optional ? optStr(o, key, path) : str(o, key, path);
+  if (v === undefined) return undefined;
+  if (Number.isNaN(Date.parse(v))) fail(`${path}.${key}`, 'must be an RFC 3339 time');
+  return v;
+}
+
+function put<T extends object, K extends string, V>(target: T, key: K, value: V | undefined): void {
+  if (value !== undefined) (target as Record<string, unknown>)[key] = value;
+}
+
+/**
+ * Validate parsed JSON as settings. Unknown keys are dropped (so a newer
+ * minor writer cannot smuggle fields through an older reader's re-seal);
+ * an unknown version is refused with a clear message.
+ */
+export function validateSettings(input: unknown): Settings {
+  const o = obj(input, 'settings');
+  if (o.format !== SETTINGS_FORMAT) fail('settings.format', `must be "${SETTINGS_FORMAT}"`);
+  if (o.version !== SETTINGS_VERSION) {
+    throw new HandoffError(
+      `unsupported settings version ${JSON.stringify(o.version)} (this oauth-handoff reads version ${SETTINGS_VERSION}; upgrade oauth-handoff)`,
+      { code: CODES.BAD_FILE },
+    );
+  }
+  const name = assertValidName(str(o, 'name', 'settings'));
+  const provider = str(o, 'provider', 'settings');
+
+  const e = obj(o.endpoints, 'settings.endpoints');
+  const endpoints: SettingsEndpoints = { token: url(e, 'token', 'endpoints', false) as string };
+  put(endpoints, 'authorization', url(e, 'authorization', 'endpoints', true));
+  put(endpoints, 'revocation', url(e, 'revocation', 'endpoints', true));
+  put(endpoints, 'device_authorization', url(e, 'device_authorization', 'endpoints', true));
+  put(endpoints, 'issuer', optStr(e, 'issuer', 'endpoints'));
+
+  const c = obj(o.client, 'settings.client');
+  const auth = c.auth_method;
+  if (auth !== 'client_secret_basic' && auth !== 'client_secret_post' && auth !== 'none') {
+    fail('client.auth_method', 'must be client_secret_basic, client_secret_post or none');
+  }
+  const client: Settings['client'] = { id: str(c, 'id', 'client'), auth_method: auth };
+  put(client, 'secret', optStr(c, 'secret', 'client'));
+  if (auth !== 'none' && client.secret === undefined) fail('client.secret', `is required with ${auth}`);
+
+  if (!Array.isArray(o.scopes) || !o.scopes.every((s) => typeof s === 'string')) fail('settings.scopes', 'must be a list of strings');
+
+  const t = obj(o.token, 'settings.token');
+  const token: SettingsToken = {
+    access_token: str(t, 'access_token', 'token'),
+    token_type: str(t, 'token_type', 'token'),
+    obtained_at: time(t, 'obtained_at', 'token', false) as string,
+  };
+  put(token, 'expires_at', time(t, 'expires_at', 'token', true));
+  put(token, 'refresh_token', optStr(t, 'refresh_token', 'token'));
+  put(token, 'refresh_token_expires_at', time(t, 'refresh_token_expires_at', 'token', true));
+  put(token, 'scope', optStr(t, 'scope', 'token'));
+
+  const cr = obj(o.created, 'settings.created');
+  const created: Settings['created'] = {
+    at: time(cr, 'at', 'created', false) as string,
+    by: str(cr, 'by', 'created'),
+    host: str(cr, 'host', 'created'),
+    tool: str(cr, 'tool', 'created'),
+    via: str(cr, 'via', 'created'),
+  };
+
+  const h = o.health === undefined ? { state: 'ok' } : obj(o.health, 'settings.health');
+  if (h.state !== 'ok' && h.state !== 'reauthorization_required') fail('health.state', 'must be ok or reauthorization_required');
+  const health: SettingsHealth = { state: h.state };
+  put(health, 'last_refresh_at', time(h, 'last_refresh_at', 'health', true));
+  put(health, 'message', optStr(h, 'message', 'health'));
+  put(health, 'refresh_started_at', time(h, 'refresh_started_at', 'health', true));
+  if (h.refresh_count !== undefined) {
+    if (!Number.isSafeInteger(h.refresh_count) || (h.refresh_count as number) < 0) fail('health.refresh_count', 'must be a whole number');
+    health.refresh_count = h.refresh_count as number;
+  }
+
+  const settings: Settings = {
+    format: SETTINGS_FORMAT,
+    version: SETTINGS_VERSION,
+    name,
+    provider,
+    endpoints,
+    client,
+    scopes: [...(o.scopes as string[])],
+    token,
+    created,
+    health,
+  };
+  put(settings, 'site', url(o, 'site', 'settings', true));
+  put(settings, 'redirect_uri', optStr(o, 'redirect_uri', 'settings'));
+  return settings;
+}
+
+const encoder = new TextEncoder();
+const decoder = new TextDecoder('utf-8', { fatal: true });
+
+export function encodeSettings(settings: Settings): Uint8Array {
+  return encoder.encode(JSON.stringify(validateSettings(settings)));
+}
+
+export function decodeSettings(bytes: Uint8Array): Settings {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(decoder.decode(bytes));
+  } catch (cause) {
+    throw new HandoffError('invalid settings: the decrypted payload is not JSON', { code: CODES.BAD_FILE, cause });
+  }
+  return validateSettings(parsed);
+}
+
+/** Seconds the access token has left at `now` (Infinity when the server gave no expiry). */
+export function secondsLeft(token: SettingsToken, now: number): number {
+  if (token.expires_at === undefined) return Number.POSITIVE_INFINITY;
+  return (Date.parse(token.expires_at) - now) / 1000;
+}

@@ -1,0 +1,33 @@
+import type { HeldLock, LockOptions } from './lock.js';
+import type { Settings } from './schema.js';
+
+/**
+ * Where credentials live. One interface, several backends: the file store
+ * (one sealed file per credential on this machine), the env store (CI: one
+ * credential from environment variables), later a shared store for fleets.
+ *
+ * Reads never lock. Every write must happen inside `withWriteLock` for the
+ * same name, after re-reading (the double-checked refresh rule).
+ */
+export interface CredentialStore {
+  /** for `status`: where credentials live and how they are protected */
+  readonly description: string;
+  list(): Promise<string[]>;
+  /** decrypts and validates; NOT_FOUND when there is no such credential */
+  read(name: string): Promise<Settings>;
+  /** seals and replaces atomically; call inside withWriteLock(settings.name) */
+  write(settings: Settings): Promise<void>;
+  /** true when something was removed; call inside withWriteLock(name) */
+  remove(name: string): Promise<boolean>;
+  withWriteLock<T>(name: string, fn: (lock: HeldLock) => Promise<T>, opts?: LockOptions): Promise<T>;
+  /**
+   * A cheap token that changes whenever the credential is rewritten (for
+   * in-memory caches); undefined when it does not exist.
+   */
+  version(name: string): Promise<string | undefined>;
+  /**
+   * Optional: the same value as `version`, synchronously, for the library's
+   * hot path (a synchronous stat costs ~3 µs, one through the thread pool ~50 µs).
+   */
+  versionSync?(name: string): string | undefined;
+}

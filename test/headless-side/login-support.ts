@@ -1,0 +1,176 @@
+/**
+ * Helpers for the `login` tests: a running `oauth-handoff login` process whose
+ * stderr can be waited on, approval of a sandbox authorization URL over plain
+ * HTTP (as the approve button does), and a Chromium launcher (playwright-core,
+ * Debian's /usr/bin/chromium, a fresh user-data-dir per launch).
+ */
+import { spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
+import { mkdtemp, readdir, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { ExecutionContext } from 'ava';
+import { BIN, cleanEnv, ROOT, runCli, tempDir, trackChildren } from '../helpers/cli.js';
+import type { CliResult } from '../helpers/cli.js';
+
+export interface Machine {
+  base: string;
+  home: string;
+  env: NodeJS.ProcessEnv;
+}
+
+/** A headless machine: an empty store in a temp dir. */
+export async function machine(t: ExecutionContext, extra: NodeJS.ProcessEnv = {}): Promise<Machine> {
+  const base = await tempDir(t, 'oh-login-');
+  const home = join(base, 'store');
+  return { base, home, env: cleanEnv(base, { OAUTH_HANDOFF_HOME: home, ...extra }) };
+}
+
+/** The credentials in a store (file names without .ohs); none when the store was never made. */
+export async function storedNames(home: string): Promise<string[]> {
+  try {
+    return (await readdir(join(home, 'credentials'))).filter((f) => f.endsWith('.ohs')).map((f) => f.slice(0, -4)).sort();
+  } catch {
+    return [];
+  }
+}
+
+export interface LoginRun {
+  child: ChildProcess;
+  stderr(): string;
+  /** resolves with the first match of `re` in stderr; rejects when the process ends first or after timeoutMs */
+  waitForStderr(re: RegExp, timeoutMs?: number): Promise<RegExpExecArray>;
+  /** the authorization URL the CLI printed (its own line on stderr), once all instructions are out */
+  authorizationUrl(timeoutMs?: number): Promise<string>;
+  /** write one line to stdin and close it, as a pipe would */
+  paste(line: string): void;
+  done: Promise<CliResult>;
+}
+
+/**
+ * Start `oauth-handoff login …` with stdin as an open pipe, in a new session
+ * (no controlling terminal, as under cron or CI): a test can never end up
+ * waiting on a prompt on the developer's terminal.
+ */
+export function startLogin(t: ExecutionContext, args: string[], env: NodeJS.ProcessEnv, timeoutMs = 60_000): LoginRun {
+  const track = trackChildren(t);
+  const child = track(spawn(process.execPath, [BIN, 'login', ...args], { env, cwd: ROOT, stdio: ['pipe', 'pipe', 'pipe'], detached: true }));
+  let err = '';
+  let out = '';
+  let ended = false;
+  child.stderr!.setEncoding('utf8').on('data', (d: string) => (err += d));
+  child.stdout!.setEncoding('utf8').on('data', (d: string) => (out += d));
+  // stdin stays open (helpers/cli's collect() would close it): paste() writes and closes it
+  const done = new Promise<CliResult>((resolve, reject) => {
+    const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
+    child.on('error', (e) => {
+      clearTimeout(timer);
+      reject(e);
+    });
+    child.on('close', (code, signal) => {
+      clearTimeout(timer);
+      ended = true;
+      resolve({ code, signal, stdout: out, stderr: err });
+    });
+  });
+  const waitForStderr = async (re: RegExp, wait = 30_000): Promise<RegExpExecArray> => {
+    const until = Date.now() + wait;
+    for (;;) {
+      const m = re.exec(err);
+      if (m) return m;
+      if (ended) throw new Error(`login ended before ${re} appeared on stderr:\n${err}`);
+      if (Date.now() > until) throw new Error(`${re} did not appear on stderr within ${wait} ms:\n${err}`);
+      await new Promise((r) => setTimeout(r, 25));
+    }
+  };
+  return {
+    child,
+    stderr: () => err,
+    waitForStderr,
+    authorizationUrl: async (wait) => {
+      // all the instructions are out once it says it is waiting
+      await waitForStderr(/^oauth-handoff: waiting up to/m, wait);
+      return (await waitForStderr(/^(https?:\/\/\S+)$/m, wait))[1] as string;
+    },
+    paste: (line) => {
+      child.stdin!.on('error', () => undefined);
+      child.stdin!.end(`${line}\n`);
+    },
+    done,
+  };
+}
+
+/**
+ * What the sandbox's approve (or deny) button does, over HTTP: open the
+ * authorization URL, post the decision, return where the browser is sent
+ * (absolute). With autoApprove the first answer is already the redirect.
+ */
+export async function decideByHttp(authorizationUrl: string, decision: 'approve' | 'deny' = 'approve'): Promise<string> {
+  const first = await fetch(authorizationUrl, { redirect: 'manual' });
+  const html = await first.text();
+  if (first.status >= 300 && first.status < 400) return new URL(first.headers.get('location') ?? '', authorizationUrl).toString();
+  const tx = /name="transaction_id" value="([^"]+)"/.exec(html)?.[1];
+  const action = /<form method="post" action="([^"]+)"/.exec(html)?.[1];
+  if (!tx || !action) throw new Error(`no approval form at ${authorizationUrl} (HTTP ${first.status}): ${html.slice(0, 300)}`);
+  const res = await fetch(new URL(action, authorizationUrl), {
+    method: 'POST',
+    redirect: 'manual',
+    headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    body: new URLSearchParams({ transaction_id: tx.replace(/&#(\d+);/g, (_, n) => String.fromCharCode(Number(n))), decision }).toString(),
+  });
+  await res.arrayBuffer();
+  const location = res.headers.get('location');
+  if (!location) throw new Error(`the decision was answered HTTP ${res.status} without a redirect`);
+  return new URL(location, authorizationUrl).toString();
+}
+
+/** `oauth-handoff login …` with stdin closed at once, to the end. */
+export async function loginOnce(t: ExecutionContext, args: string[], env: NodeJS.ProcessEnv): Promise<CliResult> {
+  const run = startLogin(t, args, env);
+  run.child.stdin!.end();
+  return run.done;
+}
+
+/** `oauth-handoff token NAME` on that machine. */
+export async function tokenOf(m: Machine, name: string): Promise<CliResult> {
+  return runCli(['token', name], { env: m.env });
+}
+
+// ─── Chromium ───
+
+export const CHROMIUM = '/usr/bin/chromium';
+export const CHROMIUM_ARGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--no-first-run',
+  '--disable-quic',
+];
+
+export interface Browser {
+  /** a fresh page in the one context */
+  newPage(): Promise<import('playwright-core').Page>;
+  close(): Promise<void>;
+}
+
+/** Chromium with a fresh user-data-dir; close() removes it. */
+export async function launchChromium(): Promise<Browser> {
+  const { chromium } = await import('playwright-core');
+  const dir = await mkdtemp(join(tmpdir(), 'oh-chromium-'));
+  const context = await chromium.launchPersistentContext(dir, {
+    executablePath: CHROMIUM,
+    headless: true,
+    args: CHROMIUM_ARGS,
+    timeout: 30_000,
+  });
+  return {
+    newPage: () => context.newPage(),
+    close: async () => {
+      await context.close().catch(() => undefined);
+      await rm(dir, { recursive: true, force: true });
+    },
+  };
+}
