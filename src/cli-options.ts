@@ -83,3 +83,52 @@ export const providerOptions = {
 
 /** The environment variable that may hold the client secret. */
 export const CLIENT_SECRET_ENV = 'OAUTH_HANDOFF_CLIENT_SECRET';
+
+/** `authorize` (browser side): which server and client, how the redirect is caught, who can open the file. */
+export const authorizeOptions = {
+  provider: providerOptions.provider,
+  site: providerOptions.site,
+  'client-id': providerOptions['client-id'],
+  'client-secret': { type: 'string', describe: 'the client secret (visible to other users in ps: prefer --client-secret-file or $OAUTH_HANDOFF_CLIENT_SECRET); without a value: ask' },
+  'client-secret-file': providerOptions['client-secret-file'],
+  'client-auth': providerOptions['client-auth'],
+  scope: providerOptions.scope,
+  name: providerOptions.name,
+  'redirect-uri': { type: 'string', describe: 'the loopback redirect URI exactly as registered (no port or port 0: a random free port)' },
+  redirect: providerOptions.redirect,
+  issuer: providerOptions.issuer,
+  'authorization-endpoint': providerOptions['authorization-endpoint'],
+  'token-endpoint': providerOptions['token-endpoint'],
+  'revocation-endpoint': providerOptions['revocation-endpoint'],
+  param: { type: 'string', array: true, describe: 'an extra authorization request parameter KEY=VALUE (e.g. prompt=consent); repeatable' },
+  browser: { type: 'boolean', default: true, describe: 'open a browser (--no-browser: print the URL and a QR code only)' },
+  timeout: { type: 'number', default: 300, describe: 'seconds to wait for the approval' },
+  to: { type: 'string', array: true, describe: "seal to this machine's public key (`oauth-handoff keygen` prints it there); repeatable" },
+  passphrase: { type: 'boolean', default: false, describe: 'also seal to a passphrase (asked twice; or --passphrase-file, $OAUTH_HANDOFF_PASSPHRASE)' },
+  'passphrase-file': { type: 'string', describe: 'read that passphrase from the first line of this file' },
+  output: { type: 'string', alias: 'o', describe: 'write the sealed settings file here (mode 0600)' },
+  armor: { type: 'boolean', default: false, describe: 'print the pasteable text block on stdout (the default without -o)' },
+  copy: { type: 'boolean', default: false, describe: "also put the text block on the terminal's clipboard (OSC 52; works over SSH)" },
+  force: { type: 'boolean', default: false, describe: 'replace an existing -o file' },
+  ...jsonOption,
+} as const satisfies OptionTable;
+
+/** `relay URL` (the laptop half of `login --paste`). */
+export const relayOptions = {
+  browser: { type: 'boolean', default: true, describe: 'open a browser (--no-browser: print the URL only)' },
+  timeout: { type: 'number', default: 300, describe: 'seconds to wait for the redirect' },
+  copy: { type: 'boolean', default: false, describe: "also put the redirect URL on the terminal's clipboard (OSC 52)" },
+  ...jsonOption,
+} as const satisfies OptionTable;
+
+/** `sandbox`: a local authorization server to try things against. */
+export const sandboxOptions = {
+  profile: { type: 'string', default: 'generic', describe: 'generic, redmine, backlog, confluence, jira or questetra' },
+  port: { type: 'number', default: 0, describe: 'port on 127.0.0.1 (0: a free one)' },
+  'auto-approve': { type: 'boolean', default: false, describe: 'approve every authorization request without showing the page' },
+  'access-token-ttl': { type: 'number', describe: "seconds an access token lives (default: the profile's)" },
+  'refresh-token-ttl': { type: 'number', describe: "seconds a refresh token lives (default: the profile's)" },
+  'code-ttl': { type: 'number', describe: "seconds an authorization code lives (default: the profile's)" },
+  verbose: { type: 'boolean', default: false, describe: 'print one line per request on stderr (never tokens)' },
+  ...jsonOption,
+} as const satisfies OptionTable;

@@ -7,6 +7,7 @@ import type { Argv, Options } from 'yargs';
 import { ciOptions, execOptions, fromEnvOption, jsonOption, lockOptions, storeOptions, tokenOptions } from './cli-options.js';
 import type { OptionTable } from './cli-options.js';
 import { providerOptions as loginProviderOptions } from './cli-options.js';
+import { authorizeOptions, relayOptions, sandboxOptions } from './cli-options.js';
 import { CODES, EXIT, HandoffError } from './errors.js';
 import { createOutput, reportError } from './terminal/index.js';
 import { VERSION } from './version.js';
@@ -216,6 +217,128 @@ export async function runCli(argv: string[]): Promise<number> {
           minValid: num(a, 'min-valid'),
           lockTimeoutMs: lockMs(a),
           ...ci(a),
+        }),
+      ),
+    )
+    .command(
+      'authorize',
+      'approve access in a browser here and write the encrypted settings file for the headless machine',
+      (y) => withOptions(authorizeOptions)(y),
+      run(async (a) =>
+        (await import('./browser-side/index.js')).authorizeCommand({
+          provider: str(a, 'provider'),
+          site: str(a, 'site'),
+          clientId: str(a, 'client-id'),
+          clientSecret: str(a, 'client-secret'),
+          clientSecretFile: str(a, 'client-secret-file'),
+          clientAuth: str(a, 'client-auth') as 'client_secret_basic' | 'client_secret_post' | 'none' | undefined,
+          scope: list(a, 'scope'),
+          name: str(a, 'name'),
+          redirect: str(a, 'redirect') as 'loopback' | 'oob' | undefined,
+          redirectUri: str(a, 'redirect-uri'),
+          authorizationEndpoint: str(a, 'authorization-endpoint'),
+          tokenEndpoint: str(a, 'token-endpoint'),
+          revocationEndpoint: str(a, 'revocation-endpoint'),
+          issuer: str(a, 'issuer'),
+          param: list(a, 'param'),
+          browser: a.browser !== false,
+          timeout: num(a, 'timeout'),
+          to: list(a, 'to'),
+          passphrase: bool(a, 'passphrase'),
+          passphraseFile: str(a, 'passphrase-file'),
+          output: str(a, 'output'),
+          armor: bool(a, 'armor'),
+          copy: bool(a, 'copy'),
+          force: bool(a, 'force'),
+          json: bool(a, 'json'),
+        }),
+      ),
+    )
+    .command(
+      'providers [id]',
+      'list the provider presets and what to register on each system',
+      (y) => withOptions(jsonOption)(y.positional('id', { type: 'string', describe: 'show one preset' })),
+      run(async (a) => (await import('./browser-side/index.js')).providersCommand({ id: str(a, 'id'), json: bool(a, 'json') })),
+    )
+    .command(
+      'relay <url>',
+      'on the laptop: open the URL `login --paste` printed, catch its loopback redirect, print it to paste back',
+      (y) => withOptions(relayOptions)(y.positional('url', { type: 'string', describe: 'the authorization URL the headless machine printed' })),
+      run(async (a) =>
+        (await import('./browser-side/index.js')).relayCommand({
+          url: str(a, 'url') as string,
+          browser: a.browser !== false,
+          timeout: num(a, 'timeout'),
+          copy: bool(a, 'copy'),
+          json: bool(a, 'json'),
+        }),
+      ),
+    )
+    .command(
+      'sandbox',
+      'run a local authorization server imitating a preset, to try things out (Ctrl+C stops it)',
+      (y) => withOptions(sandboxOptions)(y),
+      run(async (a) => {
+        await (await import('./sandbox/index.js')).runSandboxCommand({
+          profile: str(a, 'profile') as 'generic' | 'redmine' | 'backlog' | 'confluence' | 'jira' | 'questetra' | undefined,
+          port: num(a, 'port'),
+          autoApprove: bool(a, 'auto-approve'),
+          accessTokenTtl: num(a, 'access-token-ttl'),
+          refreshTokenTtl: num(a, 'refresh-token-ttl'),
+          codeTtl: num(a, 'code-ttl'),
+          verbose: bool(a, 'verbose'),
+          json: bool(a, 'json'),
+        });
+        return 0;
+      }),
+    )
+    .command(
+      'demo',
+      'the whole hand-off on this machine against a local sandbox, no account needed (a few seconds)',
+      (y) => y,
+      run(async () => (await import('./demo.js')).demoCommand()),
+    )
+    .command(
+      'daemon [names..]',
+      'keep credentials fresh unattended: refresh ahead of expiry, retry with backoff, warn before grants expire (for systemd)',
+      (y) =>
+        withOptions({
+          ...storeOptions,
+          all: { type: 'boolean', default: false, describe: 'every credential in the store, including ones imported later' },
+          'on-failure': { type: 'string', describe: 'shell command run once per failure, with OAUTH_HANDOFF_NAME, OAUTH_HANDOFF_STATE, OAUTH_HANDOFF_MESSAGE set (never a token)' },
+          'on-warning': { type: 'string', describe: 'shell command run once per warning (a refresh token nearing its expiry), same variables' },
+          'warn-before': { type: 'string', array: true, describe: 'warn this long before a refresh token expires; repeatable or comma-separated (default 7d,1d)' },
+          'keep-alive-before': { type: 'string', describe: 'refresh an idle grant this long before its refresh token expires (default: twice the longest --warn-before)' },
+          'max-rate': { type: 'number', describe: 'start at most this many refreshes per second (default 10)' },
+          concurrency: { type: 'number', describe: 'refreshes in flight at once (default 4)' },
+          'backoff-base': { type: 'string', describe: 'first retry delay after a passing failure, e.g. 2s (default 2s)' },
+          'backoff-max': { type: 'string', describe: 'longest retry delay (default 5m)' },
+          poll: { type: 'string', describe: 'how often to look for imported or removed credentials (default 5s)' },
+          'http-timeout': { type: 'string', describe: 'give up on a token request after this long (default 30s)' },
+          'lock-timeout': { type: 'string', describe: 'how long a refresh waits for another process holding the credential (default 60s)' },
+          'stop-timeout': { type: 'string', describe: 'on SIGTERM, how long to let refreshes in flight finish (default 30s)' },
+          'log-format': { type: 'string', describe: 'json (one line per event) or text (default: text on a terminal, else json)' },
+          verbose: { type: 'boolean', default: false, describe: 'also log every planned refresh' },
+        })(y.positional('names', { type: 'string', array: true, describe: 'the credentials to keep fresh' })),
+      run(async (a) =>
+        (await headless()).daemonCommand({
+          store: str(a, 'store'),
+          names: list(a, 'names'),
+          all: bool(a, 'all'),
+          onFailure: str(a, 'on-failure'),
+          onWarning: str(a, 'on-warning'),
+          warnBefore: list(a, 'warn-before'),
+          keepAliveBefore: str(a, 'keep-alive-before'),
+          maxRate: num(a, 'max-rate'),
+          concurrency: num(a, 'concurrency'),
+          backoffBase: str(a, 'backoff-base'),
+          backoffMax: str(a, 'backoff-max'),
+          poll: str(a, 'poll'),
+          httpTimeout: str(a, 'http-timeout'),
+          lockTimeout: str(a, 'lock-timeout'),
+          stopTimeout: str(a, 'stop-timeout'),
+          logFormat: str(a, 'log-format'),
+          verbose: bool(a, 'verbose'),
         }),
       ),
     )

@@ -83,7 +83,13 @@ export function describeProvider(p: ProviderPreset) {
 function render(p: ProviderPreset): string {
   const d = describeProvider(p);
   const rows: [string, string][] = [];
-  rows.push(['endpoints', d.endpoints ? Object.entries(d.endpoints).map(([k, v]) => `${k} ${v}`).join(', ') : d.endpoints_from ?? '']);
+  const templates = endpointTemplates(p);
+  rows.push([
+    'endpoints',
+    templates
+      ? Object.entries(templates).map(([k, v]) => `${k} ${v}`).join(', ')
+      : 'explicit options (--authorization-endpoint, --token-endpoint) or --issuer discovery',
+  ]);
   rows.push(['client auth', `${p.clientAuth}${p.clientSecretRequired ? ', secret required' : ', secret optional'}`]);
   rows.push(['PKCE', p.pkce === 'unsupported' ? 'not sent' : `S256 (${p.pkce})`]);
   const rules = [p.redirect.anyPort ? 'any port' : p.redirect.exactMatch ? 'exact match, port included' : 'as registered'];
@@ -95,7 +101,7 @@ function render(p: ProviderPreset): string {
   rows.push(['scopes', scopes]);
   rows.push([
     'lifetimes',
-    `access token ${seconds(p.lifetimes.accessTokenSeconds)}; refresh token ${p.lifetimes.refreshTokenSeconds === undefined ? 'unknown or none' : seconds(p.lifetimes.refreshTokenSeconds)}${p.lifetimes.refreshTokenSliding ? ' (restarts at each refresh)' : ''}${p.lifetimes.authorizationCodeSeconds !== undefined ? `; code ${seconds(p.lifetimes.authorizationCodeSeconds)}` : ''}`,
+    `access token ${seconds(p.lifetimes.accessTokenSeconds)}; refresh token ${p.lifetimes.refreshTokenSeconds === undefined ? 'no known expiry' : seconds(p.lifetimes.refreshTokenSeconds)}${p.lifetimes.refreshTokenSliding ? ' (restarts at each refresh)' : ''}${p.lifetimes.authorizationCodeSeconds !== undefined ? `; code ${seconds(p.lifetimes.authorizationCodeSeconds)}` : ''}`,
   ]);
   rows.push(['rotation', p.rotation]);
   const w = Math.max(...rows.map(([k]) => k.length));

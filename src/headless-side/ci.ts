@@ -2,6 +2,7 @@ import type { StoreOptions } from '../credential/index.js';
 import { CODES, HandoffError } from '../errors.js';
 import { SETTINGS_ENV } from '../settings-file/index.js';
 import type { Settings } from '../settings-file/index.js';
+import { hintFor } from '../terminal/index.js';
 import type { Output } from '../terminal/index.js';
 import type { CommonOptions } from './common.js';
 import { outputOf } from './common.js';
@@ -100,6 +101,37 @@ export function ciSession(o: CiOptions & { env?: NodeJS.ProcessEnv }, out: Outpu
   };
 }
 
+/** The "what to do next" line when the credential came from CI secrets, not a store. */
+export function ciHintFor(e: HandoffError): string | undefined {
+  switch (e.code) {
+    case CODES.REAUTH_REQUIRED:
+      return `authorize again, sealed to the CI key (\`oauth-handoff authorize … --to ohpub1… --armor\`), and replace the ${SETTINGS_ENV} secret (docs/ci.md)`;
+    case CODES.DECRYPT_FAILED:
+    case CODES.BAD_KEY:
+    case CODES.BAD_FILE:
+      return `check that OAUTH_HANDOFF_KEY (or OAUTH_HANDOFF_PASSPHRASE) opens the block in ${SETTINGS_ENV} and that the block is complete; \`oauth-handoff inspect -\` shows who a block is sealed to (docs/ci.md)`;
+    case CODES.NOT_FOUND:
+      return `\`oauth-handoff status --from-env\` shows the name of the credential in ${SETTINGS_ENV}`;
+    default:
+      return hintFor(e);
+  }
+}
+
+/** Runs a command in env mode; its HandoffErrors are reported with CI hints (others go to the CLI's report). */
+export async function reportingForCi(o: CommonOptions & Pick<CiOptions, 'fromEnv'>, out: Output, fn: () => Promise<number>): Promise<number> {
+  if (!o.fromEnv) return fn();
+  try {
+    return await fn();
+  } catch (e) {
+    if (!(e instanceof HandoffError)) throw e;
+    out.info(`error: ${e.message}`);
+    const hint = ciHintFor(e);
+    if (hint) out.info(hint);
+    if ((o.env ?? process.env).OAUTH_HANDOFF_DEBUG) out.raw(`${e.stack ?? ''}\n`);
+    return e.exitCode;
+  }
+}
+
 /** `{ ...o, ...extra }`, typed as `o`: store options travel to openStore inside a command's options. */
 function withStore<T extends CommonOptions>(o: T, extra: StoreOptions): T {
   return { ...o, ...extra };
@@ -108,15 +140,18 @@ function withStore<T extends CommonOptions>(o: T, extra: StoreOptions): T {
 /** `oauth-handoff token NAME [--from-env] [--write-back FILE] [--github-actions] [--output NAME]` */
 export async function ciTokenCommand(o: TokenOptions & CiOptions): Promise<number> {
   const out = outputOf(o);
-  const ci = ciSession(o, out);
-  if (ci.plain) return tokenCommand({ ...o, out });
-  const code = await tokenCommand(withStore({ ...o, out }, ci.storeOptions));
-  if (code === 0) await ci.finish();
-  return code;
+  return reportingForCi(o, out, async () => {
+    const ci = ciSession(o, out);
+    if (ci.plain) return tokenCommand({ ...o, out });
+    const code = await tokenCommand(withStore({ ...o, out }, ci.storeOptions));
+    if (code === 0) await ci.finish();
+    return code;
+  });
 }
 
 /** `oauth-handoff status [NAME] --from-env` */
 export async function ciStatusCommand(o: StatusOptions & Pick<CiOptions, 'fromEnv'>): Promise<number> {
   if (!o.fromEnv) return statusCommand(o);
-  return statusCommand(withStore(o, { fromEnv: true }));
+  const out = outputOf(o);
+  return reportingForCi(o, out, () => statusCommand(withStore({ ...o, out }, { fromEnv: true })));
 }

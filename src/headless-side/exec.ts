@@ -4,7 +4,7 @@ import { CODES, HandoffError } from '../errors.js';
 import { KEY_ENV, SETTINGS_ENV } from '../settings-file/index.js';
 import type { Output } from '../terminal/index.js';
 import type { CiOptions } from './ci.js';
-import { ciSession } from './ci.js';
+import { ciSession, reportingForCi } from './ci.js';
 import type { CommonOptions } from './common.js';
 import { outputOf } from './common.js';
 import { PASSPHRASE_ENV } from './import.js';
@@ -36,6 +36,10 @@ export interface ExecOptions extends CommonOptions, CiOptions, RefreshDeps {
  */
 export async function execCommand(o: ExecOptions): Promise<number> {
   const out = outputOf(o);
+  return reportingForCi(o, out, () => execWith(o, out));
+}
+
+async function execWith(o: ExecOptions, out: Output): Promise<number> {
   const envVar = o.envVar ?? DEFAULT_TOKEN_ENV_VAR;
   if (!ENV_NAME.test(envVar)) throw new HandoffError(`"${envVar}" is not a valid environment variable name`, { code: CODES.USAGE });
   if (o.command.length === 0 || o.command[0] === '') {

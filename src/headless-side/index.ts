@@ -27,3 +27,22 @@ export type { CredentialStatus, StatusOptions } from './status.js';
 export { DEFAULT_MIN_VALID_SECONDS, tokenCommand } from './token.js';
 export type { TokenOptions } from './token.js';
 export type { CommonOptions } from './common.js';
+export { daemonCommand, readDaemonState, startDaemon } from './daemon.js';
+export type {
+  DaemonCommandOptions,
+  DaemonCredentialSnapshot,
+  DaemonCredentialState,
+  DaemonErrorRecord,
+  DaemonEvent,
+  DaemonHandle,
+  DaemonInfo,
+  DaemonLog,
+  DaemonOptions,
+  DaemonStateRecord,
+  DaemonStatusView,
+  HookEvent,
+  LogFormat,
+  LogLevel,
+  NextAttemptReason,
+  RunningDaemon,
+} from './daemon.js';

@@ -79,7 +79,12 @@ export async function pollDeviceToken(
   let backoff = 0;
   for (let poll = 0; poll < MAX_POLLS; poll++) {
     const wait = Math.max(interval, backoff) * 1000;
-    if (deps.now() + wait > deadline) break;
+    if (deps.now() + wait > deadline) {
+      // no poll fits before the end: wait it out, so "expired" is true when it is said
+      const rest = deadline - deps.now();
+      if (rest > 0) await deps.sleep(rest);
+      break;
+    }
     await deps.sleep(wait);
     let outcome;
     try {

@@ -5,6 +5,7 @@ import type { CredentialStore, Settings } from '../settings-file/index.js';
 import type { Output } from '../terminal/index.js';
 import type { CommonOptions } from './common.js';
 import { outputOf, relative } from './common.js';
+import type { DaemonStatusView } from './daemon.js';
 
 /** What `status` says about one credential. Never a token or secret. */
 export interface CredentialStatus {
@@ -27,6 +28,8 @@ export interface CredentialStatus {
   client_id?: string;
   created?: Settings['created'];
   stored_in: string;
+  /** what the daemon last recorded about it (`<home>/state/NAME.json`), when a daemon has seen it */
+  daemon?: DaemonStatusView;
 }
 
 export function describeCredential(s: Settings, storedIn: string, now: number): CredentialStatus {
@@ -72,9 +75,18 @@ export function printStatus(out: Output, list: CredentialStatus[], now = Date.no
       if (d.interrupted_refresh_at) lines.push(`  warning:        a refresh started ${d.interrupted_refresh_at} did not finish`);
       lines.push(`  scopes:         ${d.scopes.join(' ') || '(none)'}`);
     }
+    if (d.daemon) lines.push(`  daemon:         ${daemonLine(d.daemon, now)}`);
     lines.push(`  stored in:      ${d.stored_in}`);
   }
   out.data(lines.join('\n') + (lines.length ? '\n' : ''));
+}
+
+function daemonLine(v: DaemonStatusView, now: number): string {
+  const parts = [v.running ? `running${v.pid ? ` (pid ${v.pid})` : ''}, ${v.state.replace(/_/g, ' ')}` : `not running (last: ${v.state.replace(/_/g, ' ')})`];
+  if (v.next_attempt_at) parts.push(`next ${v.next_attempt_reason ?? 'attempt'} ${relative(Date.parse(v.next_attempt_at) - now)}`);
+  if (v.attempts > 0) parts.push(`${v.attempts} failed attempt(s)`);
+  if (v.last_error) parts.push(`last error ${relative(Date.parse(v.last_error.at) - now)}: ${v.last_error.message}`);
+  return parts.join('; ');
 }
 
 export interface StatusOptions extends CommonOptions {
@@ -111,6 +123,8 @@ export async function statusCommand(o: StatusOptions): Promise<number> {
   const now = (o.now ?? Date.now)();
   const names = o.name ? [o.name] : await store.list();
   const list = await collectStatus(store, names, now);
+  const home = (store as { layout?: { home?: string } }).layout?.home;
+  if (home) await (await import('./daemon/state-file.js')).attachDaemonState(list, home);
   if (o.json) out.json(o.name ? list[0] : list);
   else if (list.length === 0) out.info(`no credentials in the ${store.description}; import one with \`oauth-handoff import FILE\``);
   else printStatus(out, list, now);

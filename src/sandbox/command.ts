@@ -121,6 +121,7 @@ export async function runSandboxCommand(opts: SandboxCommandOptions = {}): Promi
       process.on('SIGINT', stop);
       process.on('SIGTERM', stop);
       opts.signal?.addEventListener('abort', stop, { once: true });
+      if (opts.signal?.aborted) stop();
     });
   } finally {
     if (poll) clearInterval(poll);

@@ -260,6 +260,7 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<Sandbox> 
     const client = clients.get(clientId);
     if (!client) return refuse(ex, 400, 'invalid_client', 'unknown client');
     let redirectUri = params.get('redirect_uri') ?? undefined;
+    const redirectUriSent = redirectUri !== undefined;
     if (redirectUri === undefined) {
       if (client.redirectUris.length !== 1) return refuse(ex, 400, 'invalid_request', 'missing "redirect_uri"');
       redirectUri = client.redirectUris[0]!;
@@ -288,7 +289,7 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<Sandbox> 
     const scope = state.resolveScope(client, params.get('scope') ?? undefined);
     if (!scope.ok) return errorBack(ex, back, scope.error, scope.error_description, 302);
 
-    const pending: Omit<PendingAuthorization, 'expiresAt'> = { clientId, redirectUri, scope: scope.value };
+    const pending: Omit<PendingAuthorization, 'expiresAt'> = { clientId, redirectUri, redirectUriSent, scope: scope.value };
     if (back.state !== undefined) pending.state = back.state;
     if (pkce.challenge !== undefined && pkce.method !== undefined) {
       pending.challenge = pkce.challenge;

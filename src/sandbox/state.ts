@@ -88,6 +88,7 @@ interface RefreshRecord {
 interface CodeRecord {
   clientId: string;
   redirectUri: string;
+  redirectUriSent: boolean;
   scope: string;
   challenge?: string;
   method?: PkceMethod;
@@ -100,6 +101,8 @@ interface CodeRecord {
 export interface PendingAuthorization {
   clientId: string;
   redirectUri: string;
+  /** the authorization request named redirect_uri (then the token request must repeat it, RFC 6749 §4.1.3) */
+  redirectUriSent: boolean;
   scope: string;
   state?: string;
   challenge?: string;
@@ -170,6 +173,7 @@ export class SandboxState {
     const rec: CodeRecord = {
       clientId: p.clientId,
       redirectUri: p.redirectUri,
+      redirectUriSent: p.redirectUriSent,
       scope: p.scope,
       expiresAt: this.now() + this.lifetimes.code * 1000,
       used: false,
@@ -196,7 +200,7 @@ export class SandboxState {
     }
     if (rec.clientId !== client.id) return fail('invalid_grant', 'authorization code was issued to another client');
     if (rec.expiresAt <= this.now()) return fail('invalid_grant', 'authorization code expired');
-    if (p.redirectUri !== rec.redirectUri) {
+    if (rec.redirectUriSent ? p.redirectUri !== rec.redirectUri : p.redirectUri !== undefined && p.redirectUri !== rec.redirectUri) {
       return fail('invalid_grant', 'redirect_uri does not match the authorization request');
     }
     if (rec.challenge !== undefined && rec.method !== undefined) {

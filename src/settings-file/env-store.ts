@@ -192,7 +192,9 @@ export class EnvStore implements CredentialStore {
 
   get description(): string {
     const back = this.writeBack ? `; changes are written back to ${this.writeBack}` : '; changes are kept in memory only';
-    return `environment variable ${SETTINGS_ENV}, opened with ${this.opened.openedWith}${back}`;
+    const n = this.opened.lost.length;
+    const lost = n ? ` (also sealed to ${n} recipient${n > 1 ? 's' : ''} that a write-back cannot include)` : '';
+    return `environment variable ${SETTINGS_ENV}, opened with ${this.opened.openedWith}${lost}${back}`;
   }
 
   async list(): Promise<string[]> {
@@ -212,7 +214,16 @@ export class EnvStore implements CredentialStore {
     this.generation++;
     if (this.writeBack !== undefined) {
       // armored, whatever the input was: the file is meant to become the next secret value
-      await writeFileAtomic(this.writeBack, await sealAgain(settings, this.opened, true), { mode: 0o600 });
+      const sealed = await sealAgain(settings, this.opened, true);
+      try {
+        await writeFileAtomic(this.writeBack, sealed, { mode: 0o600 });
+      } catch (e) {
+        const rotated = settings.token.refresh_token !== this.opened.settings.token.refresh_token;
+        throw new HandoffError(
+          `cannot write the updated settings to ${this.writeBack}: ${(e as Error).message}${rotated ? `; the provider has replaced the refresh token, so the one in ${SETTINGS_ENV} may no longer work` : ''}`,
+          { code: CODES.INTERNAL, cause: e, credential: settings.name },
+        );
+      }
     }
   }
 

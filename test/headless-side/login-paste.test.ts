@@ -6,6 +6,7 @@
  */
 import test from 'ava';
 import type { ExecutionContext } from 'ava';
+import { writeFile } from 'node:fs/promises';
 import { startSandbox } from '../../src/sandbox/index.js';
 import type { Sandbox, SandboxOptions } from '../../src/sandbox/index.js';
 import { runCli } from '../helpers/cli.js';
@@ -239,4 +240,12 @@ test('the client secret comes from a file or the environment; on the command lin
   t.is(r.code, 0, r.stderr);
   t.regex(r.stderr, /warning: a client secret given on the command line can be seen by other users/);
   t.false(r.stderr.includes(sb.client.secret as string), 'the secret is never echoed');
+
+  await writeFile(`${m.base}/secret.txt`, `${sb.client.secret}\n`, { mode: 0o600 });
+  const fromFile = startLogin(t, redmineArgs(sb, '--client-secret-file', `${m.base}/secret.txt`, '--name', 'from-file'), m.env);
+  fromFile.paste(await codeOnPage(await decideByHttp(await fromFile.authorizationUrl())));
+  const f = await fromFile.done;
+  t.is(f.code, 0, f.stderr);
+  t.notRegex(f.stderr, /warning/);
+  t.deepEqual(await storedNames(m.home), ['from-file', 'redmine']);
 });

@@ -1,13 +1,11 @@
 /**
  * Helpers for the `login` tests: a running `oauth-handoff login` process whose
  * stderr can be waited on, approval of a sandbox authorization URL over plain
- * HTTP (as the approve button does), and a Chromium launcher (playwright-core,
- * Debian's /usr/bin/chromium, a fresh user-data-dir per launch).
+ * HTTP (as the approve button does). The browser comes from test/helpers/browser.ts.
  */
 import { spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
-import { mkdtemp, readdir, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { ExecutionContext } from 'ava';
 import { BIN, cleanEnv, ROOT, runCli, tempDir, trackChildren } from '../helpers/cli.js';
@@ -134,43 +132,4 @@ export async function loginOnce(t: ExecutionContext, args: string[], env: NodeJS
 /** `oauth-handoff token NAME` on that machine. */
 export async function tokenOf(m: Machine, name: string): Promise<CliResult> {
   return runCli(['token', name], { env: m.env });
-}
-
-// ─── Chromium ───
-
-export const CHROMIUM = '/usr/bin/chromium';
-export const CHROMIUM_ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--no-first-run',
-  '--disable-quic',
-];
-
-export interface Browser {
-  /** a fresh page in the one context */
-  newPage(): Promise<import('playwright-core').Page>;
-  close(): Promise<void>;
-}
-
-/** Chromium with a fresh user-data-dir; close() removes it. */
-export async function launchChromium(): Promise<Browser> {
-  const { chromium } = await import('playwright-core');
-  const dir = await mkdtemp(join(tmpdir(), 'oh-chromium-'));
-  const context = await chromium.launchPersistentContext(dir, {
-    executablePath: CHROMIUM,
-    headless: true,
-    args: CHROMIUM_ARGS,
-    timeout: 30_000,
-  });
-  return {
-    newPage: () => context.newPage(),
-    close: async () => {
-      await context.close().catch(() => undefined);
-      await rm(dir, { recursive: true, force: true });
-    },
-  };
 }

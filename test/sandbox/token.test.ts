@@ -237,3 +237,14 @@ test('redmine token info describes the access token', async (t) => {
   t.is(info.application.uid, s.client.id);
   t.true(info.expires_in > 7000);
 });
+
+test('a redirect_uri left out of the authorization request may be left out of the token request', async (t) => {
+  const only: SandboxClient = { id: 'one', secret: 'one-secret', redirectUris: ['http://127.0.0.1:5004/cb'] };
+  const s = await start(t, { autoApprove: true, clients: [only] });
+  const r = await fetch(`${s.endpoints.authorization}?client_id=one&response_type=code`, { redirect: 'manual' });
+  const back = new URL(r.headers.get('location')!);
+  t.is(`${back.origin}${back.pathname}`, 'http://127.0.0.1:5004/cb');
+  const code = back.searchParams.get('code')!;
+  t.is((await exchange(s, code, 'http://127.0.0.1:5005/cb', {}, only)).body.error, 'invalid_grant');
+  t.is((await exchange(s, code, undefined as never, {}, only)).status, 200);
+});

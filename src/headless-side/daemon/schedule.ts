@@ -75,10 +75,10 @@ export function refreshWindow(i: RefreshWindowInput): { lo: number; hi: number; 
   const jitter = i.jitter ?? DEFAULT_REFRESH_JITTER;
   const life = Math.max(0, i.expiresAt - i.obtainedAt);
   const floor = i.obtainedAt + MIN_REFRESH_INTERVAL_MS;
-  const hi = Math.max(floor, i.obtainedAt + life * Math.min(1, share + jitter));
+  const hi = Math.max(floor, Math.round(i.obtainedAt + life * Math.min(1, share + jitter)));
   if (hi <= i.now) return { lo: i.now, hi: i.now, earliest: i.now, overdue: true };
-  const lo = Math.max(i.now, floor, i.obtainedAt + life * Math.max(0, share - jitter));
-  const earliest = Math.max(i.now, floor, Math.min(lo, i.obtainedAt + life * EARLIEST_REFRESH_SHARE));
+  const lo = Math.max(i.now, floor, Math.round(i.obtainedAt + life * Math.max(0, share - jitter)));
+  const earliest = Math.max(i.now, floor, Math.min(lo, Math.round(i.obtainedAt + life * EARLIEST_REFRESH_SHARE)));
   return { lo, hi, earliest, overdue: false };
 }
 

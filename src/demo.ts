@@ -1,0 +1,177 @@
+/**
+ * `oauth-handoff demo`: the whole hand-off on one machine, with no account
+ * anywhere. A sandbox authorization server stands in for the provider; a
+ * throw-away store stands in for the headless machine; an HTTP request that
+ * follows the sandbox's automatic approval stands in for the browser.
+ *
+ * It lives outside browser-side and headless-side because it uses both of
+ * their public faces, and those two never import each other.
+ */
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Writable } from 'node:stream';
+import { authorizeWithPlan, planAuthorization, resolveRecipients } from './browser-side/index.js';
+import type { BrowserOpener } from './browser-side/index.js';
+import { CODES, HandoffError } from './errors.js';
+import { importCommand, keygenCommand, refreshCommand, statusCommand, tokenCommand } from './headless-side/index.js';
+import { startSandbox } from './sandbox/index.js';
+import type { Sandbox } from './sandbox/index.js';
+import { writeFileAtomic } from './settings-file/index.js';
+import { createOutput } from './terminal/index.js';
+import type { Output } from './terminal/index.js';
+
+export interface DemoOptions {
+  /** where the narrative goes (default stdout: the narrative is what the demo produces) */
+  stdout?: Writable;
+  env?: NodeJS.ProcessEnv;
+}
+
+/** The name the demo credential gets. */
+export const DEMO_NAME = 'demo';
+/** Characters of a token the demo shows. */
+export const SHOWN_TOKEN_CHARS = 6;
+
+/** An Output that keeps machine output (data, json) instead of printing it. */
+function capturing(base: Output): Output & { taken: () => string; json_: () => unknown } {
+  let data = '';
+  let json: unknown;
+  return {
+    ...base,
+    data: (text) => void (data += text),
+    json: (value) => void (json = value),
+    taken: () => data,
+    json_: () => json,
+  };
+}
+
+/** Indent everything a command prints, so the narrative stays readable. */
+function indented(stream: Writable, env: NodeJS.ProcessEnv): Output {
+  const pad = (text: string) => text.replace(/^(?=.)/gm, '     ');
+  const sink = {
+    write(chunk: string | Uint8Array): boolean {
+      return stream.write(pad(typeof chunk === 'string' ? chunk : new TextDecoder().decode(chunk)));
+    },
+  } as unknown as Writable;
+  return createOutput({ stdout: sink, stderr: sink, env: { ...env, NO_COLOR: '1' } });
+}
+
+export const redactToken = (token: string): string => `${token.slice(0, SHOWN_TOKEN_CHARS)}…`;
+
+/** Keep the demo's requests to 127.0.0.1 away from any configured proxy; returns the restore step. */
+function bypassProxy(env: NodeJS.ProcessEnv): () => void {
+  const keys = ['NO_PROXY', 'no_proxy'] as const;
+  const saved = keys.map((k) => env[k]);
+  for (const k of keys) env[k] = [env[k], '127.0.0.1', 'localhost'].filter(Boolean).join(',');
+  return () =>
+    keys.forEach((k, i) => {
+      if (saved[i] === undefined) delete env[k];
+      else env[k] = saved[i];
+    });
+}
+
+/** `oauth-handoff demo` */
+export async function demoCommand(o: DemoOptions = {}): Promise<number> {
+  const stream = o.stdout ?? process.stdout;
+  const env = o.env ?? process.env;
+  const say = (text: string) => void stream.write(`${text}\n`);
+  const step = (n: number, title: string, why: string) => {
+    say('');
+    say(`${n}. ${title}`);
+    say(`   ${why}`);
+  };
+  const cmdOut = indented(stream, env);
+  const started = Date.now();
+  const restoreProxy = bypassProxy(process.env);
+
+  let sandbox: Sandbox | undefined;
+  let base: string | undefined;
+  try {
+    say('oauth-handoff demo: the whole hand-off on this machine, against a local sandbox. Nothing leaves 127.0.0.1.');
+
+    step(1, 'Start a sandbox authorization server (Redmine profile, approvals automatic).', 'It stands in for your Redmine; for real use you register an application there (`oauth-handoff providers redmine`).');
+    sandbox = await startSandbox({ profile: 'redmine', autoApprove: true });
+    say(`   → ${sandbox.url}`);
+
+    base = await mkdtemp(join(tmpdir(), 'oauth-handoff-demo-'));
+    const server = { store: join(base, 'server-store'), env };
+    step(2, 'Make the headless machine\'s key: `oauth-handoff keygen` (on the server).', 'Only this key opens the settings file; the laptop needs just its public half.');
+    const kg = capturing(cmdOut);
+    await keygenCommand({ ...server, json: true, out: kg });
+    const publicKey = (kg.json_() as { public_key: string }).public_key;
+    say(`   → ${publicKey}`);
+
+    step(
+      3,
+      `Authorize on the "laptop": \`oauth-handoff authorize --provider redmine --site ${sandbox.url} --client-id ${sandbox.client.id} --to ${publicKey.slice(0, 12)}… -o demo.ohs\`.`,
+      'A browser would open the approval page; here an HTTP request follows the automatic approval, and the loopback listener catches the code.',
+    );
+    const recipients = await resolveRecipients({ to: [publicKey] }, cmdOut);
+    const plan = await planAuthorization(
+      {
+        provider: 'redmine',
+        site: sandbox.url,
+        clientId: sandbox.client.id,
+        name: DEMO_NAME,
+        timeout: 20,
+        env: { ...env, OAUTH_HANDOFF_CLIENT_SECRET: sandbox.client.secret ?? '' },
+      },
+      cmdOut,
+    );
+    const browser: BrowserOpener = async (url) => {
+      // what a browser does: GET the approval page, follow its redirect to the loopback listener
+      const res = await fetch(url);
+      await res.arrayBuffer();
+      if (!res.ok) throw new HandoffError(`the sandbox answered HTTP ${res.status} to the authorization request`, { code: CODES.INTERNAL });
+    };
+    const outcome = await authorizeWithPlan(plan, recipients, { openBrowser: browser, env, stdin: emptyStdin() }, cmdOut);
+    const file = join(base, 'demo.ohs');
+    await writeFileAtomic(file, outcome.sealed, { mode: 0o600 });
+    say(`   → wrote the sealed settings file (${outcome.sealed.length} bytes, mode 0600), sealed to the server's key`);
+
+    step(4, 'Import on the "server": `oauth-handoff import demo.ohs`.', 'The machine key opens the file; the credential is stored sealed to that key, ready for scripts and the daemon.');
+    await importCommand({ ...server, file, out: cmdOut });
+
+    step(5, `Use it as a script would: \`oauth-handoff token ${DEMO_NAME}\`.`, 'It prints only the token (shown shortened here), refreshing first when it is about to expire.');
+    const first = await takeToken(server, cmdOut);
+    say(`   → ${redactToken(first)}  (the sandbox's API answers ${await apiStatus(sandbox, first)} to it)`);
+
+    step(6, `Refresh now: \`oauth-handoff refresh ${DEMO_NAME}\` (the daemon does this ahead of expiry).`, 'Redmine rotates refresh tokens: the new one is stored before anything uses the new access token.');
+    const rf = capturing(cmdOut);
+    await refreshCommand({ ...server, name: DEMO_NAME, json: true, out: rf });
+    const second = await takeToken(server, cmdOut);
+    const rotated = (rf.json_() as { rotated?: boolean } | undefined)?.rotated === true;
+    say(`   → new access token ${redactToken(second)}${rotated ? ', new refresh token stored' : ''} (the API answers ${await apiStatus(sandbox, second)})`);
+
+    step(7, 'Check on it: `oauth-handoff status`.', 'Expiry, refresh-token expiry, last refresh and state of every credential; `--json` for monitoring.');
+    await statusCommand({ ...server, out: cmdOut });
+
+    say('');
+    say(`Done in ${((Date.now() - started) / 1000).toFixed(1)} s. The temporary store and the sandbox are removed now.`);
+    say('Next: `oauth-handoff providers` shows what to register on Redmine, Backlog, Confluence, Jira and Questetra.');
+    return 0;
+  } finally {
+    restoreProxy();
+    await sandbox?.close();
+    if (base) await rm(base, { recursive: true, force: true });
+  }
+}
+
+async function takeToken(server: { store: string; env: NodeJS.ProcessEnv }, out: Output): Promise<string> {
+  const cap = capturing(out);
+  await tokenCommand({ ...server, name: DEMO_NAME, out: cap });
+  const token = cap.taken().trim();
+  if (!token) throw new HandoffError('the token command printed nothing', { code: CODES.INTERNAL });
+  return token;
+}
+
+async function apiStatus(sandbox: Sandbox, token: string): Promise<number> {
+  const res = await fetch(sandbox.endpoints.api, { headers: { authorization: `Bearer ${token}` } });
+  await res.arrayBuffer();
+  return res.status;
+}
+
+/** The demo never reads a paste: a stream that is not a TTY and never yields. */
+function emptyStdin(): NodeJS.ReadableStream & { isTTY?: boolean } {
+  return { isTTY: false } as unknown as NodeJS.ReadableStream & { isTTY?: boolean };
+}

@@ -1,0 +1,142 @@
+/**
+ * `oauth-handoff daemon [NAME... | --all]`: the long-running refresh loop for
+ * systemd. Logs one JSON line per event on stdout (human text on a terminal),
+ * reloads on SIGHUP, stops cleanly on SIGTERM/SIGINT.
+ */
+import { openStore } from '../../credential/index.js';
+import { CODES, EXIT, HandoffError } from '../../errors.js';
+import { assertValidName } from '../../settings-file/index.js';
+import type { HttpClient } from '../../oauth/index.js';
+import type { CommonOptions } from '../common.js';
+import { outputOf } from '../common.js';
+import { isRefusal } from './instance.js';
+import { createDaemonLog } from './log.js';
+import type { LogFormat } from './log.js';
+import { DEFAULT_HTTP_TIMEOUT_MS, DEFAULT_LOCK_WAIT_MS, DEFAULT_POLL_MS } from './runtime.js';
+import { DEFAULT_BACKOFF_BASE_MS, DEFAULT_BACKOFF_MAX_MS, DEFAULT_WARN_BEFORE_MS, parseDuration } from './schedule.js';
+import { startDaemon } from './start.js';
+import type { DaemonHandle } from './start.js';
+
+type Duration = string | number;
+
+export interface DaemonCommandOptions extends CommonOptions {
+  /** the credentials to keep fresh */
+  names?: string[];
+  /** every credential in the store, including ones imported later */
+  all?: boolean;
+  onFailure?: string;
+  onWarning?: string;
+  /** durations ("7d", "1d", "12h"; a bare number is seconds); comma-separated lists are split */
+  warnBefore?: Duration[];
+  keepAliveBefore?: Duration;
+  maxRate?: number;
+  concurrency?: number;
+  backoffBase?: Duration;
+  backoffMax?: Duration;
+  poll?: Duration;
+  httpTimeout?: Duration;
+  lockTimeout?: Duration;
+  stopTimeout?: Duration;
+  /** json, text, or auto (text on a terminal, else json) */
+  logFormat?: string;
+  verbose?: boolean;
+  /** listen to SIGTERM, SIGINT and SIGHUP (default true) */
+  handleSignals?: boolean;
+  /** stop when aborted (library and tests) */
+  signal?: AbortSignal;
+  /** called once the daemon runs (library and tests) */
+  onStarted?: (d: DaemonHandle) => void;
+  http?: HttpClient;
+}
+
+const usage = (message: string) => new HandoffError(message, { code: CODES.USAGE });
+
+function positive(n: number | undefined, what: string): number | undefined {
+  if (n === undefined) return undefined;
+  if (!Number.isFinite(n) || n <= 0) throw usage(`${what} must be a positive number`);
+  return n;
+}
+
+function durations(list: Duration[] | undefined, what: string): number[] | undefined {
+  if (!list || list.length === 0) return undefined;
+  const out: number[] = [];
+  for (const item of list) {
+    for (const part of typeof item === 'number' ? [item] : item.split(',')) {
+      if (typeof part === 'string' && part.trim() === '') continue;
+      out.push(parseDuration(part, what));
+    }
+  }
+  return out;
+}
+
+function optDuration(d: Duration | undefined, what: string, fallback: number): number {
+  if (d === undefined) return fallback;
+  const ms = parseDuration(d, what);
+  if (ms <= 0) throw usage(`${what} must be longer than 0`);
+  return ms;
+}
+
+export async function daemonCommand(o: DaemonCommandOptions): Promise<number> {
+  const out = outputOf(o);
+  const names = (o.names ?? []).map((n) => assertValidName(n));
+  if (names.length > 0 && o.all) throw usage('name the credentials to keep fresh, or pass --all, not both');
+  if (names.length === 0 && !o.all) throw usage('name the credentials to keep fresh (oauth-handoff daemon NAME...), or pass --all for every credential in the store');
+  const format = o.logFormat ?? 'auto';
+  if (format !== 'auto' && format !== 'json' && format !== 'text') throw usage(`--log-format must be json, text or auto, not "${format}"`);
+  const logFormat: LogFormat = format === 'auto' ? ((out.stdout as { isTTY?: boolean }).isTTY === true ? 'text' : 'json') : format;
+  const warnBeforeMs = durations(o.warnBefore, '--warn-before') ?? [...DEFAULT_WARN_BEFORE_MS];
+  const options = {
+    names: names.length > 0 ? names : undefined,
+    onFailure: o.onFailure || undefined,
+    onWarning: o.onWarning || undefined,
+    warnBeforeMs,
+    keepAliveBeforeMs: o.keepAliveBefore === undefined ? undefined : parseDuration(o.keepAliveBefore, '--keep-alive-before'),
+    maxRate: positive(o.maxRate, '--max-rate'),
+    concurrency: positive(o.concurrency, '--concurrency'),
+    backoffBaseMs: optDuration(o.backoffBase, '--backoff-base', DEFAULT_BACKOFF_BASE_MS),
+    backoffMaxMs: optDuration(o.backoffMax, '--backoff-max', DEFAULT_BACKOFF_MAX_MS),
+    pollMs: optDuration(o.poll, '--poll', DEFAULT_POLL_MS),
+    httpTimeoutMs: optDuration(o.httpTimeout, '--http-timeout', DEFAULT_HTTP_TIMEOUT_MS),
+    lockTimeoutMs: optDuration(o.lockTimeout, '--lock-timeout', DEFAULT_LOCK_WAIT_MS),
+    stopTimeoutMs: o.stopTimeout === undefined ? undefined : parseDuration(o.stopTimeout, '--stop-timeout'),
+  };
+  if (options.backoffMaxMs < options.backoffBaseMs) throw usage('--backoff-max must not be shorter than --backoff-base');
+
+  const store = await openStore(o);
+  const log = createDaemonLog({ format: logFormat, stream: out.stdout, verbose: o.verbose === true });
+  let d: DaemonHandle;
+  try {
+    d = await startDaemon({ ...options, store, home: store.layout.home, log, http: o.http, env: o.env });
+  } catch (e) {
+    if (!isRefusal(e)) throw e;
+    out.info(`error: ${(e as Error).message}`);
+    out.info('stop that one first (`systemctl stop oauth-handoff`, or kill the pid above), or point this one at another store with --store');
+    return EXIT.LOCK_TIMEOUT;
+  }
+
+  const handlers: [NodeJS.Signals, () => void][] = [];
+  if (o.handleSignals !== false) {
+    let signals = 0;
+    const stop = () => {
+      signals += 1;
+      if (signals === 1) void d.stop();
+      else {
+        // a second SIGTERM/SIGINT: do not wait any longer
+        out.info('stopping at once (second signal)');
+        process.exit(EXIT.ERROR);
+      }
+    };
+    handlers.push(['SIGTERM', stop], ['SIGINT', stop], ['SIGHUP', () => d.reload()]);
+    for (const [sig, h] of handlers) process.on(sig, h);
+  }
+  const abort = () => void d.stop();
+  o.signal?.addEventListener('abort', abort, { once: true });
+  if (o.signal?.aborted) abort();
+  o.onStarted?.(d);
+  try {
+    return await d.done;
+  } finally {
+    for (const [sig, h] of handlers) process.off(sig, h);
+    o.signal?.removeEventListener('abort', abort);
+  }
+}

@@ -1,0 +1,256 @@
+/**
+ * Runs a document's runnable blocks the way a reader would: in order, in one
+ * bash session, with `oauth-handoff` on PATH, a fresh HOME (so the store is
+ * the default ~/.config/oauth-handoff), and the placeholders the docs
+ * explain set to a sandbox started here. A person with a browser is stood in
+ * for: each authorization URL the CLI prints on stderr is opened over HTTP
+ * (the sandbox approves at once); the code an out-of-band page shows, or the
+ * address a browser would land on when nothing listens there, is pasted on
+ * stdin. Nothing else is faked: the commands are the docs' own.
+ */
+import { spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { mkdir, mkdtemp, rm, symlink, writeFile } from 'node:fs/promises';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { startSandbox } from '../../src/sandbox/index.js';
+import type { Sandbox } from '../../src/sandbox/index.js';
+import { BIN } from '../helpers/cli.js';
+import type { BlockProfile, CodeBlock } from './blocks.js';
+
+/** The client registered on each sandbox for the docs (CLIENT_ID). */
+export const DOCS_CLIENT_ID = 'docs-example';
+
+export interface DocRunResult {
+  ok: boolean;
+  /** the exit status of bash (null when killed) */
+  code: number | null;
+  timedOut: boolean;
+  /** the block that was running when it failed */
+  failedBlock?: CodeBlock;
+  stdout: string;
+  stderr: string;
+  /** what the browser stand-in did or could not do */
+  approvals: string[];
+  durationMs: number;
+}
+
+interface DocSandbox {
+  sandbox: Sandbox;
+  redirectUri: string;
+  secret: string;
+}
+
+const MARK = '::docs-block ';
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const s = createServer();
+    s.once('error', reject);
+    s.listen(0, '127.0.0.1', () => {
+      const { port } = s.address() as { port: number };
+      s.close(() => resolve(port));
+    });
+  });
+}
+
+async function startDocSandbox(profile: BlockProfile): Promise<DocSandbox> {
+  const port = await freePort();
+  const redirectUri = `http://localhost:${port}/callback`;
+  const secret = randomBytes(18).toString('base64url');
+  const defaults: Record<BlockProfile, string[]> = {
+    generic: ['http://127.0.0.1/callback'],
+    redmine: ['http://127.0.0.1/callback', 'urn:ietf:wg:oauth:2.0:oob'],
+    backlog: [],
+    confluence: [],
+    jira: [],
+    questetra: [],
+  };
+  const sandbox = await startSandbox({
+    profile,
+    autoApprove: true,
+    clients: [{ id: DOCS_CLIENT_ID, secret, redirectUris: [...defaults[profile], redirectUri, `http://127.0.0.1:${port}/callback`], name: 'docs example' }],
+  });
+  return { sandbox, redirectUri, secret };
+}
+
+const q = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`;
+
+/** The placeholders a block sees (each documented where the docs use it). */
+function placeholders(d: DocSandbox, profile: BlockProfile): Record<string, string> {
+  const e = d.sandbox.endpoints;
+  const v: Record<string, string> = {
+    SANDBOX_URL: d.sandbox.url,
+    CLIENT_ID: DOCS_CLIENT_ID,
+    REDIRECT_URI: d.redirectUri,
+    AUTHORIZATION_ENDPOINT: e.authorization,
+    TOKEN_ENDPOINT: e.token,
+    API_URL: e.api,
+  };
+  if (e.revocation) v.REVOCATION_ENDPOINT = e.revocation;
+  if (e.issuer) v.ISSUER = e.issuer;
+  if (profile === 'redmine' || profile === 'confluence' || profile === 'jira') v[`${profile.toUpperCase()}_URL`] = d.sandbox.url;
+  return v;
+}
+
+/** The bash script: one marked section per block, placeholders exported before each. */
+function script(blocks: CodeBlock[], sandboxes: Map<BlockProfile, DocSandbox>): string {
+  const parts = ['set -euo pipefail', `__docs_mark() { printf '\\n${MARK}%s::\\n' "$1"; printf '\\n${MARK}%s::\\n' "$1" >&2; }`];
+  blocks.forEach((b, i) => {
+    const d = sandboxes.get(b.profile)!;
+    parts.push(`# ---- ${b.file}:${b.line} (sandbox ${b.profile})`, `__docs_mark ${i}`);
+    for (const [k, v] of Object.entries(placeholders(d, b.profile))) parts.push(`export ${k}=${q(v)}`);
+    parts.push(`(umask 077; printf '%s\\n' ${q(d.secret)} > client-secret.txt)`);
+    if (/\bSERVER_KEY\b/.test(b.code)) {
+      // the laptop knows the server's public key from `keygen` on the server: here, the same store
+      parts.push('if [ -z "${SERVER_KEY:-}" ]; then SERVER_KEY="$(oauth-handoff keygen --show 2>/dev/null || true)"; export SERVER_KEY; fi');
+    }
+    parts.push(b.code, '');
+  });
+  parts.push(`__docs_mark end`);
+  return parts.join('\n') + '\n';
+}
+
+/** Run one document's runnable blocks; never throws for a failing command. */
+export async function runDocument(blocks: CodeBlock[], opts: { timeoutMs?: number } = {}): Promise<DocRunResult> {
+  const started = Date.now();
+  const base = await mkdtemp(join(tmpdir(), 'oh-docs-'));
+  const sandboxes = new Map<BlockProfile, DocSandbox>();
+  try {
+    for (const b of blocks) if (!sandboxes.has(b.profile)) sandboxes.set(b.profile, await startDocSandbox(b.profile));
+    const bin = join(base, 'bin');
+    const home = join(base, 'home');
+    const work = join(base, 'work');
+    await Promise.all([mkdir(bin), mkdir(home), mkdir(work)]);
+    await symlink(BIN, join(bin, 'oauth-handoff'));
+    // `npx oauth-handoff …` as the README writes it, without asking any registry
+    await writeFile(
+      join(bin, 'npx'),
+      '#!/bin/sh\nif [ "$1" = oauth-handoff ]; then shift; exec oauth-handoff "$@"; fi\necho "npx: only oauth-handoff is available in the docs test" >&2\nexit 127\n',
+      { mode: 0o755 },
+    );
+    const scriptFile = join(base, 'doc.sh');
+    await writeFile(scriptFile, script(blocks, sandboxes));
+    const env: NodeJS.ProcessEnv = {
+      PATH: [bin, dirname(process.execPath), process.env.PATH ?? '/usr/bin:/bin'].join(':'),
+      HOME: home,
+      XDG_CONFIG_HOME: join(home, '.config'),
+      LANG: 'C.UTF-8',
+      NO_COLOR: '1',
+      NO_PROXY: '127.0.0.1,localhost',
+      TMPDIR: tmpdir(),
+    };
+    return await new Promise<DocRunResult>((resolve, reject) => {
+      // a new session: no controlling terminal, so a prompt fails instead of waiting on the developer's terminal
+      const child = spawn('bash', [scriptFile], { cwd: work, env, stdio: ['pipe', 'pipe', 'pipe'], detached: true });
+      let stdout = '';
+      let stderr = '';
+      let pending = '';
+      let timedOut = false;
+      const approvals: string[] = [];
+      const opened = new Set<string>();
+      const origins = new Map([...sandboxes.values()].map((d) => [new URL(d.sandbox.url).origin, d]));
+      const paste = (line: string) => {
+        if (!child.stdin.destroyed) child.stdin.write(`${line}\n`);
+      };
+      const approve = async (url: string): Promise<void> => {
+        try {
+          const r = await fetch(url, { redirect: 'manual' });
+          const location = r.headers.get('location');
+          await r.arrayBuffer();
+          if (!location) return void approvals.push(`${url}: the sandbox answered ${r.status} without a redirect`);
+          const landed = new URL(location, url);
+          if (origins.has(landed.origin)) {
+            // an out-of-band page on the provider: the person copies the code it shows
+            const html = await (await fetch(landed)).text();
+            const code = /<code id="authorization_code">([^<]+)<\/code>/.exec(html)?.[1] ?? landed.searchParams.get('code');
+            if (!code) return void approvals.push(`${landed.href}: no code on the page`);
+            approvals.push('pasted the code from the out-of-band page');
+            return paste(code.replace(/&amp;/g, '&'));
+          }
+          try {
+            await (await fetch(landed)).arrayBuffer();
+            approvals.push(`the browser reached ${landed.origin}${landed.pathname}`);
+          } catch {
+            // nothing listens there (login --paste): the person copies the address bar
+            approvals.push(`pasted the address ${landed.origin}${landed.pathname}?…`);
+            paste(landed.href);
+          }
+        } catch (e) {
+          approvals.push(`${url}: ${(e as Error).message}`);
+        }
+      };
+      child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
+      child.stderr.setEncoding('utf8').on('data', (d: string) => {
+        stderr += d;
+        pending += d;
+        const lines = pending.split('\n');
+        pending = lines.pop() ?? '';
+        for (const raw of lines) {
+          const line = raw.trim();
+          if (!/^https?:\/\/\S+$/.test(line) || opened.has(line)) continue;
+          let u: URL;
+          try {
+            u = new URL(line);
+          } catch {
+            continue;
+          }
+          if (!origins.has(u.origin) || u.searchParams.get('response_type') !== 'code') continue;
+          opened.add(line);
+          void approve(line);
+        }
+      });
+      child.stdin.on('error', () => undefined);
+      const timer = setTimeout(() => {
+        timedOut = true;
+        try {
+          process.kill(-child.pid!, 'SIGKILL');
+        } catch {
+          child.kill('SIGKILL');
+        }
+      }, opts.timeoutMs ?? 90_000);
+      child.on('error', (e) => {
+        clearTimeout(timer);
+        reject(e);
+      });
+      child.on('close', (code) => {
+        clearTimeout(timer);
+        // anything the script left running in the background goes too
+        try {
+          process.kill(-child.pid!, 'SIGKILL');
+        } catch {
+          /* already gone */
+        }
+        const marks = [...stderr.matchAll(/::docs-block (\d+|end)::/g)].map((m) => m[1]);
+        const last = marks.at(-1);
+        const ok = code === 0 && !timedOut && last === 'end';
+        const result: DocRunResult = { ok, code, timedOut, stdout, stderr, approvals, durationMs: Date.now() - started };
+        if (!ok && last !== undefined && last !== 'end') result.failedBlock = blocks[Number(last)];
+        resolve(result);
+      });
+    });
+  } finally {
+    await Promise.all([...sandboxes.values()].map((d) => d.sandbox.close()));
+    await rm(base, { recursive: true, force: true });
+  }
+}
+
+/** The output of the failed block (from its marker on), for the failure message. */
+export function failureReport(r: DocRunResult): string {
+  const from = (text: string) => {
+    const i = r.failedBlock ? text.lastIndexOf(MARK) : -1;
+    const part = i >= 0 ? text.slice(text.indexOf('\n', i) + 1) : text;
+    return part.length > 4000 ? `…${part.slice(-4000)}` : part;
+  };
+  const where = r.failedBlock ? `${r.failedBlock.file}:${r.failedBlock.line}` : 'before the first block';
+  return [
+    `${where}: ${r.timedOut ? 'timed out' : `exit ${r.code}`}`,
+    r.failedBlock ? `block:\n${r.failedBlock.code}` : '',
+    r.approvals.length ? `browser stand-in: ${r.approvals.join('; ')}` : '',
+    `stdout:\n${from(r.stdout)}`,
+    `stderr:\n${from(r.stderr)}`,
+  ]
+    .filter((s) => s !== '')
+    .join('\n');
+}

@@ -1,0 +1,105 @@
+/**
+ * `login --paste` used by a person at a terminal: the CLI runs in a real tmux
+ * pane (a private tmux server, 200×50), keys are typed with send-keys and the
+ * screen is read with capture-pane. The person types the client secret at the
+ * hidden prompt, sees the URL, the QR code and the prompt, pastes something
+ * wrong, is asked again, then pastes the address the browser landed on.
+ */
+import test from 'ava';
+import type { ExecutionContext } from 'ava';
+import { execFile } from 'node:child_process';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { startSandbox } from '../../src/sandbox/index.js';
+import { BIN } from '../helpers/cli.js';
+import { decideByHttp, machine, storedNames, tokenOf } from './login-support.js';
+
+const run = promisify(execFile);
+const TMUX = '/usr/bin/tmux';
+
+interface Pane {
+  keys(...keys: string[]): Promise<void>;
+  /** type text literally (no key names) */
+  type(text: string): Promise<void>;
+  /** the screen and its scroll-back, wrapped lines joined */
+  screen(): Promise<string>;
+  waitFor(re: RegExp, timeoutMs?: number): Promise<string>;
+}
+
+/** A private tmux server running `command` in a 200×50 pane; killed when the test ends. */
+async function tmux(t: ExecutionContext, dir: string, env: NodeJS.ProcessEnv, command: string): Promise<Pane> {
+  const socket = join(dir, 'tmux.sock');
+  const tm = (...args: string[]) => run(TMUX, ['-S', socket, ...args], { env: { ...env, TERM: 'xterm-256color' } });
+  t.teardown(() => tm('kill-server').then(() => undefined, () => undefined));
+  await tm('new-session', '-d', '-s', 'login', '-x', '200', '-y', '50', command);
+  const screen = async () => (await tm('capture-pane', '-p', '-J', '-S', '-500', '-t', 'login')).stdout;
+  return {
+    keys: async (...keys) => void (await tm('send-keys', '-t', 'login', ...keys)),
+    type: async (text) => void (await tm('send-keys', '-t', 'login', '-l', text)),
+    screen,
+    async waitFor(re, timeoutMs = 20_000) {
+      const until = Date.now() + timeoutMs;
+      for (;;) {
+        const s = await screen();
+        if (re.test(s)) return s;
+        if (Date.now() > until) throw new Error(`${re} did not appear in the pane within ${timeoutMs} ms; the pane shows:\n${s}`);
+        await new Promise((r) => setTimeout(r, 100));
+      }
+    },
+  };
+}
+
+test('at a terminal: the secret is asked without echo, the URL, QR code and prompt are shown, a wrong paste is asked again, the landed URL logs in', async (t) => {
+  const sb = await startSandbox({ profile: 'redmine' });
+  t.teardown(() => sb.close());
+  const m = await machine(t);
+  const args = ['login', '--paste', '--provider', 'redmine', '--site', sb.url, '--client-id', sb.client.id, '--redirect', 'loopback', '--name', 'at-the-desk'];
+  // the pane keeps showing what happened after login exits
+  const command = `${process.execPath} ${BIN} ${args.join(' ')}; echo "[login exited $?]"; sleep 600`;
+  const pane = await tmux(t, m.base, m.env, command);
+
+  await pane.waitFor(/client secret for sandbox-client: $/m);
+  await pane.type(sb.client.secret as string);
+  await pane.keys('Enter');
+
+  const shown = await pane.waitFor(/the address the browser landed on: $/m);
+  t.false(shown.includes(sb.client.secret as string), 'the secret was not echoed');
+  const url = /^(http:\/\/127\.0\.0\.1:\d+\/oauth\/authorize\?\S+)$/m.exec(shown)?.[1];
+  t.truthy(url, `the URL is on screen:\n${shown}`);
+  t.regex(shown, /open this URL in a browser on any device \(or scan the QR code\)/);
+  t.regex(shown, /^[█▀▄ ]{40,}$/m, 'a QR code is drawn');
+  t.regex(shown, /^ {4}oauth-handoff relay 'http:\/\/127\.0\.0\.1:\d+\/oauth\/authorize\?/m);
+  t.regex(shown, /shows a connection error there: that is expected\. Copy the whole address from the address bar and paste it here\./);
+
+  // a slip: the request URL instead of where the browser landed
+  await pane.type(url as string);
+  await pane.keys('Enter');
+  await pane.waitFor(/authorization request URL, not the redirect.*try again \(2 attempts left\)/);
+  await pane.waitFor(/the address the browser landed on: $/m);
+
+  const landed = await decideByHttp(url as string);
+  await pane.type(landed);
+  await pane.keys('Enter');
+  const end = await pane.waitFor(/\[login exited \d+\]/);
+  t.regex(end, /\[login exited 0\]/, end);
+  t.regex(end, /at-the-desk {2}\(redmine http:\/\/127\.0\.0\.1:\d+\)/);
+  t.regex(end, /state: +ok/);
+  t.deepEqual(await storedNames(m.home), ['at-the-desk']);
+  t.true(sb.isAccessTokenValid((await tokenOf(m, 'at-the-desk')).stdout.trim()));
+});
+
+test('at a terminal: Ctrl-C at the prompt stops login with nothing stored', async (t) => {
+  const sb = await startSandbox({ profile: 'redmine' });
+  t.teardown(() => sb.close());
+  const m = await machine(t, { OAUTH_HANDOFF_CLIENT_SECRET: sb.client.secret });
+  const args = ['login', '--paste', '--provider', 'redmine', '--site', sb.url, '--client-id', sb.client.id, '--no-qr'];
+  const pane = await tmux(t, m.base, m.env, `${process.execPath} ${BIN} ${args.join(' ')}; echo "[login exited $?]"; sleep 600`);
+  const shown = await pane.waitFor(/authorization code \(or the page address\): $/m);
+  t.regex(shown, /the page shows an authorization code: copy it and paste it here/);
+  t.notRegex(shown, /█/, '--no-qr draws no QR code');
+  await pane.keys('C-c');
+  const end = await pane.waitFor(/\[login exited \d+\]/);
+  t.regex(end, /\[login exited 1\]/, end);
+  t.regex(end, /cancelled/);
+  t.deepEqual(await storedNames(m.home), []);
+});
