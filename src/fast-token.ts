@@ -39,7 +39,9 @@ export function parseTokenArgs(argv: readonly string[], table: OptionTable = tok
 }
 
 /** Runs `token` when argv is a plain token call; undefined means "not mine, use the full CLI". */
-export function fastToken(argv: readonly string[]): Promise<number> | undefined {
+export function fastToken(argv: readonly string[], env: NodeJS.ProcessEnv = process.env): Promise<number> | undefined {
+  // Under GitHub Actions the token must be masked before it is printed: the full CLI does that.
+  if (env.GITHUB_ACTIONS === 'true') return undefined;
   const a = parseTokenArgs(argv);
   if (!a) return undefined;
   const out = createOutput();

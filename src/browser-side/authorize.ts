@@ -27,6 +27,7 @@ import type { FlowEvent } from './flow.js';
 import { PASSPHRASE_ENV, resolveRecipients, sealSettings, settingsFromTokens } from './handoff-file.js';
 import type { RecipientDescription, ResolvedRecipients } from './handoff-file.js';
 import { parseLoopbackRedirectUri, shown } from './loopback.js';
+import { registerRedirectExample } from './providers.js';
 import type { RefusalReason } from './loopback.js';
 import {
   canOpenBrowser,
@@ -153,7 +154,7 @@ function chooseClientAuth(preset: ProviderPreset, secret: string | undefined, me
 }
 
 /** Resolve and check every input (no browser yet). Warnings go to `out`. */
-export async function planAuthorization(o: AuthorizeOptions, out: Output): Promise<AuthorizePlan & { clientSecretGiven: boolean }> {
+export async function planAuthorization(o: AuthorizeOptions, out: Output): Promise<AuthorizePlan> {
   const preset = getProvider(o.provider ?? 'generic');
   const name = assertValidName(o.name ?? preset.id);
   const clientId = o.clientId?.trim();
@@ -181,9 +182,8 @@ export async function planAuthorization(o: AuthorizeOptions, out: Output): Promi
     redirectUri = oob;
   } else {
     if (o.redirectUri === undefined && !preset.redirect.anyPort) {
-      const host = preset.redirect.loopbackHosts[0] ?? '127.0.0.1';
       throw usage(
-        `${preset.title} matches the redirect URI exactly: give the one registered there with --redirect-uri (e.g. http://${host}:8765${preset.redirect.defaultPath})`,
+        `${preset.title} matches the redirect URI exactly: give the one registered there with --redirect-uri (e.g. ${registerRedirectExample(preset)})`,
       );
     }
     redirectUri = o.redirectUri?.trim() ?? `http://${preset.redirect.loopbackHosts[0] ?? '127.0.0.1'}${preset.redirect.defaultPath}`;
@@ -193,7 +193,7 @@ export async function planAuthorization(o: AuthorizeOptions, out: Output): Promi
       out.warn(`${preset.title} accepts plain http redirects only for ${hosts.join(' and ')}; ${target.host} will likely be refused`);
     }
     if ((target.port === undefined || target.port === 0) && preset.redirect.exactMatch && !preset.redirect.anyPort) {
-      out.warn(`the redirect URI names no port, so a random one is used; ${preset.title} matches the port exactly and will likely refuse it`);
+      out.warn(`the redirect URI names no port, so a random one is used; ${preset.title} may require the registered port exactly: if it refuses the redirect URI, register one with a fixed port and give that`);
     }
   }
 
@@ -240,7 +240,7 @@ export async function planAuthorization(o: AuthorizeOptions, out: Output): Promi
   const unknown = known.length ? scopes.filter((s) => !known.includes(s)) : [];
   if (unknown.length) out.warn(`${unknown.map((s) => `"${shown(s, 40)}"`).join(', ')} ${unknown.length === 1 ? 'is not a scope' : 'are not scopes'} ${preset.title} is known to have (known: ${known.join(', ')})`);
 
-  const plan: AuthorizePlan & { clientSecretGiven: boolean } = {
+  const plan: AuthorizePlan = {
     preset,
     name,
     endpoints,
@@ -251,7 +251,6 @@ export async function planAuthorization(o: AuthorizeOptions, out: Output): Promi
     pkce: usePkce(preset, meta),
     timeoutMs: timeoutSeconds * 1000,
     http,
-    clientSecretGiven: secret !== undefined,
   };
   if (site !== undefined) plan.site = site;
   if (extraParams) plan.extraParams = extraParams;

@@ -63,6 +63,15 @@ export function duration(ms: number): string {
   return `${Math.round(s / 60)} min`;
 }
 
+/** Pasted text without the quotes or angle brackets it was copied with ('…', "…", <…>). */
+export function unwrapPasted(text: string): string {
+  const s = text.trim();
+  const m = /^(['"<])(.*)(['">])$/s.exec(s);
+  if (!m) return s;
+  const pair = `${m[1]}${m[3]}`;
+  return pair === "''" || pair === '""' || pair === '<>' ? (m[2] as string).trim() : s;
+}
+
 /** What the person sees: the URL, its QR code, the relay command, and what to paste. */
 export async function showPasteInstructions(out: Output, target: LoginTarget, req: PasteRequest, o: { qr: boolean; timeoutMs: number }): Promise<void> {
   out.info('open this URL in a browser on any device (or scan the QR code), sign in and approve:');
@@ -162,7 +171,7 @@ export async function pasteLogin(target: LoginTarget, redirect: RedirectChoice, 
   for (let attempt = 1; code === undefined; attempt++) {
     const left = deadline - deps.now();
     if (left <= 0) throw new HandoffError(`nothing usable was pasted within ${duration(deps.timeoutMs)}`, { code: CODES.ABORTED });
-    const input = await deps.read(question, left);
+    const input = unwrapPasted(await deps.read(question, left));
     try {
       code = parseAuthorizationResponse(input, {
         state: req.state,

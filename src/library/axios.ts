@@ -8,7 +8,8 @@ const RETRIED = 'oauthHandoffRetried';
 
 type Marked = InternalAxiosRequestConfig & { [SENT]?: string; [RETRIED]?: boolean };
 
-export interface AttachOptions extends AccessTokenOptions {}
+/** `minValid` for the token each request gets */
+export type AttachOptions = AccessTokenOptions;
 
 /**
  * Adds `Authorization: Bearer <token>` to every request of `instance`

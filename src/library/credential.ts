@@ -83,6 +83,11 @@ interface Cached {
   holdUntil: number;
 }
 
+function cachedOf(settings: Settings, version: string | undefined, holdUntil = 0): Cached {
+  const expiresAt = settings.token.expires_at === undefined ? Number.POSITIVE_INFINITY : Date.parse(settings.token.expires_at);
+  return { settings, version, expiresAt, ok: settings.health.state === 'ok', holdUntil };
+}
+
 /**
  * Opens a credential for an application.
  *
@@ -227,13 +232,7 @@ class StoreCredential implements Credential {
   }
 
   private remember(settings: Settings, version: string | undefined, holdUntil = 0): Cached {
-    const c: Cached = {
-      settings,
-      version,
-      expiresAt: settings.token.expires_at === undefined ? Number.POSITIVE_INFINITY : Date.parse(settings.token.expires_at),
-      ok: settings.health.state === 'ok',
-      holdUntil,
-    };
+    const c = cachedOf(settings, version, holdUntil);
     if (!this.closed) this.cached = c;
     return c;
   }
@@ -250,7 +249,7 @@ class StoreCredential implements Credential {
 
   private async forceRefresh(rejected: string | undefined): Promise<string> {
     const isReplacement = (s: Settings): boolean =>
-      rejected !== undefined && s.token.access_token !== rejected && s.health.state === 'ok' && this.usable(this.toCached(s), 0, this.now());
+      rejected !== undefined && s.token.access_token !== rejected && this.usable(cachedOf(s, undefined), 0, this.now());
     // lock-free first: another process (or an earlier call here) may have replaced it already
     if (rejected !== undefined) {
       const before = await this.store.version(this.name);
@@ -268,16 +267,6 @@ class StoreCredential implements Credential {
     );
     const version = await this.store.version(this.name);
     return this.remember(await this.store.read(this.name), version).settings.token.access_token;
-  }
-
-  private toCached(s: Settings): Cached {
-    return {
-      settings: s,
-      version: undefined,
-      expiresAt: s.token.expires_at === undefined ? Number.POSITIVE_INFINITY : Date.parse(s.token.expires_at),
-      ok: s.health.state === 'ok',
-      holdUntil: 0,
-    };
   }
 
   async status(): Promise<CredentialStatus> {

@@ -40,7 +40,7 @@ export interface RunningCli {
 }
 
 /** Start the built CLI; stdin stays open until endInput(); killed at the end of the test. */
-export function startCli(t: ExecutionContext, args: string[], env: NodeJS.ProcessEnv, timeoutMs = 30_000): RunningCli {
+export function startCli(t: ExecutionContext, args: string[], env: NodeJS.ProcessEnv, timeoutMs = 60_000): RunningCli {
   const child = trackChildren(t)(spawnCli(args, { env }));
   let out = '';
   let err = '';
@@ -67,7 +67,7 @@ export function startCli(t: ExecutionContext, args: string[], env: NodeJS.Proces
     write: (text) => void child.stdin!.write(text),
     endInput: () => void child.stdin!.end(),
     done,
-    waitForStderr(re, wait = 15_000) {
+    waitForStderr(re, wait = 30_000) {
       return new Promise((resolve, reject) => {
         const check = () => {
           const m = re.exec(err);

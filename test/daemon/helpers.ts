@@ -135,4 +135,4 @@ export async function stopDaemon(d: DaemonProc, timeoutMs = 15_000): Promise<{ c
 }
 
 /** Common fast settings for time-compressed tests. */
-export const FAST = ['--poll', '1s', '--backoff-base', '200ms', '--backoff-max', '2s', '--http-timeout', '5s'];
+export const FAST = ['--poll', '1s', '--backoff-base', '200ms', '--backoff-max', '2s'];

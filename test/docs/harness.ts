@@ -148,24 +148,35 @@ export async function runDocument(blocks: CodeBlock[], opts: { timeoutMs?: numbe
       let stderr = '';
       let pending = '';
       let timedOut = false;
+      let approvalFailed = false;
       const approvals: string[] = [];
       const opened = new Set<string>();
       const origins = new Map([...sandboxes.values()].map((d) => [new URL(d.sandbox.url).origin, d]));
       const paste = (line: string) => {
         if (!child.stdin.destroyed) child.stdin.write(`${line}\n`);
       };
+      /** a person would see an error page and give up: stop the run at once instead of waiting for time-outs */
+      const giveUp = (why: string) => {
+        approvals.push(why);
+        approvalFailed = true;
+        try {
+          process.kill(-child.pid!, 'SIGKILL');
+        } catch {
+          child.kill('SIGKILL');
+        }
+      };
       const approve = async (url: string): Promise<void> => {
         try {
           const r = await fetch(url, { redirect: 'manual' });
           const location = r.headers.get('location');
           await r.arrayBuffer();
-          if (!location) return void approvals.push(`${url}: the sandbox answered ${r.status} without a redirect`);
+          if (!location) return giveUp(`${url}: the sandbox answered ${r.status} without a redirect (an error page)`);
           const landed = new URL(location, url);
           if (origins.has(landed.origin)) {
             // an out-of-band page on the provider: the person copies the code it shows
             const html = await (await fetch(landed)).text();
             const code = /<code id="authorization_code">([^<]+)<\/code>/.exec(html)?.[1] ?? landed.searchParams.get('code');
-            if (!code) return void approvals.push(`${landed.href}: no code on the page`);
+            if (!code) return giveUp(`${landed.href}: no code on the page`);
             approvals.push('pasted the code from the out-of-band page');
             return paste(code.replace(/&amp;/g, '&'));
           }
@@ -178,7 +189,7 @@ export async function runDocument(blocks: CodeBlock[], opts: { timeoutMs?: numbe
             paste(landed.href);
           }
         } catch (e) {
-          approvals.push(`${url}: ${(e as Error).message}`);
+          giveUp(`${url}: ${(e as Error).message}`);
         }
       };
       child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
@@ -224,7 +235,7 @@ export async function runDocument(blocks: CodeBlock[], opts: { timeoutMs?: numbe
         }
         const marks = [...stderr.matchAll(/::docs-block (\d+|end)::/g)].map((m) => m[1]);
         const last = marks.at(-1);
-        const ok = code === 0 && !timedOut && last === 'end';
+        const ok = code === 0 && !timedOut && !approvalFailed && last === 'end';
         const result: DocRunResult = { ok, code, timedOut, stdout, stderr, approvals, durationMs: Date.now() - started };
         if (!ok && last !== undefined && last !== 'end') result.failedBlock = blocks[Number(last)];
         resolve(result);

@@ -80,7 +80,7 @@ test('a loopback redirect takes the whole URL the browser landed on; discovery f
   t.regex(run.stderr(), /connection error there: that is expected\. Copy the whole address/);
   const landed = await decideByHttp(url);
   t.true(landed.startsWith(`${redirectUri}?`));
-  run.paste(landed);
+  run.paste(`  "${landed}"  `); // copied with quotes and blanks around it: still fine
   const r = await run.done;
   t.is(r.code, 0, r.stderr);
   const status = JSON.parse(r.stdout);

@@ -35,7 +35,7 @@ async function tmux(t: ExecutionContext, dir: string, env: NodeJS.ProcessEnv, co
   const screen = async () => (await tm('capture-pane', '-p', '-J', '-S', '-500', '-t', 'login')).stdout;
   return {
     keys: async (...keys) => void (await tm('send-keys', '-t', 'login', ...keys)),
-    type: async (text) => void (await tm('send-keys', '-t', 'login', '-l', text)),
+    type: async (text) => void (await tm('send-keys', '-t', 'login', '-l', '--', text)),
     screen,
     async waitFor(re, timeoutMs = 20_000) {
       const until = Date.now() + timeoutMs;

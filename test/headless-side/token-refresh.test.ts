@@ -106,3 +106,11 @@ test('when the provider is down and the token has expired, token exits 5 and say
   t.is(r.stdout, '');
   t.regex(r.stderr, /error:/);
 });
+
+test('under GitHub Actions a plain token call on a machine store masks the token before printing it', async (t) => {
+  const { grant, env } = await setup(t);
+  const r = await runCli(['token', 'svc'], { env: { ...env, GITHUB_ACTIONS: 'true' } });
+  t.is(r.code, 0, r.stderr);
+  t.is(r.stdout, `${grant.access_token}\n`);
+  t.true(r.stderr.includes(`::add-mask::${grant.access_token}`));
+});

@@ -33,6 +33,7 @@ import {
   DEFAULT_WARN_BEFORE_MS,
   HOUR,
   MAX_TIMER_MS,
+  PLANNED_SHARE_OF_RATE,
   SECOND,
   backoffDelay,
   chooseSlot,
@@ -232,6 +233,8 @@ export class Daemon implements RunningDaemon {
       next_attempt_at: next === undefined ? undefined : iso(next),
     });
     this.resolveReady();
+    // load the HTTP stack now rather than on the first refresh, which may be due soon
+    if (planned.length > 0) void this.httpClient().catch(() => undefined);
     return this.finished;
   }
 
@@ -438,7 +441,7 @@ export class Daemon implements RunningDaemon {
   }
 
   private slot(lo: number, hi: number, earliest: number, latest: number): number {
-    return chooseSlot({ lo, hi, earliest, latest, load: (s) => this.load.get(s) ?? 0, capacity: Math.max(1, SECOND / this.spacingMs), random: this.random });
+    return chooseSlot({ lo, hi, earliest, latest, load: (s) => this.load.get(s) ?? 0, capacity: Math.max(1, Math.floor((PLANNED_SHARE_OF_RATE * SECOND) / this.spacingMs)), random: this.random });
   }
 
   /** Choose when to try next: a retry after backoff, the access token's refresh window, or a keep-alive. */
@@ -592,7 +595,10 @@ export class Daemon implements RunningDaemon {
   }
 
   private httpClient(): Promise<HttpClient> {
-    this.http ??= createHttpClient({ userAgent: USER_AGENT, timeoutMs: this.o.httpTimeoutMs ?? DEFAULT_HTTP_TIMEOUT_MS });
+    this.http ??= createHttpClient({ userAgent: USER_AGENT, timeoutMs: this.o.httpTimeoutMs ?? DEFAULT_HTTP_TIMEOUT_MS }).catch((e: unknown) => {
+      this.http = undefined;
+      throw e;
+    });
     return this.http;
   }
 

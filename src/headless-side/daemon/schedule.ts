@@ -19,6 +19,8 @@ export const EARLIEST_REFRESH_SHARE = 0.5;
 /** Warn this long before a refresh token's known expiry. */
 export const DEFAULT_WARN_BEFORE_MS: readonly number[] = [7 * DAY, 1 * DAY];
 export const DEFAULT_MAX_RATE = 10;
+/** Refreshes are planned at most this share of --max-rate per second, leaving room for retries and catch-up. */
+export const PLANNED_SHARE_OF_RATE = 0.5;
 export const DEFAULT_CONCURRENCY = 4;
 export const DEFAULT_BACKOFF_BASE_MS = 2 * SECOND;
 export const DEFAULT_BACKOFF_MAX_MS = 5 * MINUTE;
@@ -98,12 +100,16 @@ export interface SlotInput {
 
 /**
  * A time in [lo, hi] whose second has room (fewer than `capacity` planned
- * refreshes), searching outwards from a random point; when every second in
+ * refreshes), searching outwards from the less loaded of two random points
+ * ("power of two choices"); when every second in
  * [earliest, latest] is full, the least loaded one. This is what keeps many
  * credentials that were imported together from refreshing in one burst.
  */
 export function chooseSlot(s: SlotInput): number {
-  const c = s.lo + s.random() * Math.max(0, s.hi - s.lo);
+  // two random choices, the less loaded wins: spreads far more evenly than one
+  const c1 = s.lo + s.random() * Math.max(0, s.hi - s.lo);
+  const c2 = s.lo + s.random() * Math.max(0, s.hi - s.lo);
+  const c = s.load(Math.floor(c2 / SECOND)) < s.load(Math.floor(c1 / SECOND)) ? c2 : c1;
   const sec = Math.floor(c / SECOND);
   if (s.load(sec) < s.capacity) return c;
   const first = Math.floor(s.earliest / SECOND);
