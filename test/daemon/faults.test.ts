@@ -44,6 +44,7 @@ test('500 three times: bounded retries with backoff, the old token is served mea
     'exactly one request per attempt',
   );
   t.is(recovered.failed_attempts, 3);
+  await d.waitFor((e) => e.event === 'recovered' && e.failed_attempts === 3, 5_000, 'recovered');
   const status = JSON.parse((await runCli(['status', 'svc', '--json'], { env: f.env })).stdout);
   t.is(status.daemon.attempts, 0, 'the failure count is reset after the recovery');
   t.is(status.daemon.last_error, undefined);

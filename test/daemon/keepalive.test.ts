@@ -31,6 +31,13 @@ test('keep-alive refreshes idle grants before their refresh token expires; when 
   const keptAlive = d.events.filter((e) => e.event === 'refreshed');
   t.deepEqual(keptAlive.map((e) => `${e.name}:${e.reason}`).sort(), ['fixed:keep-alive', 'rotating:keep-alive']);
   t.regex(keptAlive.find((e) => e.name === 'fixed')?.message as string, /did not move/);
+  t.deepEqual(
+    d.events
+      .filter((e) => e.event === 'keep_alive')
+      .map((e) => `${e.name}:${e.extended}`)
+      .sort(),
+    ['fixed:false', 'rotating:true'],
+  );
   const rotated = keptAlive.find((e) => e.name === 'rotating');
   t.true(Date.parse(rotated?.refresh_token_expires_at as string) > now + 29 * 86400_000, 'the new refresh token got a new 30-day life');
   t.true(Date.parse(rotated?.time as string) < now + 14_000, 'kept alive before the refresh token ran out');

@@ -665,6 +665,14 @@ export class Daemon implements RunningDaemon {
         next_attempt_at: e.dueAt === undefined ? undefined : iso(e.dueAt),
         failed_attempts: after > 0 ? after : undefined,
       });
+      if (reason === 'keep-alive') {
+        this.log('info', 'keep_alive', `kept the idle grant alive; its refresh token ${extended ? 'still expires' : 'now expires'} ${e.rtExpiresAt === undefined ? '(no known expiry)' : `at ${iso(e.rtExpiresAt)}`}`, {
+          name: e.name,
+          refresh_token_expires_at: e.rtExpiresAt === undefined ? undefined : iso(e.rtExpiresAt),
+          extended: extended === '',
+        });
+      }
+      if (after > 0) this.log('info', 'recovered', `refreshes work again after ${after} failed attempt(s)`, { name: e.name, failed_attempts: after });
     } else {
       this.log('info', 'skipped', `another process refreshed it first; its access token ${expires}${next}`, { name: e.name });
     }
