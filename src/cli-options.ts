@@ -13,7 +13,7 @@ export interface OptionSpec {
 export type OptionTable = Readonly<Record<string, OptionSpec>>;
 
 export const storeOptions = {
-  store: { type: 'string', describe: 'store directory (default: $OAUTH_HANDOFF_HOME, else ~/.config/oauth-handoff)' },
+  store: { type: 'string', describe: 'store directory, or a fleet store redis://[user:pass@]host:port/db (default: $OAUTH_HANDOFF_STORE, else $OAUTH_HANDOFF_HOME, else ~/.config/oauth-handoff)' },
 } as const satisfies OptionTable;
 
 export const lockOptions = {
@@ -81,9 +81,6 @@ export const providerOptions = {
   'device-authorization-endpoint': { type: 'string', describe: 'the device authorization endpoint, RFC 8628 (optional; found by discovery too)' },
 } as const satisfies OptionTable;
 
-/** The environment variable that may hold the client secret. */
-export const CLIENT_SECRET_ENV = 'OAUTH_HANDOFF_CLIENT_SECRET';
-
 /** `authorize` (browser side): which server and client, how the redirect is caught, who can open the file. */
 export const authorizeOptions = {
   provider: providerOptions.provider,
@@ -131,4 +128,16 @@ export const sandboxOptions = {
   'code-ttl': { type: 'number', describe: "seconds an authorization code lives (default: the profile's)" },
   verbose: { type: 'boolean', default: false, describe: 'print one line per request on stderr (never tokens)' },
   ...jsonOption,
+} as const satisfies OptionTable;
+
+/** `fleet …`: the member hosts of a fleet store (docs/fleet.md). */
+export const fleetOptions = {
+  ...storeOptions,
+  'lock-timeout': { type: 'number', default: 60, describe: 'seconds to wait for a host refreshing a credential while sealing it again (then exit 6)' },
+  ...jsonOption,
+} as const satisfies OptionTable;
+
+/** --redis-prefix, for every command that opens a store (folded into the store URL as ?prefix=). */
+export const redisPrefixOption = {
+  'redis-prefix': { type: 'string', describe: 'key prefix in a redis:// fleet store (default oauth-handoff:)' },
 } as const satisfies OptionTable;

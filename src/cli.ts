@@ -8,6 +8,7 @@ import { ciOptions, execOptions, fromEnvOption, jsonOption, lockOptions, storeOp
 import type { OptionTable } from './cli-options.js';
 import { providerOptions as loginProviderOptions } from './cli-options.js';
 import { authorizeOptions, relayOptions, sandboxOptions } from './cli-options.js';
+import { fleetOptions, redisPrefixOption } from './cli-options.js';
 import { CODES, EXIT, HandoffError } from './errors.js';
 import { createOutput, reportError } from './terminal/index.js';
 import { VERSION } from './version.js';
@@ -342,6 +343,57 @@ export async function runCli(argv: string[]): Promise<number> {
         }),
       ),
     )
+    .command(
+      'fleet',
+      'share credentials between hosts through Redis (--store redis://…): members, add-member, remove-member, restore',
+      (y) =>
+        y
+          .command(
+            'members',
+            'list the hosts whose keys the credentials in the fleet store are sealed to',
+            (y2) => withOptions(fleetOptions)(y2),
+            run(async (a) => (await headless()).fleetMembersCommand({ ...common(a), lockTimeoutMs: lockMs(a) })),
+          )
+          .command(
+            'add-member <key>',
+            "seal every credential to another host's public key as well (`oauth-handoff keygen` prints it there)",
+            (y2) =>
+              withOptions({ ...fleetOptions, label: { type: 'string', describe: 'a name for the host in `fleet members`' } })(
+                y2.positional('key', { type: 'string', describe: 'the public key, ohpub1…' }),
+              ),
+            run(async (a) => (await headless()).fleetAddMemberCommand({ ...common(a), key: str(a, 'key') as string, label: str(a, 'label'), lockTimeoutMs: lockMs(a) })),
+          )
+          .command(
+            'remove-member <key>',
+            'seal every credential again without that host: it can no longer open them',
+            (y2) =>
+              withOptions({ ...fleetOptions, force: { type: 'boolean', default: false, describe: "also when it is this host's own key" } })(
+                y2.positional('key', { type: 'string', describe: 'the public key (ohpub1…) or its fingerprint' }),
+              ),
+            run(async (a) => (await headless()).fleetRemoveMemberCommand({ ...common(a), key: str(a, 'key') as string, force: bool(a, 'force'), lockTimeoutMs: lockMs(a) })),
+          )
+          .command(
+            'restore <names..>',
+            "write this host's cached copy back after Redis lost its data (or went back to an older snapshot)",
+            (y2) =>
+              withOptions({ ...fleetOptions, force: { type: 'boolean', default: false, describe: 'also when the store holds a newer or different copy' } })(
+                y2.positional('names', { type: 'string', array: true }),
+              ),
+            run(async (a) => (await headless()).fleetRestoreCommand({ ...common(a), names: list(a, 'names'), force: bool(a, 'force'), lockTimeoutMs: lockMs(a) })),
+          )
+          .demandCommand(1, 'say which fleet command to run: members, add-member, remove-member or restore'),
+      () => undefined,
+    )
+    .option('redis-prefix', { ...redisPrefixOption['redis-prefix'], global: true })
+    .middleware((a) => {
+      // --redis-prefix travels inside the store URL (?prefix=), so every command takes it the same way
+      if (a['redis-prefix'] === undefined) return;
+      const store = str(a, 'store') ?? process.env.OAUTH_HANDOFF_STORE;
+      if (!store || !/^rediss?:\/\//i.test(store)) throw new HandoffError('--redis-prefix works only with a fleet store (--store redis://… or $OAUTH_HANDOFF_STORE)', { code: CODES.USAGE });
+      const url = new URL(store);
+      url.searchParams.set('prefix', String(a['redis-prefix']));
+      a.store = url.toString();
+    })
     .completion('completion', 'print a shell completion script (bash/zsh)')
     .demandCommand(1, 'say which command to run')
     .recommendCommands()

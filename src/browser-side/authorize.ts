@@ -6,28 +6,22 @@
  */
 import { stat } from 'node:fs/promises';
 import { basename } from 'node:path';
+import { checkSelection, registerRedirectExample, resolveTarget, settingsFromTokens, shown } from '../authorization/index.js';
+import type { AuthorizationTarget, ProviderSelection } from '../authorization/index.js';
 import { armor } from '../crypto/index.js';
 import { CODES, HandoffError } from '../errors.js';
-import {
-  createHttpClient,
-  discover,
-  endpointsFromMetadata,
-  getProvider,
-  resolveEndpoints,
-  usePkce,
-} from '../oauth/index.js';
-import type { ClientAuthMethod, ClientConfig, Endpoints, HttpClient, ProviderPreset, ServerMetadata } from '../oauth/index.js';
-import { assertValidName, writeFileAtomic } from '../settings-file/index.js';
+import { createHttpClient } from '../oauth/index.js';
+import type { ClientAuthMethod, HttpClient } from '../oauth/index.js';
+import { assertValidName, PASSPHRASE_ENV, writeFileAtomic } from '../settings-file/index.js';
 import type { Settings } from '../settings-file/index.js';
-import { createOutput, resolveSecret } from '../terminal/index.js';
+import { createOutput } from '../terminal/index.js';
 import type { Output } from '../terminal/index.js';
 import { USER_AGENT } from '../version.js';
 import { runAuthorization } from './flow.js';
 import type { FlowEvent } from './flow.js';
-import { PASSPHRASE_ENV, resolveRecipients, sealSettings, settingsFromTokens } from './handoff-file.js';
+import { resolveRecipients, sealSettings } from './handoff-file.js';
 import type { RecipientDescription, ResolvedRecipients } from './handoff-file.js';
-import { parseLoopbackRedirectUri, shown } from './loopback.js';
-import { registerRedirectExample } from './providers.js';
+import { parseLoopbackRedirectUri } from './loopback.js';
 import type { RefusalReason } from './loopback.js';
 import {
   canOpenBrowser,
@@ -40,20 +34,14 @@ import {
 } from './terminal-io.js';
 import type { BrowserOpener, Countdown } from './terminal-io.js';
 
-/** The environment variable that may hold the client secret. */
-export const CLIENT_SECRET_ENV = 'OAUTH_HANDOFF_CLIENT_SECRET';
 /** How long to wait for the approval, by default. */
 export const DEFAULT_TIMEOUT_SECONDS = 300;
 
-export interface AuthorizeOptions {
-  /** preset id; default generic */
-  provider?: string;
-  /** the system's base URL (Backlog: the space host) */
-  site?: string;
-  clientId?: string;
-  /** given on the command line (warns); "" = ask on the terminal */
-  clientSecret?: string;
-  clientSecretFile?: string;
+/**
+ * The shared provider/client options (../authorization; `authorize` has no
+ * device grant, and calls --scope `scope`) and the laptop's own.
+ */
+export interface AuthorizeOptions extends Omit<ProviderSelection, 'scopes' | 'deviceAuthorizationEndpoint'> {
   /** override the preset's (or the metadata's) client authentication */
   clientAuth?: ClientAuthMethod;
   /** scopes; each entry may hold several, space-separated; default: the preset's */
@@ -62,13 +50,6 @@ export interface AuthorizeOptions {
   name?: string;
   /** loopback (default) or oob */
   redirect?: 'loopback' | 'oob';
-  /** the registered redirect URI, when it must be matched exactly */
-  redirectUri?: string;
-  authorizationEndpoint?: string;
-  tokenEndpoint?: string;
-  revocationEndpoint?: string;
-  /** discover the endpoints (RFC 8414, then OpenID Connect Discovery) */
-  issuer?: string;
   /** extra authorization request parameters, KEY=VALUE */
   param?: string[];
   /** false = --no-browser: print the URL and a QR code only */
@@ -100,17 +81,11 @@ export interface AuthorizeOptions {
   signal?: AbortSignal;
 }
 
-/** Everything `authorize` decided before the browser step; what `demo` and tests reuse. */
-export interface AuthorizePlan {
-  preset: ProviderPreset;
+/** Everything `authorize` decided before the browser step (the shared target, and more); what `demo` and tests reuse. */
+export interface AuthorizePlan extends AuthorizationTarget {
   name: string;
-  site?: string;
-  endpoints: Endpoints;
-  client: ClientConfig;
-  scopes: string[];
   mode: 'loopback' | 'oob';
   redirectUri: string;
-  pkce: boolean;
   extraParams?: Record<string, string>;
   timeoutMs: number;
   http: HttpClient;
@@ -126,12 +101,6 @@ function usage(message: string): HandoffError {
   return new HandoffError(message, { code: CODES.USAGE });
 }
 
-function splitScopes(list: readonly string[] | undefined): string[] | undefined {
-  if (list === undefined || list.length === 0) return undefined;
-  const scopes = list.flatMap((s) => s.split(/[\s]+/)).filter((s) => s !== '');
-  return [...new Set(scopes)];
-}
-
 function parseParams(list: readonly string[] | undefined): Record<string, string> | undefined {
   if (!list || list.length === 0) return undefined;
   const params: Record<string, string> = {};
@@ -143,25 +112,12 @@ function parseParams(list: readonly string[] | undefined): Record<string, string
   return params;
 }
 
-/** The client authentication: explicit, else the preset's when the server allows it, else what the server lists. */
-function chooseClientAuth(preset: ProviderPreset, secret: string | undefined, meta: ServerMetadata | undefined, explicit?: ClientAuthMethod): ClientAuthMethod {
-  if (explicit) return explicit;
-  if (secret === undefined) return 'none';
-  const listed = meta?.token_endpoint_auth_methods_supported;
-  if (!listed || listed.length === 0 || listed.includes(preset.clientAuth)) return preset.clientAuth === 'none' ? 'client_secret_basic' : preset.clientAuth;
-  const usable = (['client_secret_basic', 'client_secret_post'] as const).find((m) => listed.includes(m));
-  return usable ?? preset.clientAuth;
-}
-
 /** Resolve and check every input (no browser yet). Warnings go to `out`. */
 export async function planAuthorization(o: AuthorizeOptions, out: Output): Promise<AuthorizePlan> {
-  const preset = getProvider(o.provider ?? 'generic');
+  const selection: ProviderSelection = { ...o, scopes: o.scope };
+  // the checks without I/O come first: nothing is asked or fetched for options that cannot work
+  const { preset } = checkSelection(selection);
   const name = assertValidName(o.name ?? preset.id);
-  const clientId = o.clientId?.trim();
-  if (!clientId) throw usage('the client id is missing (--client-id): copy it from the application registered on the provider');
-  if (o.clientAuth !== undefined && !['client_secret_basic', 'client_secret_post', 'none'].includes(o.clientAuth)) {
-    throw usage(`unknown client authentication "${shown(String(o.clientAuth), 40)}" (client_secret_basic, client_secret_post or none)`);
-  }
   const timeoutSeconds = o.timeout ?? DEFAULT_TIMEOUT_SECONDS;
   if (!Number.isFinite(timeoutSeconds) || timeoutSeconds <= 0) throw usage('the time limit (--timeout) must be a positive number of seconds');
   const extraParams = parseParams(o.param);
@@ -197,62 +153,18 @@ export async function planAuthorization(o: AuthorizeOptions, out: Output): Promi
     }
   }
 
-  const site = o.site !== undefined ? preset.normalizeSite(o.site) : undefined;
-  const secret = await resolveSecret(
-    {
-      what: 'client secret',
-      ...(o.clientSecret !== undefined && o.clientSecret !== '' ? { argv: o.clientSecret } : {}),
-      ...(o.clientSecretFile !== undefined ? { file: o.clientSecretFile } : {}),
-      envName: CLIENT_SECRET_ENV,
-      ...(o.env ? { env: o.env } : {}),
-      prompt: preset.clientSecretRequired || o.clientSecret === '' ? { question: `client secret for ${clientId}: ` } : false,
-      flags: `--client-secret-file or ${CLIENT_SECRET_ENV}`,
-    },
-    out,
-  );
-  if (secret === undefined && preset.clientSecretRequired) {
-    throw usage(`${preset.title} requires the client secret (--client-secret-file, ${CLIENT_SECRET_ENV}, or a prompt on a terminal)`);
-  }
-
   const http = o.http ?? (await createHttpClient({ userAgent: USER_AGENT }));
-  const overrides: Partial<Endpoints> = {};
-  if (o.authorizationEndpoint) overrides.authorization = o.authorizationEndpoint;
-  if (o.tokenEndpoint) overrides.token = o.tokenEndpoint;
-  if (o.revocationEndpoint) overrides.revocation = o.revocationEndpoint;
-  let meta: ServerMetadata | undefined;
-  let endpoints: Endpoints;
-  if (o.issuer) {
-    meta = await discover(http, o.issuer);
-    endpoints = resolveEndpoints(preset, { overrides: { ...endpointsFromMetadata(meta), ...overrides } });
-  } else {
-    endpoints = resolveEndpoints(preset, { ...(site !== undefined ? { site } : {}), overrides });
-  }
+  const target = await resolveTarget(selection, { http: async () => http, out, ...(o.env ? { env: o.env } : {}) });
+  const { endpoints, metadata: meta, scopes } = target;
   if (!endpoints.authorization) {
     throw usage(`no authorization endpoint for the ${preset.title} provider: give --authorization-endpoint, or an issuer whose metadata names one`);
   }
 
-  const client: ClientConfig = { id: clientId, auth_method: chooseClientAuth(preset, secret, meta, o.clientAuth) };
-  if (secret !== undefined) client.secret = secret;
-  if (client.auth_method !== 'none' && secret === undefined) throw usage(`client authentication ${client.auth_method} needs the client secret`);
-
-  const scopes = splitScopes(o.scope) ?? [...preset.scopes.default];
   const known = preset.scopes.known.length ? preset.scopes.known : meta?.scopes_supported ?? [];
   const unknown = known.length ? scopes.filter((s) => !known.includes(s)) : [];
   if (unknown.length) out.warn(`${unknown.map((s) => `"${shown(s, 40)}"`).join(', ')} ${unknown.length === 1 ? 'is not a scope' : 'are not scopes'} ${preset.title} is known to have (known: ${known.join(', ')})`);
 
-  const plan: AuthorizePlan = {
-    preset,
-    name,
-    endpoints,
-    client,
-    scopes,
-    mode,
-    redirectUri,
-    pkce: usePkce(preset, meta),
-    timeoutMs: timeoutSeconds * 1000,
-    http,
-  };
-  if (site !== undefined) plan.site = site;
+  const plan: AuthorizePlan = { ...target, name, mode, redirectUri, timeoutMs: timeoutSeconds * 1000, http };
   if (extraParams) plan.extraParams = extraParams;
   return plan;
 }
@@ -442,18 +354,7 @@ export async function authorizeWithPlan(
     countdown?.stop();
     countdown = undefined;
     out.info(`received the authorization code and exchanged it at ${plan.endpoints.token}`);
-    const settings = settingsFromTokens({
-      name: plan.name,
-      preset: plan.preset,
-      ...(plan.site !== undefined ? { site: plan.site } : {}),
-      endpoints: plan.endpoints,
-      client: plan.client,
-      scopes: plan.scopes,
-      redirectUri: result.redirectUri,
-      tokens: result.tokens,
-      obtainedAt: result.obtainedAt,
-      via: 'authorize',
-    });
+    const settings = settingsFromTokens({ ...plan, redirectUri: result.redirectUri, tokens: result.tokens, obtainedAt: result.obtainedAt, via: 'authorize' });
     const sealed = await sealSettings(settings, recipients.recipients, new Date(now()));
     return { settings, sealed, recipients: recipients.described };
   } finally {

@@ -5,16 +5,11 @@
  * out of band), and the code exchanged at once. A library function: it never
  * prints; the caller shows the URL (`present`) and reads pastes (`readPasted`).
  */
+import { authorizationUrl, exchangeAuthorizationCode, newPendingAuthorization } from '../authorization/index.js';
+import type { RequestTarget } from '../authorization/index.js';
 import { CODES, HandoffError } from '../errors.js';
-import {
-  authorizationCodeGrantRequest,
-  buildAuthorizationUrl,
-  createPkce,
-  createState,
-  parseAuthorizationResponse,
-  processTokenResponse,
-} from '../oauth/index.js';
-import type { ClientConfig, Endpoints, HttpClient, ProviderPreset, TokenSet } from '../oauth/index.js';
+import { parseAuthorizationResponse } from '../oauth/index.js';
+import type { HttpClient, TokenSet } from '../oauth/index.js';
 import { explainProviderError, redirectAdvice } from './explain.js';
 import type { ExplainContext } from './explain.js';
 import { parseLoopbackRedirectUri, startLoopbackListener } from './loopback.js';
@@ -22,11 +17,8 @@ import type { ListenerEvent, LoopbackListener } from './loopback.js';
 
 export type FlowEvent = ListenerEvent | { kind: 'bad-paste'; message: string };
 
-export interface AuthorizationFlowOptions {
-  preset: ProviderPreset;
-  endpoints: Endpoints;
-  client: ClientConfig;
-  scopes: readonly string[];
+/** The target (preset, endpoints, client, scopes: see ../authorization) and how to run the flow. */
+export interface AuthorizationFlowOptions extends RequestTarget {
   /** loopback: a local listener receives the redirect; oob: the person pastes the code */
   mode: 'loopback' | 'oob';
   /**
@@ -70,8 +62,8 @@ type Received = { input: string; source: 'listener' | 'paste' };
 export async function runAuthorization(o: AuthorizationFlowOptions): Promise<AuthorizationResult> {
   const now = o.now ?? Date.now;
   if (o.mode === 'oob' && !o.readPasted) throw new HandoffError('the out-of-band mode needs a way to read the pasted code', { code: CODES.USAGE });
-  const state = createState();
-  const pkce = o.pkce ? createPkce() : undefined;
+  const pending = newPendingAuthorization(o);
+  const { state } = pending;
   const deadline = now() + o.timeoutMs;
   const stop = new AbortController();
   const onOuterAbort = () => stop.abort();
@@ -103,14 +95,7 @@ export async function runAuthorization(o: AuthorizationFlowOptions): Promise<Aut
       });
       redirectUri = listener.redirectUri;
     }
-    const url = buildAuthorizationUrl(o.endpoints, {
-      clientId: o.client.id,
-      redirectUri,
-      ...(o.scopes.length ? { scope: o.scopes.join(o.preset.scopes.separator) } : {}),
-      state,
-      ...(pkce ? { pkce } : {}),
-      ...(o.extraParams ? { extra: o.extraParams } : {}),
-    });
+    const url = authorizationUrl(o, pending, redirectUri, o.extraParams);
     await o.present(url, { redirectUri, deadline });
 
     const received = await waitForResponse(o, listener, stop.signal, state, redirectUri);
@@ -128,12 +113,11 @@ export async function runAuthorization(o: AuthorizationFlowOptions): Promise<Aut
     }
     let tokens: TokenSet;
     try {
-      const res = await authorizationCodeGrantRequest(o.http, o.endpoints, o.client, {
+      tokens = await exchangeAuthorizationCode(o.http, o, {
         code,
         redirectUri,
-        ...(pkce ? { codeVerifier: pkce.verifier } : {}),
+        ...(pending.pkce ? { codeVerifier: pending.pkce.verifier } : {}),
       });
-      tokens = processTokenResponse(res);
     } catch (e) {
       throw explainProviderError(e, { ...ctx(), step: 'token' });
     }

@@ -15,6 +15,7 @@
 import { createServer } from 'node:http';
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { shown } from '../authorization/index.js';
 import { CODES, HandoffError } from '../errors.js';
 import {
   ALREADY_DONE_PAGE,
@@ -47,12 +48,6 @@ export interface LoopbackTarget {
 
 function usage(message: string): HandoffError {
   return new HandoffError(message, { code: CODES.USAGE });
-}
-
-/** A printable, bounded form of user input for messages. */
-export function shown(text: string, max = 120): string {
-  const clean = text.replace(/[^\x20-\x7e]/g, '?');
-  return clean.length > max ? `${clean.slice(0, max)}…` : clean;
 }
 
 /**

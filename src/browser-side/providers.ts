@@ -2,6 +2,7 @@
  * `oauth-handoff providers [ID]`: the presets, with what to register on each
  * system. Everything printed comes from the preset objects.
  */
+import { registerRedirectExample } from '../authorization/index.js';
 import { getProvider, PROVIDERS } from '../oauth/index.js';
 import type { ProviderPreset } from '../oauth/index.js';
 import { createOutput } from '../terminal/index.js';
@@ -24,13 +25,6 @@ function endpointTemplates(p: ProviderPreset): Record<string, string> | undefine
   const t: Record<string, string> = {};
   for (const [k, v] of Object.entries(e)) if (typeof v === 'string') t[k] = v;
   return t;
-}
-
-/** The loopback redirect URI to register, from the preset's redirect rules. */
-export function registerRedirectExample(p: ProviderPreset): string {
-  const host = p.redirect.loopbackHosts[0] ?? '127.0.0.1';
-  const h = host.includes(':') ? `[${host}]` : host;
-  return p.redirect.anyPort ? `http://${h}${p.redirect.defaultPath}` : `http://${h}:PORT${p.redirect.defaultPath}`;
 }
 
 /** An example `authorize` command line for the preset. */

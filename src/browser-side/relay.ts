@@ -6,12 +6,13 @@
  * exchanges the code: without the PKCE verifier held by the headless machine
  * the code is useless to anyone who sees it.
  */
+import { shown } from '../authorization/index.js';
 import { CODES, HandoffError } from '../errors.js';
 import { parseAuthorizationResponse } from '../oauth/index.js';
 import { createOutput } from '../terminal/index.js';
 import type { Output } from '../terminal/index.js';
 import { DEFAULT_TIMEOUT_SECONDS } from './authorize.js';
-import { parseLoopbackRedirectUri, shown, startLoopbackListener } from './loopback.js';
+import { parseLoopbackRedirectUri, startLoopbackListener } from './loopback.js';
 import type { ListenerEvent } from './loopback.js';
 import { canOpenBrowser, copyToClipboard, showUrl, startCountdown, systemBrowser } from './terminal-io.js';
 import type { BrowserOpener, Countdown } from './terminal-io.js';

@@ -1,9 +1,12 @@
 import { CODES, HandoffError } from '../errors.js';
-import { EnvStore, FileStore, loadOrCreateMachineKey, observeStore, resolveHome, storeLayout } from '../settings-file/index.js';
-import type { CredentialStore, StoreObserver } from '../settings-file/index.js';
+import { EnvStore, FileStore, STORE_ENV, isRedisStoreUrl, loadOrCreateMachineKey, observeStore, openRedisStore, resolveHome, storeLayout } from '../settings-file/index.js';
+import type { CredentialStore, RedisStore, StoreObserver } from '../settings-file/index.js';
+
+/** A store opened with this machine's key: a directory, or a fleet store (redis://) with this machine as a member. */
+export type LocalKeyStore = FileStore | RedisStore;
 
 export interface StoreOptions {
-  /** --store: a directory (later also a shared-store URL) */
+  /** --store: a directory, or a fleet store URL (redis://…, rediss://…); else $OAUTH_HANDOFF_STORE */
   store?: string;
   env?: NodeJS.ProcessEnv;
   /**
@@ -21,8 +24,21 @@ function isUrl(s: string): boolean {
   return /^[a-z][a-z0-9+.-]*:\/\//i.test(s);
 }
 
+/** The store URL when the store is a shared one: --store URL, else $OAUTH_HANDOFF_STORE (unless --store names a directory). */
+function storeUrl(opts: StoreOptions): string | undefined {
+  const where = opts.store || (opts.env ?? process.env)[STORE_ENV];
+  if (!where || !isUrl(where)) return undefined;
+  if (!isRedisStoreUrl(where)) throw new HandoffError(`store URLs of the kind ${where.split('://')[0]}:// are not supported (redis:// and rediss:// are)`, { code: CODES.USAGE });
+  return where;
+}
+
+/** The local home beside a shared store: this machine's key and cached copies. */
+function localHome(opts: StoreOptions): string {
+  return resolveHome(storeUrl(opts) ? undefined : opts.store, opts.env);
+}
+
 /** The store for readers (token, status, exec): needs an existing machine key. */
-export async function openStore(opts?: StoreOptions & { fromEnv?: false; writeBack?: undefined; observe?: undefined }): Promise<FileStore>;
+export async function openStore(opts?: StoreOptions & { fromEnv?: false; writeBack?: undefined; observe?: undefined }): Promise<LocalKeyStore>;
 /** With fromEnv: the env store; with observe: the store seen through the observer. */
 export async function openStore(opts?: StoreOptions): Promise<CredentialStore>;
 export async function openStore(opts: StoreOptions = {}): Promise<CredentialStore> {
@@ -31,19 +47,19 @@ export async function openStore(opts: StoreOptions = {}): Promise<CredentialStor
     store = await EnvStore.fromEnv(opts.env, { writeBack: opts.writeBack });
   } else {
     if (opts.writeBack !== undefined) throw new HandoffError('writing back settings works only with the credential from the environment (--from-env)', { code: CODES.USAGE });
-    const where = resolveHome(opts.store, opts.env);
-    if (isUrl(where)) throw new HandoffError(`store URLs are not supported yet: ${where.split('://')[0]}://`, { code: CODES.USAGE });
-    store = await FileStore.open(where);
+    const url = storeUrl(opts);
+    store = url ? await openRedisStore({ url, home: localHome(opts), env: opts.env }) : await FileStore.open(resolveHome(opts.store, opts.env));
   }
   return opts.observe ? observeStore(store, opts.observe) : store;
 }
 
 /** The store for writers (import, login): makes the directories and the machine key on first use. */
-export async function openStoreForWriting(opts: StoreOptions = {}): Promise<{ store: FileStore; keyCreated: boolean }> {
-  const where = resolveHome(opts.store, opts.env);
-  if (isUrl(where)) throw new HandoffError(`store URLs are not supported yet: ${where.split('://')[0]}://`, { code: CODES.USAGE });
+export async function openStoreForWriting(opts: StoreOptions = {}): Promise<{ store: LocalKeyStore; keyCreated: boolean }> {
+  const where = localHome(opts);
   const key = await loadOrCreateMachineKey(storeLayout(where));
-  return { store: await FileStore.openForWriting(where, key), keyCreated: key.created };
+  const url = storeUrl(opts);
+  const store = url ? await openRedisStore({ url, home: where, key, env: opts.env }) : await FileStore.openForWriting(where, key);
+  return { store, keyCreated: key.created };
 }
 
 export type { CredentialStore };

@@ -1,13 +1,12 @@
 import { freshSettings, openStore } from '../credential/index.js';
 import type { RefreshDeps } from '../credential/index.js';
 import { CODES, HandoffError } from '../errors.js';
-import { KEY_ENV, SETTINGS_ENV } from '../settings-file/index.js';
+import { KEY_ENV, PASSPHRASE_ENV, SETTINGS_ENV } from '../settings-file/index.js';
 import type { Output } from '../terminal/index.js';
 import type { CiOptions } from './ci.js';
 import { ciSession, reportingForCi } from './ci.js';
 import type { CommonOptions } from './common.js';
 import { outputOf } from './common.js';
-import { PASSPHRASE_ENV } from './import.js';
 import { DEFAULT_MIN_VALID_SECONDS } from './token.js';
 
 export const DEFAULT_TOKEN_ENV_VAR = 'OAUTH_ACCESS_TOKEN';

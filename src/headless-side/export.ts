@@ -2,11 +2,10 @@ import { passphraseRecipient, seal, x25519Recipient, armor } from '../crypto/ind
 import type { Recipient } from '../crypto/index.js';
 import { openStore } from '../credential/index.js';
 import { CODES, HandoffError } from '../errors.js';
-import { encodeSettings, writeFileAtomic } from '../settings-file/index.js';
+import { encodeSettings, PASSPHRASE_ENV, writeFileAtomic } from '../settings-file/index.js';
 import { resolveSecret } from '../terminal/index.js';
 import type { CommonOptions } from './common.js';
 import { outputOf } from './common.js';
-import { PASSPHRASE_ENV } from './import.js';
 
 export interface ExportOptions extends CommonOptions {
   name: string;

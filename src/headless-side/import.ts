@@ -3,7 +3,7 @@ import type { Identity } from '../crypto/index.js';
 import { freshSettings, openStoreForWriting } from '../credential/index.js';
 import { CODES, HandoffError } from '../errors.js';
 import { getProvider } from '../oauth/index.js';
-import { assertValidName, decodeSettings } from '../settings-file/index.js';
+import { assertValidName, decodeSettings, PASSPHRASE_ENV } from '../settings-file/index.js';
 import type { Settings } from '../settings-file/index.js';
 import { resolveSecret } from '../terminal/index.js';
 import type { Output } from '../terminal/index.js';
@@ -12,7 +12,8 @@ import { outputOf } from './common.js';
 import { readSettingsInput } from './inspect.js';
 import { describeCredential, printStatus } from './status.js';
 
-export const PASSPHRASE_ENV = 'OAUTH_HANDOFF_PASSPHRASE';
+/** The environment variable that may hold the passphrase (defined in settings-file, beside CI mode, which reads it too). */
+export { PASSPHRASE_ENV };
 
 export interface ImportOptions extends CommonOptions {
   /** a path, or "-" for the armored block on stdin */

@@ -5,6 +5,8 @@ export type { ExecOptions } from './exec.js';
 export { exportCommand } from './export.js';
 export type { ExportOptions } from './export.js';
 export { forgetCommand } from './forget.js';
+export { fleetAddMemberCommand, fleetMembersCommand, fleetRemoveMemberCommand, fleetRestoreCommand } from './fleet.js';
+export type { FleetMemberOptions, FleetOptions, FleetRestoreOptions } from './fleet.js';
 export type { ForgetOptions } from './forget.js';
 export { PASSPHRASE_ENV, importCommand, openTransferFile } from './import.js';
 export type { ImportOptions } from './import.js';

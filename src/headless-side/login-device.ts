@@ -3,6 +3,7 @@
  * gives a user code; the person enters it (or opens the complete URI) on any
  * device; this machine polls the token endpoint at the server's interval.
  */
+import { scopeParameter } from '../authorization/index.js';
 import { CODES, HandoffError, isHandoffError } from '../errors.js';
 import {
   deviceAuthorizationRequest,
@@ -42,8 +43,8 @@ export interface DevicePollEvent {
 
 /** RFC 8628 §3.1–3.2: ask for a device code and a user code. */
 export async function startDeviceAuthorization(target: LoginTarget, http: HttpClient): Promise<DeviceAuthorization> {
-  const scope = target.scopes.join(target.preset.scopes.separator);
-  const res = await deviceAuthorizationRequest(http, target.endpoints, target.client, scope ? { scope } : {});
+  const scope = scopeParameter(target);
+  const res = await deviceAuthorizationRequest(http, target.endpoints, target.client, scope !== undefined ? { scope } : {});
   return processDeviceAuthorizationResponse(res);
 }
 

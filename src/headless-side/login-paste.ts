@@ -7,15 +7,9 @@
  */
 import { createInterface } from 'node:readline';
 import type { Readable } from 'node:stream';
+import { authorizationUrl, exchangeAuthorizationCode, newPendingAuthorization } from '../authorization/index.js';
 import { CODES, HandoffError, isHandoffError } from '../errors.js';
-import {
-  authorizationCodeGrantRequest,
-  buildAuthorizationUrl,
-  createPkce,
-  createState,
-  parseAuthorizationResponse,
-  processTokenResponse,
-} from '../oauth/index.js';
+import { parseAuthorizationResponse } from '../oauth/index.js';
 import type { HttpClient, TokenSet } from '../oauth/index.js';
 import { promptLine, renderQr } from '../terminal/index.js';
 import type { Output } from '../terminal/index.js';
@@ -39,17 +33,9 @@ export interface PasteRequest {
 
 /** RFC 6749 §4.1.1 + RFC 7636 §4.3: the authorization URL with a fresh state and S256 challenge. */
 export function createPasteRequest(target: LoginTarget, redirect: RedirectChoice): PasteRequest {
-  const pkce = target.pkce ? createPkce() : undefined;
-  const state = createState();
-  const scope = target.scopes.join(target.preset.scopes.separator);
-  const url = buildAuthorizationUrl(target.endpoints, {
-    clientId: target.client.id,
-    redirectUri: redirect.uri,
-    state,
-    ...(scope ? { scope } : {}),
-    ...(pkce ? { pkce } : {}),
-  });
-  return { url, state, redirect, ...(pkce ? { codeVerifier: pkce.verifier } : {}) };
+  const pending = newPendingAuthorization(target);
+  const url = authorizationUrl(target, pending, redirect.uri);
+  return { url, state: pending.state, redirect, ...(pending.pkce ? { codeVerifier: pending.pkce.verifier } : {}) };
 }
 
 /** The URL quoted for a POSIX shell. */
@@ -189,13 +175,12 @@ export async function pasteLogin(target: LoginTarget, redirect: RedirectChoice, 
 
 /** RFC 6749 §4.1.3 with the verifier this machine kept; a rejected code says what may be wrong. */
 export async function exchangeCode(target: LoginTarget, req: PasteRequest, code: string, deps: { http: HttpClient; name?: string }): Promise<TokenSet> {
-  const res = await authorizationCodeGrantRequest(deps.http, target.endpoints, target.client, {
-    code,
-    redirectUri: req.redirect.uri,
-    ...(req.codeVerifier ? { codeVerifier: req.codeVerifier } : {}),
-  });
   try {
-    return processTokenResponse(res);
+    return await exchangeAuthorizationCode(deps.http, target, {
+      code,
+      redirectUri: req.redirect.uri,
+      ...(req.codeVerifier ? { codeVerifier: req.codeVerifier } : {}),
+    });
   } catch (e) {
     if (!isHandoffError(e, CODES.REAUTH_REQUIRED)) throw e;
     const said = e.oauth?.error_description ? ` (the server said: ${e.oauth.error_description})` : '';

@@ -1,66 +1,27 @@
 /**
- * `login`: from the options to what the flow needs — the preset, the
- * endpoints (given, derived from --site, or discovered), the client, the
- * scopes and the redirect URI. No prompts except the client secret, no
- * output except through `out`.
+ * `login`: the redirect URI for a flow where someone pastes the result back.
+ * What `authorize` shares — the preset, endpoints, client, scopes and PKCE —
+ * is resolved in ../authorization; the names `login` has always exported for
+ * it are kept here.
  */
-import { CLIENT_SECRET_ENV } from '../cli-options.js';
+import { registerRedirectExample } from '../authorization/index.js';
+import type { AuthorizationTarget, ProviderSelection } from '../authorization/index.js';
 import { CODES, HandoffError } from '../errors.js';
-import {
-  CLIENT_AUTH_METHODS,
-  defaultRedirectUri,
-  discover,
-  endpointsFromMetadata,
-  getProvider,
-  resolveEndpoints,
-  usePkce,
-} from '../oauth/index.js';
-import type { ClientAuthMethod, ClientConfig, Endpoints, HttpClient, ProviderPreset, ServerMetadata } from '../oauth/index.js';
-import { resolveSecret } from '../terminal/index.js';
-import type { Output } from '../terminal/index.js';
+import { defaultRedirectUri } from '../oauth/index.js';
+import type { ProviderPreset } from '../oauth/index.js';
 
-export { CLIENT_SECRET_ENV };
+/** `resolveLoginTarget`: the shared target resolution, under the name `login` has always exported. */
+export { CLIENT_SECRET_ENV, resolveTarget as resolveLoginTarget, scopesFrom } from '../authorization/index.js';
+export type { ProviderSelection } from '../authorization/index.js';
+
+/** What `login` authorizes against (the shared target). */
+export type LoginTarget = AuthorizationTarget;
 
 /** The standard out-of-band redirect URI (RFC 8252 §7 footnote; Doorkeeper, older Google). */
 export const OOB_REDIRECT_URI = 'urn:ietf:wg:oauth:2.0:oob';
 
 /** Loopback ports picked when the preset accepts any port (IANA dynamic range). */
 const DYNAMIC_PORTS = { min: 49152, max: 65535 } as const;
-
-/** Which server and which registered client: the options `authorize` and `login` share. */
-export interface ProviderSelection {
-  /** preset id; default generic */
-  provider?: string;
-  site?: string;
-  clientId?: string;
-  /** given on the command line: works, but warns */
-  clientSecret?: string;
-  clientSecretFile?: string;
-  clientAuth?: string;
-  /** each entry may hold several space-separated scopes */
-  scopes?: string[];
-  redirectUri?: string;
-  /** "loopback" or "oob" */
-  redirect?: string;
-  issuer?: string;
-  authorizationEndpoint?: string;
-  tokenEndpoint?: string;
-  revocationEndpoint?: string;
-  deviceAuthorizationEndpoint?: string;
-}
-
-export interface LoginTarget {
-  preset: ProviderPreset;
-  /** the normalised --site, when one was given */
-  site?: string;
-  endpoints: Endpoints;
-  /** the discovery document, when --issuer was given */
-  metadata?: ServerMetadata;
-  client: ClientConfig;
-  scopes: string[];
-  /** send PKCE S256 */
-  pkce: boolean;
-}
 
 export interface RedirectChoice {
   uri: string;
@@ -71,95 +32,6 @@ export interface RedirectChoice {
 }
 
 const trimmed = (s: string | undefined): string | undefined => (typeof s === 'string' && s.trim() !== '' ? s.trim() : undefined);
-
-/** Scopes from repeatable, possibly space-separated options; the preset's default when none. */
-export function scopesFrom(given: string[] | undefined, preset: ProviderPreset): string[] {
-  const list = (given ?? []).flatMap((s) => String(s).split(/\s+/)).filter((s) => s !== '');
-  return list.length > 0 ? [...new Set(list)] : [...preset.scopes.default];
-}
-
-/**
- * The preset, endpoints, client and scopes. Runs discovery when --issuer is
- * given; asks for the client secret (file, env, prompt) only when the client
- * authenticates with one.
- */
-export async function resolveLoginTarget(o: ProviderSelection, deps: { http: () => Promise<HttpClient>; out: Output; env?: NodeJS.ProcessEnv }): Promise<LoginTarget> {
-  const preset = getProvider(trimmed(o.provider) ?? 'generic');
-  const clientId = trimmed(o.clientId);
-  if (!clientId) {
-    throw new HandoffError('the client ID is missing: give --client-id (registered on the system)', { code: CODES.USAGE });
-  }
-  const site = trimmed(o.site) === undefined ? undefined : preset.normalizeSite(trimmed(o.site) as string);
-
-  let metadata: ServerMetadata | undefined;
-  const issuer = trimmed(o.issuer);
-  if (issuer) metadata = await discover(await deps.http(), issuer);
-  const explicit: Partial<Endpoints> = {};
-  const put = (k: keyof Endpoints, v: string | undefined) => {
-    if (trimmed(v)) explicit[k] = trimmed(v) as string;
-  };
-  put('authorization', o.authorizationEndpoint);
-  put('token', o.tokenEndpoint);
-  put('revocation', o.revocationEndpoint);
-  put('device_authorization', o.deviceAuthorizationEndpoint);
-  const endpoints = resolveEndpoints(preset, {
-    ...(site === undefined ? {} : { site }),
-    overrides: { ...(metadata ? endpointsFromMetadata(metadata) : {}), ...explicit },
-  });
-
-  const client = await resolveClient(o, preset, metadata, clientId, deps);
-  const target: LoginTarget = {
-    preset,
-    endpoints,
-    client,
-    scopes: scopesFrom(o.scopes, preset),
-    pkce: usePkce(preset, metadata),
-  };
-  if (site !== undefined) target.site = site;
-  if (metadata) target.metadata = metadata;
-  return target;
-}
-
-async function resolveClient(
-  o: ProviderSelection,
-  preset: ProviderPreset,
-  metadata: ServerMetadata | undefined,
-  id: string,
-  deps: { out: Output; env?: NodeJS.ProcessEnv },
-): Promise<ClientConfig> {
-  const asked = trimmed(o.clientAuth);
-  if (asked !== undefined && !CLIENT_AUTH_METHODS.includes(asked as ClientAuthMethod)) {
-    throw new HandoffError(`unknown client authentication "${asked}" (expected ${CLIENT_AUTH_METHODS.join(', ')})`, { code: CODES.USAGE });
-  }
-  const needsSecret = asked === undefined ? preset.clientSecretRequired : asked !== 'none';
-  const secret = await resolveSecret(
-    {
-      what: 'client secret',
-      argv: o.clientSecret,
-      file: o.clientSecretFile,
-      envName: CLIENT_SECRET_ENV,
-      env: deps.env,
-      prompt: needsSecret ? { question: `client secret for ${id}: ` } : false,
-      flags: `--client-secret-file or $${CLIENT_SECRET_ENV}`,
-    },
-    deps.out,
-  );
-  if (asked === 'none') return { id, auth_method: 'none' };
-  if (secret === undefined || secret === '') {
-    if (needsSecret) {
-      throw new HandoffError(`the ${preset.title} client needs its client secret: give --client-secret-file or set $${CLIENT_SECRET_ENV}`, {
-        code: CODES.USAGE,
-      });
-    }
-    return { id, auth_method: 'none' };
-  }
-  let method: ClientAuthMethod = (asked as ClientAuthMethod | undefined) ?? preset.clientAuth;
-  const supported = metadata?.token_endpoint_auth_methods_supported;
-  if (asked === undefined && supported && supported.length > 0 && !supported.includes(method)) {
-    method = (['client_secret_basic', 'client_secret_post'] as const).find((m) => supported.includes(m)) ?? method;
-  }
-  return { id, secret, auth_method: method };
-}
 
 /**
  * The redirect URI for a flow where someone pastes the result back.
@@ -205,9 +77,8 @@ export function chooseRedirect(o: Pick<ProviderSelection, 'redirect' | 'redirect
     return oob(oobUri);
   }
   if (!preset.redirect.anyPort) {
-    const example = defaultRedirectUri(preset, 8765).replace(':8765', ':PORT');
     throw new HandoffError(
-      `${preset.title} matches the redirect URI exactly: give --redirect-uri as registered on the system (e.g. ${example})`,
+      `${preset.title} matches the redirect URI exactly: give --redirect-uri as registered on the system (e.g. ${registerRedirectExample(preset)})`,
       { code: CODES.USAGE },
     );
   }

@@ -6,12 +6,12 @@
  * offers it; without a mode, device when offered, else paste. The credential
  * is stored sealed to this machine's key, like `import`.
  */
-import { hostname, userInfo } from 'node:os';
+import { settingsFromTokens as grantSettings } from '../authorization/index.js';
 import { openStoreForWriting } from '../credential/index.js';
 import { CODES, HandoffError } from '../errors.js';
 import { createHttpClient } from '../oauth/index.js';
 import type { HttpClient, TokenSet } from '../oauth/index.js';
-import { assertValidName, SETTINGS_FORMAT, SETTINGS_VERSION } from '../settings-file/index.js';
+import { assertValidName } from '../settings-file/index.js';
 import type { Settings } from '../settings-file/index.js';
 import { USER_AGENT } from '../version.js';
 import type { CommonOptions } from './common.js';
@@ -50,52 +50,17 @@ export interface LoginOptions extends CommonOptions, ProviderSelection {
   sleep?: (ms: number) => Promise<void>;
 }
 
-const iso = (ms: number): string => new Date(ms).toISOString();
-
-function whoAmI(): string {
-  try {
-    return userInfo().username || 'unknown';
-  } catch {
-    return 'unknown';
-  }
-}
-
-/** The settings for a fresh grant (RFC 6749 §5.1 response → the stored form). */
+/**
+ * The settings for a fresh grant, in the form `login` has always exported:
+ * the shared `settingsFromTokens` of ../authorization with the target, the
+ * token response and `now` as separate arguments.
+ */
 export function settingsFromTokens(
   target: LoginTarget,
   tokens: TokenSet,
   o: { name: string; now: number; via: string; redirectUri?: string },
 ): Settings {
-  const token: Settings['token'] = { access_token: tokens.access_token, token_type: tokens.token_type, obtained_at: iso(o.now) };
-  if (tokens.expires_in !== undefined) token.expires_at = iso(o.now + tokens.expires_in * 1000);
-  if (tokens.refresh_token !== undefined) {
-    token.refresh_token = tokens.refresh_token;
-    const rtSeconds =
-      typeof tokens.raw.refresh_token_expires_in === 'number' ? tokens.raw.refresh_token_expires_in : target.preset.lifetimes.refreshTokenSeconds;
-    if (rtSeconds !== undefined) token.refresh_token_expires_at = iso(o.now + rtSeconds * 1000);
-  }
-  if (tokens.scope !== undefined) token.scope = tokens.scope;
-  const endpoints: Settings['endpoints'] = { token: target.endpoints.token };
-  for (const k of ['authorization', 'revocation', 'device_authorization', 'issuer'] as const) {
-    if (target.endpoints[k]) endpoints[k] = target.endpoints[k];
-  }
-  const client: Settings['client'] = { id: target.client.id, auth_method: target.client.auth_method };
-  if (target.client.secret !== undefined && target.client.auth_method !== 'none') client.secret = target.client.secret;
-  const settings: Settings = {
-    format: SETTINGS_FORMAT,
-    version: SETTINGS_VERSION,
-    name: o.name,
-    provider: target.preset.id,
-    endpoints,
-    client,
-    scopes: [...target.scopes],
-    token,
-    created: { at: iso(o.now), by: whoAmI(), host: hostname(), tool: USER_AGENT, via: o.via },
-    health: { state: 'ok' },
-  };
-  if (target.site !== undefined) settings.site = target.site;
-  if (o.redirectUri !== undefined) settings.redirect_uri = o.redirectUri;
-  return settings;
+  return grantSettings({ ...target, name: o.name, tokens, obtainedAt: o.now, via: o.via, redirectUri: o.redirectUri });
 }
 
 /** `oauth-handoff login [--paste | --device]` */
@@ -170,12 +135,7 @@ export async function loginCommand(o: LoginOptions): Promise<number> {
     redirectUri = r.redirectUri;
   }
 
-  const settings = settingsFromTokens(target, tokens, {
-    name,
-    now: now(),
-    via: `login --${mode}`,
-    ...(redirectUri === undefined ? {} : { redirectUri }),
-  });
+  const settings = grantSettings({ ...target, name, tokens, obtainedAt: now(), via: `login --${mode}`, redirectUri });
   await store.withWriteLock(
     name,
     async () => {

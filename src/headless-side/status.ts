@@ -28,6 +28,10 @@ export interface CredentialStatus {
   client_id?: string;
   created?: Settings['created'];
   stored_in: string;
+  /** shared stores: the host (and key) that stored the last refresh, and when */
+  last_refreshed_by?: string;
+  /** shared stores: the host that last wrote it (refresh, import, re-seal) */
+  last_written_by?: string;
   /** what the daemon last recorded about it (`<home>/state/NAME.json`), when a daemon has seen it */
   daemon?: DaemonStatusView;
 }
@@ -72,6 +76,7 @@ export function printStatus(out: Output, list: CredentialStatus[], now = Date.no
         `  refresh token:  ${d.has_refresh_token ? (d.refresh_token_expires_at ? `expires ${relative(Date.parse(d.refresh_token_expires_at) - now)}` : 'present (no known expiry)') : 'none'}`,
       );
       lines.push(`  last refresh:   ${d.last_refresh_at ? `${relative(Date.parse(d.last_refresh_at) - now)} (${d.refresh_count} so far)` : 'never'}`);
+      if (d.last_refreshed_by) lines.push(`  refreshed by:   ${d.last_refreshed_by}`);
       if (d.interrupted_refresh_at) lines.push(`  warning:        a refresh started ${d.interrupted_refresh_at} did not finish`);
       lines.push(`  scopes:         ${d.scopes.join(' ') || '(none)'}`);
     }
@@ -98,7 +103,9 @@ export async function collectStatus(store: CredentialStore, names: string[], now
   const result: CredentialStatus[] = [];
   for (const name of names) {
     try {
-      result.push(describeCredential(await store.read(name), store.description, now));
+      const d = describeCredential(await store.read(name), store.description, now);
+      if (store.locate) Object.assign(d, await store.locate(name));
+      result.push(d);
     } catch (e) {
       if (e instanceof HandoffError && e.code === CODES.NOT_FOUND) throw e;
       result.push({

@@ -28,7 +28,7 @@ export const SETTINGS_ENV = 'OAUTH_HANDOFF_SETTINGS';
 /** CI mode: a secret key as printed by `keygen --export-private` (or a whole key file). */
 export const KEY_ENV = 'OAUTH_HANDOFF_KEY';
 /** CI mode (and import/export): the passphrase of a passphrase-sealed block. */
-export const PASSPHRASE_ENV_NAME = 'OAUTH_HANDOFF_PASSPHRASE';
+export const PASSPHRASE_ENV = 'OAUTH_HANDOFF_PASSPHRASE';
 
 const DEFAULT_LOCK_TIMEOUT_MS = 30_000;
 
@@ -169,9 +169,9 @@ export class EnvStore implements CredentialStore {
       throw new HandoffError(`${SETTINGS_ENV} is not set: it must hold the armored settings block`, { code: CODES.USAGE });
     }
     const key = env[KEY_ENV];
-    const passphrase = env[PASSPHRASE_ENV_NAME];
+    const passphrase = env[PASSPHRASE_ENV];
     if (!key?.trim() && !passphrase) {
-      throw new HandoffError(`neither ${KEY_ENV} nor ${PASSPHRASE_ENV_NAME} is set: one of them must open ${SETTINGS_ENV}`, { code: CODES.BAD_KEY });
+      throw new HandoffError(`neither ${KEY_ENV} nor ${PASSPHRASE_ENV} is set: one of them must open ${SETTINGS_ENV}`, { code: CODES.BAD_KEY });
     }
     const secrets: SealSecrets = {};
     if (key?.trim()) secrets.key = key;
@@ -358,6 +358,10 @@ export function observeStore(store: CredentialStore, observe: StoreObserver): Cr
   if (store.versionSync) {
     const sync = store.versionSync.bind(store);
     observed.versionSync = (name) => sync(name);
+  }
+  if (store.locate) {
+    const locate = store.locate.bind(store);
+    observed.locate = (name) => locate(name);
   }
   return observed;
 }

@@ -1,12 +1,12 @@
 export { writeFileAtomic } from './atomic.js';
-export { EnvStore, KEY_ENV, SETTINGS_ENV, SettingsFileStore, observeStore } from './env-store.js';
+export { EnvStore, KEY_ENV, PASSPHRASE_ENV, SETTINGS_ENV, SettingsFileStore, observeStore } from './env-store.js';
 export type { EnvStoreOptions, SealSecrets, StoreObserver } from './env-store.js';
 export { FileStore } from './file-store.js';
 export { DEFAULT_LOCK_TIMEOUT_MS, FOREIGN_STALE_MS, HEARTBEAT_MS, STALE_MS, lockHolder, withFileLock } from './lock.js';
 export type { HeldLock, LockHolder, LockOptions } from './lock.js';
 export { assertPrivate, createMachineKey, ensureStoreDirs, loadMachineKey, loadOrCreateMachineKey } from './machine-key.js';
 export type { MachineKey } from './machine-key.js';
-export { APP_NAME, HOME_ENV, resolveHome, storeLayout } from './paths.js';
+export { APP_NAME, HOME_ENV, STORE_ENV, resolveHome, storeLayout } from './paths.js';
 export type { StoreLayout } from './paths.js';
 export {
   NAME_PATTERN,
@@ -19,4 +19,8 @@ export {
   validateSettings,
 } from './schema.js';
 export type { ClientAuthMethod, HealthState, Settings, SettingsEndpoints, SettingsHealth, SettingsToken } from './schema.js';
-export type { CredentialStore } from './store.js';
+export type { CredentialLocation, CredentialStore } from './store.js';
+export { openRedisStore } from './redis-open.js';
+export type { FleetMember, MemberChange, RedisStore, RedisStoreOptions } from './redis-store.js';
+export { DEFAULT_LEASE_MS, DEFAULT_REDIS_PREFIX, REDIS_PASSWORD_ENV, isRedisStoreUrl, parseRedisStoreUrl, redactStoreUrl, withRedisPrefix } from './redis-url.js';
+export type { RedisTarget } from './redis-url.js';

@@ -30,4 +30,18 @@ export interface CredentialStore {
    * hot path (a synchronous stat costs ~3 µs, one through the thread pool ~50 µs).
    */
   versionSync?(name: string): string | undefined;
+  /**
+   * Optional, for `status` (shared stores): where one credential lives and
+   * which host refreshed it last. Never secret.
+   */
+  locate?(name: string): Promise<CredentialLocation>;
+}
+
+/** Where one credential lives in a shared store, and who last changed it. */
+export interface CredentialLocation {
+  stored_in: string;
+  /** host (and key fingerprint) that stored the last refresh, and when */
+  last_refreshed_by?: string;
+  /** host that last wrote it (a refresh, an import, a re-seal) */
+  last_written_by?: string;
 }

@@ -3,6 +3,7 @@
  * README.md and docs/**\/*.md is run, in order, against a sandbox, by the
  * built CLI. See test/docs/README.md for the convention and the placeholders.
  */
+import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import test from 'ava';
@@ -66,6 +67,14 @@ test('runnable markers are strict: an unknown profile or attribute is an error, 
   t.throws(() => extractBlocks('```json runnable\n{}\n```\n', 'x.md'), { instanceOf: BlockError });
   const [b] = extractBlocks('  ```sh runnable sandbox=confluence\n  oauth-handoff status\n  ```\n', 'x.md');
   t.deepEqual([b?.runnable, b?.profile, b?.code], [true, 'confluence', 'oauth-handoff status']);
+});
+
+test('the tools the runnable docs use are installed (bash, curl, jq, tar, GNU date and timeout)', (t) => {
+  for (const tool of ['bash', 'curl', 'jq', 'tar', 'date', 'timeout']) {
+    const r = spawnSync('sh', ['-c', `command -v ${tool}`], { encoding: 'utf8' });
+    t.is(r.status, 0, `${tool} is missing: install it (apt-get install ${tool === 'timeout' || tool === 'date' ? 'coreutils' : tool})`);
+  }
+  t.is(spawnSync('date', ['-u', '-d', '+7 days', '+%Y'], { encoding: 'utf8' }).status, 0, 'date -d needs GNU date');
 });
 
 test('the docs have runnable blocks at all', (t) => {

@@ -1,29 +1,20 @@
 /**
  * One daemon per store. The daemon holds `<home>/daemon.lock` (the same
- * proper-lockfile directory lock the credentials use, touched every second)
- * for as long as it runs. A second daemon finding it fresh refuses at once;
- * a lock left by a daemon killed with SIGKILL goes stale within STALE_MS and
- * is taken over, so a restart by systemd is delayed by a few seconds at most.
+ * directory lock the credentials use, which records its holder's pid) for as
+ * long as it runs. A second daemon finding a live holder refuses at once; a
+ * lock left by a daemon killed with SIGKILL is taken over at once (its holder
+ * is gone), or after STALE_MS when even its owner record was never written,
+ * so a restart by systemd is never blocked for long.
  */
-import { kill } from 'node:process';
 import { unlink } from 'node:fs/promises';
 import { CODES, HandoffError, isHandoffError } from '../../errors.js';
 import { STALE_MS, withFileLock, writeFileAtomic } from '../../settings-file/index.js';
 import type { HeldLock } from '../../settings-file/index.js';
-import { daemonInfoFile, daemonLockTarget, daemonRunning, readDaemonInfo } from './state-file.js';
+import { daemonHolder, daemonInfoFile, daemonLockTarget, readDaemonInfo } from './state-file.js';
 import type { DaemonInfo } from './state-file.js';
 
-function alive(pid: number): boolean {
-  try {
-    kill(pid, 0);
-    return true;
-  } catch (e) {
-    return (e as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
-
-function refusal(home: string, info: DaemonInfo | undefined, cause?: unknown): HandoffError {
-  const who = info ? ` (pid ${info.pid}, started ${info.started_at})` : '';
+function refusal(home: string, info: DaemonInfo | undefined, pid?: number, cause?: unknown): HandoffError {
+  const who = info ? ` (pid ${info.pid}, started ${info.started_at})` : pid !== undefined ? ` (pid ${pid})` : '';
   return new HandoffError(`another oauth-handoff daemon${who} is already running on the store ${home}; only one daemon may run per store`, {
     code: CODES.LOCK_TIMEOUT,
     cause,
@@ -39,10 +30,11 @@ export function isRefusal(e: unknown): boolean {
  * `held` turns false if it is ever lost) and must resolve when the daemon stops.
  */
 export async function withDaemonLock<T>(home: string, info: DaemonInfo, fn: (lock: HeldLock) => Promise<T>): Promise<T> {
-  // Quick answer for the common case: a live daemon touched its lock just now.
-  if (await daemonRunning(home)) {
-    const other = await readDaemonInfo(home);
-    if (other && other.pid !== process.pid && alive(other.pid)) throw refusal(home, other);
+  // Quick answer for the common case: a live daemon holds the lock.
+  const holder = await daemonHolder(home);
+  if (holder.running && holder.pid !== process.pid) {
+    const info = await readDaemonInfo(home);
+    throw refusal(home, info?.pid === holder.pid || holder.pid === undefined ? info : undefined, holder.pid);
   }
   try {
     return await withFileLock(
@@ -56,12 +48,13 @@ export async function withDaemonLock<T>(home: string, info: DaemonInfo, fn: (loc
           await unlink(daemonInfoFile(home)).catch(() => undefined);
         }
       },
-      // long enough for a SIGKILLed daemon's lock to go stale and be taken over
+      // long enough for a lock without an owner record to go stale and be taken over
       { timeoutMs: STALE_MS + 2000 },
     );
   } catch (e) {
     if (isHandoffError(e, CODES.LOCK_TIMEOUT) && !isRefusal(e) && /the daemon lock/.test(e.message)) {
-      throw refusal(home, await readDaemonInfo(home), e);
+      const h = await daemonHolder(home);
+      throw refusal(home, await readDaemonInfo(home), h.pid, e);
     }
     throw e;
   }

@@ -611,23 +611,27 @@ export class Daemon implements RunningDaemon {
     const store = this.o.store;
     const planned = e.obtainedAt;
     const changed = (s: Settings) => s.token.obtained_at !== planned || s.health.state !== e.health;
-    type Outcome = { refreshed: false; settings: Settings } | { refreshed: true; settings: Settings; rotated: boolean };
+    // `version` is taken before the read it belongs to: a write in between makes it stale, never newer
+    type Outcome = { refreshed: false; settings: Settings; version?: string } | { refreshed: true; settings: Settings; rotated: boolean; version?: string };
     let outcome: Outcome;
     try {
       // lock-free look first, like `token`: someone may have refreshed it already
+      const v0 = await store.version(e.name);
       const first = await store.read(e.name);
-      if (changed(first)) outcome = { refreshed: false, settings: first };
+      if (changed(first)) outcome = { refreshed: false, settings: first, version: v0 };
       else {
         if (first.health.state === 'reauthorization_required') throw reauthError(first);
         const http = await this.httpClient();
         outcome = await store.withWriteLock(
           e.name,
           async (lock): Promise<Outcome> => {
+            const v1 = await store.version(e.name);
             const cur = await store.read(e.name);
-            if (changed(cur)) return { refreshed: false, settings: cur };
+            if (changed(cur)) return { refreshed: false, settings: cur, version: v1 };
             if (cur.health.state === 'reauthorization_required') throw reauthError(cur);
             const r = await refreshLocked(store, cur, lock, { http });
-            return { refreshed: true, settings: r.settings, rotated: r.rotated };
+            // still under the lock: nobody else can have written since
+            return { refreshed: true, settings: r.settings, rotated: r.rotated, version: await store.version(e.name) };
           },
           { timeoutMs: this.o.lockTimeoutMs ?? DEFAULT_LOCK_WAIT_MS },
         );
@@ -636,7 +640,7 @@ export class Daemon implements RunningDaemon {
       await this.failed(e, asHandoffError(err));
       return;
     }
-    e.version = await store.version(e.name);
+    e.version = outcome.version;
     const after = e.attempts;
     if (reason === 'keep-alive' && rtBefore !== undefined) e.keepAliveFor = rtBefore;
     e.attempts = 0;

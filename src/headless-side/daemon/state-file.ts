@@ -7,7 +7,7 @@
  */
 import { mkdir, readFile, stat, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
-import { assertValidName, STALE_MS, writeFileAtomic } from '../../settings-file/index.js';
+import { assertValidName, lockHolder, writeFileAtomic } from '../../settings-file/index.js';
 
 export const DAEMON_STATE_FORMAT = 'oauth-handoff/daemon-state';
 export const DAEMON_STATE_VERSION = 1;
@@ -144,17 +144,11 @@ export async function readDaemonInfo(home: string): Promise<DaemonInfo | undefin
   return x && typeof x.pid === 'number' && typeof x.started_at === 'string' ? (x as DaemonInfo) : undefined;
 }
 
-/**
- * Is a daemon holding this store's lock? The holder touches the lock
- * directory every second; one untouched for longer than STALE_MS is dead.
- */
-export async function daemonRunning(home: string, now = Date.now()): Promise<boolean> {
-  try {
-    const st = await stat(daemonLockDir(home));
-    return now - st.mtimeMs < STALE_MS;
-  } catch {
-    return false;
-  }
+/** Is a daemon holding this store's lock, and which process? (The lock records its holder; a dead holder does not count.) */
+export async function daemonHolder(home: string): Promise<{ running: boolean; pid?: number }> {
+  const h = await lockHolder(daemonLockTarget(home)).catch(() => undefined);
+  if (!h || !h.alive) return { running: false };
+  return h.pid === undefined ? { running: true } : { running: true, pid: h.pid };
 }
 
 export function statusView(r: DaemonStateRecord, running: boolean, pid?: number): DaemonStatusView {
@@ -169,9 +163,8 @@ export function statusView(r: DaemonStateRecord, running: boolean, pid?: number)
 }
 
 /** For `status`: the daemon's view of each listed credential, where it has one. */
-export async function attachDaemonState<T extends { name: string; daemon?: DaemonStatusView }>(list: T[], home: string, now = Date.now()): Promise<void> {
-  const running = await daemonRunning(home, now);
-  const info = running ? await readDaemonInfo(home) : undefined;
+export async function attachDaemonState<T extends { name: string; daemon?: DaemonStatusView }>(list: T[], home: string): Promise<void> {
+  const { running, pid } = await daemonHolder(home);
   for (const item of list) {
     let r: DaemonStateRecord | undefined;
     try {
@@ -179,6 +172,6 @@ export async function attachDaemonState<T extends { name: string; daemon?: Daemo
     } catch {
       r = undefined;
     }
-    if (r) item.daemon = statusView(r, running, info?.pid);
+    if (r) item.daemon = statusView(r, running, pid);
   }
 }

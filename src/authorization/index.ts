@@ -1,0 +1,22 @@
+/**
+ * What `authorize` (browser side) and `login` (headless side) share: the
+ * options → target resolution (preset, site, endpoints, client and its
+ * secret, scopes, PKCE), the authorization request and the code exchange,
+ * and the Settings made from a fresh grant. Below both sides: imports
+ * oauth, settings-file, terminal and errors, never browser-side or
+ * headless-side. How the answer comes back (listener, paste, device polling)
+ * stays with each side.
+ */
+export { authorizationUrl, exchangeAuthorizationCode, newPendingAuthorization, scopeParameter } from './request.js';
+export type { PendingAuthorization, RequestTarget } from './request.js';
+export { settingsFromTokens } from './settings.js';
+export type { SettingsInput } from './settings.js';
+export {
+  checkSelection,
+  CLIENT_SECRET_ENV,
+  registerRedirectExample,
+  resolveTarget,
+  scopesFrom,
+  shown,
+} from './target.js';
+export type { AuthorizationTarget, CheckedSelection, ProviderSelection, TargetDeps } from './target.js';

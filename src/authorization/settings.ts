@@ -1,0 +1,74 @@
+/**
+ * A fresh grant in its stored form: the token response (RFC 6749 §5.1) and
+ * the target it came from, as validated Settings. What `authorize` seals and
+ * what `login` stores are the same thing.
+ */
+import { hostname, userInfo } from 'node:os';
+import type { ClientConfig, Endpoints, ProviderPreset, TokenSet } from '../oauth/index.js';
+import { SETTINGS_FORMAT, SETTINGS_VERSION, validateSettings } from '../settings-file/index.js';
+import type { Settings } from '../settings-file/index.js';
+import { USER_AGENT } from '../version.js';
+
+export interface SettingsInput {
+  name: string;
+  preset: ProviderPreset;
+  site?: string;
+  endpoints: Endpoints;
+  client: ClientConfig;
+  scopes: readonly string[];
+  /** the redirect URI the code was sent to, when there was one */
+  redirectUri?: string;
+  tokens: TokenSet;
+  /** when the token response arrived, epoch ms */
+  obtainedAt: number;
+  /** how it was made: 'authorize', 'login --paste', 'login --device' */
+  via: string;
+}
+
+function whoAmI(): string {
+  try {
+    return userInfo().username || 'unknown';
+  } catch {
+    return 'unknown';
+  }
+}
+
+/**
+ * RFC 6749 §5.1 token response → validated Settings. The refresh token's
+ * expiry is the one the server says (`refresh_token_expires_in`), else the
+ * preset's known lifetime. A client that does not authenticate keeps no secret.
+ */
+export function settingsFromTokens(i: SettingsInput): Settings {
+  const at = (ms: number) => new Date(ms).toISOString();
+  const t = i.tokens;
+  const token: Settings['token'] = { access_token: t.access_token, token_type: t.token_type, obtained_at: at(i.obtainedAt) };
+  if (t.expires_in !== undefined) token.expires_at = at(i.obtainedAt + t.expires_in * 1000);
+  if (t.refresh_token !== undefined) {
+    token.refresh_token = t.refresh_token;
+    const said = t.raw.refresh_token_expires_in;
+    const seconds = typeof said === 'number' && Number.isFinite(said) && said > 0 ? said : i.preset.lifetimes.refreshTokenSeconds;
+    if (seconds !== undefined) token.refresh_token_expires_at = at(i.obtainedAt + seconds * 1000);
+  }
+  if (t.scope !== undefined) token.scope = t.scope;
+  const endpoints: Settings['endpoints'] = { token: i.endpoints.token };
+  for (const k of ['authorization', 'revocation', 'device_authorization', 'issuer'] as const) {
+    if (i.endpoints[k]) endpoints[k] = i.endpoints[k];
+  }
+  const client: Settings['client'] = { id: i.client.id, auth_method: i.client.auth_method };
+  if (i.client.secret !== undefined && i.client.auth_method !== 'none') client.secret = i.client.secret;
+  const settings: Settings = {
+    format: SETTINGS_FORMAT,
+    version: SETTINGS_VERSION,
+    name: i.name,
+    provider: i.preset.id,
+    endpoints,
+    client,
+    scopes: [...i.scopes],
+    token,
+    created: { at: at(i.obtainedAt), by: whoAmI(), host: hostname(), tool: USER_AGENT, via: i.via },
+    health: { state: 'ok' },
+  };
+  if (i.site !== undefined) settings.site = i.site;
+  if (i.redirectUri !== undefined) settings.redirect_uri = i.redirectUri;
+  return validateSettings(settings);
+}

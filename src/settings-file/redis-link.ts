@@ -1,0 +1,173 @@
+/**
+ * One connection to the fleet store's Redis, made on first use and again
+ * after a failure (never in the background). ioredis is loaded only here, on
+ * first use: a `token` call on a file store never loads it.
+ *
+ * The socket keeps the process alive only while a command is in flight, so a
+ * CLI process exits as soon as its work is done without closing anything,
+ * and a connection that breaks leaves no reconnect timer behind.
+ */
+import { isIP } from 'node:net';
+import type { Redis, RedisOptions } from 'ioredis';
+import { CODES, HandoffError } from '../errors.js';
+import type { RedisTarget } from './redis-url.js';
+
+/** Give up connecting after this long (then the local cache serves, where it can). */
+export const CONNECT_TIMEOUT_MS = 2000;
+/** Give up on one (non-blocking) command after this long. */
+export const COMMAND_TIMEOUT_MS = 3000;
+/** After the store was found unreachable, fail at once for this long instead of trying again. */
+export const DOWN_PAUSE_MS = 1000;
+
+/** Redis answers that mean "not now" rather than "no". */
+const TRANSIENT_REPLY = /^(LOADING|BUSY|MASTERDOWN|TRYAGAIN|CLUSTERDOWN|READONLY)\b/;
+
+export interface RedisLinkOptions {
+  /** undefined: no command timeout (for blocking commands, which carry their own) */
+  commandTimeoutMs?: number;
+  connectTimeoutMs?: number;
+  now?: () => number;
+}
+
+export class RedisLink {
+  readonly target: RedisTarget;
+  private readonly o: RedisLinkOptions;
+  private client: Redis | undefined;
+  private connecting: Promise<Redis> | undefined;
+  private inflight = 0;
+  private lastError: Error | undefined;
+  private downUntil = 0;
+  private downCause: HandoffError | undefined;
+  /** how many connections this link has made (1 = the first) */
+  connections = 0;
+
+  constructor(target: RedisTarget, o: RedisLinkOptions = {}) {
+    this.target = target;
+    this.o = o;
+  }
+
+  private now(): number {
+    return (this.o.now ?? Date.now)();
+  }
+
+  /** Run commands on the connection (connecting first when needed); Redis failures become HandoffErrors. */
+  async run<T>(fn: (c: Redis) => Promise<T>): Promise<T> {
+    if (this.downCause !== undefined && this.now() < this.downUntil) throw this.downCause;
+    this.inflight++;
+    let c: Redis | undefined;
+    try {
+      c = await this.connected();
+      c.stream?.ref();
+      return await fn(c);
+    } catch (e) {
+      const err = this.explain(e);
+      if (err.code === CODES.PROVIDER_UNAVAILABLE) {
+        this.downCause = err;
+        this.downUntil = this.now() + DOWN_PAUSE_MS;
+        this.drop();
+      }
+      throw err;
+    } finally {
+      this.inflight--;
+      if (this.inflight === 0) this.client?.stream?.unref();
+    }
+  }
+
+  private async connected(): Promise<Redis> {
+    if (this.client !== undefined && this.client.status === 'ready') return this.client;
+    if (this.client !== undefined && this.client.status !== 'ready' && this.connecting === undefined) this.drop();
+    this.connecting ??= this.connect().finally(() => {
+      this.connecting = undefined;
+    });
+    return this.connecting;
+  }
+
+  private async connect(): Promise<Redis> {
+    const { Redis } = await import('ioredis');
+    const t = this.target;
+    const options: RedisOptions = {
+      host: t.host,
+      port: t.port,
+      db: t.db,
+      lazyConnect: true,
+      // one round trip less per process: no INFO ready check, no CLIENT SETINFO, RESP2 (no HELLO)
+      enableReadyCheck: false,
+      disableClientInfo: true,
+      protocol: 2,
+      // reconnecting is this class's job, on the next use: no timers left behind
+      retryStrategy: () => null,
+      maxRetriesPerRequest: 0,
+      enableOfflineQueue: false,
+      autoResubscribe: false,
+      autoResendUnfulfilledCommands: false,
+      connectTimeout: this.o.connectTimeoutMs ?? CONNECT_TIMEOUT_MS,
+    };
+    if (this.o.commandTimeoutMs !== undefined) options.commandTimeout = this.o.commandTimeoutMs;
+    if (t.username !== undefined) options.username = t.username;
+    if (t.password !== undefined) options.password = t.password;
+    if (t.tls) options.tls = isIP(t.host) ? {} : { servername: t.host };
+    const c = new Redis(options);
+    c.on('error', (e: Error) => {
+      this.lastError = e;
+    });
+    this.lastError = undefined;
+    try {
+      await c.connect();
+    } catch (e) {
+      c.disconnect();
+      throw this.lastError ?? e;
+    }
+    this.client = c;
+    this.connections++;
+    this.downCause = undefined;
+    return c;
+  }
+
+  /** Forget a broken connection; the next use makes a new one. */
+  private drop(): void {
+    const c = this.client;
+    this.client = undefined;
+    if (c !== undefined) {
+      c.removeAllListeners('error');
+      c.on('error', () => undefined);
+      c.disconnect();
+    }
+  }
+
+  /** Map a Redis or socket failure to the toolkit's error (never with the password). */
+  explain(e: unknown): HandoffError {
+    if (e instanceof HandoffError) return e;
+    const where = `the fleet store ${this.target.display}`;
+    const err = e as Error & { code?: string; name?: string };
+    const message = String(err?.message ?? e);
+    if (err?.name === 'ReplyError') {
+      if (TRANSIENT_REPLY.test(message)) {
+        return new HandoffError(`${where} is not available: ${message}`, { code: CODES.PROVIDER_UNAVAILABLE, cause: e });
+      }
+      if (/^NOPERM\b/.test(message)) {
+        return new HandoffError(`${where} refused a command to this Redis user (${message}); its ACL must allow the commands in docs/fleet.md`, {
+          code: CODES.INTERNAL,
+          cause: e,
+        });
+      }
+      if (/^(WRONGPASS|NOAUTH)\b/.test(message)) {
+        return new HandoffError(`${where} refused the login (${message.split('\n')[0]})`, { code: CODES.INTERNAL, cause: e });
+      }
+      return new HandoffError(`${where} answered with an error: ${message}`, { code: CODES.INTERNAL, cause: e });
+    }
+    const why = this.lastError && /closed|writeable|timed out|Reached the max retries/i.test(message) ? this.lastError.message : message;
+    return new HandoffError(`${where} is unreachable (${why})`, { code: CODES.PROVIDER_UNAVAILABLE, cause: e });
+  }
+
+  /** Close the connection (the library's close(); the CLI needs nothing). */
+  async close(): Promise<void> {
+    const c = this.client;
+    this.client = undefined;
+    if (c === undefined) return;
+    try {
+      await c.quit();
+    } catch {
+      c.disconnect();
+    }
+  }
+}

@@ -1,0 +1,102 @@
+/**
+ * The fleet store's atomic steps, each one Lua script (one round trip, run
+ * by Redis without interleaving). docs/fleet.md describes the keys:
+ *
+ *   PREFIX store             hash: id, created_at, seq (version counter), members_version
+ *   PREFIX members           hash: member public key → JSON {fingerprint, label, added_at, added_by}
+ *   PREFIX credentials       set of credential names
+ *   PREFIX cred:NAME         hash: sealed, version, store_id, written_*, refreshed_*, recipients
+ *   PREFIX lease:NAME        string: the lease owner, with a TTL (PX)
+ *   PREFIX wake:NAME         list: one wake-up for the next waiter, pushed on release
+ */
+
+/** Values a script returns for "you lost the race": the caller re-reads. */
+export const CAS_OK = 1;
+export const CAS_VERSION_CHANGED = 0;
+export const CAS_MEMBERS_CHANGED = -1;
+
+/**
+ * Take the lease when free. KEYS: lease. ARGV: owner, ttl ms.
+ * Returns {-1} when taken, else {pttl, current owner}.
+ */
+export const ACQUIRE_LEASE = `
+if redis.call('SET', KEYS[1], ARGV[1], 'NX', 'PX', ARGV[2]) then return {-1, ''} end
+return {redis.call('PTTL', KEYS[1]), redis.call('GET', KEYS[1]) or ''}
+`;
+
+/** Extend the lease, only while still its owner. KEYS: lease. ARGV: owner, ttl ms. 1 or 0. */
+export const EXTEND_LEASE = `
+if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('PEXPIRE', KEYS[1], ARGV[2]) end
+return 0
+`;
+
+/**
+ * Release the lease, only while still its owner, and wake the next waiter
+ * (one wake-up in the list at most, expiring with the lease TTL).
+ * KEYS: lease, wake. ARGV: owner, ttl ms. 1 or 0.
+ */
+export const RELEASE_LEASE = `
+if redis.call('GET', KEYS[1]) ~= ARGV[1] then return 0 end
+redis.call('DEL', KEYS[1])
+redis.call('LPUSH', KEYS[2], '1')
+redis.call('LTRIM', KEYS[2], 0, 0)
+redis.call('PEXPIRE', KEYS[2], ARGV[2])
+return 1
+`;
+
+/**
+ * Compare-and-swap write of one credential. KEYS: cred, store, credentials.
+ * ARGV: expected version (0 = must not exist), members_version sealed to,
+ * sealed bytes, now ms, writer label, writer key fingerprint, refreshed (1/0),
+ * recipients (fingerprints), name, a new store id (used only for a store's first write).
+ * Returns {1, new version, store id} | {0, current version} | {-1, current members_version}.
+ */
+export const WRITE_CREDENTIAL = `
+local cur = tonumber(redis.call('HGET', KEYS[1], 'version') or '0')
+if cur ~= tonumber(ARGV[1]) then return {0, cur} end
+local mv = tonumber(redis.call('HGET', KEYS[2], 'members_version') or '0')
+if mv ~= tonumber(ARGV[2]) then return {-1, mv} end
+if redis.call('HSETNX', KEYS[2], 'id', ARGV[10]) == 1 then redis.call('HSET', KEYS[2], 'created_at', ARGV[4]) end
+local v = redis.call('HINCRBY', KEYS[2], 'seq', 1)
+redis.call('HSET', KEYS[1], 'sealed', ARGV[3], 'version', v, 'store_id', redis.call('HGET', KEYS[2], 'id'),
+  'written_at', ARGV[4], 'written_by', ARGV[5], 'written_key', ARGV[6], 'recipients', ARGV[8])
+if ARGV[7] == '1' then
+  redis.call('HSET', KEYS[1], 'refreshed_at', ARGV[4], 'refreshed_by', ARGV[5], 'refreshed_key', ARGV[6])
+end
+redis.call('SADD', KEYS[3], ARGV[9])
+return {1, v, redis.call('HGET', KEYS[2], 'id')}
+`;
+
+/**
+ * Compare-and-swap removal. KEYS: cred, store, credentials. ARGV: expected version, name.
+ * Returns {1, removed version (0 = there was nothing)} | {0, current version}.
+ */
+export const REMOVE_CREDENTIAL = `
+local cur = tonumber(redis.call('HGET', KEYS[1], 'version') or '0')
+if cur ~= tonumber(ARGV[1]) then return {0, cur} end
+redis.call('SREM', KEYS[3], ARGV[2])
+if cur == 0 then return {1, 0} end
+redis.call('DEL', KEYS[1])
+return {1, cur}
+`;
+
+/** The member list and its version, in one snapshot. KEYS: store, members. Returns {members_version, {k, v, …}}. */
+export const READ_MEMBERS = `
+return {redis.call('HGET', KEYS[1], 'members_version') or '0', redis.call('HGETALL', KEYS[2])}
+`;
+
+/** Add a member. KEYS: members, store. ARGV: public key, JSON. 1 added, 0 already there. */
+export const ADD_MEMBER = `
+if redis.call('HSETNX', KEYS[1], ARGV[1], ARGV[2]) == 0 then return 0 end
+redis.call('HINCRBY', KEYS[2], 'members_version', 1)
+return 1
+`;
+
+/** Remove a member, never the last one. KEYS: members, store. ARGV: public key. 1 removed, 0 not a member, -1 the last one. */
+export const REMOVE_MEMBER = `
+if redis.call('HEXISTS', KEYS[1], ARGV[1]) == 0 then return 0 end
+if redis.call('HLEN', KEYS[1]) <= 1 then return -1 end
+redis.call('HDEL', KEYS[1], ARGV[1])
+redis.call('HINCRBY', KEYS[2], 'members_version', 1)
+return 1
+`;

@@ -1,0 +1,663 @@
+/**
+ * The fleet store: credentials shared by many hosts through one Redis, each
+ * sealed (the settings-file format) to every member host's X25519 key, so
+ * Redis, its admins and its backups never see a token. Each host opens them
+ * with its own machine key (`<home>/key.txt`).
+ *
+ * Refresh coordination, per credential (docs/fleet.md):
+ * - a lease (SET NX PX with a random owner; extended while held; released
+ *   and extended only by its owner, atomically) is the write lock;
+ * - every write is a compare-and-swap on a version number, so a host whose
+ *   lease expired mid-refresh can never overwrite a newer state;
+ * - readers of a fresh token never touch the lease (one HMGET);
+ * - a host waiting for the lease blocks on a wake-up list (BLPOP) that each
+ *   release pushes to, bounded by the lease's remaining TTL (a dead holder)
+ *   and by the lock timeout; no polling.
+ * When Redis is unreachable, reads fall back to this host's cached copy
+ * (sealed to this machine only), so a valid token keeps being served.
+ */
+import { AsyncLocalStorage } from 'node:async_hooks';
+import { randomBytes } from 'node:crypto';
+import { hostname } from 'node:os';
+import { fingerprint, open, readHeader, seal, x25519Identity, x25519Recipient } from '../crypto/index.js';
+import type { Identity } from '../crypto/index.js';
+import { CODES, HandoffError } from '../errors.js';
+import { DEFAULT_LOCK_TIMEOUT_MS } from './lock.js';
+import type { HeldLock, LockOptions } from './lock.js';
+import { ensureStoreDirs, loadMachineKey } from './machine-key.js';
+import type { MachineKey } from './machine-key.js';
+import { storeLayout } from './paths.js';
+import type { StoreLayout } from './paths.js';
+import { FleetCache } from './redis-cache.js';
+import type { CacheMeta } from './redis-cache.js';
+import { COMMAND_TIMEOUT_MS, RedisLink } from './redis-link.js';
+import {
+  ACQUIRE_LEASE,
+  ADD_MEMBER,
+  CAS_MEMBERS_CHANGED,
+  CAS_OK,
+  EXTEND_LEASE,
+  READ_MEMBERS,
+  RELEASE_LEASE,
+  REMOVE_CREDENTIAL,
+  REMOVE_MEMBER,
+  WRITE_CREDENTIAL,
+} from './redis-scripts.js';
+import { parseRedisStoreUrl } from './redis-url.js';
+import type { RedisTarget } from './redis-url.js';
+import { assertValidName, decodeSettings, encodeSettings, secondsLeft } from './schema.js';
+import type { Settings } from './schema.js';
+import type { CredentialLocation, CredentialStore } from './store.js';
+
+/** How many times a write under the lease is re-run after another host changed the credential first. */
+const CONFLICT_RETRIES = 3;
+
+export interface RedisStoreOptions {
+  /** redis://… or rediss://… (see parseRedisStoreUrl) */
+  url: string;
+  /** the local store: this machine's key and the cached copies */
+  home: string;
+  /** this machine's key; loaded from `<home>/key.txt` when absent */
+  key?: MachineKey;
+  env?: NodeJS.ProcessEnv;
+  /** how this host is named in the store's metadata (default: the host name) */
+  hostLabel?: string;
+}
+
+/** One member host of the fleet: a public key the credentials are sealed to. */
+export interface FleetMember {
+  public_key: string;
+  fingerprint: string;
+  label?: string;
+  added_at?: string;
+  added_by?: string;
+  /** the key of the host asking */
+  this_host: boolean;
+}
+
+/** What `fleet add-member` / `remove-member` did. */
+export interface MemberChange {
+  fingerprint: string;
+  /** false when the member list already was that way */
+  changed: boolean;
+  /** credentials sealed again to the new member list */
+  resealed: string[];
+  /** credentials that could not be sealed again (e.g. not sealed to this host) */
+  failed: { name: string; message: string }[];
+}
+
+interface MemberRecord {
+  fingerprint: string;
+  label?: string;
+  added_at?: string;
+  added_by?: string;
+}
+
+interface Members {
+  version: number;
+  /** public key → record */
+  keys: Map<string, MemberRecord>;
+}
+
+/** What a lease holder knows while it runs: the versions it read, for the compare-and-swap. */
+interface LeaseContext {
+  name: string;
+  owner: string;
+  held: boolean;
+  /** Redis was unreachable: reads come from the cache, writes fail */
+  offline?: HandoffError;
+  /** the version last read or written under this lease (0: did not exist) */
+  version?: number;
+  prev?: Settings;
+  members?: Members;
+}
+
+const iso = (ms: number): string => new Date(ms).toISOString();
+const str = (b: Buffer | string | null | undefined): string | undefined => (b === null || b === undefined ? undefined : b.toString());
+
+export class RedisStore implements CredentialStore {
+  readonly target: RedisTarget;
+  /** the local store: this machine's key, the cached copies (and the daemon's files) */
+  readonly layout: StoreLayout;
+  readonly identity: Identity;
+  readonly hostLabel: string;
+  private readonly key: MachineKey;
+  private readonly fp: string;
+  private readonly link: RedisLink;
+  private waitLink: RedisLink | undefined;
+  private readonly cache: FleetCache;
+  private readonly leases = new AsyncLocalStorage<LeaseContext>();
+  private readonly conflicts = new WeakSet<object>();
+  /** set while Redis is found unreachable (for `status`) */
+  private unreachable: HandoffError | undefined;
+
+  private constructor(target: RedisTarget, layout: StoreLayout, key: MachineKey, hostLabel: string) {
+    this.target = target;
+    this.layout = layout;
+    this.key = key;
+    this.fp = fingerprint(key.publicKey);
+    this.identity = x25519Identity(key.secretKey);
+    this.hostLabel = hostLabel;
+    this.link = new RedisLink(target, { commandTimeoutMs: COMMAND_TIMEOUT_MS });
+    this.cache = new FleetCache(layout, target, key, this.identity);
+  }
+
+  /** Opens the fleet store for this host (no connection yet: that happens on first use). */
+  static async open(o: RedisStoreOptions): Promise<RedisStore> {
+    const target = parseRedisStoreUrl(o.url, o.env);
+    const layout = storeLayout(o.home);
+    const key = o.key ?? (await loadMachineKey(layout));
+    if (o.key) await ensureStoreDirs(layout);
+    return new RedisStore(target, layout, key, o.hostLabel ?? hostname());
+  }
+
+  get publicKey(): string {
+    return this.key.publicKey;
+  }
+
+  get description(): string {
+    const down = this.unreachable ? `; unreachable now (${this.unreachable.message}), serving this host's cached copies` : '';
+    return `fleet store ${this.target.display} (keys ${this.target.prefix}*), sealed to every member host's key; this host's key ${this.fp}${down}`;
+  }
+
+  private k(suffix: string): string {
+    return this.target.prefix + suffix;
+  }
+
+  private credKey(name: string): string {
+    return this.k(`cred:${name}`);
+  }
+
+  private ctxFor(name: string): LeaseContext | undefined {
+    const c = this.leases.getStore();
+    return c !== undefined && c.name === name ? c : undefined;
+  }
+
+  private noted<T>(p: Promise<T>): Promise<T> {
+    return p.then(
+      (v) => {
+        this.unreachable = undefined;
+        return v;
+      },
+      (e: unknown) => {
+        if (isUnreachable(e)) this.unreachable = e;
+        throw e;
+      },
+    );
+  }
+
+  // ------------------------------------------------------------------ reading
+
+  async list(): Promise<string[]> {
+    try {
+      return (await this.noted(this.link.run((c) => c.smembers(this.k('credentials'))))).sort();
+    } catch (e) {
+      if (isUnreachable(e)) return this.cache.list();
+      throw e;
+    }
+  }
+
+  async read(name: string): Promise<Settings> {
+    assertValidName(name);
+    const ctx = this.ctxFor(name);
+    if (ctx?.offline) return this.readCached(name, ctx.offline);
+    for (let attempt = 1; ; attempt++) {
+      let r: (Buffer | null)[];
+      try {
+        r = await this.noted(this.link.run((c) => c.hmgetBuffer(this.credKey(name), 'sealed', 'version', 'store_id')));
+      } catch (e) {
+        if (isUnreachable(e)) return this.readCached(name, e);
+        throw e;
+      }
+      const [sealed, versionBytes, storeIdBytes] = r;
+      if (!sealed) return this.missing(name, ctx);
+      const version = Number(str(versionBytes) ?? 0);
+      const storeId = str(storeIdBytes) ?? '';
+      const meta = this.cache.meta(name);
+      if (meta !== undefined && meta.store_id === storeId && meta.version > version) {
+        // another process here may have cached a newer write after our read: look once more
+        if (attempt < 2) continue;
+        throw new HandoffError(
+          `the fleet store ${this.target.display} went back in time: "${name}" is at version ${version} there, but this host saw version ${meta.version} on ${meta.cached_at} (was Redis restored from an older snapshot?); its refresh token may be outdated, and this host keeps the newer copy, which \`fleet restore ${name}\` writes back`,
+          { code: CODES.INTERNAL, credential: name },
+        );
+      }
+      const settings = await this.openSealed(name, sealed);
+      if (ctx) {
+        ctx.version = version;
+        ctx.prev = settings;
+      }
+      if (meta === undefined || meta.store_id !== storeId || meta.version !== version) {
+        await this.cache.put(name, settings, this.cacheMeta(storeId, version));
+      }
+      return settings;
+    }
+  }
+
+  private cacheMeta(storeId: string, version: number): CacheMeta {
+    return { store: this.target.display, prefix: this.target.prefix, store_id: storeId, version, cached_at: iso(Date.now()) };
+  }
+
+  private async openSealed(name: string, sealed: Uint8Array): Promise<Settings> {
+    const header = readHeader(sealed);
+    const sealedTo = header.recipients.flatMap((r) => (r.type === 'X25519' && 'fingerprint' in r ? [r.fingerprint] : []));
+    if (!sealedTo.includes(this.fp)) {
+      // no longer (or never) a member: the copy here must not outlive that
+      await this.cache.drop(name);
+      throw new HandoffError(
+        `"${name}" in the fleet store ${this.target.display} is not sealed to this host's key ${this.fp}: this host is not a member of the fleet (it is sealed to ${sealedTo.join(', ') || 'no X25519 key'})`,
+        { code: CODES.DECRYPT_FAILED, credential: name },
+      );
+    }
+    const settings = decodeSettings(await open(sealed, [this.identity]));
+    if (settings.name !== name) {
+      throw new HandoffError(`${this.credKey(name)} holds the credential "${settings.name}", not "${name}"`, { code: CODES.BAD_FILE, credential: name });
+    }
+    return settings;
+  }
+
+  /** Redis is unreachable: this host's copy, when it has one. */
+  private async readCached(name: string, cause: HandoffError): Promise<Settings> {
+    const cached = await this.cache.read(name);
+    if (cached === undefined) {
+      throw new HandoffError(`${cause.message}, and this host has no cached copy of "${name}"`, { code: CODES.PROVIDER_UNAVAILABLE, cause, credential: name });
+    }
+    return cached.settings;
+  }
+
+  /** Not in Redis: removed by another host, or Redis lost its data. Say which. */
+  private async missing(name: string, ctx: LeaseContext | undefined): Promise<never> {
+    if (ctx) {
+      ctx.version = 0;
+      ctx.prev = undefined;
+    }
+    const meta = this.cache.meta(name);
+    if (meta !== undefined) {
+      const storeId = await this.noted(this.link.run((c) => c.hget(this.k('store'), 'id')));
+      if (storeId !== meta.store_id) {
+        throw new HandoffError(
+          `the fleet store ${this.target.display} has lost "${name}": ${storeId === null ? 'it is empty' : 'it was reset and written again since'} (Redis restarted without its data, or was flushed); this host last saw version ${meta.version} on ${meta.cached_at} and keeps that copy, which \`fleet restore ${name}\` writes back`,
+          { code: CODES.NOT_FOUND, credential: name },
+        );
+      }
+      await this.cache.drop(name); // removed on purpose by another host
+    }
+    throw new HandoffError(`no credential named "${name}" in the fleet store ${this.target.display}`, { code: CODES.NOT_FOUND, credential: name });
+  }
+
+  async version(name: string): Promise<string | undefined> {
+    assertValidName(name);
+    const ctx = this.ctxFor(name);
+    if (!ctx?.offline) {
+      try {
+        const v = await this.noted(this.link.run((c) => c.hget(this.credKey(name), 'version')));
+        if (ctx) ctx.version = v === null ? 0 : Number(v);
+        return v ?? undefined;
+      } catch (e) {
+        if (!isUnreachable(e)) throw e;
+      }
+    }
+    const meta = this.cache.meta(name);
+    if (meta !== undefined) return String(meta.version);
+    throw this.unreachable ?? new HandoffError(`the fleet store ${this.target.display} is unreachable`, { code: CODES.PROVIDER_UNAVAILABLE });
+  }
+
+  /** Where one credential lives and which host refreshed it last (`status`). Never secret. */
+  async locate(name: string): Promise<CredentialLocation> {
+    let f: (string | null)[];
+    try {
+      f = await this.noted(
+        this.link.run((c) =>
+          c.hmget(this.credKey(name), 'version', 'recipients', 'written_at', 'written_by', 'written_key', 'refreshed_at', 'refreshed_by', 'refreshed_key'),
+        ),
+      );
+    } catch (e) {
+      if (!isUnreachable(e)) throw e;
+      const meta = this.cache.meta(name);
+      return { stored_in: `fleet store ${this.target.display} (unreachable: this host's cached copy of version ${meta?.version ?? '?'})` };
+    }
+    const [version, recipients, writtenAt, writtenBy, writtenKey, refreshedAt, refreshedBy, refreshedKey] = f;
+    const n = recipients ? recipients.split(',').filter(Boolean).length : 0;
+    const loc: CredentialLocation = {
+      stored_in: `fleet store ${this.target.display} as ${this.credKey(name)} (version ${version ?? '?'}, sealed to ${n} member key${n === 1 ? '' : 's'})`,
+    };
+    const who = (by: string | null | undefined, key: string | null | undefined, at: string | null | undefined): string | undefined =>
+      by ? `${by}${key ? ` (key ${key}${key === this.fp ? ', this host' : ''})` : ''}${at ? ` at ${iso(Number(at))}` : ''}` : undefined;
+    const refreshed = who(refreshedBy, refreshedKey, refreshedAt);
+    if (refreshed) loc.last_refreshed_by = refreshed;
+    const written = who(writtenBy, writtenKey, writtenAt);
+    if (written) loc.last_written_by = written;
+    return loc;
+  }
+
+  // ------------------------------------------------------------------ writing
+
+  async write(settings: Settings): Promise<void> {
+    const name = assertValidName(settings.name);
+    const ctx = this.requireLease(name, 'write');
+    if (ctx.offline) throw this.offlineError(settings, ctx.offline);
+    const plaintext = encodeSettings(settings); // validates
+    const expected = ctx.version ?? (await this.currentVersion(name));
+    const refreshed = settings.health.last_refresh_at !== undefined && settings.health.last_refresh_at !== ctx.prev?.health.last_refresh_at;
+    for (let attempt = 0; attempt < 5; attempt++) {
+      const members = ctx.members ?? (await this.readMembers());
+      if (members.keys.size === 0) {
+        // the first write to an empty fleet store makes this host its first member
+        await this.addMemberRecord(this.key.publicKey, { label: this.hostLabel });
+        ctx.members = undefined;
+        continue;
+      }
+      ctx.members = members;
+      const keys = [...members.keys.keys()];
+      const sealed = await seal(plaintext, keys.map((k) => x25519Recipient(k)));
+      const recipients = keys.map((k) => (members.keys.get(k) as MemberRecord).fingerprint).join(',');
+      const r = (await this.noted(
+        this.link.run((c) =>
+          c.eval(
+            WRITE_CREDENTIAL,
+            3,
+            this.credKey(name),
+            this.k('store'),
+            this.k('credentials'),
+            String(expected),
+            String(members.version),
+            Buffer.from(sealed),
+            String(Date.now()),
+            this.hostLabel,
+            this.fp,
+            refreshed ? '1' : '0',
+            recipients,
+            name,
+            randomBytes(8).toString('hex'),
+          ),
+        ),
+      )) as [number, number, string?];
+      if (r[0] === CAS_OK) {
+        ctx.version = r[1];
+        ctx.prev = settings;
+        await this.cache.put(name, settings, this.cacheMeta(r[2] ?? '', r[1]));
+        return;
+      }
+      if (r[0] === CAS_MEMBERS_CHANGED) {
+        ctx.members = undefined; // seal again to the new member list
+        continue;
+      }
+      throw this.conflict(name, expected, r[1]);
+    }
+    throw new HandoffError(`the member list of the fleet store ${this.target.display} kept changing while "${name}" was written`, { code: CODES.LOCK_TIMEOUT, credential: name });
+  }
+
+  async remove(name: string): Promise<boolean> {
+    assertValidName(name);
+    const ctx = this.requireLease(name, 'remove');
+    if (ctx.offline) throw new HandoffError(`${ctx.offline.message}: cannot remove "${name}" now`, { code: CODES.PROVIDER_UNAVAILABLE, cause: ctx.offline, credential: name });
+    const expected = ctx.version ?? (await this.currentVersion(name));
+    const r = (await this.noted(
+      this.link.run((c) => c.eval(REMOVE_CREDENTIAL, 3, this.credKey(name), this.k('store'), this.k('credentials'), String(expected), name)),
+    )) as [number, number];
+    if (r[0] !== CAS_OK) throw this.conflict(name, expected, r[1]);
+    ctx.version = 0;
+    ctx.prev = undefined;
+    await this.cache.drop(name);
+    return r[1] > 0;
+  }
+
+  private requireLease(name: string, what: string): LeaseContext {
+    const ctx = this.ctxFor(name);
+    if (ctx === undefined) {
+      throw new HandoffError(`${what} of "${name}" in the fleet store outside withWriteLock("${name}")`, { code: CODES.INTERNAL, credential: name });
+    }
+    return ctx;
+  }
+
+  private async currentVersion(name: string): Promise<number> {
+    const v = await this.noted(this.link.run((c) => c.hget(this.credKey(name), 'version')));
+    return v === null ? 0 : Number(v);
+  }
+
+  private conflict(name: string, expected: number, found: number): HandoffError {
+    const e = new HandoffError(
+      `"${name}" in the fleet store ${this.target.display} was changed by another host while this one held its lease (expected version ${expected}, found ${found}); nothing was overwritten`,
+      { code: CODES.LOCK_TIMEOUT, credential: name },
+    );
+    this.conflicts.add(e);
+    return e;
+  }
+
+  private offlineError(s: Settings, cause: HandoffError): HandoffError {
+    const left = secondsLeft(s.token, Date.now());
+    const copy =
+      s.token.expires_at === undefined
+        ? 'the copy cached on this host has no known expiry'
+        : left > 0
+          ? `the copy cached on this host is valid until ${s.token.expires_at}`
+          : `the copy cached on this host expired at ${s.token.expires_at}`;
+    return new HandoffError(`${cause.message}: cannot refresh or change "${s.name}" now; ${copy}`, { code: CODES.PROVIDER_UNAVAILABLE, cause, credential: s.name });
+  }
+
+  // ------------------------------------------------------------------ the lease
+
+  async withWriteLock<T>(name: string, fn: (lock: HeldLock) => Promise<T>, opts: LockOptions = {}): Promise<T> {
+    assertValidName(name);
+    const inside = this.ctxFor(name);
+    if (inside) return fn({ held: inside.held }); // already holding it (re-entrant)
+    const deadline = Date.now() + (opts.timeoutMs ?? DEFAULT_LOCK_TIMEOUT_MS);
+    for (let attempt = 1; ; attempt++) {
+      let ctx: LeaseContext;
+      try {
+        ctx = await this.acquire(name, deadline, attempt === 1 ? opts.onWait : undefined);
+      } catch (e) {
+        if (isUnreachable(e) && this.cache.meta(name) !== undefined) {
+          // Redis is down: let the caller look at the cached copy; any write fails with a clear message
+          const offline: LeaseContext = { name, owner: '', held: false, offline: e };
+          return this.leases.run(offline, () => fn({ held: false }));
+        }
+        throw e;
+      }
+      const stop = this.heartbeat(name, ctx);
+      try {
+        return await this.leases.run(ctx, () =>
+          fn({
+            get held() {
+              return ctx.held;
+            },
+          }),
+        );
+      } catch (e) {
+        if (!(e instanceof Error && this.conflicts.has(e)) || attempt >= CONFLICT_RETRIES) throw e;
+        // someone else changed it first: run again on what is there now
+      } finally {
+        stop();
+        await this.release(name, ctx);
+      }
+    }
+  }
+
+  private async acquire(name: string, deadline: number, onWait: (() => void) | undefined): Promise<LeaseContext> {
+    const owner = `${this.hostLabel}/${process.pid}/${randomBytes(6).toString('hex')}`;
+    const leaseKey = this.k(`lease:${name}`);
+    const ms = this.target.leaseMs;
+    for (;;) {
+      const [pttl, holder] = (await this.noted(this.link.run((c) => c.eval(ACQUIRE_LEASE, 1, leaseKey, owner, String(ms))))) as [number, string];
+      if (pttl === -1) return { name, owner, held: true };
+      onWait?.();
+      onWait = undefined;
+      const left = deadline - Date.now();
+      if (left <= 0) {
+        const who = holder ? `, held by ${holder.split('/').slice(0, 2).join(' pid ')}` : '';
+        throw new HandoffError(
+          `timed out waiting for the lease on "${name}" in the fleet store ${this.target.display}${who}`,
+          { code: CODES.LOCK_TIMEOUT, credential: name },
+        );
+      }
+      // woken by the holder's release, or when its lease runs out (a dead holder), or at the deadline
+      const waitMs = Math.max(10, Math.min(left, (pttl > 0 ? pttl : ms) + 20));
+      this.waitLink ??= new RedisLink(this.target);
+      await this.waitLink.run((c) => c.blpop(this.k(`wake:${name}`), waitMs / 1000));
+    }
+  }
+
+  private heartbeat(name: string, ctx: LeaseContext): () => void {
+    const ms = this.target.leaseMs;
+    const leaseKey = this.k(`lease:${name}`);
+    let lastOk = Date.now();
+    const timer = setInterval(
+      () => {
+        if (!ctx.held) return;
+        this.link.run((c) => c.eval(EXTEND_LEASE, 1, leaseKey, ctx.owner, String(ms))).then(
+          (r) => {
+            if (r === 1) lastOk = Date.now();
+            else ctx.held = false;
+          },
+          () => {
+            if (Date.now() - lastOk >= ms) ctx.held = false;
+          },
+        );
+      },
+      Math.max(100, Math.floor(ms / 3)),
+    );
+    timer.unref();
+    return () => clearInterval(timer);
+  }
+
+  private async release(name: string, ctx: LeaseContext): Promise<void> {
+    try {
+      await this.link.run((c) => c.eval(RELEASE_LEASE, 2, this.k(`lease:${name}`), this.k(`wake:${name}`), ctx.owner, String(this.target.leaseMs)));
+    } catch {
+      // it expires by itself within the lease TTL
+    }
+    ctx.held = false;
+  }
+
+  // ------------------------------------------------------------------ members
+
+  private async readMembers(): Promise<Members> {
+    const [version, flat] = (await this.noted(this.link.run((c) => c.eval(READ_MEMBERS, 2, this.k('store'), this.k('members'))))) as [string, string[]];
+    const keys = new Map<string, MemberRecord>();
+    for (let i = 0; i + 1 < flat.length; i += 2) {
+      const publicKey = flat[i] as string;
+      let record: MemberRecord;
+      try {
+        record = JSON.parse(flat[i + 1] as string) as MemberRecord;
+      } catch {
+        record = { fingerprint: fingerprint(publicKey) };
+      }
+      keys.set(publicKey, { ...record, fingerprint: fingerprint(publicKey) });
+    }
+    return { version: Number(version), keys };
+  }
+
+  private async addMemberRecord(publicKey: string, o: { label?: string }): Promise<boolean> {
+    x25519Recipient(publicKey); // BAD_KEY when it is not a public key
+    const record: MemberRecord = { fingerprint: fingerprint(publicKey), added_at: iso(Date.now()), added_by: `${this.hostLabel} (key ${this.fp})` };
+    if (o.label) record.label = o.label;
+    const r = await this.noted(this.link.run((c) => c.eval(ADD_MEMBER, 2, this.k('members'), this.k('store'), publicKey, JSON.stringify(record))));
+    return r === 1;
+  }
+
+  /** The hosts the credentials are sealed to. */
+  async members(): Promise<FleetMember[]> {
+    const m = await this.readMembers();
+    return [...m.keys].map(([publicKey, r]) => {
+      const member: FleetMember = { public_key: publicKey, fingerprint: r.fingerprint, this_host: publicKey === this.key.publicKey };
+      if (r.label) member.label = r.label;
+      if (r.added_at) member.added_at = r.added_at;
+      if (r.added_by) member.added_by = r.added_by;
+      return member;
+    });
+  }
+
+  /** Add a host's public key and seal every credential to it as well (each under its lease). */
+  async addMember(publicKey: string, o: { label?: string; lockTimeoutMs?: number } = {}): Promise<MemberChange> {
+    const key = publicKey.trim();
+    const changed = await this.addMemberRecord(key, o);
+    return { fingerprint: fingerprint(key), changed, ...(await this.resealAll(o.lockTimeoutMs)) };
+  }
+
+  /**
+   * Remove a host (by public key or fingerprint) and seal every credential
+   * again without it: from then on it cannot open them. The last member
+   * cannot be removed.
+   */
+  async removeMember(keyOrFingerprint: string, o: { lockTimeoutMs?: number } = {}): Promise<MemberChange> {
+    const wanted = keyOrFingerprint.trim();
+    const m = await this.readMembers();
+    const found = [...m.keys].find(([k, r]) => k === wanted || r.fingerprint === wanted.toLowerCase());
+    if (found === undefined) {
+      throw new HandoffError(`${wanted} is not a member of the fleet store ${this.target.display}`, { code: CODES.NOT_FOUND });
+    }
+    const r = await this.noted(this.link.run((c) => c.eval(REMOVE_MEMBER, 2, this.k('members'), this.k('store'), found[0])));
+    if (r === -1) {
+      throw new HandoffError(`${found[1].fingerprint} is the last member of the fleet store ${this.target.display}; removing it would leave nobody able to open the credentials`, {
+        code: CODES.USAGE,
+      });
+    }
+    return { fingerprint: found[1].fingerprint, changed: r === 1, ...(await this.resealAll(o.lockTimeoutMs)) };
+  }
+
+  /** Seal every credential again to the current member list. */
+  async resealAll(lockTimeoutMs?: number): Promise<Pick<MemberChange, 'resealed' | 'failed'>> {
+    const resealed: string[] = [];
+    const failed: MemberChange['failed'] = [];
+    for (const name of await this.list()) {
+      try {
+        await this.withWriteLock(
+          name,
+          async () => {
+            const s = await this.read(name);
+            await this.write(s);
+          },
+          lockTimeoutMs === undefined ? {} : { timeoutMs: lockTimeoutMs },
+        );
+        resealed.push(name);
+      } catch (e) {
+        if (e instanceof HandoffError && e.code === CODES.NOT_FOUND) continue; // removed meanwhile
+        failed.push({ name, message: (e as Error).message });
+      }
+    }
+    return { resealed, failed };
+  }
+
+  /**
+   * Write this host's cached copy back to Redis: after Redis lost its data,
+   * or went back to an older snapshot. Refuses when Redis holds the same or
+   * a newer version, unless `force`.
+   */
+  async restore(name: string, o: { force?: boolean; lockTimeoutMs?: number } = {}): Promise<{ restored: boolean; version: number; reason?: string }> {
+    assertValidName(name);
+    const cached = await this.cache.read(name);
+    if (cached === undefined) {
+      throw new HandoffError(`this host has no cached copy of "${name}" from the fleet store ${this.target.display}`, { code: CODES.NOT_FOUND, credential: name });
+    }
+    return this.withWriteLock(
+      name,
+      async () => {
+        const ctx = this.requireLease(name, 'restore');
+        if (ctx.offline) throw ctx.offline;
+        const [v, storeId] = await this.noted(this.link.run((c) => Promise.all([c.hget(this.credKey(name), 'version'), c.hget(this.k('store'), 'id')])));
+        const current = v === null ? 0 : Number(v);
+        ctx.version = current;
+        if (current !== 0 && !o.force) {
+          if (storeId === cached.meta.store_id && current >= cached.meta.version) {
+            return { restored: false, version: current, reason: `the store holds version ${current}, this host's copy is version ${cached.meta.version}` };
+          }
+          if (storeId !== cached.meta.store_id) {
+            return { restored: false, version: current, reason: `the store holds a copy written since it was reset (version ${current})` };
+          }
+        }
+        await this.write(cached.settings);
+        return { restored: true, version: ctx.version ?? 0 };
+      },
+      o.lockTimeoutMs === undefined ? {} : { timeoutMs: o.lockTimeoutMs },
+    );
+  }
+
+  /** Close the connections (long-running library users; a CLI process needs nothing). */
+  async close(): Promise<void> {
+    await Promise.all([this.link.close(), this.waitLink?.close()]);
+  }
+}
+
+function isUnreachable(e: unknown): e is HandoffError {
+  return e instanceof HandoffError && e.code === CODES.PROVIDER_UNAVAILABLE;
+}
