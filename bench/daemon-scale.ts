@@ -104,6 +104,14 @@ async function stop(d: Daemon): Promise<void> {
   clearTimeout(timer);
 }
 
+// a bench that hangs says so instead of sitting there
+const watchdog = setTimeout(() => {
+  console.error(`daemon-scale: gave up after ${IDLE_SECONDS + ACTIVE_SECONDS + 180} s`);
+  for (const d of children) d.child.kill('SIGKILL');
+  process.exit(1);
+}, (IDLE_SECONDS + ACTIVE_SECONDS + 180) * 1000);
+watchdog.unref();
+
 const dirs: string[] = [];
 const children: Daemon[] = [];
 const sandboxes: Sandbox[] = [];

@@ -386,6 +386,9 @@ export async function runCli(argv: string[]): Promise<number> {
     )
     .option('redis-prefix', { ...redisPrefixOption['redis-prefix'], global: true })
     .middleware((a) => {
+      if (/^rediss?:\/\/[^/@]*:[^/@]*@/i.test(str(a, 'store') ?? '')) {
+        out.warn('the Redis password in --store is visible to other users of this machine (ps): prefer $OAUTH_HANDOFF_REDIS_PASSWORD, or the whole URL in $OAUTH_HANDOFF_STORE');
+      }
       // --redis-prefix travels inside the store URL (?prefix=), so every command takes it the same way
       if (a['redis-prefix'] === undefined) return;
       const store = str(a, 'store') ?? process.env.OAUTH_HANDOFF_STORE;

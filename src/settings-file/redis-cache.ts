@@ -32,6 +32,12 @@ export interface CacheMeta {
   store_id: string;
   version: number;
   cached_at: string;
+  /**
+   * The copy is newer than the store: a change (a refresh) made on top of
+   * `version` that could not be written because Redis was unreachable; it is
+   * written back on the next read that reaches Redis.
+   */
+  pending?: boolean;
 }
 
 interface CacheFile extends CacheMeta {

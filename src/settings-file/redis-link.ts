@@ -15,8 +15,8 @@ import type { RedisTarget } from './redis-url.js';
 /** Give up connecting after this long (then the local cache serves, where it can). */
 export const CONNECT_TIMEOUT_MS = 2000;
 /** Give up on one (non-blocking) command after this long. */
-export const COMMAND_TIMEOUT_MS = 3000;
-/** After the store was found unreachable, fail at once for this long instead of trying again. */
+export const COMMAND_TIMEOUT_MS = 5000;
+/** After connecting failed, fail at once for this long instead of trying again. */
 export const DOWN_PAUSE_MS = 1000;
 
 /** Redis answers that mean "not now" rather than "no". */
@@ -62,8 +62,11 @@ export class RedisLink {
     } catch (e) {
       const err = this.explain(e);
       if (err.code === CODES.PROVIDER_UNAVAILABLE) {
-        this.downCause = err;
-        this.downUntil = this.now() + DOWN_PAUSE_MS;
+        if (c === undefined) {
+          // could not even connect: do not try again at once
+          this.downCause = err;
+          this.downUntil = this.now() + DOWN_PAUSE_MS;
+        }
         this.drop();
       }
       throw err;
@@ -83,7 +86,8 @@ export class RedisLink {
   }
 
   private async connect(): Promise<Redis> {
-    const { Redis } = await import('ioredis');
+    // In the `token` bundle (CommonJS) require() skips starting the ESM loader; the ESM build has no require.
+    const { Redis } = typeof require === 'function' ? (require('ioredis') as typeof import('ioredis')) : await import('ioredis');
     const t = this.target;
     const options: RedisOptions = {
       host: t.host,
@@ -101,6 +105,8 @@ export class RedisLink {
       autoResubscribe: false,
       autoResendUnfulfilledCommands: false,
       connectTimeout: this.o.connectTimeoutMs ?? CONNECT_TIMEOUT_MS,
+      // how long disconnect() waits for a socket that is still open (a timer that keeps a process alive)
+      disconnectTimeout: 250,
     };
     if (this.o.commandTimeoutMs !== undefined) options.commandTimeout = this.o.commandTimeoutMs;
     if (t.username !== undefined) options.username = t.username;
@@ -114,7 +120,7 @@ export class RedisLink {
     try {
       await c.connect();
     } catch (e) {
-      c.disconnect();
+      quietly(c);
       throw this.lastError ?? e;
     }
     this.client = c;
@@ -127,11 +133,7 @@ export class RedisLink {
   private drop(): void {
     const c = this.client;
     this.client = undefined;
-    if (c !== undefined) {
-      c.removeAllListeners('error');
-      c.on('error', () => undefined);
-      c.disconnect();
-    }
+    if (c !== undefined) quietly(c);
   }
 
   /** Map a Redis or socket failure to the toolkit's error (never with the password). */
@@ -167,7 +169,18 @@ export class RedisLink {
     try {
       await c.quit();
     } catch {
-      c.disconnect();
+      quietly(c);
     }
   }
+}
+
+/**
+ * Close a client without waiting and without leaving a timer behind: ioredis'
+ * disconnect() on a socket that is already closed would keep a process alive
+ * for its disconnect timeout.
+ */
+function quietly(c: Redis): void {
+  c.removeAllListeners('error');
+  c.on('error', () => undefined);
+  if (c.status !== 'end') c.disconnect();
 }

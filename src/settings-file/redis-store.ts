@@ -51,6 +51,8 @@ import type { CredentialLocation, CredentialStore } from './store.js';
 
 /** How many times a write under the lease is re-run after another host changed the credential first. */
 const CONFLICT_RETRIES = 3;
+/** How often a write of new tokens is tried again while Redis is unreachable (within the lease TTL). */
+const PENDING_RETRY_MS = 250;
 
 export interface RedisStoreOptions {
   /** redis://… or rediss://… (see parseRedisStoreUrl) */
@@ -222,16 +224,47 @@ export class RedisStore implements CredentialStore {
           { code: CODES.INTERNAL, credential: name },
         );
       }
+      if (meta?.pending && meta.store_id === storeId && meta.version === version) {
+        // this host refreshed while Redis was unreachable: its copy is the newest state
+        const newer = await this.writeBack(name, ctx);
+        if (newer !== undefined) return newer;
+        continue;
+      }
       const settings = await this.openSealed(name, sealed);
       if (ctx) {
         ctx.version = version;
         ctx.prev = settings;
       }
-      if (meta === undefined || meta.store_id !== storeId || meta.version !== version) {
+      if (meta === undefined || meta.store_id !== storeId || meta.version !== version || meta.pending) {
         await this.cache.put(name, settings, this.cacheMeta(storeId, version));
       }
       return settings;
     }
+  }
+
+  /**
+   * Write this host's pending copy back (under the lease), unless the store
+   * changed meanwhile. Returns what is stored now, or undefined to read again.
+   */
+  private async writeBack(name: string, ctx: LeaseContext | undefined): Promise<Settings | undefined> {
+    const cached = await this.cache.read(name);
+    if (cached === undefined || !cached.meta.pending) return undefined;
+    const apply = async (c: LeaseContext): Promise<Settings | undefined> => {
+      const v = await this.currentVersion(name);
+      if (v !== cached.meta.version) {
+        // another host wrote since: its state wins; this host's copy is dropped
+        await this.cache.drop(name);
+        return undefined;
+      }
+      c.version = v;
+      await this.write(cached.settings);
+      return cached.settings;
+    };
+    if (ctx !== undefined) return ctx.offline ? cached.settings : apply(ctx);
+    return this.withWriteLock(name, async () => {
+      const c = this.requireLease(name, 'write-back');
+      return c.offline ? cached.settings : apply(c);
+    });
   }
 
   private cacheMeta(storeId: string, version: number): CacheMeta {
@@ -339,52 +372,67 @@ export class RedisStore implements CredentialStore {
     const plaintext = encodeSettings(settings); // validates
     const expected = ctx.version ?? (await this.currentVersion(name));
     const refreshed = settings.health.last_refresh_at !== undefined && settings.health.last_refresh_at !== ctx.prev?.health.last_refresh_at;
-    for (let attempt = 0; attempt < 5; attempt++) {
-      const members = ctx.members ?? (await this.readMembers());
-      if (members.keys.size === 0) {
-        // the first write to an empty fleet store makes this host its first member
-        await this.addMemberRecord(this.key.publicKey, { label: this.hostLabel });
+    // seal to the current member list and compare-and-swap; seal again when the list changed meanwhile
+    const send = async (): Promise<[number, number, string?]> => {
+      for (let attempt = 0; attempt < 5; attempt++) {
+        const members = ctx.members ?? (await this.readMembers());
+        if (members.keys.size === 0) {
+          // the first write to an empty fleet store makes this host its first member
+          await this.addMemberRecord(this.key.publicKey, { label: this.hostLabel });
+          ctx.members = undefined;
+          continue;
+        }
+        ctx.members = members;
+        const keys = [...members.keys.keys()];
+        const sealed = await seal(plaintext, keys.map((k) => x25519Recipient(k)));
+        const recipients = keys.map((k) => (members.keys.get(k) as MemberRecord).fingerprint).join(',');
+        const args = [String(expected), String(members.version), Buffer.from(sealed), String(Date.now()), this.hostLabel, this.fp, refreshed ? '1' : '0', recipients, name];
+        const r = (await this.link.run((c) =>
+          c.eval(WRITE_CREDENTIAL, 3, this.credKey(name), this.k('store'), this.k('credentials'), ...args, randomBytes(8).toString('hex')),
+        )) as [number, number, string?];
+        if (r[0] !== CAS_MEMBERS_CHANGED) return r;
         ctx.members = undefined;
-        continue;
       }
-      ctx.members = members;
-      const keys = [...members.keys.keys()];
-      const sealed = await seal(plaintext, keys.map((k) => x25519Recipient(k)));
-      const recipients = keys.map((k) => (members.keys.get(k) as MemberRecord).fingerprint).join(',');
-      const r = (await this.noted(
-        this.link.run((c) =>
-          c.eval(
-            WRITE_CREDENTIAL,
-            3,
-            this.credKey(name),
-            this.k('store'),
-            this.k('credentials'),
-            String(expected),
-            String(members.version),
-            Buffer.from(sealed),
-            String(Date.now()),
-            this.hostLabel,
-            this.fp,
-            refreshed ? '1' : '0',
-            recipients,
-            name,
-            randomBytes(8).toString('hex'),
-          ),
-        ),
-      )) as [number, number, string?];
-      if (r[0] === CAS_OK) {
-        ctx.version = r[1];
-        ctx.prev = settings;
-        await this.cache.put(name, settings, this.cacheMeta(r[2] ?? '', r[1]));
-        return;
+      throw new HandoffError(`the member list of the fleet store ${this.target.display} kept changing while "${name}" was written`, { code: CODES.LOCK_TIMEOUT, credential: name });
+    };
+    const r = await this.pendingOnFailure(name, settings, expected, send, ctx);
+    if (r[0] !== CAS_OK) throw this.conflict(name, expected, r[1]);
+    ctx.version = r[1];
+    ctx.prev = settings;
+    await this.cache.put(name, settings, this.cacheMeta(r[2] ?? '', r[1]));
+  }
+
+  /**
+   * A write that cannot reach Redis. When it carries new tokens (a refresh
+   * the server has answered, possibly rotating the refresh token), they must
+   * be neither lost nor used twice: this host keeps them as a pending copy
+   * and tries again for as long as its lease would last (a Redis restart or
+   * failover is over by then); failing that, its next read that reaches
+   * Redis writes them back.
+   */
+  private async pendingOnFailure<T>(name: string, settings: Settings, expected: number, attempt: () => Promise<T>, ctx: LeaseContext): Promise<T> {
+    try {
+      return await this.noted(attempt());
+    } catch (e) {
+      if (!isUnreachable(e)) throw e;
+      const prev = ctx.prev;
+      if (prev === undefined || settings.token.access_token === prev.token.access_token) throw e;
+      const storeId = this.cache.meta(name)?.store_id ?? '';
+      await this.cache.put(name, settings, { ...this.cacheMeta(storeId, expected), pending: true });
+      const until = Date.now() + this.target.leaseMs;
+      while (Date.now() < until) {
+        await new Promise((r) => setTimeout(r, PENDING_RETRY_MS));
+        try {
+          return await this.noted(attempt());
+        } catch (again) {
+          if (!isUnreachable(again)) throw again;
+        }
       }
-      if (r[0] === CAS_MEMBERS_CHANGED) {
-        ctx.members = undefined; // seal again to the new member list
-        continue;
-      }
-      throw this.conflict(name, expected, r[1]);
+      throw new HandoffError(
+        `${e.message}: the new tokens of "${name}" could not be stored there; this host keeps them and writes them back when it next reaches the store`,
+        { code: CODES.PROVIDER_UNAVAILABLE, cause: e, credential: name },
+      );
     }
-    throw new HandoffError(`the member list of the fleet store ${this.target.display} kept changing while "${name}" was written`, { code: CODES.LOCK_TIMEOUT, credential: name });
   }
 
   async remove(name: string): Promise<boolean> {

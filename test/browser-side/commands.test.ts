@@ -1,7 +1,6 @@
 /** `providers` and `demo` as a user runs them: the built CLI, a clean environment, no terminal. */
 import test from 'ava';
-import { readdir } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { mkdir, readdir } from 'node:fs/promises';
 import { cleanEnv, runCli, tempDir } from '../helpers/cli.js';
 
 test('providers --json lists every preset with the redirect URI to register and an example command', async (t) => {
@@ -22,9 +21,11 @@ test('providers --json lists every preset with the redirect URI to register and 
 
 test('demo runs the whole hand-off with CI=true and no stdin, exits 0 in seconds, shows only a shortened token, and cleans up', async (t) => {
   const base = await tempDir(t);
-  const before = new Set((await readdir(tmpdir())).filter((n) => n.startsWith('oauth-handoff-demo-')));
+  // a temp dir of its own, so other demos running at the same time cannot confuse the clean-up check
+  const tmp = `${base}/tmp`;
+  await mkdir(tmp);
   const started = Date.now();
-  const res = await runCli(['demo'], { env: cleanEnv(base, { CI: 'true' }), timeoutMs: 60_000 });
+  const res = await runCli(['demo'], { env: cleanEnv(base, { CI: 'true', TMPDIR: tmp }), timeoutMs: 60_000 });
   const elapsed = Date.now() - started;
   t.is(res.code, 0, res.stderr + res.stdout);
   t.log(`demo wall time: ${elapsed} ms`);
@@ -38,6 +39,5 @@ test('demo runs the whole hand-off with CI=true and no stdin, exits 0 in seconds
     t.true(m[0].startsWith('ohpub1') || /(?:state|code_challenge)=$/.test(before), `unexpected secret-looking string at ${m.index}`);
   }
   t.true(elapsed < 30_000);
-  const after = (await readdir(tmpdir())).filter((n) => n.startsWith('oauth-handoff-demo-') && !before.has(n));
-  t.deepEqual(after, [], 'the temporary store is removed');
+  t.deepEqual(await readdir(tmp), [], 'the temporary store is removed');
 });

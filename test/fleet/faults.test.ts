@@ -12,8 +12,9 @@ import { fingerprint } from '../../src/crypto/index.js';
 import { startSandbox } from '../../src/sandbox/index.js';
 import type { Sandbox } from '../../src/sandbox/index.js';
 import type { Settings } from '../../src/settings-file/index.js';
+import { collect } from '../helpers/cli.js';
 import { settingsFrom } from '../helpers/fixtures.js';
-import { makeHost, runHostCli, seedFleet, startRedis } from './helpers.js';
+import { makeHost, runHostCli, seedFleet, spawnHostCli, startRedis, waitFor } from './helpers.js';
 import type { TestHost } from './helpers.js';
 
 async function sandbox(t: ExecutionContext): Promise<Sandbox> {
@@ -167,4 +168,62 @@ test('status says where a fleet credential lives and which host refreshed it las
   const human = await runHostCli(t, a, ['status']);
   t.regex(human.stdout, /refreshed by: .*key [0-9a-f]{16}\) at /);
   t.regex(human.stdout, /stored in: +fleet store redis:/);
+});
+
+/** Start `token svc` on host A and stop Redis as soon as A has marked its (delayed) refresh. */
+async function refreshIntoOutage(t: ExecutionContext, redis: Awaited<ReturnType<typeof startRedis>>, a: TestHost) {
+  const before = Number(await redis.client.hget('oauth-handoff:cred:svc', 'version'));
+  const run = collect(spawnHostCli(t, a, ['token', 'svc']), { timeoutMs: 30_000 });
+  await waitFor('host A to mark its refresh', async () => Number(await redis.client.hget('oauth-handoff:cred:svc', 'version')) > before, 10_000, 10);
+  await redis.stop();
+  return { run };
+}
+
+test('Redis gone for a moment while a refresh is in flight: the same process stores the new tokens once it is back', async (t) => {
+  t.timeout(60_000);
+  const redis = await startRedis(t, { persist: true });
+  const s = await sandbox(t);
+  const [a, b] = await Promise.all([makeHost(t, redis.url, 'host-a'), makeHost(t, redis.url, 'host-b')]);
+  await seedFleet([a, b], await credential(s, 'svc', 30));
+  s.injectFault({ delayMs: 1000, grantType: 'refresh_token', count: 1 });
+  const { run: running } = await refreshIntoOutage(t, redis, a);
+  await new Promise((r) => setTimeout(r, 2000)); // the answer arrives while Redis is down
+  await redis.start();
+  const run = await running;
+  t.is(run.code, 0, run.stderr);
+  t.is(run.stderr, '', 'no warning: the write went through after Redis came back');
+  t.true(s.isAccessTokenValid(run.stdout.trim()));
+  const other = await runHostCli(t, b, ['token', 'svc']);
+  t.is(other.stdout, run.stdout, 'host B sees the new token');
+  t.is((await runHostCli(t, b, ['refresh', 'svc'])).code, 0);
+  t.true(refreshes(s).every((e) => e.status === 200 && !e.replay), JSON.stringify(refreshes(s)));
+});
+
+test('Redis gone for longer while a refresh is in flight: the host keeps the new tokens, serves them, and writes them back later', async (t) => {
+  t.timeout(60_000);
+  const redis = await startRedis(t, { persist: true });
+  const s = await sandbox(t);
+  const url = `${redis.url}?lease=1`;
+  const [a, b] = await Promise.all([makeHost(t, url, 'host-a'), makeHost(t, url, 'host-b')]);
+  await seedFleet([a, b], await credential(s, 'svc', 30));
+  const old = (await runHostCli(t, b, ['token', 'svc', '--min-valid', '0'])).stdout;
+  s.injectFault({ delayMs: 300, grantType: 'refresh_token', count: 1 });
+  const run = await (await refreshIntoOutage(t, redis, a)).run;
+  t.is(run.code, 0, run.stderr);
+  t.is(run.stdout, old, 'the old token (still valid) is printed this time');
+  t.regex(run.stderr, /the new tokens of "svc" could not be stored there; this host keeps them/);
+  const kept = await runHostCli(t, a, ['token', 'svc']);
+  t.is(kept.code, 0, kept.stderr);
+  t.not(kept.stdout, old, 'while Redis is down, host A serves the new token it kept');
+  t.true(s.isAccessTokenValid(kept.stdout.trim()));
+
+  await redis.start();
+  const back = await runHostCli(t, a, ['token', 'svc']);
+  t.is(back.code, 0, back.stderr);
+  t.is(back.stdout, kept.stdout);
+  const other = await runHostCli(t, b, ['token', 'svc']);
+  t.is(other.stdout, kept.stdout, 'host A wrote them back: host B sees them');
+  t.is((await runHostCli(t, b, ['refresh', 'svc'])).code, 0);
+  t.true(refreshes(s).every((e) => e.status === 200 && !e.replay), JSON.stringify(refreshes(s)));
+  t.is(refreshes(s).length, 2);
 });

@@ -68,11 +68,11 @@ async function waitForPing(port: number, timeoutMs = 10_000): Promise<void> {
  * A redis-server for one test. `persist`: append-only file with fsync on every
  * write, so a restart keeps the data; otherwise nothing is saved.
  */
-export async function startRedis(t: ExecutionContext, o: { persist?: boolean } = {}): Promise<TestRedis> {
+export async function startRedis(t: ExecutionContext, o: { persist?: boolean; args?: string[] } = {}): Promise<TestRedis> {
   const dir = await tempDir(t, 'oh-redis-');
   const port = await freePort();
   const args = ['--port', String(port), '--bind', '127.0.0.1', '--dir', dir, '--save', '', '--daemonize', 'no', '--logfile', join(dir, 'redis.log')];
-  args.push(...(o.persist ? ['--appendonly', 'yes', '--appendfsync', 'always'] : ['--appendonly', 'no']));
+  args.push(...(o.persist ? ['--appendonly', 'yes', '--appendfsync', 'always'] : ['--appendonly', 'no']), ...(o.args ?? []));
   let proc: ChildProcess | undefined;
   const start = async (): Promise<void> => {
     const p = spawn(REDIS_SERVER, args, { stdio: 'ignore' });
@@ -128,13 +128,14 @@ export async function makeHost(t: ExecutionContext, storeUrl: string, label: str
   const key = await createMachineKey(storeLayout(home));
   const opened: RedisStore[] = [];
   t.teardown(() => Promise.all(opened.map((s) => s.close())));
+  const env = cleanEnv(base, { OAUTH_HANDOFF_HOME: home, OAUTH_HANDOFF_STORE: storeUrl, ...extraEnv });
   return {
     label,
     home,
     publicKey: key.publicKey,
-    env: cleanEnv(base, { OAUTH_HANDOFF_HOME: home, OAUTH_HANDOFF_STORE: storeUrl, ...extraEnv }),
+    env,
     async store() {
-      const s = await openRedisStore({ url: storeUrl, home, hostLabel: label });
+      const s = await openRedisStore({ url: storeUrl, home, hostLabel: label, env });
       opened.push(s);
       return s;
     },

@@ -234,7 +234,7 @@ test('the client secret comes from a file or the environment; on the command lin
   t.is(missing.code, 2, missing.stderr);
   t.regex(missing.stderr, /--client-secret-file or \$OAUTH_HANDOFF_CLIENT_SECRET/);
 
-  const run = startLogin(t, redmineArgs(sb, '--client-secret', sb.client.secret as string), m.env);
+  const run = startLogin(t, redmineArgs(sb, `--client-secret=${sb.client.secret as string}`), m.env);
   run.paste(await codeOnPage(await decideByHttp(await run.authorizationUrl())));
   const r = await run.done;
   t.is(r.code, 0, r.stderr);

@@ -64,6 +64,7 @@ export function createDaemonLog(o: LogOptions): DaemonLog {
       return;
     }
     const name = typeof fields.name === 'string' ? `${fields.name}: ` : '';
-    o.stream.write(`${time.slice(11, 19)} ${level.padEnd(7)} ${name}${message}\n`);
+    const hint = typeof fields.hint === 'string' ? `\n${' '.repeat(17)}${fields.hint}` : '';
+    o.stream.write(`${time.slice(11, 19)} ${level.padEnd(7)} ${name}${message}${hint}\n`);
   };
 }

@@ -303,7 +303,8 @@ export class Daemon implements RunningDaemon {
         if (!present.has(n)) this.log('warning', 'missing', `no credential named "${n}" in the store yet; it will be picked up when it is imported`, { name: n });
       }
     }
-    const todo = names.filter((n) => o.versions || o.reload || !this.entries.has(n));
+    // a credential being refreshed is looked at again when that ends; do not wait for it here
+    const todo = names.filter((n) => (o.versions || o.reload || !this.entries.has(n)) && this.entries.get(n)?.running !== true);
     let i = 0;
     const worker = async (): Promise<void> => {
       while (i < todo.length) {
@@ -589,6 +590,8 @@ export class Daemon implements RunningDaemon {
       e.running = false;
       this.running -= 1;
       this.inFlight.delete(p);
+      // file events seen during the refresh were skipped: compare the version once more
+      if (!this.stopping && !e.removed) void this.serialize(e, () => this.check(e));
       this.pump();
     });
     this.inFlight.add(p);
@@ -721,7 +724,7 @@ export class Daemon implements RunningDaemon {
     const expired = validFor !== undefined && validFor <= 0;
     e.status = transient && !expired ? 'retrying' : 'failing';
     const still = validFor === undefined ? '' : expired ? '; the access token has expired' : `; the current access token stays valid for ${formatDuration(validFor)}`;
-    const message = `${err.message}; attempt ${e.attempts} failed, next in ${formatDuration(delay)}${still}`;
+    const message = `${err.message}; attempt ${e.attempts} failed${this.stopping ? '' : `, next in ${formatDuration(delay)}`}${still}`;
     this.log(transient && !expired ? 'warning' : 'error', e.status, message, {
       name: e.name,
       code: err.code,
