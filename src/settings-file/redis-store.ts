@@ -126,7 +126,8 @@ export class RedisStore implements CredentialStore {
   private readonly key: MachineKey;
   private readonly fp: string;
   private readonly link: RedisLink;
-  private waitLink: RedisLink | undefined;
+  /** connections for blocking waits, one per credential (a blocked connection serves nothing else) */
+  private readonly waitLinks = new Map<string, RedisLink>();
   private readonly cache: FleetCache;
   private readonly leases = new AsyncLocalStorage<LeaseContext>();
   private readonly conflicts = new WeakSet<object>();
@@ -540,8 +541,9 @@ export class RedisStore implements CredentialStore {
       }
       // woken by the holder's release, or when its lease runs out (a dead holder), or at the deadline
       const waitMs = Math.max(10, Math.min(left, (pttl > 0 ? pttl : ms) + 20));
-      this.waitLink ??= new RedisLink(this.target);
-      await this.waitLink.run((c) => c.blpop(this.k(`wake:${name}`), waitMs / 1000));
+      let waitLink = this.waitLinks.get(name);
+      if (waitLink === undefined) this.waitLinks.set(name, (waitLink = new RedisLink(this.target)));
+      await waitLink.run((c) => c.blpop(this.k(`wake:${name}`), waitMs / 1000));
     }
   }
 
@@ -702,7 +704,8 @@ export class RedisStore implements CredentialStore {
 
   /** Close the connections (long-running library users; a CLI process needs nothing). */
   async close(): Promise<void> {
-    await Promise.all([this.link.close(), this.waitLink?.close()]);
+    await Promise.all([this.link.close(), ...[...this.waitLinks.values()].map((l) => l.close())]);
+    this.waitLinks.clear();
   }
 }
 
