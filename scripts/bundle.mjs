@@ -1,22 +1,42 @@
-// Bundle the `token` start-up path into one CommonJS file (see src/fast-token.ts).
-// Runtime dependencies stay external and are only loaded when used (axios on a
-// refresh, proper-lockfile when the token is stale); env-paths is ESM-only and
-// tiny, so it is bundled in.
+// Bundle the `token` start-up path into CommonJS files (see src/fast-token.ts):
+//   dist/fast-token.cjs         what every `token` call loads: argv, store, crypto, the fresh-token read
+//   dist/fast-oauth.cjs         the protocol (and, through it, axios): loaded only when a refresh is due
+//   dist/fast-redis-store.cjs   the fleet store (and ioredis): loaded only for a redis:// store
+// Runtime dependencies stay external and load only when used; env-paths is
+// ESM-only and tiny, so it is bundled in. Each bundle has its own copy of
+// src/errors.ts; HandoffError's instanceof works across copies (a global symbol).
 import { build } from 'esbuild';
 import { readFileSync } from 'node:fs';
 
-const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'));
+const root = new URL('..', import.meta.url).pathname;
+const pkg = JSON.parse(readFileSync(`${root}package.json`, 'utf8'));
 const external = Object.keys(pkg.dependencies).filter((d) => d !== 'env-paths');
 
-await build({
-  entryPoints: [new URL('../src/fast-token.ts', import.meta.url).pathname],
-  outfile: new URL('../dist/fast-token.cjs', import.meta.url).pathname,
+/** Dynamic imports that become separate bundles, loaded by require() at run time. */
+const split = {
+  name: 'split-lazy-parts',
+  setup(b) {
+    b.onResolve({ filter: /(^|\/)oauth\/index\.js$/ }, (a) => (a.kind === 'dynamic-import' ? { path: './fast-oauth.cjs', external: true } : undefined));
+    b.onResolve({ filter: /^\.\/redis-store\.js$/ }, (a) => (a.kind === 'dynamic-import' ? { path: './fast-redis-store.cjs', external: true } : undefined));
+  },
+};
+
+const common = {
   bundle: true,
   platform: 'node',
   format: 'cjs',
   target: 'node20',
   external,
+  // import() of what stays outside becomes require(): no ESM loader on the token path
+  supported: { 'dynamic-import': false },
   sourcemap: true,
   legalComments: 'none',
   logLevel: 'warning',
-});
+  plugins: [split],
+};
+
+await Promise.all([
+  build({ ...common, entryPoints: [`${root}src/fast-token.ts`], outfile: `${root}dist/fast-token.cjs` }),
+  build({ ...common, entryPoints: [`${root}src/oauth/index.ts`], outfile: `${root}dist/fast-oauth.cjs` }),
+  build({ ...common, entryPoints: [`${root}src/settings-file/redis-store.ts`], outfile: `${root}dist/fast-redis-store.cjs` }),
+]);

@@ -83,7 +83,18 @@ export interface HandoffErrorOptions {
   credential?: string;
 }
 
+/**
+ * Marks every HandoffError, whichever copy of this module made it: the `token`
+ * fast path is a bundle with its own copy, and the protocol it loads on a
+ * refresh is another (scripts/bundle.mjs). `instanceof` checks the mark.
+ */
+const BRAND = Symbol.for('oauth-handoff/HandoffError');
+
 export class HandoffError extends Error {
+  static override [Symbol.hasInstance](value: unknown): boolean {
+    return typeof value === 'object' && value !== null && (value as Record<symbol, unknown>)[BRAND] === true;
+  }
+
   readonly code: ErrorCode;
   readonly exitCode: ExitCode;
   readonly oauth?: OAuthErrorDetail;
@@ -92,6 +103,7 @@ export class HandoffError extends Error {
   constructor(message: string, options: HandoffErrorOptions) {
     super(message, options.cause === undefined ? undefined : { cause: options.cause });
     this.name = 'HandoffError';
+    Object.defineProperty(this, BRAND, { value: true });
     this.code = options.code;
     this.exitCode = EXIT_FOR[options.code];
     if (options.oauth) this.oauth = options.oauth;
