@@ -129,12 +129,13 @@ test('picks up credentials imported while it runs, forgets removed ones, reloads
 });
 
 test('SIGTERM during a refresh lets it finish and store its result, then exits 0', async (t) => {
-  const f = await fixture(t, ['svc'], { accessTokenTtl: 3 });
+  // long enough that the refreshed token is still valid when status looks, even on a loaded machine
+  const f = await fixture(t, ['svc'], { accessTokenTtl: 8 });
   f.sandbox.injectFault({ delayMs: 1500, count: 1, grantType: 'refresh_token' });
   const d = spawnDaemon(t, ['svc', ...FAST], f.env);
   await d.waitFor((e) => e.event === 'ready', 10_000, 'ready');
   const lock = `${f.home}/credentials/svc.ohs.lock`;
-  for (let i = 0; i < 200 && !(await exists(lock)); i++) await sleep(25);
+  for (let i = 0; i < 600 && !(await exists(lock)); i++) await sleep(25);
   t.true(await exists(lock), 'the refresh started');
   await sleep(300);
   d.child.kill('SIGTERM');
