@@ -144,7 +144,7 @@ test('a dead holder blocks the next host for at most the lease TTL; a too short 
   t.true(err instanceof HandoffError && err.code === CODES.LOCK_TIMEOUT);
   t.regex(err?.message ?? '', /timed out waiting for the lease on "svc" .*held by dead-host pid 4242/);
   const started = Date.now();
-  await sa.withWriteLock('svc', async () => undefined, { timeoutMs: 5000 });
+  await sa.withWriteLock('svc', async () => undefined, { timeoutMs: 30_000 });
   t.true(Date.now() - started < 1000, `took over after ${Date.now() - started} ms`);
 });
 

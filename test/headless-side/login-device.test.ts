@@ -100,7 +100,7 @@ function fakeTime() {
 }
 
 async function deviceTarget(t: ExecutionContext, srv: DeviceServer) {
-  const http = await createHttpClient({ timeoutMs: 5000 });
+  const http = await createHttpClient({ timeoutMs: 30_000 });
   const target = await resolveLoginTarget({ issuer: srv.issuer, clientId: 'cli' }, { http: async () => http, out: createOutput(), env: {} });
   t.is(target.client.auth_method, 'none', 'a client without a secret is a public client');
   return { http, target };

@@ -64,7 +64,7 @@ test.serial('HTTP_PROXY carries plain-http token requests through the proxy, wit
   const proxy = await startProxy();
   t.teardown(() => proxy.close());
   withEnv(t, { HTTP_PROXY: proxy.url.replace('://', '://alice:pw@') });
-  const client = await createHttpClient({ timeoutMs: 5000 });
+  const client = await createHttpClient({ timeoutMs: 30_000 });
   const tokens = processTokenResponse(await refreshTokenGrantRequest(client, { token: 'http://auth.internal.invalid/oauth/token' }, CLIENT, 'rt'));
   t.is(tokens.access_token, 'via-proxy');
   t.is(proxy.forwarded.length, 1);
@@ -76,7 +76,7 @@ test.serial('https_proxy (lower case) tunnels https targets with CONNECT; a prox
   const proxy = await startProxy();
   t.teardown(() => proxy.close());
   withEnv(t, { https_proxy: proxy.url });
-  const client = await createHttpClient({ timeoutMs: 5000 });
+  const client = await createHttpClient({ timeoutMs: 30_000 });
   // https-proxy-agent hands the proxy's refusal back as the response
   const res = await refreshTokenGrantRequest(client, { token: 'https://auth.internal.invalid/oauth/token' }, CLIENT, 'rt');
   t.is(res.status, 502);
@@ -92,7 +92,7 @@ test.serial('NO_PROXY sends matching hosts directly', async (t) => {
   const direct = await startServer((_req, res) => json(res, 200, { access_token: 'direct', token_type: 'Bearer' }));
   t.teardown(() => direct.close());
   withEnv(t, { HTTP_PROXY: proxy.url, NO_PROXY: 'localhost,127.0.0.1' });
-  const client = await createHttpClient({ timeoutMs: 5000 });
+  const client = await createHttpClient({ timeoutMs: 30_000 });
   const tokens = processTokenResponse(await refreshTokenGrantRequest(client, { token: `${direct.url}/token` }, CLIENT, 'rt'));
   t.is(tokens.access_token, 'direct');
   t.is(proxy.forwarded.length, 0);
