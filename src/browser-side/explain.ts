@@ -69,8 +69,9 @@ function causeFor(error: string, description: string, c: ExplainContext): string
 
 /**
  * The same error with the likely cause on this system appended. An
- * invalid_grant at the code exchange is a provider error here (the code is
- * bad), not "re-authorization required" as it is for a refresh.
+ * invalid_grant at the code exchange keeps its code (exit 3): as for a
+ * refused refresh token, the way out is to authorize again — the same as
+ * `login --paste` reports.
  */
 export function explainProviderError(e: unknown, c: ExplainContext): unknown {
   if (!(e instanceof HandoffError)) return e;
@@ -78,7 +79,7 @@ export function explainProviderError(e: unknown, c: ExplainContext): unknown {
   if (!error) return e;
   const cause = causeFor(error, e.oauth?.error_description ?? '', c);
   if (!cause) return e;
-  const code = e.code === CODES.REAUTH_REQUIRED && c.step === 'token' ? CODES.PROVIDER_ERROR : e.code;
+  const code = e.code;
   return new HandoffError(`${e.message}; likely cause: ${cause}`, {
     code,
     cause: e,

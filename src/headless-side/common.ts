@@ -24,7 +24,10 @@ export function relative(ms: number): string {
   let text: string;
   if (s < 90) text = `${s} s`;
   else if (s < 90 * 60) text = `${Math.round(s / 60)} min`;
-  else if (s < 48 * 3600) text = `${Math.floor(s / 3600)} h ${Math.round((s % 3600) / 60)} min`;
+  else if (s < 48 * 3600) {
+    const minutes = Math.round(s / 60);
+    text = `${Math.floor(minutes / 60)} h ${minutes % 60} min`;
+  }
   else text = `${Math.round(s / 86400)} days`;
   return ms >= 0 ? `in ${text}` : `${text} ago`;
 }

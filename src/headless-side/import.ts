@@ -107,7 +107,7 @@ export async function importCommand(o: ImportOptions): Promise<number> {
     if (!o.json) out.info(`verified: the provider accepted the refresh token${r.rotated ? ' and issued a new one (stored)' : ''}`);
   }
   if (o.json) out.json(describeCredential(settings, store.description, (o.now ?? Date.now)()));
-  else printStatus(out, [describeCredential(settings, store.description, (o.now ?? Date.now)())]);
+  else printStatus(out, [describeCredential(settings, store.description, (o.now ?? Date.now)())], (o.now ?? Date.now)(), 'stderr');
   return 0;
 }
 

@@ -160,7 +160,7 @@ export async function loginCommand(o: LoginOptions): Promise<number> {
   if (o.json) out.json(status);
   else {
     out.info(`stored "${name}" in the ${store.description}`);
-    printStatus(out, [status], now());
+    printStatus(out, [status], now(), 'stderr');
   }
   return 0;
 }

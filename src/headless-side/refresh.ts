@@ -17,7 +17,7 @@ export async function refreshCommand(o: RefreshOptions): Promise<number> {
   if (o.json) out.json({ ...d, rotated: r.rotated });
   else {
     out.info(`refreshed "${o.name}"${r.rotated ? '; the provider issued a new refresh token (stored)' : ''}`);
-    printStatus(out, [d]);
+    printStatus(out, [d], (o.now ?? Date.now)(), 'stderr');
   }
   return 0;
 }

@@ -63,7 +63,12 @@ export function describeCredential(s: Settings, storedIn: string, now: number): 
   return d;
 }
 
-export function printStatus(out: Output, list: CredentialStatus[], now = Date.now()): void {
+/**
+ * The human status table: on stdout for `status` (it is that command's output),
+ * on stderr (`to: 'stderr'`) where it only accompanies another command (import,
+ * login, refresh), whose stdout stays for machine output.
+ */
+export function printStatus(out: Output, list: CredentialStatus[], now = Date.now(), to: 'stdout' | 'stderr' = 'stdout'): void {
   const lines: string[] = [];
   for (const d of list) {
     lines.push(`${d.name}  (${d.provider}${d.site ? ` ${d.site}` : ''})`);
@@ -83,7 +88,9 @@ export function printStatus(out: Output, list: CredentialStatus[], now = Date.no
     if (d.daemon) lines.push(`  daemon:         ${daemonLine(d.daemon, now)}`);
     lines.push(`  stored in:      ${d.stored_in}`);
   }
-  out.data(lines.join('\n') + (lines.length ? '\n' : ''));
+  const text = lines.join('\n') + (lines.length ? '\n' : '');
+  if (to === 'stderr') out.raw(text);
+  else out.data(text);
 }
 
 function daemonLine(v: DaemonStatusView, now: number): string {

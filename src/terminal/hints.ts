@@ -18,7 +18,10 @@ export function hintFor(e: HandoffError): string | undefined {
     case CODES.NOT_FOUND:
       return '`oauth-handoff status` lists the credentials in this store';
     case CODES.EXISTS:
-      return 'add --force to replace it';
+      // a credential or an output file; never suggest --force for the machine key: that would orphan every credential
+      return /machine key/.test(e.message)
+        ? '`oauth-handoff keygen --show` prints its public key; `keygen --force` makes a new one and every credential sealed to the old key becomes unreadable'
+        : 'add --force to replace it';
     case CODES.PROVIDER_UNAVAILABLE:
       return 'check the network and proxy settings (HTTPS_PROXY, NO_PROXY, NODE_EXTRA_CA_CERTS) and try again; the daemon retries by itself';
     case CODES.PROVIDER_ERROR:

@@ -193,7 +193,7 @@ test('a wrong client secret is named as the likely cause (invalid_client, exit 5
   t.false(existsSync(file));
 });
 
-test('an expired code (Confluence: 10 s, here 1 s and a slow token endpoint) is explained, not taken for a dead grant (exit 5)', async (t) => {
+test('an expired code (Confluence: 10 s, here 1 s and a slow token endpoint) is explained: authorize again (exit 3, as for login --paste)', async (t) => {
   const port = await freePort();
   const redirect = `http://localhost:${port}/callback`;
   const s = await sandbox(t, {
@@ -209,7 +209,7 @@ test('an expired code (Confluence: 10 s, here 1 s and a slow token endpoint) is 
   const cli = startCli(t, ['authorize', '--provider', 'confluence', '--site', s.url, '--client-id', 'conf', '--redirect-uri', redirect, '--no-browser', '--to', server.publicKey, '-o', file], lap.env);
   await fetch((await printedAuthorizationUrl(cli)).href).then((res) => res.arrayBuffer());
   const res = await cli.done;
-  t.is(res.code, 5, res.stderr);
+  t.is(res.code, 3, res.stderr);
   t.regex(res.stderr, /invalid_grant.*likely cause: the authorization code was refused: it expired \(codes live 10 s on Confluence Data Center\)/);
   t.false(existsSync(file));
 });

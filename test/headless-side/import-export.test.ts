@@ -32,7 +32,8 @@ test('a file sealed to the server key imports, yields its token, and lands 0600 
   await writeFile(file, await seal(encodeSettings(settings), [x25519Recipient(srv.publicKey)]));
   const r = await runCli(['import', file], { env: srv.env });
   t.is(r.code, 0, r.stderr);
-  t.regex(r.stdout, /redmine-prod/);
+  t.is(r.stdout, '', 'stdout stays for machine output');
+  t.regex(r.stderr, /redmine-prod/);
   t.false(r.stdout.includes(grant.access_token) || r.stderr.includes(grant.access_token), 'import never prints a token');
   const tok = await runCli(['token', 'redmine-prod'], { env: srv.env });
   t.is(tok.stdout, `${grant.access_token}\n`);
@@ -119,6 +120,7 @@ test('keygen refuses to replace a key without --force; --show prints it again', 
   const again = await runCli(['keygen'], { env: srv.env });
   t.is(again.code, 1);
   t.regex(again.stderr, /already exists/);
+  t.regex(again.stderr, /keygen --show/);
   const show = await runCli(['keygen', '--show'], { env: srv.env });
   t.is(show.stdout.trim(), srv.publicKey);
   const before = await readFile(`${srv.home}/key.txt`, 'utf8');

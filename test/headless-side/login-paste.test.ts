@@ -56,9 +56,10 @@ test("Redmine's out-of-band page: the pasted code is exchanged at once and the s
   run.paste(await codeOnPage(landed));
   const r = await run.done;
   t.is(r.code, 0, r.stderr);
-  t.regex(r.stdout, /redmine-prod {2}\(redmine http:\/\/127\.0\.0\.1:\d+\)/);
-  t.regex(r.stdout, /state: +ok/);
-  t.regex(r.stdout, /refresh token: +present/);
+  t.is(r.stdout, "", "stdout stays for machine output");
+  t.regex(r.stderr, /redmine-prod {2}\(redmine http:\/\/127\.0\.0\.1:\d+\)/);
+  t.regex(r.stderr, /state: +ok/);
+  t.regex(r.stderr, /refresh token: +present/);
   const tok = await tokenOf(m, 'redmine-prod');
   t.is(tok.code, 0, tok.stderr);
   t.true(sb.isAccessTokenValid(tok.stdout.trim()), 'the stored token works at the server');
