@@ -111,10 +111,10 @@ test('the settings record the refresh-token expiry the preset knows, or the one 
   t.is(said.token.refresh_token_expires_at, '2030-01-01T00:01:00.000Z');
 });
 
-test('provider errors name the likely cause from the preset, and a bad code is not "re-authorization required"', (t) => {
+test('provider errors name the likely cause from the preset; a refused code keeps exit 3 (authorize again)', (t) => {
   const ctx = { preset: getProvider('confluence'), step: 'token' as const, scopes: ['READ'], redirectUri: 'http://localhost:8765/callback', clientAuth: 'client_secret_post', hasSecret: true };
   const grant = explainProviderError(new HandoffError('x (invalid_grant)', { code: CODES.REAUTH_REQUIRED, oauth: { error: 'invalid_grant' } }), ctx) as HandoffError;
-  t.is(grant.code, CODES.PROVIDER_ERROR);
+  t.is(grant.code, CODES.REAUTH_REQUIRED);
   t.regex(grant.message, /codes live 10 s on Confluence Data Center/);
   const mismatch = explainProviderError(
     new HandoffError('x', { code: CODES.PROVIDER_ERROR, oauth: { error: 'invalid_request', error_description: 'redirect_uri does not match' } }),

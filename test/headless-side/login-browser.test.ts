@@ -55,7 +55,7 @@ test('Chromium approves, the laptop relay catches the loopback redirect, and its
   await page.click('#approve');
   const r = await login.done;
   t.is(r.code, 0, `${r.stderr}\nrelay: ${relayErr}`);
-  t.regex(r.stdout, /relayed {2}\(redmine /);
+  t.regex(r.stderr, /relayed {2}\(redmine /);
   const tok = await tokenOf(m, 'relayed');
   t.true(sb.isAccessTokenValid(tok.stdout.trim()), 'the stored access token works');
   t.false(relayErr.includes(tok.stdout.trim()), 'the relay never saw a token: it does not exchange the code');

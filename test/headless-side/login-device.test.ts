@@ -246,7 +246,7 @@ test('oidc-provider: a real browser enters the user code shown by login and appr
 
   const r = await run.done;
   t.is(r.code, 0, r.stderr);
-  t.regex(r.stdout, /refresh token: +present/);
+  t.regex(r.stderr, /refresh token: +present/);
   const tok = await runCli(['token', 'op'], { env: m.env });
   t.is(tok.code, 0, tok.stderr);
   const me = await fetch(`${op.issuer}/me`, { headers: { authorization: `Bearer ${tok.stdout.trim()}` } });
