@@ -1,4 +1,4 @@
-import { freshSettings, openStore } from '../credential/index.js';
+import { openStore } from '../credential/index.js';
 import type { RefreshDeps } from '../credential/index.js';
 import { CODES, HandoffError } from '../errors.js';
 import { KEY_ENV, PASSPHRASE_ENV, SETTINGS_ENV } from '../settings-file/index.js';
@@ -7,7 +7,7 @@ import type { CiOptions } from './ci.js';
 import { ciSession, reportingForCi } from './ci.js';
 import type { CommonOptions } from './common.js';
 import { outputOf } from './common.js';
-import { DEFAULT_MIN_VALID_SECONDS } from './token.js';
+import { usableToken } from './token.js';
 
 export const DEFAULT_TOKEN_ENV_VAR = 'OAUTH_ACCESS_TOKEN';
 /** forwarded to the child; anything else keeps its default meaning for oauth-handoff */
@@ -46,14 +46,7 @@ async function execWith(o: ExecOptions, out: Output): Promise<number> {
   }
   const ci = ciSession(o, out);
   const store = await openStore({ store: o.store, env: o.env, ...ci.storeOptions });
-  const r = await freshSettings(store, o.name, {
-    minValidSeconds: o.minValid ?? DEFAULT_MIN_VALID_SECONDS,
-    lockTimeoutMs: o.lockTimeoutMs,
-    now: o.now,
-    http: o.http,
-    serveValidOnFailure: true,
-  });
-  if (r.warning) out.warn(`could not refresh "${o.name}" (${r.warning.message}); running with the current token, which is still valid`);
+  const r = await usableToken(store, o, out, 'running with');
   await ci.finish();
 
   const env: NodeJS.ProcessEnv = { ...(o.env ?? process.env) };

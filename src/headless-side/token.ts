@@ -1,5 +1,7 @@
 import { freshSettings, openStore } from '../credential/index.js';
-import type { RefreshDeps } from '../credential/index.js';
+import type { RefreshDeps, RefreshOutcome } from '../credential/index.js';
+import type { CredentialStore } from '../settings-file/index.js';
+import type { Output } from '../terminal/index.js';
 import type { CommonOptions } from './common.js';
 import { outputOf } from './common.js';
 
@@ -13,13 +15,11 @@ export interface TokenOptions extends CommonOptions, RefreshDeps {
 }
 
 /**
- * `oauth-handoff token NAME`: prints only the access token, so
- * `$(oauth-handoff token x)` works. Refreshes first when due; when a refresh
- * fails for a passing reason and the old token still works, prints it and warns.
+ * The token a command hands on (token prints it, exec passes it): refreshed
+ * first when due; when a refresh fails for a passing reason and the current
+ * token still works, that one, with a warning.
  */
-export async function tokenCommand(o: TokenOptions): Promise<number> {
-  const out = outputOf(o);
-  const store = await openStore(o);
+export async function usableToken(store: CredentialStore, o: TokenOptions, out: Output, doing: string): Promise<RefreshOutcome> {
   const r = await freshSettings(store, o.name, {
     minValidSeconds: o.minValid ?? DEFAULT_MIN_VALID_SECONDS,
     lockTimeoutMs: o.lockTimeoutMs,
@@ -27,7 +27,18 @@ export async function tokenCommand(o: TokenOptions): Promise<number> {
     http: o.http,
     serveValidOnFailure: true,
   });
-  if (r.warning) out.warn(`could not refresh "${o.name}" (${r.warning.message}); printing the current token, which is still valid`);
+  if (r.warning) out.warn(`could not refresh "${o.name}" (${r.warning.message}); ${doing} the current token, which is still valid`);
+  return r;
+}
+
+/**
+ * `oauth-handoff token NAME`: prints only the access token, so
+ * `$(oauth-handoff token x)` works. Refreshes first when due; when a refresh
+ * fails for a passing reason and the old token still works, prints it and warns.
+ */
+export async function tokenCommand(o: TokenOptions): Promise<number> {
+  const out = outputOf(o);
+  const r = await usableToken(await openStore(o), o, out, 'printing');
   if (o.json) out.json({ access_token: r.settings.token.access_token, token_type: r.settings.token.token_type, expires_at: r.settings.token.expires_at });
   else out.data(r.settings.token.access_token + '\n');
   return 0;
