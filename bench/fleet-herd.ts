@@ -16,8 +16,6 @@
 import { spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
-import { createServer } from 'node:net';
-import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Redis } from 'ioredis';
@@ -26,18 +24,12 @@ import { createMachineKey, openRedisStore, storeLayout } from '../src/settings-f
 import type { RedisStore } from '../src/settings-file/index.js';
 import { BIN } from '../test/helpers/cli.js';
 import { settingsFrom, storeWith } from '../test/helpers/fixtures.js';
+import { freePort } from '../test/helpers/net.js';
 
 const HOSTS = Math.max(1, Math.min(10, Number(process.argv[2] ?? 3)));
 const PROCS = Math.max(1, Math.min(100, Number(process.argv[3] ?? 20)));
 const ROUNDS = Math.max(1, Math.min(20, Number(process.argv[4] ?? 3)));
 
-async function freePort(): Promise<number> {
-  const srv = createServer();
-  await new Promise<void>((r) => srv.listen(0, '127.0.0.1', r));
-  const port = (srv.address() as AddressInfo).port;
-  await new Promise<void>((r) => srv.close(() => r()));
-  return port;
-}
 
 interface Run {
   code: number | null;

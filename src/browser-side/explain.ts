@@ -4,7 +4,7 @@
  * preset's data (titles, rules, scopes, lifetimes, registration steps); there
  * is no branching on provider ids.
  */
-import { CODES, HandoffError } from '../errors.js';
+import { HandoffError } from '../errors.js';
 import type { ProviderPreset } from '../oauth/index.js';
 
 export interface ExplainContext {

@@ -1,10 +1,11 @@
 /** Helpers for the browser-side tests: the built CLI as a real child process, a headless store, free ports. */
-import { createServer } from 'node:net';
 import { join } from 'node:path';
 import type { ExecutionContext } from 'ava';
 import { createMachineKey, storeLayout } from '../../src/settings-file/index.js';
 import { cleanEnv, spawnCli, tempDir, trackChildren } from '../helpers/cli.js';
 import type { CliResult } from '../helpers/cli.js';
+import { freePort } from '../helpers/net.js';
+export { freePort };
 
 /** A headless machine: its own store with a machine key, and the env to run the CLI there. */
 export interface HeadlessMachine {
@@ -100,17 +101,6 @@ export async function printedAuthorizationUrl(cli: RunningCli): Promise<URL> {
   return new URL(m[1]!);
 }
 
-/** A TCP port that was free a moment ago (for providers that match the redirect port exactly). */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as { port: number };
-      s.close(() => resolve(port));
-    });
-  });
-}
 
 /** GET without following redirects; status and body, or the connection error code. */
 export async function get(url: string, headers: Record<string, string> = {}): Promise<{ status: number; text: string } | { error: string }> {

@@ -13,7 +13,7 @@ import {
   x25519Identity,
   x25519Recipient,
 } from '../../src/crypto/index.js';
-import { describe, errorMessage, outcome } from './helpers.js';
+import { describe, errorMessage } from './helpers.js';
 
 const CHARSET = 'qpzry9x8gf2tvdw0s3jn54khce6mua7l';
 

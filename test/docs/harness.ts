@@ -11,13 +11,13 @@
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdir, mkdtemp, rm, symlink, writeFile } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { startSandbox } from '../../src/sandbox/index.js';
 import type { Sandbox } from '../../src/sandbox/index.js';
 import { BIN } from '../helpers/cli.js';
 import type { BlockProfile, CodeBlock } from './blocks.js';
+import { freePort } from '../helpers/net.js';
 
 /** The client registered on each sandbox for the docs (CLIENT_ID). */
 export const DOCS_CLIENT_ID = 'docs-example';
@@ -44,16 +44,6 @@ interface DocSandbox {
 
 const MARK = '::docs-block ';
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as { port: number };
-      s.close(() => resolve(port));
-    });
-  });
-}
 
 async function startDocSandbox(profile: BlockProfile): Promise<DocSandbox> {
   const port = await freePort();

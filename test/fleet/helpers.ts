@@ -7,7 +7,6 @@
 import { spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
 import { createServer as createHttpServer } from 'node:http';
-import { createServer } from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import type { ExecutionContext } from 'ava';
@@ -19,6 +18,7 @@ import type { CliResult } from '../helpers/cli.js';
 import { settingsFrom } from '../helpers/fixtures.js';
 import { startOidcProvider } from '../helpers/oidc-server.js';
 import type { OidcProviderOptions, OidcServer } from '../helpers/oidc-server.js';
+import { freePort } from '../helpers/net.js';
 
 export const REDIS_SERVER = process.env.REDIS_SERVER ?? '/usr/bin/redis-server';
 
@@ -36,13 +36,6 @@ export interface TestRedis {
   commandStats(): Promise<Record<string, number>>;
 }
 
-async function freePort(): Promise<number> {
-  const srv = createServer();
-  await new Promise<void>((r) => srv.listen(0, '127.0.0.1', r));
-  const port = (srv.address() as AddressInfo).port;
-  await new Promise<void>((r) => srv.close(() => r()));
-  return port;
-}
 
 async function waitForPing(port: number, timeoutMs = 10_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;

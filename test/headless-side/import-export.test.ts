@@ -151,7 +151,7 @@ test('export moves a credential to another machine; forget removes it', async (t
 
 test('forget --revoke revokes the grant at the provider (RFC 7009)', async (t) => {
   const srv = await server(t);
-  const { sandbox, grant, settings } = await grantSettings(t, 'rev');
+  const { sandbox, settings } = await grantSettings(t, 'rev');
   const file = `${srv.base}/in.ohs`;
   await writeFile(file, await seal(encodeSettings(settings), [x25519Recipient(srv.publicKey)]));
   t.is((await runCli(['import', file], { env: srv.env })).code, 0);

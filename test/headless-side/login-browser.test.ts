@@ -8,13 +8,12 @@
 import test from 'ava';
 import type { ExecutionContext } from 'ava';
 import { spawn } from 'node:child_process';
-import { createServer } from 'node:net';
-import type { AddressInfo } from 'node:net';
 import { startSandbox } from '../../src/sandbox/index.js';
 import type { Sandbox, SandboxOptions } from '../../src/sandbox/index.js';
 import { BIN, ROOT, trackChildren } from '../helpers/cli.js';
 import { sharedBrowser } from '../helpers/browser.js';
 import { machine, startLogin, storedNames, tokenOf } from './login-support.js';
+import { freePort } from '../helpers/net.js';
 
 const browser = sharedBrowser(test);
 
@@ -24,14 +23,6 @@ async function sandbox(t: ExecutionContext, opts: SandboxOptions): Promise<Sandb
   return s;
 }
 
-/** A port nothing listens on (taken from the OS, then released). */
-async function freePort(): Promise<number> {
-  const srv = createServer();
-  await new Promise<void>((r) => srv.listen(0, '127.0.0.1', r));
-  const { port } = srv.address() as AddressInfo;
-  await new Promise<void>((r) => srv.close(() => r()));
-  return port;
-}
 
 test('Chromium approves, the laptop relay catches the loopback redirect, and its output piped into login stores a working credential', async (t) => {
   const sb = await sandbox(t, { profile: 'redmine' });

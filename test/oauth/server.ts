@@ -1,6 +1,8 @@
 /** A small real HTTP server on 127.0.0.1 for the oauth tests, recording what it saw. */
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { freePort } from '../helpers/net.js';
+export { freePort };
 
 export interface SeenRequest {
   method: string;
@@ -59,11 +61,3 @@ export function json(res: http.ServerResponse, status: number, body: unknown, he
   res.end(JSON.stringify(body));
 }
 
-/** A port nothing listens on (bound, then released). */
-export async function freePort(): Promise<number> {
-  const server = http.createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const port = (server.address() as AddressInfo).port;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
