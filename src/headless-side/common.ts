@@ -17,17 +17,18 @@ export function outputOf(o: CommonOptions): Output {
   return o.out ?? createOutput({ env: o.env });
 }
 
+/** "7 d", "2 h 5 min", "40 s", "250 ms": durations for people (status, daemon logs). */
+export function formatDuration(ms: number): string {
+  const abs = Math.abs(ms);
+  if (abs < 1000) return `${Math.round(abs)} ms`;
+  if (abs < 100_000) return `${Math.round(abs / 100) / 10} s`;
+  const minutes = Math.round(abs / 60_000);
+  if (minutes < 90) return `${minutes} min`;
+  if (minutes < 48 * 60) return `${Math.floor(minutes / 60)} h ${minutes % 60} min`;
+  return `${Math.round(minutes / 1440)} d`;
+}
+
 /** "in 1 h 59 min", "3 min ago" */
 export function relative(ms: number): string {
-  const abs = Math.abs(ms);
-  const s = Math.round(abs / 1000);
-  let text: string;
-  if (s < 90) text = `${s} s`;
-  else if (s < 90 * 60) text = `${Math.round(s / 60)} min`;
-  else if (s < 48 * 3600) {
-    const minutes = Math.round(s / 60);
-    text = `${Math.floor(minutes / 60)} h ${minutes % 60} min`;
-  }
-  else text = `${Math.round(s / 86400)} days`;
-  return ms >= 0 ? `in ${text}` : `${text} ago`;
+  return ms >= 0 ? `in ${formatDuration(ms)}` : `${formatDuration(ms)} ago`;
 }

@@ -46,15 +46,7 @@ export function parseDuration(text: string | number, what: string): number {
   throw new HandoffError(`invalid ${what} "${String(text).slice(0, 40)}": use a duration such as 30s, 15m, 12h or 7d`, { code: CODES.USAGE });
 }
 
-/** "7 d", "2 h 5 min", "40 s", "250 ms": for log messages. */
-export function formatDuration(ms: number): string {
-  const abs = Math.abs(ms);
-  if (abs < SECOND) return `${Math.round(abs)} ms`;
-  if (abs < 100 * SECOND) return `${Math.round(abs / 100) / 10} s`;
-  if (abs < 90 * MINUTE) return `${Math.round(abs / MINUTE)} min`;
-  if (abs < 48 * HOUR) return `${Math.floor(abs / HOUR)} h ${Math.round((abs % HOUR) / MINUTE)} min`;
-  return `${Math.round(abs / DAY)} d`;
-}
+export { formatDuration } from '../common.js';
 
 export interface RefreshWindowInput {
   now: number;
