@@ -9,7 +9,7 @@ import type { OptionTable } from './cli-options.js';
 import { providerOptions as loginProviderOptions } from './cli-options.js';
 import { authorizeOptions, relayOptions, sandboxOptions } from './cli-options.js';
 import { fleetOptions, redisPrefixOption } from './cli-options.js';
-import { CODES, EXIT, HandoffError } from './errors.js';
+import { CODES, EXIT, EXIT_MEANINGS, HandoffError } from './errors.js';
 import { createOutput, reportError } from './terminal/index.js';
 import { VERSION } from './version.js';
 
@@ -404,7 +404,7 @@ export async function runCli(argv: string[]): Promise<number> {
     .help()
     .alias('h', 'help')
     .epilogue(
-      'Exit codes: 0 ok, 1 error, 2 usage, 3 re-authorization required, 4 cannot decrypt, 5 provider unreachable or failing, 6 lock wait timed out.\nDocs: README.md, docs/ja/README.md (日本語)',
+      `Exit codes: ${Object.entries(EXIT_MEANINGS).map(([n, m]) => `${n} ${m.summary}`).join(', ')}.\nDocs: README.md, docs/ja/README.md (日本語)`,
     )
     .wrap(Math.min(100, process.stdout.columns || 100))
     .fail((msg, err) => {

@@ -1,4 +1,4 @@
-import { CODES, HandoffError } from '../errors.js';
+import { CODES, HandoffError, isPassingFailure } from '../errors.js';
 import type { HttpClient, TokenSet } from '../oauth/index.js';
 import type { CredentialStore, HeldLock, Settings } from '../settings-file/index.js';
 import { secondsLeft } from '../settings-file/index.js';
@@ -151,28 +151,26 @@ export async function freshSettings(store: CredentialStore, name: string, opts: 
     if (isFresh(first, opts.minValidSeconds, now())) return { settings: first, refreshed: false, rotated: false };
     if (first.health.state === 'reauthorization_required') throw reauthError(first);
   }
-  return store.withWriteLock(
-    name,
-    async (lock) => {
-      const cur = await store.read(name);
-      if (!opts.force) {
-        if (isFresh(cur, opts.minValidSeconds, now())) return { settings: cur, refreshed: false, rotated: false };
-        if (cur.health.state === 'reauthorization_required') throw reauthError(cur);
-      }
-      try {
-        return await refreshLocked(store, cur, lock, opts);
-      } catch (e) {
-        if (
-          opts.serveValidOnFailure &&
-          e instanceof HandoffError &&
-          e.code === CODES.PROVIDER_UNAVAILABLE &&
-          secondsLeft(cur.token, now()) > 0
-        ) {
-          return { settings: cur, refreshed: false, rotated: false, warning: e };
+  // the newest settings seen: served when a refresh fails without a verdict on the grant
+  let latest = first;
+  try {
+    return await store.withWriteLock(
+      name,
+      async (lock) => {
+        const cur = (latest = await store.read(name));
+        if (!opts.force) {
+          if (isFresh(cur, opts.minValidSeconds, now())) return { settings: cur, refreshed: false, rotated: false };
+          if (cur.health.state === 'reauthorization_required') throw reauthError(cur);
         }
-        throw e;
-      }
-    },
-    { timeoutMs: opts.lockTimeoutMs, onWait: opts.onWait },
-  );
+        return await refreshLocked(store, cur, lock, opts);
+      },
+      { timeoutMs: opts.lockTimeoutMs, onWait: opts.onWait },
+    );
+  } catch (e) {
+    // the provider or the store is unreachable (even for taking the lock): the old token still works
+    if (opts.serveValidOnFailure && isPassingFailure(e) && secondsLeft(latest.token, now()) > 0) {
+      return { settings: latest, refreshed: false, rotated: false, warning: e };
+    }
+    throw e;
+  }
 }

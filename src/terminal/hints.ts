@@ -28,6 +28,12 @@ export function hintFor(e: HandoffError): string | undefined {
       return 'check the client id and secret, scopes and redirect URI registered on the provider (see `oauth-handoff providers`)';
     case CODES.LOCK_TIMEOUT:
       return 'another oauth-handoff process is refreshing this credential; wait and retry, or raise --lock-timeout';
+    case CODES.STORE_CONFLICT:
+      return 'another host changed it at the same moment and nothing was overwritten; run the command again';
+    case CODES.STORE_UNAVAILABLE:
+      return /fleet store/.test(e.message)
+        ? "check that the fleet store's Redis is running and reachable from this host, then try again; the daemon retries by itself"
+        : 'make the store directory writable for this user (or free space on its file system), or choose another with --store, then try again';
     case CODES.USAGE:
       return 'see `oauth-handoff --help`';
     default:
