@@ -6,8 +6,11 @@
  */
 import { common } from './common.js';
 import { hints } from './hints.js';
+import { providers, providersCommand } from './providers.js';
 
 export const en = {
   ...common,
   ...hints,
+  ...providers,
+  ...providersCommand,
 } as const;

@@ -2,8 +2,11 @@
 import type { Catalog } from '../catalog.js';
 import { common } from './common.js';
 import { hints } from './hints.js';
+import { providers, providersCommand } from './providers.js';
 
 export const ja: Catalog = {
   ...common,
   ...hints,
+  ...providers,
+  ...providersCommand,
 };
