@@ -8,6 +8,7 @@ import { common } from './common.js';
 import { demo } from './demo.js';
 import { hints } from './hints.js';
 import { providers, providersCommand } from './providers.js';
+import { sandbox } from './sandbox.js';
 
 export const en = {
   ...common,
@@ -15,4 +16,5 @@ export const en = {
   ...demo,
   ...providers,
   ...providersCommand,
+  ...sandbox,
 } as const;

@@ -4,6 +4,7 @@ import { common } from './common.js';
 import { demo } from './demo.js';
 import { hints } from './hints.js';
 import { providers, providersCommand } from './providers.js';
+import { sandbox } from './sandbox.js';
 
 export const ja: Catalog = {
   ...common,
@@ -11,4 +12,5 @@ export const ja: Catalog = {
   ...demo,
   ...providers,
   ...providersCommand,
+  ...sandbox,
 };
