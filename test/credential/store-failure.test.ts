@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { runCli } from '../helpers/cli.js';
 import { ciJob, ciSecrets, grantSettings, refreshes, sandboxFor } from '../ci/helpers.js';
 import { collect } from '../helpers/cli.js';
-import { dueSettings, makeHost, seedFleet, spawnHostCli, startGatedProvider, startRedis, waitFor } from '../fleet/helpers.js';
+import { dueSettings, makeHost, seedFleet, spawnHostCli, startGatedProvider, startRedis, waitFor } from '../fleet-store/helpers.js';
 
 test('Redis killed after the provider answered a refresh: the valid token is served with a warning; an expired one exits 7', async (t) => {
   t.timeout(90_000);
