@@ -5,9 +5,16 @@
  * reference: its keys and placeholders define the catalog type.
  */
 import { common } from './common.js';
+import { demo } from './demo.js';
 import { hints } from './hints.js';
+import { providers, providersCommand } from './providers.js';
+import { sandbox } from './sandbox.js';
 
 export const en = {
   ...common,
   ...hints,
+  ...demo,
+  ...providers,
+  ...providersCommand,
+  ...sandbox,
 } as const;
