@@ -28,6 +28,7 @@ import {
 } from './cli-options.js';
 import type { OptionTable } from './cli-options.js';
 import { CODES, EXIT, HandoffError } from './errors.js';
+import { detectLanguage, isLang, langFromArgv, message } from './i18n/index.js';
 import { createOutput, reportError } from './terminal/index.js';
 import type { Output } from './terminal/index.js';
 import { VERSION } from './version.js';
@@ -79,7 +80,14 @@ const deprecated = <T>(value: T | undefined, warn: () => void): T | undefined =>
 };
 
 export async function runCli(argv: string[]): Promise<number> {
-  const out = createOutput();
+  // the language is chosen before yargs reads anything, so help and yargs' own frame already speak it
+  const langArg = langFromArgv(argv);
+  const lang = detectLanguage(process.env, langArg);
+  const out = createOutput({ lang });
+  if (langArg !== undefined && !isLang(langArg)) return reportError(new HandoffError(message('cli.lang.invalid', { value: langArg }), { code: CODES.USAGE }), out);
+  // --lang means OAUTH_HANDOFF_LANG for this process and what it starts: every
+  // command that makes its own Output, and a nested oauth-handoff, speak the same language
+  if (langArg !== undefined) process.env.OAUTH_HANDOFF_LANG = lang;
   let code: number = EXIT.OK;
   const run = (fn: (a: Args) => Promise<number>) => async (a: Args) => {
     try {
@@ -91,6 +99,7 @@ export async function runCli(argv: string[]): Promise<number> {
 
   const parser = yargs(argv)
     .scriptName('oauth-handoff')
+    .locale(lang)
     .version(VERSION)
     .usage('$0 <command> [options]\n\nMove OAuth 2.0 credentials from a machine with a browser to machines without one, and keep them fresh there.')
     .command(
@@ -355,6 +364,7 @@ export async function runCli(argv: string[]): Promise<number> {
           .demandCommand(1, 'say which fleet command to run: members, add-member, remove-member or restore'),
       () => undefined,
     )
+    .option('lang', { type: 'string', choices: ['en', 'ja'], global: true, describe: 'language of messages (default: the locale, LC_ALL / LC_MESSAGES / LANG; or $OAUTH_HANDOFF_LANG)' })
     .middleware((a) => {
       // below both readers (src/cli-args.ts): the fast path does the same
       const store = storeFromArgs({ store: str(a, 'store'), redisPrefix: str(a, 'redis-prefix') }, process.env, out.warn);
