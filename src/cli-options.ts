@@ -3,8 +3,11 @@
  * command, src/cli.ts) and node's util.parseArgs (the `token` fast path,
  * src/fast-token.ts, which must not load yargs). One definition, two readers;
  * both apply the bounds declared here through src/cli-args.ts.
- * Data only: nothing here imports.
+ * Data only: the one import is the defaults that decide behaviour (declared
+ * once, for the library too).
  */
+import { DEFAULT_LOCK_TIMEOUT_MS, DEFAULT_MIN_VALID_SECONDS } from './defaults.js';
+
 export interface OptionSpec {
   /**
    * duration: a number of seconds, or a number with a unit (250ms, 30s, 15m,
@@ -51,7 +54,7 @@ export const storeOptions = {
 export const lockOptions = {
   'lock-timeout': {
     type: 'duration',
-    default: 60,
+    default: DEFAULT_LOCK_TIMEOUT_MS / 1000,
     min: 0,
     group: GROUPS.store,
     describe: 'how long to wait for another process refreshing the same credential: seconds, or 30s, 2m (then exit 6)',
@@ -64,7 +67,7 @@ export const jsonOption = {
 
 /** How long a token must still be valid: shared by `token` and `exec`. */
 const minValidOption = {
-  'min-valid': { type: 'number', default: 60, min: 0, describe: 'refresh first when the token expires within this many seconds' },
+  'min-valid': { type: 'number', default: DEFAULT_MIN_VALID_SECONDS, min: 0, describe: 'refresh first when the token expires within this many seconds' },
 } as const satisfies OptionTable;
 
 /**
@@ -302,7 +305,7 @@ export const fleetOptions = {
   ...storeOptions,
   'lock-timeout': {
     type: 'duration',
-    default: 60,
+    default: DEFAULT_LOCK_TIMEOUT_MS / 1000,
     min: 0,
     group: GROUPS.store,
     describe: 'how long to wait for a host refreshing a credential while sealing it again: seconds, or 2m (then exit 6)',
