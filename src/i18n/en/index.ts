@@ -5,9 +5,11 @@
  * reference: its keys and placeholders define the catalog type.
  */
 import { common } from './common.js';
+import { fleet } from './fleet.js';
 import { hints } from './hints.js';
 
 export const en = {
   ...common,
   ...hints,
+  ...fleet,
 } as const;

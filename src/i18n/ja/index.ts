@@ -1,9 +1,11 @@
 /** The Japanese catalog: the same keys and placeholders as the English one (the type checks the keys, test/i18n the placeholders). */
 import type { Catalog } from '../catalog.js';
 import { common } from './common.js';
+import { fleet } from './fleet.js';
 import { hints } from './hints.js';
 
 export const ja: Catalog = {
   ...common,
   ...hints,
+  ...fleet,
 };
