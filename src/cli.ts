@@ -53,6 +53,9 @@ export async function runCli(argv: string[]): Promise<number> {
   const lang = detectLanguage(process.env, langArg);
   const out = createOutput({ lang });
   if (langArg !== undefined && !isLang(langArg)) return reportError(new HandoffError(message('cli.lang.invalid', { value: langArg }), { code: CODES.USAGE }), out);
+  // --lang means OAUTH_HANDOFF_LANG for this process and what it starts: every
+  // command that makes its own Output, and a nested oauth-handoff, speak the same language
+  if (langArg !== undefined) process.env.OAUTH_HANDOFF_LANG = lang;
   let code: number = EXIT.OK;
   const run = (fn: (a: Args) => Promise<number>) => async (a: Args) => {
     try {
