@@ -1,5 +1,6 @@
 import type { Writable } from 'node:stream';
 import { createTranslator, detectLanguage } from '../i18n/index.js';
+import { escapeControls, terminalSafeJson } from './escape.js';
 import type { Lang, Translator } from '../i18n/index.js';
 
 /**
@@ -8,7 +9,7 @@ import type { Lang, Translator } from '../i18n/index.js';
  * `oauth-handoff:` prefix. Colour only on a TTY and never with NO_COLOR.
  */
 export interface Output {
-  /** machine output, written as is */
+  /** machine output (the token, an armored block, a table), with terminal controls escaped */
   data(text: string): void;
   /** one JSON document on stdout */
   json(value: unknown): void;
@@ -46,11 +47,13 @@ export function createOutput(opts: OutputOptions = {}): Output {
     t: i18n.t,
     stdout,
     stderr,
-    data: (text) => void stdout.write(text),
-    json: (value) => void stdout.write(JSON.stringify(value, null, 2) + '\n'),
-    info: (message) => void stderr.write(`oauth-handoff: ${message}\n`),
-    warn: (message) => void stderr.write(`oauth-handoff: ${paint('33', 'warning:')} ${message}\n`),
-    raw: (text) => void stderr.write(text),
+    // Every channel escapes what a terminal would act on (escape.ts), so no value from a file or a
+    // server can write to the clipboard or clear the screen, whoever prints it; our own colour is added after.
+    data: (text) => void stdout.write(escapeControls(text)),
+    json: (value) => void stdout.write(terminalSafeJson(JSON.stringify(value, null, 2)) + '\n'),
+    info: (message) => void stderr.write(`oauth-handoff: ${escapeControls(message)}\n`),
+    warn: (message) => void stderr.write(`oauth-handoff: ${paint('33', 'warning:')} ${escapeControls(message)}\n`),
+    raw: (text) => void stderr.write(escapeControls(text)),
   };
 }
 
