@@ -35,6 +35,8 @@ export interface CredentialStore {
    * which host refreshed it last. Never secret.
    */
   locate?(name: string): Promise<CredentialLocation>;
+  /** Release what the store holds open (a fleet store's connections); nothing to do for files. */
+  close(): Promise<void>;
 }
 
 /** Where one credential lives in a shared store, and who last changed it. */
