@@ -41,23 +41,31 @@ ${body}
 export function approvePage(p: {
   profileTitle: string;
   action: string;
-  transactionId: string;
+  /** hidden form fields naming what is decided (transaction_id, or user_code) */
+  hidden: readonly (readonly [string, string])[];
   clientName: string;
   user: string;
   scopes: readonly string[];
+  /** RFC 8707: the resource the token will be for */
+  resource?: string;
+  /** RFC 8628: the code the person should compare with the one on the device */
+  userCode?: string;
 }): string {
   const scopes =
     p.scopes.length === 0
       ? '<p>It asks for access to your account.</p>'
       : `<p>It asks for these scopes:</p>\n<ul class="scopes">${p.scopes.map((s) => `<li>${esc(s)}</li>`).join('')}</ul>`;
+  const resource = p.resource === undefined ? '' : `<p>The access is for <code id="resource">${esc(p.resource)}</code> only.</p>\n`;
+  const userCode =
+    p.userCode === undefined ? '' : `<p>Check that the device shows this code: <code id="user_code">${esc(p.userCode)}</code></p>\n`;
   return page(
     `Authorize ${p.clientName} – ${p.profileTitle} sandbox`,
     `<p class="sandbox">${esc(p.profileTitle)} sandbox</p>
 <h1>Authorize <span id="client">${esc(p.clientName)}</span>?</h1>
 <p>The application <strong>${esc(p.clientName)}</strong> wants to act as <strong>${esc(p.user)}</strong>.</p>
 ${scopes}
-<form method="post" action="${esc(p.action)}">
-<input type="hidden" name="transaction_id" value="${esc(p.transactionId)}">
+${resource}${userCode}<form method="post" action="${esc(p.action)}">
+${p.hidden.map(([k, v]) => `<input type="hidden" name="${esc(k)}" value="${esc(v)}">`).join('\n')}
 <div class="actions">
 <button type="submit" id="approve" name="decision" value="approve">Approve</button>
 <button type="submit" id="deny" name="decision" value="deny">Deny</button>
@@ -96,3 +104,30 @@ export function indexPage(p: { profileTitle: string; entries: readonly [string, 
 <dl>${p.entries.map(([k, v]) => `<dt>${esc(k)}</dt><dd>${esc(v)}</dd>`).join('')}</dl>`,
   );
 }
+
+/** RFC 8628 §3.3: where a person types the code the device shows. */
+export function deviceEntryPage(p: { profileTitle: string; action: string; unknownCode?: boolean }): string {
+  const problem =
+    p.unknownCode === true ? '<p class="error" id="problem">That code is unknown, expired or already used. Check it and try again.</p>\n' : '';
+  return page(
+    `Connect a device – ${p.profileTitle} sandbox`,
+    `<p class="sandbox">${esc(p.profileTitle)} sandbox</p>
+<h1>Connect a device</h1>
+${problem}<p>Enter the code the device shows.</p>
+<form method="post" action="${esc(p.action)}">
+<input name="user_code" id="user_code" autocomplete="off" autofocus>
+<div class="actions"><button type="submit" id="continue">Continue</button></div>
+</form>`,
+  );
+}
+
+/** After the decision on a device request. */
+export function deviceDonePage(p: { profileTitle: string; approved: boolean }): string {
+  return page(
+    `Device ${p.approved ? 'connected' : 'not connected'} – ${p.profileTitle} sandbox`,
+    `<p class="sandbox">${esc(p.profileTitle)} sandbox</p>
+<h1 id="outcome">${p.approved ? 'Device connected' : 'Request denied'}</h1>
+<p>${p.approved ? 'You can go back to the device: it continues by itself.' : 'The device was not given access.'}</p>`,
+  );
+}
+

@@ -6,8 +6,10 @@
  */
 import { common } from './common.js';
 import { hints } from './hints.js';
+import { sandbox } from './sandbox.js';
 
 export const en = {
   ...common,
   ...hints,
+  ...sandbox,
 } as const;

@@ -2,8 +2,10 @@
 import type { Catalog } from '../catalog.js';
 import { common } from './common.js';
 import { hints } from './hints.js';
+import { sandbox } from './sandbox.js';
 
 export const ja: Catalog = {
   ...common,
   ...hints,
+  ...sandbox,
 };

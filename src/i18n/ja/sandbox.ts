@@ -1,0 +1,30 @@
+import type { sandbox as en } from '../en/sandbox.js';
+import type { SectionOf } from '../types.js';
+
+export const sandbox: SectionOf<typeof en> = {
+  'sandbox.listening': '{profile} サンドボックスが {url} で待ち受けています',
+  'sandbox.row.authorization': '認可エンドポイント',
+  'sandbox.row.token': 'トークンエンドポイント',
+  'sandbox.row.revocation': '失効エンドポイント',
+  'sandbox.row.issuer': '発行者',
+  'sandbox.row.token_info': 'トークン情報',
+  'sandbox.row.device': 'デバイス認可',
+  'sandbox.row.verification': 'コード入力ページ',
+  'sandbox.row.registration': 'クライアント登録',
+  'sandbox.row.resource': '保護リソース',
+  'sandbox.row.example': 'API 呼び出しの例',
+  'sandbox.row.client_id': 'クライアント ID',
+  'sandbox.row.client_secret': 'クライアントシークレット',
+  'sandbox.row.redirect_uris': 'リダイレクト URI',
+  'sandbox.row.redirect_uri': '使うリダイレクト URI',
+  'sandbox.secret.fixed': '{secret}（固定。変えるには --client-secret-file）',
+  'sandbox.secret.file': '（{file} の 1 行目）',
+  'sandbox.secret.env': '（$OAUTH_HANDOFF_SANDBOX_CLIENT_SECRET の値）',
+  'sandbox.secret.argv': '{secret}（--client-secret で指定された値）',
+  'sandbox.paste': 'このサンドボックスでドキュメントのとおりに試すには、別の端末に次の行を貼り付けてください:',
+  'sandbox.next': '続けて次を実行します（README はこの後 import、token、curl "$API_URL" と続きます）:',
+  'sandbox.next.device': '代わりにデバイスグラント (RFC 8628) を試すには、ヘッドレス機で:',
+  'sandbox.next.registration': 'クライアント ID は不要です。oauth-handoff がリソースの URL だけからクライアントを登録します (RFC 7591)。',
+  'sandbox.not_real': 'ローカルのテスト用サーバーです。本物のデータはありません。Ctrl+C で停止します。',
+  'sandbox.not_real.auto': 'ローカルのテスト用サーバーです。本物のデータはありません（承認は自動です）。Ctrl+C で停止します。',
+};
