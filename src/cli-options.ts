@@ -141,3 +141,23 @@ export const fleetOptions = {
 export const redisPrefixOption = {
   'redis-prefix': { type: 'string', describe: 'key prefix in a redis:// fleet store (default oauth-handoff:)' },
 } as const satisfies OptionTable;
+
+/** `daemon [names..]`: the refresh loop for systemd (docs/operations.md). */
+export const daemonOptions = {
+  ...storeOptions,
+  all: { type: 'boolean', default: false, describe: 'every credential in the store, including ones imported later' },
+  'on-failure': { type: 'string', describe: 'shell command run once per failure, with OAUTH_HANDOFF_NAME, OAUTH_HANDOFF_STATE, OAUTH_HANDOFF_MESSAGE set (never a token)' },
+  'on-warning': { type: 'string', describe: 'shell command run once per warning (a refresh token nearing its expiry), same variables' },
+  'warn-before': { type: 'string', array: true, describe: 'warn this long before a refresh token expires; repeatable or comma-separated (default 7d,1d)' },
+  'keep-alive-before': { type: 'string', describe: 'refresh an idle grant this long before its refresh token expires (default: twice the longest --warn-before)' },
+  'max-rate': { type: 'number', describe: 'start at most this many refreshes per second (default 10)' },
+  concurrency: { type: 'number', describe: 'refreshes in flight at once (default 4)' },
+  'backoff-base': { type: 'string', describe: 'first retry delay after a passing failure, e.g. 2s (default 2s)' },
+  'backoff-max': { type: 'string', describe: 'longest retry delay (default 5m)' },
+  poll: { type: 'string', describe: 'how often to look for imported or removed credentials (default 5s)' },
+  'http-timeout': { type: 'string', describe: 'give up on a token request after this long (default 30s)' },
+  'lock-timeout': { type: 'string', describe: 'how long a refresh waits for another process holding the credential (default 60s)' },
+  'stop-timeout': { type: 'string', describe: 'on SIGTERM, how long to let refreshes in flight finish (default 30s)' },
+  'log-format': { type: 'string', describe: 'json (one line per event) or text (default: text on a terminal, else json)' },
+  verbose: { type: 'boolean', default: false, describe: 'also log every planned refresh' },
+} as const satisfies OptionTable;

@@ -8,7 +8,7 @@ import { ciOptions, execOptions, fromEnvOption, jsonOption, lockOptions, storeOp
 import type { OptionTable } from './cli-options.js';
 import { providerOptions as loginProviderOptions } from './cli-options.js';
 import { authorizeOptions, relayOptions, sandboxOptions } from './cli-options.js';
-import { fleetOptions, redisPrefixOption } from './cli-options.js';
+import { daemonOptions, fleetOptions, redisPrefixOption } from './cli-options.js';
 import { CODES, EXIT, HandoffError } from './errors.js';
 import { createOutput, reportError } from './terminal/index.js';
 import { VERSION } from './version.js';
@@ -303,24 +303,7 @@ export async function runCli(argv: string[]): Promise<number> {
       'daemon [names..]',
       'keep credentials fresh unattended: refresh ahead of expiry, retry with backoff, warn before grants expire (for systemd)',
       (y) =>
-        withOptions({
-          ...storeOptions,
-          all: { type: 'boolean', default: false, describe: 'every credential in the store, including ones imported later' },
-          'on-failure': { type: 'string', describe: 'shell command run once per failure, with OAUTH_HANDOFF_NAME, OAUTH_HANDOFF_STATE, OAUTH_HANDOFF_MESSAGE set (never a token)' },
-          'on-warning': { type: 'string', describe: 'shell command run once per warning (a refresh token nearing its expiry), same variables' },
-          'warn-before': { type: 'string', array: true, describe: 'warn this long before a refresh token expires; repeatable or comma-separated (default 7d,1d)' },
-          'keep-alive-before': { type: 'string', describe: 'refresh an idle grant this long before its refresh token expires (default: twice the longest --warn-before)' },
-          'max-rate': { type: 'number', describe: 'start at most this many refreshes per second (default 10)' },
-          concurrency: { type: 'number', describe: 'refreshes in flight at once (default 4)' },
-          'backoff-base': { type: 'string', describe: 'first retry delay after a passing failure, e.g. 2s (default 2s)' },
-          'backoff-max': { type: 'string', describe: 'longest retry delay (default 5m)' },
-          poll: { type: 'string', describe: 'how often to look for imported or removed credentials (default 5s)' },
-          'http-timeout': { type: 'string', describe: 'give up on a token request after this long (default 30s)' },
-          'lock-timeout': { type: 'string', describe: 'how long a refresh waits for another process holding the credential (default 60s)' },
-          'stop-timeout': { type: 'string', describe: 'on SIGTERM, how long to let refreshes in flight finish (default 30s)' },
-          'log-format': { type: 'string', describe: 'json (one line per event) or text (default: text on a terminal, else json)' },
-          verbose: { type: 'boolean', default: false, describe: 'also log every planned refresh' },
-        })(y.positional('names', { type: 'string', array: true, describe: 'the credentials to keep fresh' })),
+        withOptions(daemonOptions)(y.positional('names', { type: 'string', array: true, describe: 'the credentials to keep fresh' })),
       run(async (a) =>
         (await headless()).daemonCommand({
           store: str(a, 'store'),
