@@ -41,6 +41,8 @@ export const CODES = {
   PROVIDER_UNAVAILABLE: 'PROVIDER_UNAVAILABLE',
   /** waiting for another process's lock took longer than allowed */
   LOCK_TIMEOUT: 'LOCK_TIMEOUT',
+  /** another daemon already keeps this store fresh (one daemon per store) */
+  DAEMON_RUNNING: 'DAEMON_RUNNING',
   /** the user stopped an interactive step, or it timed out */
   ABORTED: 'ABORTED',
   /** anything else */
@@ -60,6 +62,7 @@ const EXIT_FOR: Record<ErrorCode, ExitCode> = {
   PROVIDER_ERROR: EXIT.PROVIDER,
   PROVIDER_UNAVAILABLE: EXIT.PROVIDER,
   LOCK_TIMEOUT: EXIT.LOCK_TIMEOUT,
+  DAEMON_RUNNING: EXIT.ERROR,
   ABORTED: EXIT.ERROR,
   INTERNAL: EXIT.ERROR,
 };
