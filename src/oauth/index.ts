@@ -4,8 +4,11 @@
  * One protocol step = a `…Request` that sends and returns the RawResponse, and
  * a `process…Response` that validates it (oauth4webapi's shape).
  *
- * This module is on the `token` hot path: it loads three small modules and
- * node:crypto; axios is imported only when createHttpClient() is called.
+ * One module per protocol step, each citing its RFC; this file is the face
+ * (other folders import only it). The `token` command reaches it through one
+ * bundle, dist/fast-oauth.cjs (scripts/bundle.mjs), loaded only when a refresh
+ * is due, so the number of modules here costs nothing on that path; axios is
+ * imported only when createHttpClient() is called.
  */
 export type {
   ClientAuthMethod,
@@ -18,23 +21,16 @@ export type {
   TokenSet,
 } from './types.js';
 export { createHttpClient, DEFAULT_MAX_RESPONSE_BYTES, DEFAULT_TIMEOUT_MS, DEFAULT_USER_AGENT } from './http.js';
+export { applyClientAuth, basicAuthorization, CLIENT_AUTH_METHODS, formUrlEncode } from './client-auth.js';
 export {
-  // client authentication (RFC 6749 §2.3)
-  applyClientAuth,
-  basicAuthorization,
-  CLIENT_AUTH_METHODS,
-  formUrlEncode,
-  // token endpoint (RFC 6749 §4.1.3, §5, §6)
   authorizationCodeGrantRequest,
   GRANT_AUTHORIZATION_CODE,
   GRANT_REFRESH_TOKEN,
   processTokenResponse,
   refreshTokenGrantRequest,
-  // revocation (RFC 7009)
-  processRevocationResponse,
-  revocationRequest,
-  type TokenTypeHint,
-  // discovery (RFC 8414, OpenID Connect Discovery 1.0)
+} from './token.js';
+export { processRevocationResponse, revocationRequest, type TokenTypeHint } from './revocation.js';
+export {
   discover,
   discoveryRequest,
   endpointsFromMetadata,
@@ -42,20 +38,17 @@ export {
   processDiscoveryResponse,
   type MetadataKind,
   type ServerMetadata,
-  // PKCE (RFC 7636) and state
-  createPkce,
-  createState,
-  pkceChallenge,
-  PKCE_VERIFIER_PATTERN,
-  type Pkce,
-  // front channel (RFC 6749 §4.1.1, §4.1.2)
+} from './discovery.js';
+export { createPkce, createState, pkceChallenge, PKCE_VERIFIER_PATTERN, type Pkce } from './pkce.js';
+export {
   buildAuthorizationUrl,
   parseAuthorizationResponse,
   RESERVED_AUTHORIZATION_PARAMS,
   type AuthorizationResponse,
   type AuthorizationResponseExpectation,
   type AuthorizationUrlParams,
-  // device grant (RFC 8628)
+} from './front-channel.js';
+export {
   DEFAULT_DEVICE_INTERVAL_SECONDS,
   deviceAuthorizationRequest,
   deviceCodeGrantRequest,
@@ -65,12 +58,8 @@ export {
   SLOW_DOWN_INCREMENT_SECONDS,
   type DeviceAuthorization,
   type DeviceCodeOutcome,
-  // error mapping
-  cleanServerText,
-  errorFromResponse,
-  isTransientStatus,
-  retryAfterSeconds,
-} from './protocol.js';
+} from './device.js';
+export { cleanServerText, errorFromResponse, isTransientStatus, retryAfterSeconds } from './error-mapping.js';
 export {
   defaultRedirectUri,
   getProvider,

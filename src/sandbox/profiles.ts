@@ -3,9 +3,11 @@
  * The facts come from /work/shared/PROVIDERS.md; the server code reads only
  * these fields and never asks which profile it is running.
  */
+import type { ClientAuthMethod } from '../oauth/index.js';
 import type { SandboxClient, SandboxProfileId } from './types.js';
 
-export type ClientAuthMethod = 'client_secret_basic' | 'client_secret_post' | 'none';
+/** Declared once, with the protocol (RFC 8414 §2 names). */
+export type { ClientAuthMethod };
 export type PkceMethod = 'plain' | 'S256';
 
 /**

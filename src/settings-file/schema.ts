@@ -1,4 +1,5 @@
 import { CODES, HandoffError } from '../errors.js';
+import type { ClientAuthMethod } from '../oauth/index.js';
 
 /**
  * The plaintext inside every sealed settings file: versioned JSON, validated
@@ -8,7 +9,8 @@ import { CODES, HandoffError } from '../errors.js';
 export const SETTINGS_FORMAT = 'oauth-handoff/settings';
 export const SETTINGS_VERSION = 1;
 
-export type ClientAuthMethod = 'client_secret_basic' | 'client_secret_post' | 'none';
+/** Declared once, with the protocol (RFC 8414 §2 names). */
+export type { ClientAuthMethod };
 export type HealthState = 'ok' | 'reauthorization_required';
 
 export interface SettingsEndpoints {

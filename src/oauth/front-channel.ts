@@ -1,0 +1,224 @@
+/**
+ * The front channel (RFC 6749 §4.1.1, §4.1.2).
+ */
+import { CODES, HandoffError } from '../errors.js';
+import { cleanServerText } from './error-mapping.js';
+import type { Endpoints } from './types.js';
+
+/** Parameters buildAuthorizationUrl sets itself; `extra` may not override them. */
+export const RESERVED_AUTHORIZATION_PARAMS: readonly string[] = Object.freeze([
+  'response_type',
+  'client_id',
+  'redirect_uri',
+  'scope',
+  'state',
+  'code_challenge',
+  'code_challenge_method',
+]);
+
+export interface AuthorizationUrlParams {
+  clientId: string;
+  redirectUri: string;
+  /** space-separated (RFC 6749 §3.3) */
+  scope?: string;
+  state?: string;
+  pkce?: { challenge: string; method: 'S256' | 'plain' };
+  /** anything else the server wants (prompt, login_hint, resource…) */
+  extra?: Record<string, string>;
+}
+
+/**
+ * RFC 6749 §4.1.1 Authorization Request (+ RFC 7636 §4.3 code_challenge).
+ * A query already in the endpoint URL is kept (§3.1). Values are
+ * percent-encoded with %20 for spaces, which every server decodes.
+ */
+export function buildAuthorizationUrl(endpoints: Endpoints, params: AuthorizationUrlParams): string {
+  const base = endpoints?.authorization;
+  if (typeof base !== 'string' || base === '') {
+    throw new HandoffError('no authorization endpoint is configured', { code: CODES.USAGE });
+  }
+  let url: URL;
+  try {
+    url = new URL(base);
+  } catch {
+    throw new HandoffError('the authorization endpoint is not an absolute URL', { code: CODES.USAGE });
+  }
+  if (url.protocol !== 'https:' && url.protocol !== 'http:') {
+    throw new HandoffError(`the authorization endpoint has an unsupported scheme "${url.protocol}"`, {
+      code: CODES.USAGE,
+    });
+  }
+  if (!params?.clientId) throw new HandoffError('the client id is missing', { code: CODES.USAGE });
+  if (!params.redirectUri) throw new HandoffError('the redirect URI is missing', { code: CODES.USAGE });
+
+  const pairs: [string, string][] = [
+    ['response_type', 'code'],
+    ['client_id', params.clientId],
+    ['redirect_uri', params.redirectUri],
+  ];
+  if (params.scope) pairs.push(['scope', params.scope]);
+  if (params.state) pairs.push(['state', params.state]);
+  if (params.pkce) {
+    pairs.push(['code_challenge', params.pkce.challenge], ['code_challenge_method', params.pkce.method]);
+  }
+  for (const [name, value] of Object.entries(params.extra ?? {})) {
+    if (RESERVED_AUTHORIZATION_PARAMS.includes(name)) {
+      throw new HandoffError(`the extra authorization parameter "${name}" would override one set from the options`, {
+        code: CODES.USAGE,
+      });
+    }
+    pairs.push([name, value]);
+  }
+  const existing = url.search.replace(/^\?/, '');
+  const added = pairs.map(([k, v]) => `${encodeURIComponent(k)}=${encodeURIComponent(v)}`).join('&');
+  url.search = existing ? `${existing}&${added}` : added;
+  return url.toString();
+}
+
+export interface AuthorizationResponseExpectation {
+  /** the `state` sent in the request; compared when given */
+  state?: string;
+  /** accept a response without `state` (Redmine's OOB page, a bare pasted code) */
+  allowMissingState: boolean;
+  /** when given as an http(s) URL, a pasted full URL must lead to it (origin and path) */
+  redirectUri?: string;
+  /** when given, an `iss` parameter must equal it (RFC 9207) */
+  issuer?: string;
+}
+
+export interface AuthorizationResponse {
+  code: string;
+  state?: string;
+}
+
+const AUTHORIZATION_ERROR_LABELS: Record<string, string> = {
+  access_denied: 'the authorization was denied',
+  invalid_request: 'the authorization request was malformed',
+  unauthorized_client: 'the client may not request an authorization code',
+  unsupported_response_type: 'the server does not issue authorization codes to this client',
+  invalid_scope: 'the requested scope is invalid or unknown',
+  server_error: 'the authorization server had an internal error',
+  temporarily_unavailable: 'the authorization server is temporarily unavailable',
+};
+
+function usage(message: string): HandoffError {
+  return new HandoffError(message, { code: CODES.USAGE });
+}
+
+/**
+ * RFC 6749 §4.1.2 Authorization Response and §4.1.2.1 Error Response, from what
+ * the user pasted or the loopback listener received: a full redirect URL, its
+ * query string (with or without "?"), or a bare code.
+ *
+ * Throws USAGE for input that is none of those, a state mismatch, or a missing
+ * state (unless allowMissingState); ABORTED for access_denied;
+ * PROVIDER_UNAVAILABLE for server_error / temporarily_unavailable;
+ * PROVIDER_ERROR for the other errors and an `iss` mismatch (RFC 9207).
+ */
+export function parseAuthorizationResponse(
+  input: string,
+  expect: AuthorizationResponseExpectation,
+): AuthorizationResponse {
+  const text = typeof input === 'string' ? input.trim() : '';
+  if (text === '') {
+    throw usage('nothing was given: expected the redirect URL, its query string, or the authorization code');
+  }
+
+  let params: URLSearchParams;
+  if (/^[a-z][a-z0-9+.-]*:\/\//i.test(text)) {
+    let url: URL;
+    try {
+      url = new URL(text);
+    } catch {
+      throw usage('the input looks like a URL but cannot be parsed');
+    }
+    params = url.searchParams;
+    if (!params.has('code') && !params.has('error') && url.hash.length > 1) {
+      params = new URLSearchParams(url.hash.slice(1));
+    }
+    if (!params.has('code') && !params.has('error')) {
+      if (params.has('response_type') && params.has('client_id')) {
+        throw usage('this is the authorization request URL, not the redirect that follows the approval');
+      }
+      throw usage('the URL has no "code" or "error" parameter');
+    }
+    checkRedirectTarget(url, expect.redirectUri);
+  } else if (text.startsWith('?') || /(?:^|&)(?:code|error|state)=/.test(text)) {
+    params = new URLSearchParams(text.replace(/^\?/, ''));
+  } else {
+    if (!/^[\x21-\x7e]+$/.test(text)) {
+      throw usage('the input is not an authorization code, a redirect URL, or a query string');
+    }
+    return checkState({ code: text }, expect, 'a bare code carries no state to check; the whole redirect URL is needed');
+  }
+
+  for (const name of ['code', 'state', 'error', 'iss']) {
+    if (params.getAll(name).length > 1) throw usage(`the response repeats the "${name}" parameter`);
+  }
+  const state = params.get('state') || undefined;
+  const iss = params.get('iss');
+  if (expect.issuer !== undefined && iss !== null && iss !== expect.issuer) {
+    throw new HandoffError('the response names a different issuer than the one this request was sent to (RFC 9207)', {
+      code: CODES.PROVIDER_ERROR,
+    });
+  }
+  const error = params.get('error');
+  if (error) {
+    // a foreign error is reported as foreign; an error without state is still the user's answer
+    if (state !== undefined) checkState({ code: '', state }, expect, '');
+    throw authorizationError(error, params.get('error_description'));
+  }
+  const checked = checkState(
+    { code: '', ...(state === undefined ? {} : { state }) },
+    expect,
+    'the response has no "state" parameter',
+  );
+
+  const code = params.get('code');
+  if (!code) throw usage('the response has an empty "code" parameter');
+  return { ...checked, code };
+}
+
+function checkRedirectTarget(url: URL, redirectUri: string | undefined): void {
+  if (!redirectUri || !/^https?:\/\//i.test(redirectUri)) return;
+  let expected: URL;
+  try {
+    expected = new URL(redirectUri);
+  } catch {
+    return;
+  }
+  const samePath = (a: string) => a.replace(/\/+$/, '') || '/';
+  if (url.origin !== expected.origin || samePath(url.pathname) !== samePath(expected.pathname)) {
+    throw usage(`the URL does not lead to the redirect URI ${expected.origin}${expected.pathname}`);
+  }
+}
+
+function checkState(
+  response: AuthorizationResponse,
+  expect: AuthorizationResponseExpectation,
+  missingMessage: string,
+): AuthorizationResponse {
+  if (expect.state === undefined) return response;
+  if (response.state === undefined) {
+    if (expect.allowMissingState) return response;
+    throw usage(missingMessage);
+  }
+  if (response.state !== expect.state) {
+    throw usage('the state in the response does not match this authorization request (a stale or foreign redirect)');
+  }
+  return response;
+}
+
+function authorizationError(error: string, description: string | null): HandoffError {
+  const name = cleanServerText(error, 80);
+  const says = description ? `: ${cleanServerText(description)}` : '';
+  const oauth = { error: name, ...(description ? { error_description: cleanServerText(description) } : {}) };
+  const label = AUTHORIZATION_ERROR_LABELS[name] ?? 'the authorization server returned an error';
+  const code =
+    name === 'access_denied'
+      ? CODES.ABORTED
+      : name === 'server_error' || name === 'temporarily_unavailable'
+        ? CODES.PROVIDER_UNAVAILABLE
+        : CODES.PROVIDER_ERROR;
+  return new HandoffError(`${label} (${name})${says}`, { code, oauth });
+}
