@@ -1,8 +1,11 @@
 /**
  * Option tables shared by the two argv readers: yargs (every command) and
  * node's util.parseArgs (the `token` fast path in bin.ts, which must not load
- * yargs). One definition, two readers. Data only: nothing here imports.
+ * yargs). One definition, two readers. Data only: the one import is the
+ * defaults that decide behaviour (declared once, for the library too).
  */
+import { DEFAULT_LOCK_TIMEOUT_MS, DEFAULT_MIN_VALID_SECONDS } from './defaults.js';
+
 export interface OptionSpec {
   type: 'string' | 'boolean' | 'number';
   describe: string;
@@ -17,7 +20,7 @@ export const storeOptions = {
 } as const satisfies OptionTable;
 
 export const lockOptions = {
-  'lock-timeout': { type: 'number', default: 60, describe: 'seconds to wait for another process refreshing the same credential (then exit 6)' },
+  'lock-timeout': { type: 'number', default: DEFAULT_LOCK_TIMEOUT_MS / 1000, describe: 'seconds to wait for another process refreshing the same credential (then exit 6)' },
 } as const satisfies OptionTable;
 
 export const jsonOption = {
@@ -48,14 +51,14 @@ export const execOptions = {
   ...lockOptions,
   ...ciOptions,
   'env-var': { type: 'string', default: 'OAUTH_ACCESS_TOKEN', describe: 'the environment variable that carries the access token' },
-  'min-valid': { type: 'number', default: 60, describe: 'refresh first when the token expires within this many seconds' },
+  'min-valid': { type: 'number', default: DEFAULT_MIN_VALID_SECONDS, describe: 'refresh first when the token expires within this many seconds' },
 } as const satisfies OptionTable;
 
 export const tokenOptions = {
   ...storeOptions,
   ...lockOptions,
   ...jsonOption,
-  'min-valid': { type: 'number', default: 60, describe: 'refresh first when the token expires within this many seconds' },
+  'min-valid': { type: 'number', default: DEFAULT_MIN_VALID_SECONDS, describe: 'refresh first when the token expires within this many seconds' },
 } as const satisfies OptionTable;
 
 /**
@@ -133,7 +136,7 @@ export const sandboxOptions = {
 /** `fleet …`: the member hosts of a fleet store (docs/fleet.md). */
 export const fleetOptions = {
   ...storeOptions,
-  'lock-timeout': { type: 'number', default: 60, describe: 'seconds to wait for a host refreshing a credential while sealing it again (then exit 6)' },
+  'lock-timeout': { type: 'number', default: DEFAULT_LOCK_TIMEOUT_MS / 1000, describe: 'seconds to wait for a host refreshing a credential while sealing it again (then exit 6)' },
   ...jsonOption,
 } as const satisfies OptionTable;
 

@@ -106,8 +106,13 @@ test('Redis restarted without its data: token says so (and does not loop); fleet
   for (let i = 0; i < 2; i++) {
     const lost = await runHostCli(t, b, ['token', 'svc']);
     t.is(lost.code, 1, lost.stderr);
-    t.regex(lost.stderr, /has lost "svc": it is empty \(Redis restarted without its data, or was flushed\).*fleet restore svc/);
+    t.regex(lost.stderr, /has lost "svc": it is empty \(Redis restarted without its data, or was flushed\)/);
+    t.regex(lost.stderr, /\n.*`oauth-handoff fleet restore svc`/, 'the CLI adds the next step on a line of its own');
   }
+  // the library says what happened and leaves the commands to the CLI
+  const lostInLibrary = await t.throwsAsync((await b.store()).read('svc'));
+  t.regex(lostInLibrary?.message ?? '', /has lost "svc"/);
+  t.notRegex(lostInLibrary?.message ?? '', /fleet restore|oauth-handoff /);
   t.is(refreshes(s).length, 1, 'nothing was sent to the server');
 
   const restored = await runHostCli(t, b, ['fleet', 'restore', 'svc']);

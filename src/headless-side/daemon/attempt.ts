@@ -1,54 +1,43 @@
 /**
  * One refresh attempt, and what its failure means. The attempt is the
- * double-checked refresh every consumer uses: look without a lock; if the
- * token is still the one the plan was made for, take the credential's write
- * lock (the one `token` takes), re-read, and refresh only if it is still
- * that token. If another process refreshed it meanwhile, the daemon plans
- * from the new token instead: exactly one refresh per expiry.
+ * double-checked refresh every consumer uses (`freshSettings`): look without
+ * a lock; if the token is still the one the plan was made for, take the
+ * credential's write lock (the one `token` takes), re-read, and refresh only
+ * if it is still that token. If another process refreshed it meanwhile, the
+ * daemon plans from the new token instead: exactly one refresh per expiry.
  */
-import { reauthError, refreshLocked } from '../../credential/index.js';
+import { freshSettings } from '../../credential/index.js';
 import { CODES, HandoffError } from '../../errors.js';
 import type { HttpClient } from '../../oauth/index.js';
 import type { CredentialStore, Settings } from '../../settings-file/index.js';
 
-export type AttemptOutcome =
-  /** another process refreshed (or replaced) it first */
-  | { refreshed: false; settings: Settings; version?: string }
-  | { refreshed: true; settings: Settings; rotated: boolean; version?: string };
+export interface AttemptOutcome {
+  settings: Settings;
+  /** false: another process refreshed (or replaced) it first */
+  refreshed: boolean;
+  rotated: boolean;
+  /** the store's version of `settings` */
+  version?: string;
+}
 
 export interface AttemptInput {
   store: CredentialStore;
   name: string;
   /** the token (its obtained_at) the plan was made for */
   plannedFor?: string;
-  /** the health the daemon last saw */
-  health: Settings['health']['state'];
   http: () => Promise<HttpClient>;
   lockTimeoutMs: number;
 }
 
+/** The one refresh rule (credential/refresh.ts): refresh the token the plan was made for, unless another process replaced it meanwhile. */
 export async function attemptRefresh(i: AttemptInput): Promise<AttemptOutcome> {
-  const { store, name } = i;
-  const changed = (s: Settings) => s.token.obtained_at !== i.plannedFor || s.health.state !== i.health;
-  // `version` is taken before the read it belongs to: a write in between makes it stale, never newer
-  const v0 = await store.version(name);
-  const first = await store.read(name);
-  if (changed(first)) return { refreshed: false, settings: first, version: v0 };
-  if (first.health.state === 'reauthorization_required') throw reauthError(first);
-  const http = await i.http();
-  return store.withWriteLock(
-    name,
-    async (lock): Promise<AttemptOutcome> => {
-      const v1 = await store.version(name);
-      const cur = await store.read(name);
-      if (changed(cur)) return { refreshed: false, settings: cur, version: v1 };
-      if (cur.health.state === 'reauthorization_required') throw reauthError(cur);
-      const r = await refreshLocked(store, cur, lock, { http });
-      // still under the lock: nobody else can have written since
-      return { refreshed: true, settings: r.settings, rotated: r.rotated, version: await store.version(name) };
-    },
-    { timeoutMs: i.lockTimeoutMs },
-  );
+  const r = await freshSettings(i.store, i.name, {
+    replacing: { obtained_at: i.plannedFor },
+    http: await i.http(),
+    lockTimeoutMs: i.lockTimeoutMs,
+    withVersion: true,
+  });
+  return { settings: r.settings, refreshed: r.refreshed, rotated: r.rotated, version: r.version };
 }
 
 /**

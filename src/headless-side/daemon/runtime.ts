@@ -8,6 +8,7 @@
  * record (record.ts) of times, states and counters.
  */
 import { reauthError } from '../../credential/index.js';
+import { DEFAULT_LOCK_TIMEOUT_MS } from '../../defaults.js';
 import { CODES, HandoffError } from '../../errors.js';
 import { createHttpClient } from '../../oauth/index.js';
 import type { HttpClient } from '../../oauth/index.js';
@@ -32,7 +33,6 @@ export type { DaemonCredentialSnapshot } from './record.js';
 
 export const DEFAULT_POLL_MS = 5 * SECOND;
 export const DEFAULT_HTTP_TIMEOUT_MS = 30 * SECOND;
-export const DEFAULT_LOCK_WAIT_MS = 60 * SECOND;
 export const DEFAULT_STOP_TIMEOUT_MS = 30 * SECOND;
 /** With a working file watcher, versions of every credential are still compared this often. */
 const FULL_SCAN_MS = 60 * SECOND;
@@ -391,9 +391,8 @@ export class Daemon implements RunningDaemon, DaemonView {
         store: this.o.store,
         name: e.name,
         plannedFor: e.obtainedAt,
-        health: e.health,
         http: () => this.httpClient(),
-        lockTimeoutMs: this.o.lockTimeoutMs ?? DEFAULT_LOCK_WAIT_MS,
+        lockTimeoutMs: this.o.lockTimeoutMs ?? DEFAULT_LOCK_TIMEOUT_MS,
       });
     } catch (err) {
       await this.failed(e, asHandoffError(err));
