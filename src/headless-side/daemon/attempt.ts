@@ -47,6 +47,9 @@ export async function attemptRefresh(i: AttemptInput): Promise<AttemptOutcome> {
  */
 export const CLIENT_ERRORS: ReadonlySet<string> = new Set(['invalid_client', 'unauthorized_client', 'invalid_scope', 'unsupported_grant_type']);
 
+/** Passing failures: retried with backoff while the token is served. */
+const TRANSIENT: ReadonlySet<string> = new Set([CODES.PROVIDER_UNAVAILABLE, CODES.STORE_UNAVAILABLE, CODES.LOCK_TIMEOUT, CODES.STORE_CONFLICT]);
+
 export type FailureKind =
   /** the credential is gone from the store */
   | 'gone'
@@ -54,7 +57,7 @@ export type FailureKind =
   | 'reauthorization'
   /** the provider refuses the client: stop until the registration is fixed */
   | 'client'
-  /** network, timeout, 5xx, 429, a lock held too long: retry with backoff */
+  /** network, timeout, 5xx, 429, a store down or busy, a lock held too long: retry with backoff */
   | 'transient'
   /** anything else: retry with backoff, reported as failing */
   | 'other';
@@ -63,7 +66,7 @@ export function failureKind(err: HandoffError): FailureKind {
   if (err.code === CODES.NOT_FOUND) return 'gone';
   if (err.code === CODES.REAUTH_REQUIRED) return 'reauthorization';
   if (err.oauth?.error !== undefined && CLIENT_ERRORS.has(err.oauth.error)) return 'client';
-  if (err.code === CODES.PROVIDER_UNAVAILABLE || err.code === CODES.LOCK_TIMEOUT) return 'transient';
+  if (TRANSIENT.has(err.code)) return 'transient';
   return 'other';
 }
 
