@@ -79,13 +79,14 @@ test('429 with Retry-After that ends before the expiry: the next attempt waits a
 });
 
 test('a 429 asking for a day while the token has seconds left: the retry comes before the expiry, the ignored part is logged; at the expiry the state is failing and --on-failure runs once', async (t) => {
-  const f = await fixture(t, ['svc'], { accessTokenTtl: 10 });
+  // refreshed at 75-85 % of 20 s: 3-5 s of validity left when the 429 comes
+  const f = await fixture(t, ['svc'], { accessTokenTtl: 20 });
   const expiresAt = Date.parse((await (await FileStore.open(f.home)).read('svc')).token.expires_at as string);
   f.sandbox.injectFault({ status: 429, retryAfter: 86_400, count: 1000, grantType: 'refresh_token' });
   const hookFile = `${f.base}/hooks.txt`;
   const hook = `printf '%s|%s\\n' "$OAUTH_HANDOFF_NAME" "$OAUTH_HANDOFF_STATE" >> ${hookFile}`;
   const d = spawnDaemon(t, ['svc', ...FAST, '--on-failure', hook], f.env);
-  const first = await d.waitFor((e) => e.event === 'retrying', 20_000, 'the first 429');
+  const first = await d.waitFor((e) => e.event === 'retrying', 30_000, 'the first 429');
   t.is(first.retry_after_seconds, 86_400);
   t.true((first.ignored_wait_ms as number) > 3_600_000, `ignored ${first.ignored_wait_ms} ms`);
   t.true(Date.parse(first.next_attempt_at as string) < expiresAt, 'the retry is planned before the expiry');
