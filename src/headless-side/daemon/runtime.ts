@@ -160,7 +160,7 @@ const parseTime = (s: string | undefined): number | undefined => {
   const t = Date.parse(s);
   return Number.isNaN(t) ? undefined : t;
 };
-const TRANSIENT = new Set<string>([CODES.PROVIDER_UNAVAILABLE, CODES.LOCK_TIMEOUT]);
+const TRANSIENT = new Set<string>([CODES.PROVIDER_UNAVAILABLE, CODES.STORE_UNAVAILABLE, CODES.LOCK_TIMEOUT, CODES.STORE_CONFLICT]);
 
 function asHandoffError(e: unknown): HandoffError {
   return e instanceof HandoffError ? e : new HandoffError(`refresh failed: ${(e as Error)?.message ?? String(e)}`, { code: CODES.INTERNAL, cause: e });
