@@ -6,6 +6,7 @@
  * (passphrase, key, settings) are removed from its environment.
  */
 import { spawn } from 'node:child_process';
+import { childEnv } from '../child-env.js';
 import type { DaemonLog } from './log.js';
 
 export const HOOK_ENV = {
@@ -17,8 +18,6 @@ export const HOOK_ENV = {
 
 /** A hook that runs longer than this is killed. */
 export const HOOK_TIMEOUT_MS = 60_000;
-/** Environment variables of ours the hook may see (everything else named OAUTH_HANDOFF_* may be a secret). */
-const PASSED_THROUGH = new Set(['OAUTH_HANDOFF_HOME']);
 const MAX_MESSAGE_CHARS = 2000;
 
 export interface HookEvent {
@@ -38,11 +37,8 @@ export interface HookResult {
 }
 
 export function hookEnv(base: NodeJS.ProcessEnv, e: HookEvent): NodeJS.ProcessEnv {
-  const env: NodeJS.ProcessEnv = {};
-  for (const [k, v] of Object.entries(base)) {
-    if (k.startsWith('OAUTH_HANDOFF_') && !PASSED_THROUGH.has(k)) continue;
-    env[k] = v;
-  }
+  // none of our secrets (the one rule for child processes)
+  const env = childEnv(base);
   env[HOOK_ENV.NAME] = e.name;
   env[HOOK_ENV.STATE] = e.state;
   env[HOOK_ENV.MESSAGE] = e.message.slice(0, MAX_MESSAGE_CHARS);
