@@ -10,14 +10,15 @@ import { readFileSync } from 'node:fs';
 
 const root = new URL('..', import.meta.url).pathname;
 const pkg = JSON.parse(readFileSync(`${root}package.json`, 'utf8'));
-const external = Object.keys(pkg.dependencies).filter((d) => d !== 'env-paths');
+// optional peer dependencies (ioredis) stay outside too: an install may not have them
+const external = [...Object.keys(pkg.dependencies), ...Object.keys(pkg.peerDependencies ?? {})].filter((d) => d !== 'env-paths');
 
 /** Dynamic imports that become separate bundles, loaded by require() at run time. */
 const split = {
   name: 'split-lazy-parts',
   setup(b) {
     b.onResolve({ filter: /(^|\/)oauth\/index\.js$/ }, (a) => (a.kind === 'dynamic-import' ? { path: './fast-oauth.cjs', external: true } : undefined));
-    b.onResolve({ filter: /^\.\/redis-store\.js$/ }, (a) => (a.kind === 'dynamic-import' ? { path: './fast-redis-store.cjs', external: true } : undefined));
+    b.onResolve({ filter: /^\.\/store\.js$/ }, (a) => (a.kind === 'dynamic-import' && /[\\/]fleet-store[\\/]open\.ts$/.test(a.importer) ? { path: './fast-redis-store.cjs', external: true } : undefined));
   },
 };
 
@@ -38,5 +39,5 @@ const common = {
 await Promise.all([
   build({ ...common, entryPoints: [`${root}src/fast-token.ts`], outfile: `${root}dist/fast-token.cjs` }),
   build({ ...common, entryPoints: [`${root}src/oauth/index.ts`], outfile: `${root}dist/fast-oauth.cjs` }),
-  build({ ...common, entryPoints: [`${root}src/settings-file/redis-store.ts`], outfile: `${root}dist/fast-redis-store.cjs` }),
+  build({ ...common, entryPoints: [`${root}src/fleet-store/store.ts`], outfile: `${root}dist/fast-redis-store.cjs` }),
 ]);

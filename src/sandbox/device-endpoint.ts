@@ -3,7 +3,7 @@ import { authenticateClient, readClientCredentials } from './client-auth.js';
 import { DEVICE_VERIFICATION_PATH, type SandboxContext } from './context.js';
 import type { Exchange } from './exchange.js';
 import { mediaType, parseParams, readBody, withParams } from './http-util.js';
-import { approvePage, deviceDonePage, deviceEntryPage } from './pages.js';
+import { approvePage, deviceDonePage, deviceEntryPage, pageTranslator } from './pages.js';
 import { resourceParameter } from './resource-indicators.js';
 import { fail, SANDBOX_USER } from './state.js';
 import type { DeviceGrants, PendingDevice } from './device-grant.js';
@@ -39,6 +39,7 @@ function showApproval(ctx: SandboxContext, ex: Exchange, p: PendingDevice): void
   ex.html(
     200,
     approvePage({
+      tr: pageTranslator(ex.req),
       profileTitle: ctx.profile.title,
       action: DEVICE_VERIFICATION_PATH,
       hidden: [['user_code', p.userCode]],
@@ -53,18 +54,18 @@ function showApproval(ctx: SandboxContext, ex: Exchange, p: PendingDevice): void
 
 function decide(ctx: SandboxContext, ex: Exchange, devices: DeviceGrants, userCode: string, approve: boolean): void {
   if (!devices.decide(userCode, approve)) return unknownCode(ctx, ex);
-  ex.html(200, deviceDonePage({ profileTitle: ctx.profile.title, approved: approve }));
+  ex.html(200, deviceDonePage({ tr: pageTranslator(ex.req), profileTitle: ctx.profile.title, approved: approve }));
 }
 
 function unknownCode(ctx: SandboxContext, ex: Exchange): void {
-  ex.html(400, deviceEntryPage({ profileTitle: ctx.profile.title, action: DEVICE_VERIFICATION_PATH, unknownCode: true }), 'invalid_request');
+  ex.html(400, deviceEntryPage({ tr: pageTranslator(ex.req), profileTitle: ctx.profile.title, action: DEVICE_VERIFICATION_PATH, unknownCode: true }), 'invalid_request');
 }
 
 /** GET /device[?user_code=…]: the entry form, or the approval page for the code (approved at once with auto-approve). */
 export function deviceVerificationGet(ctx: SandboxContext, ex: Exchange, u: URL): void {
   const devices = ctx.devices!;
   const userCode = u.searchParams.get('user_code');
-  if (!userCode) return ex.html(200, deviceEntryPage({ profileTitle: ctx.profile.title, action: DEVICE_VERIFICATION_PATH }));
+  if (!userCode) return ex.html(200, deviceEntryPage({ tr: pageTranslator(ex.req), profileTitle: ctx.profile.title, action: DEVICE_VERIFICATION_PATH }));
   const p = devices.pending(userCode);
   if (!p) return unknownCode(ctx, ex);
   if (ctx.autoApprove) return decide(ctx, ex, devices, p.userCode, true);
@@ -81,5 +82,5 @@ export async function deviceVerificationPost(ctx: SandboxContext, ex: Exchange):
   const decision = params.get('decision');
   if (decision === null) return ctx.autoApprove ? decide(ctx, ex, devices, p.userCode, true) : showApproval(ctx, ex, p);
   if (decision === 'approve' || decision === 'deny') return decide(ctx, ex, devices, p.userCode, decision === 'approve');
-  ex.html(400, deviceEntryPage({ profileTitle: ctx.profile.title, action: DEVICE_VERIFICATION_PATH }), 'invalid_request');
+  ex.html(400, deviceEntryPage({ tr: pageTranslator(ex.req), profileTitle: ctx.profile.title, action: DEVICE_VERIFICATION_PATH }), 'invalid_request');
 }

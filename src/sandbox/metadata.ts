@@ -2,7 +2,7 @@
 import { endpointsOf, type SandboxContext } from './context.js';
 import type { Exchange } from './exchange.js';
 import { DEVICE_CODE_GRANT } from './device-grant.js';
-import { indexPage } from './pages.js';
+import { indexPage, pageTranslator } from './pages.js';
 
 export function metadataDocument(ctx: SandboxContext): Record<string, unknown> {
   const { profile } = ctx;
@@ -44,5 +44,5 @@ export function home(ctx: SandboxContext, ex: Exchange): void {
   if (e.registration) entries.push(['client registration (RFC 7591)', e.registration]);
   if (e.resource) entries.push(['protected resource (RFC 9728)', e.resource]);
   entries.push(['protected resource', e.api], ['client id', ctx.mainClient.id]);
-  ex.html(200, indexPage({ profileTitle: ctx.profile.title, entries }));
+  ex.html(200, indexPage({ tr: pageTranslator(ex.req), profileTitle: ctx.profile.title, entries }));
 }
