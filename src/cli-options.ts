@@ -74,7 +74,8 @@ export const providerOptions = {
   name: { type: 'string', describe: 'the credential\'s name (default: the provider id)' },
   'redirect-uri': { type: 'string', describe: 'the redirect URI exactly as registered on the system' },
   redirect: { type: 'string', describe: 'loopback, or oob for the system\'s out-of-band code page (Redmine: urn:ietf:wg:oauth:2.0:oob)' },
-  issuer: { type: 'string', describe: 'find the endpoints in this issuer\'s metadata (RFC 8414, then OpenID discovery)' },
+  issuer: { type: 'string', describe: 'find the endpoints in this issuer\'s metadata (RFC 8414, then OpenID discovery); with --resource, which of its authorization servers' },
+  resource: { type: 'string', describe: 'the protected resource\'s URL: find its authorization server (RFC 9728), register a client when no --client-id is given (RFC 7591), and ask for tokens for it (RFC 8707)' },
   'authorization-endpoint': { type: 'string', describe: 'the authorization endpoint (generic servers)' },
   'token-endpoint': { type: 'string', describe: 'the token endpoint (generic servers)' },
   'revocation-endpoint': { type: 'string', describe: 'the revocation endpoint, RFC 7009 (optional)' },
@@ -94,6 +95,7 @@ export const authorizeOptions = {
   'redirect-uri': { type: 'string', describe: 'the loopback redirect URI exactly as registered (no port or port 0: a random free port)' },
   redirect: providerOptions.redirect,
   issuer: providerOptions.issuer,
+  resource: providerOptions.resource,
   'authorization-endpoint': providerOptions['authorization-endpoint'],
   'token-endpoint': providerOptions['token-endpoint'],
   'revocation-endpoint': providerOptions['revocation-endpoint'],
@@ -108,6 +110,15 @@ export const authorizeOptions = {
   copy: { type: 'boolean', default: false, describe: "also put the text block on the terminal's clipboard (OSC 52; works over SSH)" },
   force: { type: 'boolean', default: false, describe: 'replace an existing -o file' },
   ...jsonOption,
+} as const satisfies OptionTable;
+
+/** `forget NAME`. */
+export const forgetOptions = {
+  revoke: { type: 'boolean', default: false, describe: 'revoke the grant at the provider first (RFC 7009)' },
+  'delete-client': {
+    type: 'boolean',
+    describe: 'also delete the client oauth-handoff registered at the server (RFC 7592); with --revoke and no choice given, asked on a terminal',
+  },
 } as const satisfies OptionTable;
 
 /** `relay URL` (the laptop half of `login --paste`). */

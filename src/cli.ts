@@ -7,7 +7,7 @@ import type { Argv, Options } from 'yargs';
 import { ciOptions, execOptions, fromEnvOption, jsonOption, lockOptions, storeOptions, tokenOptions } from './cli-options.js';
 import type { OptionTable } from './cli-options.js';
 import { providerOptions as loginProviderOptions } from './cli-options.js';
-import { authorizeOptions, relayOptions, sandboxOptions } from './cli-options.js';
+import { authorizeOptions, forgetOptions, relayOptions, sandboxOptions } from './cli-options.js';
 import { fleetOptions, redisPrefixOption } from './cli-options.js';
 import { CODES, EXIT, HandoffError } from './errors.js';
 import { createOutput, reportError } from './terminal/index.js';
@@ -136,9 +136,17 @@ export async function runCli(argv: string[]): Promise<number> {
           ...storeOptions,
           ...lockOptions,
           ...jsonOption,
-          revoke: { type: 'boolean', default: false, describe: 'revoke the grant at the provider first (RFC 7009)' },
+          ...forgetOptions,
         })(y.positional('name', { type: 'string' })),
-      run(async (a) => (await headless()).forgetCommand({ ...common(a), name: str(a, 'name') as string, revoke: bool(a, 'revoke'), lockTimeoutMs: lockMs(a) })),
+      run(async (a) =>
+        (await headless()).forgetCommand({
+          ...common(a),
+          name: str(a, 'name') as string,
+          revoke: bool(a, 'revoke'),
+          ...(typeof a['delete-client'] === 'boolean' ? { deleteClient: a['delete-client'] } : {}),
+          lockTimeoutMs: lockMs(a),
+        }),
+      ),
     )
     .command(
       'export <name>',
@@ -194,6 +202,7 @@ export async function runCli(argv: string[]): Promise<number> {
           redirectUri: str(a, 'redirect-uri'),
           redirect: str(a, 'redirect'),
           issuer: str(a, 'issuer'),
+          resource: str(a, 'resource'),
           authorizationEndpoint: str(a, 'authorization-endpoint'),
           tokenEndpoint: str(a, 'token-endpoint'),
           revocationEndpoint: str(a, 'revocation-endpoint'),
@@ -241,6 +250,7 @@ export async function runCli(argv: string[]): Promise<number> {
           tokenEndpoint: str(a, 'token-endpoint'),
           revocationEndpoint: str(a, 'revocation-endpoint'),
           issuer: str(a, 'issuer'),
+          resource: str(a, 'resource'),
           param: list(a, 'param'),
           browser: a.browser !== false,
           timeout: num(a, 'timeout'),

@@ -18,7 +18,7 @@ export {
   secondsLeft,
   validateSettings,
 } from './schema.js';
-export type { ClientAuthMethod, HealthState, Settings, SettingsEndpoints, SettingsHealth, SettingsToken } from './schema.js';
+export type { ClientAuthMethod, HealthState, Settings, SettingsClient, SettingsEndpoints, SettingsHealth, SettingsToken } from './schema.js';
 export type { CredentialLocation, CredentialStore } from './store.js';
 export { openRedisStore } from './redis-open.js';
 export type { FleetMember, MemberChange, RedisStore, RedisStoreOptions } from './redis-store.js';
