@@ -17,7 +17,7 @@ const split = {
   name: 'split-lazy-parts',
   setup(b) {
     b.onResolve({ filter: /(^|\/)oauth\/index\.js$/ }, (a) => (a.kind === 'dynamic-import' ? { path: './fast-oauth.cjs', external: true } : undefined));
-    b.onResolve({ filter: /^\.\/redis-store\.js$/ }, (a) => (a.kind === 'dynamic-import' ? { path: './fast-redis-store.cjs', external: true } : undefined));
+    b.onResolve({ filter: /^\.\/store\.js$/ }, (a) => (a.kind === 'dynamic-import' && /[\\/]fleet-store[\\/]open\.ts$/.test(a.importer) ? { path: './fast-redis-store.cjs', external: true } : undefined));
   },
 };
 
@@ -38,5 +38,5 @@ const common = {
 await Promise.all([
   build({ ...common, entryPoints: [`${root}src/fast-token.ts`], outfile: `${root}dist/fast-token.cjs` }),
   build({ ...common, entryPoints: [`${root}src/oauth/index.ts`], outfile: `${root}dist/fast-oauth.cjs` }),
-  build({ ...common, entryPoints: [`${root}src/settings-file/redis-store.ts`], outfile: `${root}dist/fast-redis-store.cjs` }),
+  build({ ...common, entryPoints: [`${root}src/fleet-store/store.ts`], outfile: `${root}dist/fast-redis-store.cjs` }),
 ]);

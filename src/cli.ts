@@ -10,6 +10,7 @@ import { providerOptions as loginProviderOptions } from './cli-options.js';
 import { authorizeOptions, forgetOptions, relayOptions, sandboxOptions } from './cli-options.js';
 import { fleetOptions, redisPrefixOption } from './cli-options.js';
 import { CODES, EXIT, HandoffError } from './errors.js';
+import { detectLanguage, isLang, langFromArgv, message } from './i18n/index.js';
 import { createOutput, reportError } from './terminal/index.js';
 import { VERSION } from './version.js';
 
@@ -47,7 +48,14 @@ const ci = (a: Args) => ({
 });
 
 export async function runCli(argv: string[]): Promise<number> {
-  const out = createOutput();
+  // the language is chosen before yargs reads anything, so help and yargs' own frame already speak it
+  const langArg = langFromArgv(argv);
+  const lang = detectLanguage(process.env, langArg);
+  const out = createOutput({ lang });
+  if (langArg !== undefined && !isLang(langArg)) return reportError(new HandoffError(message('cli.lang.invalid', { value: langArg }), { code: CODES.USAGE }), out);
+  // --lang means OAUTH_HANDOFF_LANG for this process and what it starts: every
+  // command that makes its own Output, and a nested oauth-handoff, speak the same language
+  if (langArg !== undefined) process.env.OAUTH_HANDOFF_LANG = lang;
   let code: number = EXIT.OK;
   const run = (fn: (a: Args) => Promise<number>) => async (a: Args) => {
     try {
@@ -59,6 +67,7 @@ export async function runCli(argv: string[]): Promise<number> {
 
   const parser = yargs(argv)
     .scriptName('oauth-handoff')
+    .locale(lang)
     .version(VERSION)
     .usage('$0 <command> [options]\n\nMove OAuth 2.0 credentials from a machine with a browser to machines without one, and keep them fresh there.')
     .command(
@@ -395,6 +404,7 @@ export async function runCli(argv: string[]): Promise<number> {
       () => undefined,
     )
     .option('redis-prefix', { ...redisPrefixOption['redis-prefix'], global: true })
+    .option('lang', { type: 'string', choices: ['en', 'ja'], global: true, describe: 'language of messages (default: the locale, LC_ALL / LC_MESSAGES / LANG; or $OAUTH_HANDOFF_LANG)' })
     .middleware((a) => {
       if (/^rediss?:\/\/[^/@]*:[^/@]*@/i.test(str(a, 'store') ?? '')) {
         out.warn('the Redis password in --store is visible to other users of this machine (ps): prefer $OAUTH_HANDOFF_REDIS_PASSWORD, or the whole URL in $OAUTH_HANDOFF_STORE');

@@ -75,27 +75,28 @@ export async function demoCommand(o: DemoOptions = {}): Promise<number> {
   const stream = o.stdout ?? process.stdout;
   const env = o.env ?? process.env;
   const say = (text: string) => void stream.write(`${text}\n`);
+  const cmdOut = indented(stream, env);
+  const tr = cmdOut.i18n;
   const step = (n: number, title: string, why: string) => {
     say('');
-    say(`${n}. ${title}`);
+    say(tr.t('demo.step', { n, title }));
     say(`   ${why}`);
   };
-  const cmdOut = indented(stream, env);
   const started = Date.now();
   const restoreProxy = bypassProxy(process.env);
 
   let sandbox: Sandbox | undefined;
   let base: string | undefined;
   try {
-    say('oauth-handoff demo: the whole hand-off on this machine, against a local sandbox. Nothing leaves 127.0.0.1.');
+    say(tr.t('demo.intro'));
 
-    step(1, 'Start a sandbox authorization server (Redmine profile, approvals automatic).', 'It stands in for your Redmine; for real use you register an application there (`oauth-handoff providers redmine`).');
+    step(1, tr.t('demo.1.title'), tr.t('demo.1.why'));
     sandbox = await startSandbox({ profile: 'redmine', autoApprove: true });
     say(`   → ${sandbox.url}`);
 
     base = await mkdtemp(join(tmpdir(), 'oauth-handoff-demo-'));
     const server = { store: join(base, 'server-store'), env };
-    step(2, 'Make the headless machine\'s key: `oauth-handoff keygen` (on the server).', 'Only this key opens the settings file; the laptop needs just its public half.');
+    step(2, tr.t('demo.2.title'), tr.t('demo.2.why'));
     const kg = capturing(cmdOut);
     await keygenCommand({ ...server, json: true, out: kg });
     const publicKey = (kg.json_() as { public_key: string }).public_key;
@@ -103,8 +104,8 @@ export async function demoCommand(o: DemoOptions = {}): Promise<number> {
 
     step(
       3,
-      `Authorize on the "laptop": \`oauth-handoff authorize --provider redmine --site ${sandbox.url} --client-id ${sandbox.client.id} --to ${publicKey.slice(0, 12)}… -o demo.ohs\`.`,
-      'A browser would open the approval page; here an HTTP request follows the automatic approval, and the loopback listener catches the code.',
+      tr.t('demo.3.title', { command: `oauth-handoff authorize --provider redmine --site ${sandbox.url} --client-id ${sandbox.client.id} --to ${publicKey.slice(0, 12)}… -o demo.ohs` }),
+      tr.t('demo.3.why'),
     );
     const recipients = await resolveRecipients({ to: [publicKey] }, cmdOut);
     const plan = await planAuthorization(
@@ -127,28 +128,28 @@ export async function demoCommand(o: DemoOptions = {}): Promise<number> {
     const outcome = await authorizeWithPlan(plan, recipients, { openBrowser: browser, env, stdin: emptyStdin() }, cmdOut);
     const file = join(base, 'demo.ohs');
     await writeFileAtomic(file, outcome.sealed, { mode: 0o600 });
-    say(`   → wrote the sealed settings file (${outcome.sealed.length} bytes, mode 0600), sealed to the server's key`);
+    say(`   → ${tr.t('demo.3.wrote', { bytes: outcome.sealed.length })}`);
 
-    step(4, 'Import on the "server": `oauth-handoff import demo.ohs`.', 'The machine key opens the file; the credential is stored sealed to that key, ready for scripts and the daemon.');
+    step(4, tr.t('demo.4.title'), tr.t('demo.4.why'));
     await importCommand({ ...server, file, out: cmdOut });
 
-    step(5, `Use it as a script would: \`oauth-handoff token ${DEMO_NAME}\`.`, 'It prints only the token (shown shortened here), refreshing first when it is about to expire.');
+    step(5, tr.t('demo.5.title', { name: DEMO_NAME }), tr.t('demo.5.why'));
     const first = await takeToken(server, cmdOut);
-    say(`   → ${redactToken(first)}  (the sandbox's API answers ${await apiStatus(sandbox, first)} to it)`);
+    say(`   → ${tr.t('demo.5.result', { token: redactToken(first), status: await apiStatus(sandbox, first) })}`);
 
-    step(6, `Refresh now: \`oauth-handoff refresh ${DEMO_NAME}\` (the daemon does this ahead of expiry).`, 'Redmine rotates refresh tokens: the new one is stored before anything uses the new access token.');
+    step(6, tr.t('demo.6.title', { name: DEMO_NAME }), tr.t('demo.6.why'));
     const rf = capturing(cmdOut);
     await refreshCommand({ ...server, name: DEMO_NAME, json: true, out: rf });
     const second = await takeToken(server, cmdOut);
     const rotated = (rf.json_() as { rotated?: boolean } | undefined)?.rotated === true;
-    say(`   → new access token ${redactToken(second)}${rotated ? ', new refresh token stored' : ''} (the API answers ${await apiStatus(sandbox, second)})`);
+    say(`   → ${tr.t(rotated ? 'demo.6.result_rotated' : 'demo.6.result', { token: redactToken(second), status: await apiStatus(sandbox, second) })}`);
 
-    step(7, 'Check on it: `oauth-handoff status`.', 'Expiry, refresh-token expiry, last refresh and state of every credential; `--json` for monitoring.');
+    step(7, tr.t('demo.7.title'), tr.t('demo.7.why'));
     await statusCommand({ ...server, out: cmdOut });
 
     say('');
-    say(`Done in ${((Date.now() - started) / 1000).toFixed(1)} s. The temporary store and the sandbox are removed now.`);
-    say('Next: `oauth-handoff providers` shows what to register on Redmine, Backlog, Confluence, Jira and Questetra.');
+    say(tr.t('demo.done', { seconds: ((Date.now() - started) / 1000).toFixed(1) }));
+    say(tr.t('demo.next'));
     return 0;
   } finally {
     restoreProxy();

@@ -2,8 +2,12 @@
  * One error class for the whole toolkit. Every failure carries a stable `code`
  * (what went wrong, for programs) and an `exitCode` (for the CLI). Library
  * messages are lowercase and name what was wrong; the CLI adds the
- * "what to run next" line from `code` (see src/cli-hints.ts).
+ * "what to run next" line from `code` (src/terminal/hints.ts). A message made
+ * with `message(key, params)` (src/i18n) also carries its catalog key and
+ * parameters, so the CLI can say it in the user's language while `message`
+ * stays English for programs.
  */
+import type { Message, MessageKey, Params } from './i18n/index.js';
 
 /** Process exit codes, documented in the README. */
 export const EXIT = {
@@ -99,9 +103,17 @@ export class HandoffError extends Error {
   readonly exitCode: ExitCode;
   readonly oauth?: OAuthErrorDetail;
   readonly credential?: string;
+  /** the catalog key of the message, when it was made with `message()` */
+  readonly key?: MessageKey;
+  /** the message's parameters (names, paths, statuses) as data */
+  readonly params?: Params;
 
-  constructor(message: string, options: HandoffErrorOptions) {
-    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+  constructor(message: string | Message, options: HandoffErrorOptions) {
+    super(typeof message === 'string' ? message : message.text, options.cause === undefined ? undefined : { cause: options.cause });
+    if (typeof message !== 'string') {
+      this.key = message.key;
+      if (message.params) this.params = message.params;
+    }
     this.name = 'HandoffError';
     Object.defineProperty(this, BRAND, { value: true });
     this.code = options.code;

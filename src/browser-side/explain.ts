@@ -6,6 +6,7 @@
  */
 import { HandoffError } from '../errors.js';
 import type { ProviderPreset } from '../oauth/index.js';
+import { english } from '../i18n/index.js';
 
 export interface ExplainContext {
   preset: ProviderPreset;
@@ -18,7 +19,7 @@ export interface ExplainContext {
 }
 
 function registerLine(preset: ProviderPreset, word: RegExp): string | undefined {
-  return preset.register.find((line) => word.test(line));
+  return preset.register.map((k) => english.render(k)).find((line) => word.test(line));
 }
 
 /** What the preset says about redirect URIs, for mismatches and time-outs. */

@@ -5,7 +5,9 @@
 import { registerRedirectExample } from '../authorization/index.js';
 import { getProvider, PROVIDERS } from '../oauth/index.js';
 import type { ProviderPreset } from '../oauth/index.js';
-import { createOutput } from '../terminal/index.js';
+import { english } from '../i18n/index.js';
+import type { Translator } from '../i18n/index.js';
+import { createOutput, padEndToWidth, displayWidth } from '../terminal/index.js';
 import type { Output } from '../terminal/index.js';
 
 export interface ProvidersOptions {
@@ -36,11 +38,11 @@ export function authorizeExample(p: ProviderPreset): string {
   return parts.join(' ');
 }
 
-function seconds(s: number | undefined): string {
-  if (s === undefined) return 'unknown';
-  if (s % 86400 === 0) return `${s / 86400} days`;
-  if (s % 3600 === 0) return `${s / 3600} h`;
-  return `${s} s`;
+function seconds(s: number | undefined, tr: Translator): string {
+  if (s === undefined) return tr.t('providers.unknown');
+  if (s % 86400 === 0) return tr.t('providers.days', { n: s / 86400 });
+  if (s % 3600 === 0) return tr.t('providers.hours', { n: s / 3600 });
+  return tr.t('providers.seconds', { n: s });
 }
 
 export function describeProvider(p: ProviderPreset) {
@@ -68,41 +70,39 @@ export function describeProvider(p: ProviderPreset) {
     },
     rotation: p.rotation,
     ...(p.maxRefreshTokensPerUser !== undefined ? { max_refresh_tokens_per_user: p.maxRefreshTokensPerUser } : {}),
-    register: [...p.register],
-    notes: [...p.notes],
+    register: p.register.map((k) => english.render(k)),
+    notes: p.notes.map((k) => english.render(k)),
     example: authorizeExample(p),
   };
 }
 
-function render(p: ProviderPreset): string {
+function render(p: ProviderPreset, tr: Translator): string {
   const d = describeProvider(p);
   const rows: [string, string][] = [];
   const templates = endpointTemplates(p);
   rows.push([
-    'endpoints',
-    templates
-      ? Object.entries(templates).map(([k, v]) => `${k} ${v}`).join(', ')
-      : 'explicit options (--authorization-endpoint, --token-endpoint) or --issuer discovery',
+    tr.t('providers.row.endpoints'),
+    templates ? Object.entries(templates).map(([k, v]) => `${k} ${v}`).join(', ') : tr.t('providers.endpoints.explicit'),
   ]);
-  rows.push(['client auth', `${p.clientAuth}${p.clientSecretRequired ? ', secret required' : ', secret optional'}`]);
-  rows.push(['PKCE', p.pkce === 'unsupported' ? 'not sent' : `S256 (${p.pkce})`]);
-  const rules = [p.redirect.anyPort ? 'any port' : p.redirect.exactMatch ? 'exact match, port included' : 'as registered'];
-  if (p.redirect.oobUri) rules.push(`out of band: ${p.redirect.oobUri} (--redirect oob)`);
-  rows.push(['redirect URI', `${d.redirect.register} (${rules.join('; ')})`]);
-  const scopes = p.scopes.known.length
-    ? `default ${p.scopes.default.join(' ') || '(none)'}; known: ${p.scopes.known.join(' ')}`
-    : `default ${p.scopes.default.join(' ') || '(none)'}`;
-  rows.push(['scopes', scopes]);
-  rows.push([
-    'lifetimes',
-    `access token ${seconds(p.lifetimes.accessTokenSeconds)}; refresh token ${p.lifetimes.refreshTokenSeconds === undefined ? 'no known expiry' : seconds(p.lifetimes.refreshTokenSeconds)}${p.lifetimes.refreshTokenSliding ? ' (restarts at each refresh)' : ''}${p.lifetimes.authorizationCodeSeconds !== undefined ? `; code ${seconds(p.lifetimes.authorizationCodeSeconds)}` : ''}`,
-  ]);
-  rows.push(['rotation', p.rotation]);
-  const w = Math.max(...rows.map(([k]) => k.length));
-  const lines = [`${p.id} — ${p.title}`, ...rows.map(([k, v]) => `  ${k.padEnd(w)}  ${v}`)];
-  lines.push('  to register:', ...p.register.map((r) => `    - ${r}`));
-  if (p.notes.length) lines.push('  notes:', ...p.notes.map((n) => `    - ${n}`));
-  lines.push(`  example: ${d.example}`);
+  rows.push([tr.t('providers.row.client_auth'), tr.t(p.clientSecretRequired ? 'providers.client_auth.required' : 'providers.client_auth.optional', { method: p.clientAuth })]);
+  rows.push(['PKCE', p.pkce === 'unsupported' ? tr.t('providers.pkce.not_sent') : tr.t(`providers.pkce.${p.pkce}`)]);
+  const rules = [tr.t(p.redirect.anyPort ? 'providers.redirect.any_port' : p.redirect.exactMatch ? 'providers.redirect.exact' : 'providers.redirect.as_registered')];
+  if (p.redirect.oobUri) rules.push(tr.t('providers.redirect.oob', { uri: p.redirect.oobUri }));
+  rows.push([tr.t('providers.row.redirect'), `${d.redirect.register} (${rules.join(tr.t('providers.separator'))})`]);
+  const defaults = p.scopes.default.join(' ') || tr.t('providers.none');
+  rows.push([tr.t('providers.row.scopes'), p.scopes.known.length ? tr.t('providers.scopes.known', { defaults, known: p.scopes.known.join(' ') }) : tr.t('providers.scopes.default', { defaults })]);
+  const life = [tr.t('providers.lifetime.access', { duration: seconds(p.lifetimes.accessTokenSeconds, tr) })];
+  const rt = p.lifetimes.refreshTokenSeconds;
+  if (rt === undefined) life.push(tr.t('providers.lifetime.refresh_none'));
+  else life.push(tr.t(p.lifetimes.refreshTokenSliding ? 'providers.lifetime.refresh_sliding' : 'providers.lifetime.refresh', { duration: seconds(rt, tr) }));
+  if (p.lifetimes.authorizationCodeSeconds !== undefined) life.push(tr.t('providers.lifetime.code', { duration: seconds(p.lifetimes.authorizationCodeSeconds, tr) }));
+  rows.push([tr.t('providers.row.lifetimes'), life.join(tr.t('providers.separator'))]);
+  rows.push([tr.t('providers.row.rotation'), tr.t(`providers.rotation.${p.rotation}`)]);
+  const w = Math.max(...rows.map(([k]) => displayWidth(k)));
+  const lines = [`${p.id} — ${p.title}`, ...rows.map(([k, v]) => `  ${padEndToWidth(k, w)}  ${v}`)];
+  lines.push(`  ${tr.t('providers.to_register')}`, ...p.register.map((k) => `    - ${tr.render(k)}`));
+  if (p.notes.length) lines.push(`  ${tr.t('providers.notes')}`, ...p.notes.map((k) => `    - ${tr.render(k)}`));
+  lines.push(`  ${tr.t('providers.example', { command: d.example })}`);
   return lines.join('\n');
 }
 
@@ -111,6 +111,6 @@ export async function providersCommand(o: ProvidersOptions = {}): Promise<number
   const out = o.out ?? createOutput(o.env ? { env: o.env } : {});
   const list = o.id !== undefined ? [getProvider(o.id)] : Object.values(PROVIDERS);
   if (o.json) out.json(o.id !== undefined ? describeProvider(list[0]!) : list.map(describeProvider));
-  else out.data(`${list.map(render).join('\n\n')}\n`);
+  else out.data(`${list.map((p) => render(p, out.i18n)).join('\n\n')}\n`);
   return 0;
 }

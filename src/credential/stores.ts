@@ -1,6 +1,8 @@
 import { CODES, HandoffError } from '../errors.js';
-import { EnvStore, FileStore, STORE_ENV, isRedisStoreUrl, loadOrCreateMachineKey, observeStore, openRedisStore, resolveHome, storeLayout } from '../settings-file/index.js';
-import type { CredentialStore, RedisStore, StoreObserver } from '../settings-file/index.js';
+import { isRedisStoreUrl, openRedisStore } from '../fleet-store/index.js';
+import type { RedisStore } from '../fleet-store/index.js';
+import { EnvStore, FileStore, STORE_ENV, loadOrCreateMachineKey, observeStore, resolveHome, storeLayout } from '../settings-file/index.js';
+import type { CredentialStore, StoreObserver } from '../settings-file/index.js';
 
 /** A store opened with this machine's key: a directory, or a fleet store (redis://) with this machine as a member. */
 export type LocalKeyStore = FileStore | RedisStore;

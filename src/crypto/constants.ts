@@ -1,8 +1,8 @@
 /**
  * Every label, size and limit of docs/settings-file-format.md, under the name the spec uses.
- * Section numbers refer to that document.
+ * Section numbers refer to that document. The KDF parameter types live here too, beside their
+ * presets and caps, so this module imports nothing.
  */
-import type { KdfCaps, KdfParams } from './format.js';
 
 const KiB = 1024;
 const MiB = 1024 * KiB;
@@ -56,6 +56,18 @@ export const ARGON2ID_MIN_OPS_LIMIT = 1;
 export const ARGON2ID_MIN_MEM_LIMIT = 8 * KiB;
 export const ARGON2ID_MEM_LIMIT_UNIT = KiB;
 export const MAX_ARGON2ID_STANZAS = 1;
+
+/** Argon2id cost: libsodium's opslimit (passes) and memlimit (bytes). */
+export interface KdfParams {
+  opsLimit: number;
+  memLimit: number;
+}
+
+/** The most Argon2id work a reader agrees to do for one file. */
+export interface KdfCaps {
+  maxOpsLimit: number;
+  maxMemLimit: number;
+}
 
 /** libsodium's crypto_pwhash presets (OPSLIMIT_* / MEMLIMIT_*). */
 export const KDF_PRESETS: { readonly interactive: KdfParams; readonly moderate: KdfParams; readonly sensitive: KdfParams } =

@@ -4,7 +4,7 @@
  */
 import { openStore } from '../credential/index.js';
 import { CODES, HandoffError } from '../errors.js';
-import type { MemberChange, RedisStore } from '../settings-file/index.js';
+import type { MemberChange, RedisStore } from '../fleet-store/index.js';
 import type { Output } from '../terminal/index.js';
 import type { CommonOptions } from './common.js';
 import { outputOf } from './common.js';

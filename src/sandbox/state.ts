@@ -113,6 +113,16 @@ export interface PendingAuthorization {
 /** An approval page is good for this long. */
 const TRANSACTION_TTL_MS = 10 * 60_000;
 
+/** What the protected resource learns from a valid access token. */
+export interface BearerGrant {
+  clientId: string;
+  scope: string;
+  /** epoch milliseconds */
+  expiresAt: number;
+  /** epoch milliseconds */
+  issuedAt: number;
+}
+
 export interface RefreshResult {
   outcome: Outcome<TokenResponse>;
   /** the token presented had been exchanged before */
@@ -282,7 +292,7 @@ export class SandboxState {
    * The protected resource's check (RFC 6750 §2.1). `use` = a real API call: with
    * rotate-on-first-use this is when the previous refresh token and its access token die.
    */
-  authenticateBearer(token: string, use: boolean): { clientId: string; scope: string; expiresAt: number; issuedAt: number } | undefined {
+  authenticateBearer(token: string, use: boolean): BearerGrant | undefined {
     const at = this.accessTokens.get(token);
     if (!at || at.revoked || at.expiresAt <= this.now()) return undefined;
     const grant = this.grants.get(at.grantId);

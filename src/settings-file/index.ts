@@ -20,7 +20,3 @@ export {
 } from './schema.js';
 export type { ClientAuthMethod, HealthState, Settings, SettingsClient, SettingsEndpoints, SettingsHealth, SettingsToken } from './schema.js';
 export type { CredentialLocation, CredentialStore } from './store.js';
-export { openRedisStore } from './redis-open.js';
-export type { FleetMember, MemberChange, RedisStore, RedisStoreOptions } from './redis-store.js';
-export { DEFAULT_LEASE_MS, DEFAULT_REDIS_PREFIX, REDIS_PASSWORD_ENV, isRedisStoreUrl, parseRedisStoreUrl, redactStoreUrl, withRedisPrefix } from './redis-url.js';
-export type { RedisTarget } from './redis-url.js';

@@ -1,35 +1,35 @@
 import { CODES } from '../errors.js';
 import type { HandoffError } from '../errors.js';
+import type { Translator } from '../i18n/index.js';
+import { english } from '../i18n/index.js';
 
-/** The "what to run next" line the CLI prints under an error. Library messages carry none. */
-export function hintFor(e: HandoffError): string | undefined {
+/** The "what to run next" line the CLI prints under an error, in the user's language. Library messages carry none. */
+export function hintFor(e: HandoffError, tr: Translator = english): string | undefined {
   const name = e.credential ?? 'NAME';
   switch (e.code) {
     case CODES.REAUTH_REQUIRED:
-      return `re-authorize: on a machine with a browser run \`oauth-handoff authorize --name ${name} …\` and import the file here with \`oauth-handoff import FILE --force\`, or run \`oauth-handoff login --paste --name ${name} --force\` here`;
+      return tr.t('hint.reauth_required', { name });
     case CODES.DECRYPT_FAILED:
-      return 'check that the file was sealed to this machine\'s key (`oauth-handoff keygen --show` prints it; `oauth-handoff inspect FILE` shows who can open a file) or that the passphrase is right';
+      return tr.t('hint.decrypt_failed');
     case CODES.BAD_FILE:
-      return 'the file is damaged, truncated or not an oauth-handoff settings file; ask for a new one (`oauth-handoff inspect FILE` shows its header)';
+      return tr.t('hint.bad_file');
     case CODES.BAD_KEY:
-      return 'run `oauth-handoff keygen` to make this machine\'s key (or check --store / OAUTH_HANDOFF_HOME)';
+      return tr.t('hint.bad_key');
     case CODES.PERMISSIONS:
-      return 'restrict it: `chmod 600` for files, `chmod 700` for directories; the key opens every credential on this machine';
+      return tr.t('hint.permissions');
     case CODES.NOT_FOUND:
-      return '`oauth-handoff status` lists the credentials in this store';
+      return tr.t('hint.not_found');
     case CODES.EXISTS:
       // a credential or an output file; never suggest --force for the machine key: that would orphan every credential
-      return /machine key/.test(e.message)
-        ? '`oauth-handoff keygen --show` prints its public key; `keygen --force` makes a new one and every credential sealed to the old key becomes unreadable'
-        : 'add --force to replace it';
+      return /machine key/.test(e.message) ? tr.t('hint.exists_key') : tr.t('hint.exists');
     case CODES.PROVIDER_UNAVAILABLE:
-      return 'check the network and proxy settings (HTTPS_PROXY, NO_PROXY, NODE_EXTRA_CA_CERTS) and try again; the daemon retries by itself';
+      return tr.t('hint.provider_unavailable');
     case CODES.PROVIDER_ERROR:
-      return 'check the client id and secret, scopes and redirect URI registered on the provider (see `oauth-handoff providers`)';
+      return tr.t('hint.provider_error');
     case CODES.LOCK_TIMEOUT:
-      return 'another oauth-handoff process is refreshing this credential; wait and retry, or raise --lock-timeout';
+      return tr.t('hint.lock_timeout');
     case CODES.USAGE:
-      return 'see `oauth-handoff --help`';
+      return tr.t('hint.usage');
     default:
       return undefined;
   }

@@ -7,3 +7,4 @@ export { renderQr } from './qr.js';
 export { reportError } from './report.js';
 export { resolveSecret } from './secrets.js';
 export type { SecretSource } from './secrets.js';
+export { displayWidth, padEndToWidth, padStartToWidth, wrapToWidth } from './width.js';

@@ -1,4 +1,6 @@
 import type { Writable } from 'node:stream';
+import { createTranslator, detectLanguage } from '../i18n/index.js';
+import type { Lang, Translator } from '../i18n/index.js';
 
 /**
  * Two channels (age's rule): machine output — the token, JSON, an armored
@@ -16,6 +18,9 @@ export interface Output {
   /** plain text to stderr without a prefix (QR codes, boxes) */
   raw(text: string): void;
   readonly color: boolean;
+  /** the language people are spoken to in (src/i18n); `t` renders a catalog message in it */
+  readonly i18n: Translator;
+  readonly t: Translator['t'];
   readonly stdout: Writable;
   readonly stderr: Writable;
 }
@@ -24,6 +29,8 @@ export interface OutputOptions {
   stdout?: Writable;
   stderr?: Writable;
   env?: NodeJS.ProcessEnv;
+  /** --lang; otherwise the locale in `env` decides */
+  lang?: Lang;
 }
 
 export function createOutput(opts: OutputOptions = {}): Output {
@@ -32,8 +39,11 @@ export function createOutput(opts: OutputOptions = {}): Output {
   const env = opts.env ?? process.env;
   const color = (stderr as { isTTY?: boolean }).isTTY === true && !('NO_COLOR' in env && env.NO_COLOR !== '') && env.TERM !== 'dumb';
   const paint = (code: string, s: string): string => (color ? `\u001b[${code}m${s}\u001b[0m` : s);
+  const i18n = createTranslator(opts.lang ?? detectLanguage(env));
   return {
     color,
+    i18n,
+    t: i18n.t,
     stdout,
     stderr,
     data: (text) => void stdout.write(text),

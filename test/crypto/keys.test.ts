@@ -1,8 +1,9 @@
 import test from 'ava';
 import { bech32 } from 'bech32';
 import { createHash, randomBytes } from 'node:crypto';
-import { bech32Decode, bech32Encode } from '../../src/crypto/primitives.js';
-import { encodePublicKey, encodeSecretKey, privateKeyObject, publicKeyObject, x25519 } from '../../src/crypto/recipients.js';
+import { bech32Decode, bech32Encode } from '../../src/crypto/encoding.js';
+import { encodePublicKey, encodeSecretKey } from '../../src/crypto/keys.js';
+import { privateKeyObject, publicKeyObject, x25519 } from '../../src/crypto/primitives.js';
 import {
   fingerprint,
   formatKeyFile,

@@ -1,6 +1,6 @@
 import test from 'ava';
-import { encodeBase64Unpadded } from '../../src/crypto/primitives.js';
-import { assembleFile } from '../../src/crypto/format.js';
+import { encodeBase64Unpadded } from '../../src/crypto/encoding.js';
+import { assembleFile } from '../../src/crypto/file.js';
 import {
   DEFAULT_KDF_CAPS,
   KDF_PRESETS,
@@ -15,7 +15,7 @@ import {
   x25519Recipient,
 } from '../../src/crypto/index.js';
 import type { Identity } from '../../src/crypto/index.js';
-import { encodePublicKey } from '../../src/crypto/recipients.js';
+import { encodePublicKey } from '../../src/crypto/keys.js';
 import { describe, errorMessage, outcome, text, utf8 } from './helpers.js';
 
 const settings = utf8(JSON.stringify({ version: 1, name: 'redmine', refreshToken: 'rt-secret' }));

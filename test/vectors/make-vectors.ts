@@ -7,8 +7,8 @@ import { createHash, randomBytes } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { encodeBase64Unpadded } from '../../src/crypto/primitives.js';
-import { assembleFile } from '../../src/crypto/format.js';
+import { encodeBase64Unpadded } from '../../src/crypto/encoding.js';
+import { assembleFile } from '../../src/crypto/file.js';
 import {
   KDF_PRESETS,
   armor,
@@ -18,7 +18,7 @@ import {
   x25519Recipient,
 } from '../../src/crypto/index.js';
 import type { Stanza } from '../../src/crypto/index.js';
-import { fingerprint } from '../../src/crypto/recipients.js';
+import { fingerprint } from '../../src/crypto/keys.js';
 
 /** One row of vectors.json. */
 export interface Vector {

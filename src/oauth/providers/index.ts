@@ -134,17 +134,17 @@ export const redmine: ProviderPreset = {
   },
   rotation: 'on-first-use',
   notes: [
-    'Refresh tokens never expire by time; each refresh returns a new one, and the old one is revoked when the new access token is first used.',
-    'The out-of-band flow (urn:ietf:wg:oauth:2.0:oob) shows the code on a Redmine page; that redirect carries no state.',
-    'Approving the application may ask for your Redmine password again (sudo mode).',
-    'The client secret is required on every token request, refresh included.',
+    'provider.redmine.note.rotation',
+    'provider.redmine.note.oob',
+    'provider.redmine.note.sudo',
+    'provider.redmine.note.secret',
   ],
   register: [
-    'Administration → Settings → API: tick "Enable REST web service" (OAuth needs it).',
-    'Administration → Applications → New application.',
-    'Redirect URIs: http://127.0.0.1/callback (no port: any port matches) for the browser flow, and urn:ietf:wg:oauth:2.0:oob to paste the code instead; one per line.',
-    'Scopes: tick the permissions your scripts need (e.g. View issues); a request may only ask for ticked ones.',
-    'Copy the client ID and the client secret: the secret is shown only once.',
+    'provider.redmine.register.rest',
+    'provider.redmine.register.new',
+    'provider.redmine.register.redirect',
+    'provider.redmine.register.scopes',
+    'provider.redmine.register.copy',
   ],
 };
 
@@ -179,14 +179,14 @@ export const backlog: ProviderPreset = {
   },
   rotation: 'unknown',
   notes: [
-    'The redirect URI must equal the registered one exactly, so the loopback port is fixed: use the port you registered.',
-    'Backlog limits requests per user per minute (HTTP 429, X-RateLimit-Reset); refreshes back off and never run in parallel bursts.',
-    'Not confirmed for Backlog: PKCE, scopes, an out-of-band page, the refresh token lifetime and rotation.',
+    'provider.backlog.note.exact',
+    'provider.backlog.note.rate',
+    'provider.backlog.note.unconfirmed',
   ],
   register: [
-    'Register the application on the Backlog developer site (Applications → register), under the account of the space.',
-    'Redirect URI: http://localhost:PORT/callback with a fixed PORT of your choice; it must match exactly.',
-    'Copy the client ID and the client secret.',
+    'provider.backlog.register.app',
+    'provider.backlog.register.redirect',
+    'provider.register.copy',
   ],
 };
 
@@ -201,7 +201,7 @@ const JIRA_ROUTES = Object.freeze([
   'browse', 'secure', 'projects', 'issues', 'rest', 'plugins', 'servicedesk', 'login.jsp', 'dashboards',
 ]);
 
-function atlassianDataCenter(id: 'confluence' | 'jira', title: string, routes: readonly string[], admin: string): ProviderPreset {
+function atlassianDataCenter(id: 'confluence' | 'jira', title: string, routes: readonly string[], linkStep: 'provider.confluence.register.link' | 'provider.jira.register.link'): ProviderPreset {
   return {
     id,
     title,
@@ -231,23 +231,23 @@ function atlassianDataCenter(id: 'confluence' | 'jira', title: string, routes: r
     },
     rotation: 'immediate',
     notes: [
-      'Authorization codes live only 10–60 seconds: the code is exchanged at once, so a pasted code must be pasted quickly.',
-      'Each refresh deletes the old refresh token and its access token immediately.',
-      'A refresh token expires 90 days after it was issued; every refresh restarts the 90 days, so a credential unused for 90 days must be authorized again.',
-      'Only http://localhost (not 127.0.0.1) is accepted for an http redirect, with the exact port registered.',
-      'Users can revoke the authorization under their profile, "Authorized applications".',
+      'provider.atlassian.note.code',
+      'provider.atlassian.note.rotation',
+      'provider.atlassian.note.lifetime',
+      'provider.atlassian.note.localhost',
+      'provider.atlassian.note.revoke',
     ],
     register: [
-      `${admin} → Application links → Create link → "External application", direction "Incoming".`,
-      'Redirect URL: http://localhost:PORT/callback with a fixed PORT of your choice.',
-      'Application permissions: the highest scope your scripts need (READ, WRITE, ADMIN, SYSTEM_ADMIN); tokens are also capped by the user\'s rights.',
-      'Copy the client ID and the client secret.',
+      linkStep,
+      'provider.atlassian.register.redirect',
+      'provider.atlassian.register.permissions',
+      'provider.register.copy',
     ],
   };
 }
 
-export const confluence = atlassianDataCenter('confluence', 'Confluence Data Center', CONFLUENCE_ROUTES, 'Confluence administration → General configuration');
-export const jira = atlassianDataCenter('jira', 'Jira Data Center', JIRA_ROUTES, 'Jira administration → Applications');
+export const confluence = atlassianDataCenter('confluence', 'Confluence Data Center', CONFLUENCE_ROUTES, 'provider.confluence.register.link');
+export const jira = atlassianDataCenter('jira', 'Jira Data Center', JIRA_ROUTES, 'provider.jira.register.link');
 
 // ─── Questetra BPM Suite. PROVIDERS.md § Questetra ───
 
@@ -280,17 +280,17 @@ export const questetra: ProviderPreset = {
   rotation: 'unknown',
   maxRefreshTokensPerUser: 10,
   notes: [
-    'Questetra keeps at most 10 refresh tokens per user per client: an 11th authorization silently discards the oldest, so several installations of one client can log each other out.',
-    'Refresh tokens last 30 days.',
-    'Scope "read" reads only; "any" allows everything the user may do.',
-    'Without a client secret the client must have "Require Proof Key (PKCE)" ticked.',
-    'Not documented for Questetra: an out-of-band page, loopback port rules, refresh token rotation.',
+    'provider.questetra.note.cap',
+    'provider.questetra.note.lifetime',
+    'provider.questetra.note.scopes',
+    'provider.questetra.note.pkce',
+    'provider.questetra.note.unconfirmed',
   ],
   register: [
-    'System Settings → API Clients → OAuth 2.0 Setting → add a client.',
-    'Redirect URL: http://localhost:PORT/callback with a fixed PORT of your choice.',
-    'Tick "Require Proof Key (PKCE)" if the client will have no secret.',
-    'Copy the client ID and the client secret.',
+    'provider.questetra.register.client',
+    'provider.questetra.register.redirect',
+    'provider.questetra.register.pkce',
+    'provider.register.copy',
   ],
 };
 
@@ -321,13 +321,13 @@ export const generic: ProviderPreset = {
   lifetimes: { refreshTokenSliding: false },
   rotation: 'unknown',
   notes: [
-    'Endpoints come from the options or from the issuer\'s metadata (RFC 8414, then OpenID discovery).',
-    'PKCE S256 is sent unless the metadata says the server does not support it; state is always sent and checked.',
+    'provider.generic.note.endpoints',
+    'provider.generic.note.pkce',
   ],
   register: [
-    'Register a client for the authorization code grant with refresh tokens.',
-    'Redirect URI: http://127.0.0.1:PORT/callback (or whatever loopback form the server accepts).',
-    'Note the client ID, the client secret if any, and how the client authenticates (Basic or in the body).',
+    'provider.generic.register.client',
+    'provider.generic.register.redirect',
+    'provider.generic.register.note',
   ],
 };
 

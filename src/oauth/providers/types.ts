@@ -1,3 +1,4 @@
+import type { MessageKey } from '../../i18n/index.js';
 import type { ClientAuthMethod, Endpoints } from '../types.js';
 
 export type ProviderId = 'redmine' | 'backlog' | 'confluence' | 'jira' | 'questetra' | 'generic';
@@ -50,7 +51,7 @@ export interface ProviderPreset {
   rotation: 'on-first-use' | 'immediate' | 'none' | 'unknown';
   maxRefreshTokensPerUser?: number;
   /** things the user must know (Questetra 10-token cap, Confluence short-lived codes…) */
-  notes: string[];
+  notes: MessageKey[];
   /** what to enter when registering the app on that system (redirect URI, scopes to tick, where in the admin screens) */
-  register: string[];
+  register: MessageKey[];
 }

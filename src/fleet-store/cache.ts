@@ -12,12 +12,9 @@ import { mkdir, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import { armor, dearmor, open, seal, x25519Recipient } from '../crypto/index.js';
 import type { Identity } from '../crypto/index.js';
-import { writeFileAtomic } from './atomic.js';
-import type { MachineKey } from './machine-key.js';
-import type { StoreLayout } from './paths.js';
-import type { RedisTarget } from './redis-url.js';
-import { decodeSettings, encodeSettings } from './schema.js';
-import type { Settings } from './schema.js';
+import { decodeSettings, encodeSettings, writeFileAtomic } from '../settings-file/index.js';
+import type { MachineKey, Settings, StoreLayout } from '../settings-file/index.js';
+import type { RedisTarget } from './url.js';
 
 export const FLEET_CACHE_DIR = 'fleet';
 export const CACHE_SUFFIX = '.json';

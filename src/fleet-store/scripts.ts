@@ -10,6 +10,27 @@
  *   PREFIX wake:NAME         list: one wake-up for the next waiter, pushed on release
  */
 
+/** The names of the keys above, under one prefix. */
+export interface FleetKeys {
+  store: string;
+  members: string;
+  credentials: string;
+  cred(name: string): string;
+  lease(name: string): string;
+  wake(name: string): string;
+}
+
+export function fleetKeys(prefix: string): FleetKeys {
+  return {
+    store: `${prefix}store`,
+    members: `${prefix}members`,
+    credentials: `${prefix}credentials`,
+    cred: (name) => `${prefix}cred:${name}`,
+    lease: (name) => `${prefix}lease:${name}`,
+    wake: (name) => `${prefix}wake:${name}`,
+  };
+}
+
 /** Values a script returns for "you lost the race": the caller re-reads. */
 export const CAS_OK = 1;
 export const CAS_VERSION_CHANGED = 0;

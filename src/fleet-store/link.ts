@@ -10,7 +10,7 @@
 import { isIP } from 'node:net';
 import type { Redis, RedisOptions } from 'ioredis';
 import { CODES, HandoffError } from '../errors.js';
-import type { RedisTarget } from './redis-url.js';
+import type { RedisTarget } from './url.js';
 
 /** Give up connecting after this long (then the local cache serves, where it can). */
 export const CONNECT_TIMEOUT_MS = 2000;
@@ -183,4 +183,9 @@ function quietly(c: Redis): void {
   c.removeAllListeners('error');
   c.on('error', () => undefined);
   if (c.status !== 'end') c.disconnect();
+}
+
+/** The store could not be reached (as opposed to answering "no"). */
+export function isUnreachable(e: unknown): e is HandoffError {
+  return e instanceof HandoffError && e.code === CODES.PROVIDER_UNAVAILABLE;
 }

@@ -16,38 +16,24 @@
  * When Redis is unreachable, reads fall back to this host's cached copy
  * (sealed to this machine only), so a valid token keeps being served.
  */
-import { AsyncLocalStorage } from 'node:async_hooks';
-import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
+import { randomBytes } from 'node:crypto';
 import { fingerprint, open, readHeader, seal, x25519Identity, x25519Recipient } from '../crypto/index.js';
 import type { Identity } from '../crypto/index.js';
 import { CODES, HandoffError } from '../errors.js';
-import { DEFAULT_LOCK_TIMEOUT_MS } from './lock.js';
-import type { HeldLock, LockOptions } from './lock.js';
-import { ensureStoreDirs, loadMachineKey } from './machine-key.js';
-import type { MachineKey } from './machine-key.js';
-import { storeLayout } from './paths.js';
-import type { StoreLayout } from './paths.js';
-import { FleetCache } from './redis-cache.js';
-import type { CacheMeta } from './redis-cache.js';
-import { COMMAND_TIMEOUT_MS, RedisLink } from './redis-link.js';
-import {
-  ACQUIRE_LEASE,
-  ADD_MEMBER,
-  CAS_MEMBERS_CHANGED,
-  CAS_OK,
-  EXTEND_LEASE,
-  READ_MEMBERS,
-  RELEASE_LEASE,
-  REMOVE_CREDENTIAL,
-  REMOVE_MEMBER,
-  WRITE_CREDENTIAL,
-} from './redis-scripts.js';
-import { parseRedisStoreUrl } from './redis-url.js';
-import type { RedisTarget } from './redis-url.js';
-import { assertValidName, decodeSettings, encodeSettings, secondsLeft } from './schema.js';
-import type { Settings } from './schema.js';
-import type { CredentialLocation, CredentialStore } from './store.js';
+import { assertValidName, decodeSettings, encodeSettings, ensureStoreDirs, loadMachineKey, secondsLeft, storeLayout } from '../settings-file/index.js';
+import type { CredentialLocation, CredentialStore, HeldLock, LockOptions, MachineKey, Settings, StoreLayout } from '../settings-file/index.js';
+import { FleetCache } from './cache.js';
+import type { CacheMeta } from './cache.js';
+import { Leases } from './lease.js';
+import type { LeaseState } from './lease.js';
+import { COMMAND_TIMEOUT_MS, RedisLink, isUnreachable } from './link.js';
+import { MemberList } from './members.js';
+import type { FleetMember, MemberChange, Members } from './members.js';
+import { CAS_MEMBERS_CHANGED, CAS_OK, REMOVE_CREDENTIAL, WRITE_CREDENTIAL, fleetKeys } from './scripts.js';
+import type { FleetKeys } from './scripts.js';
+import { parseRedisStoreUrl } from './url.js';
+import type { RedisTarget } from './url.js';
 
 /** How many times a write under the lease is re-run after another host changed the credential first. */
 const CONFLICT_RETRIES = 3;
@@ -66,46 +52,8 @@ export interface RedisStoreOptions {
   hostLabel?: string;
 }
 
-/** One member host of the fleet: a public key the credentials are sealed to. */
-export interface FleetMember {
-  public_key: string;
-  fingerprint: string;
-  label?: string;
-  added_at?: string;
-  added_by?: string;
-  /** the key of the host asking */
-  this_host: boolean;
-}
-
-/** What `fleet add-member` / `remove-member` did. */
-export interface MemberChange {
-  fingerprint: string;
-  /** false when the member list already was that way */
-  changed: boolean;
-  /** credentials sealed again to the new member list */
-  resealed: string[];
-  /** credentials that could not be sealed again (e.g. not sealed to this host) */
-  failed: { name: string; message: string }[];
-}
-
-interface MemberRecord {
-  fingerprint: string;
-  label?: string;
-  added_at?: string;
-  added_by?: string;
-}
-
-interface Members {
-  version: number;
-  /** public key → record */
-  keys: Map<string, MemberRecord>;
-}
-
 /** What a lease holder knows while it runs: the versions it read, for the compare-and-swap. */
-interface LeaseContext {
-  name: string;
-  owner: string;
-  held: boolean;
+interface LeaseContext extends LeaseState {
   /** Redis was unreachable: reads come from the cache, writes fail */
   offline?: HandoffError;
   /** the version last read or written under this lease (0: did not exist) */
@@ -125,11 +73,11 @@ export class RedisStore implements CredentialStore {
   readonly hostLabel: string;
   private readonly key: MachineKey;
   private readonly fp: string;
+  private readonly keys: FleetKeys;
   private readonly link: RedisLink;
-  /** connections for blocking waits, one per credential (a blocked connection serves nothing else) */
-  private readonly waitLinks = new Map<string, RedisLink>();
   private readonly cache: FleetCache;
-  private readonly leases = new AsyncLocalStorage<LeaseContext>();
+  private readonly leases: Leases<LeaseContext>;
+  private readonly memberList: MemberList;
   private readonly conflicts = new WeakSet<object>();
   /** set while Redis is found unreachable (for `status`) */
   private unreachable: HandoffError | undefined;
@@ -141,8 +89,12 @@ export class RedisStore implements CredentialStore {
     this.fp = fingerprint(key.publicKey);
     this.identity = x25519Identity(key.secretKey);
     this.hostLabel = hostLabel;
+    this.keys = fleetKeys(target.prefix);
     this.link = new RedisLink(target, { commandTimeoutMs: COMMAND_TIMEOUT_MS });
     this.cache = new FleetCache(layout, target, key, this.identity);
+    const noted = <T>(p: Promise<T>): Promise<T> => this.noted(p);
+    this.leases = new Leases<LeaseContext>({ target, keys: this.keys, link: this.link, hostLabel, noted });
+    this.memberList = new MemberList({ target, keys: this.keys, link: this.link, self: { publicKey: key.publicKey, fp: this.fp, hostLabel }, noted });
   }
 
   /** Opens the fleet store for this host (no connection yet: that happens on first use). */
@@ -163,17 +115,12 @@ export class RedisStore implements CredentialStore {
     return `fleet store ${this.target.display} (keys ${this.target.prefix}*), sealed to every member host's key; this host's key ${this.fp}${down}`;
   }
 
-  private k(suffix: string): string {
-    return this.target.prefix + suffix;
-  }
-
   private credKey(name: string): string {
-    return this.k(`cred:${name}`);
+    return this.keys.cred(name);
   }
 
   private ctxFor(name: string): LeaseContext | undefined {
-    const c = this.leases.getStore();
-    return c !== undefined && c.name === name ? c : undefined;
+    return this.leases.current(name);
   }
 
   private noted<T>(p: Promise<T>): Promise<T> {
@@ -193,7 +140,7 @@ export class RedisStore implements CredentialStore {
 
   async list(): Promise<string[]> {
     try {
-      return (await this.noted(this.link.run((c) => c.smembers(this.k('credentials'))))).sort();
+      return (await this.noted(this.link.run((c) => c.smembers(this.keys.credentials)))).sort();
     } catch (e) {
       if (isUnreachable(e)) return this.cache.list();
       throw e;
@@ -307,7 +254,7 @@ export class RedisStore implements CredentialStore {
     }
     const meta = this.cache.meta(name);
     if (meta !== undefined) {
-      const storeId = await this.noted(this.link.run((c) => c.hget(this.k('store'), 'id')));
+      const storeId = await this.noted(this.link.run((c) => c.hget(this.keys.store, 'id')));
       if (storeId !== meta.store_id) {
         throw new HandoffError(
           `the fleet store ${this.target.display} has lost "${name}": ${storeId === null ? 'it is empty' : 'it was reset and written again since'} (Redis restarted without its data, or was flushed); this host last saw version ${meta.version} on ${meta.cached_at} and keeps that copy, which \`fleet restore ${name}\` writes back`,
@@ -376,20 +323,20 @@ export class RedisStore implements CredentialStore {
     // seal to the current member list and compare-and-swap; seal again when the list changed meanwhile
     const send = async (): Promise<[number, number, string?]> => {
       for (let attempt = 0; attempt < 5; attempt++) {
-        const members = ctx.members ?? (await this.readMembers());
+        const members = ctx.members ?? (await this.memberList.read());
         if (members.keys.size === 0) {
           // the first write to an empty fleet store makes this host its first member
-          await this.addMemberRecord(this.key.publicKey, { label: this.hostLabel });
+          await this.memberList.add(this.key.publicKey, { label: this.hostLabel });
           ctx.members = undefined;
           continue;
         }
         ctx.members = members;
         const keys = [...members.keys.keys()];
         const sealed = await seal(plaintext, keys.map((k) => x25519Recipient(k)));
-        const recipients = keys.map((k) => (members.keys.get(k) as MemberRecord).fingerprint).join(',');
+        const recipients = keys.map((k) => members.keys.get(k)?.fingerprint ?? fingerprint(k)).join(',');
         const args = [String(expected), String(members.version), Buffer.from(sealed), String(Date.now()), this.hostLabel, this.fp, refreshed ? '1' : '0', recipients, name];
         const r = (await this.link.run((c) =>
-          c.eval(WRITE_CREDENTIAL, 3, this.credKey(name), this.k('store'), this.k('credentials'), ...args, randomBytes(8).toString('hex')),
+          c.eval(WRITE_CREDENTIAL, 3, this.credKey(name), this.keys.store, this.keys.credentials, ...args, randomBytes(8).toString('hex')),
         )) as [number, number, string?];
         if (r[0] !== CAS_MEMBERS_CHANGED) return r;
         ctx.members = undefined;
@@ -442,7 +389,7 @@ export class RedisStore implements CredentialStore {
     if (ctx.offline) throw new HandoffError(`${ctx.offline.message}: cannot remove "${name}" now`, { code: CODES.PROVIDER_UNAVAILABLE, cause: ctx.offline, credential: name });
     const expected = ctx.version ?? (await this.currentVersion(name));
     const r = (await this.noted(
-      this.link.run((c) => c.eval(REMOVE_CREDENTIAL, 3, this.credKey(name), this.k('store'), this.k('credentials'), String(expected), name)),
+      this.link.run((c) => c.eval(REMOVE_CREDENTIAL, 3, this.credKey(name), this.keys.store, this.keys.credentials, String(expected), name)),
     )) as [number, number];
     if (r[0] !== CAS_OK) throw this.conflict(name, expected, r[1]);
     ctx.version = 0;
@@ -486,141 +433,29 @@ export class RedisStore implements CredentialStore {
 
   // ------------------------------------------------------------------ the lease
 
-  async withWriteLock<T>(name: string, fn: (lock: HeldLock) => Promise<T>, opts: LockOptions = {}): Promise<T> {
+  withWriteLock<T>(name: string, fn: (lock: HeldLock) => Promise<T>, opts: LockOptions = {}): Promise<T> {
     assertValidName(name);
-    const inside = this.ctxFor(name);
-    if (inside) return fn({ held: inside.held }); // already holding it (re-entrant)
-    const deadline = Date.now() + (opts.timeoutMs ?? DEFAULT_LOCK_TIMEOUT_MS);
-    for (let attempt = 1; ; attempt++) {
-      let ctx: LeaseContext;
-      try {
-        ctx = await this.acquire(name, deadline, attempt === 1 ? opts.onWait : undefined);
-      } catch (e) {
-        if (isUnreachable(e) && this.cache.meta(name) !== undefined) {
-          // Redis is down: let the caller look at the cached copy; any write fails with a clear message
-          const offline: LeaseContext = { name, owner: '', held: false, offline: e };
-          return this.leases.run(offline, () => fn({ held: false }));
-        }
-        throw e;
-      }
-      const stop = this.heartbeat(name, ctx);
-      try {
-        return await this.leases.run(ctx, () =>
-          fn({
-            get held() {
-              return ctx.held;
-            },
-          }),
-        );
-      } catch (e) {
-        if (!(e instanceof Error && this.conflicts.has(e)) || attempt >= CONFLICT_RETRIES) throw e;
-        // someone else changed it first: run again on what is there now
-      } finally {
-        stop();
-        await this.release(name, ctx);
-      }
-    }
-  }
-
-  private async acquire(name: string, deadline: number, onWait: (() => void) | undefined): Promise<LeaseContext> {
-    const owner = `${this.hostLabel}/${process.pid}/${randomBytes(6).toString('hex')}`;
-    const leaseKey = this.k(`lease:${name}`);
-    const ms = this.target.leaseMs;
-    for (;;) {
-      const [pttl, holder] = (await this.noted(this.link.run((c) => c.eval(ACQUIRE_LEASE, 1, leaseKey, owner, String(ms))))) as [number, string];
-      if (pttl === -1) return { name, owner, held: true };
-      onWait?.();
-      onWait = undefined;
-      const left = deadline - Date.now();
-      if (left <= 0) {
-        const who = holder ? `, held by ${holder.split('/').slice(0, 2).join(' pid ')}` : '';
-        throw new HandoffError(
-          `timed out waiting for the lease on "${name}" in the fleet store ${this.target.display}${who}`,
-          { code: CODES.LOCK_TIMEOUT, credential: name },
-        );
-      }
-      // woken by the holder's release, or when its lease runs out (a dead holder), or at the deadline
-      const waitMs = Math.max(10, Math.min(left, (pttl > 0 ? pttl : ms) + 20));
-      let waitLink = this.waitLinks.get(name);
-      if (waitLink === undefined) this.waitLinks.set(name, (waitLink = new RedisLink(this.target)));
-      await waitLink.run((c) => c.blpop(this.k(`wake:${name}`), waitMs / 1000));
-    }
-  }
-
-  private heartbeat(name: string, ctx: LeaseContext): () => void {
-    const ms = this.target.leaseMs;
-    const leaseKey = this.k(`lease:${name}`);
-    let lastOk = Date.now();
-    const timer = setInterval(
-      () => {
-        if (!ctx.held) return;
-        this.link.run((c) => c.eval(EXTEND_LEASE, 1, leaseKey, ctx.owner, String(ms))).then(
-          (r) => {
-            if (r === 1) lastOk = Date.now();
-            else ctx.held = false;
-          },
-          () => {
-            if (Date.now() - lastOk >= ms) ctx.held = false;
-          },
-        );
-      },
-      Math.max(100, Math.floor(ms / 3)),
-    );
-    timer.unref();
-    return () => clearInterval(timer);
-  }
-
-  private async release(name: string, ctx: LeaseContext): Promise<void> {
-    try {
-      await this.link.run((c) => c.eval(RELEASE_LEASE, 2, this.k(`lease:${name}`), this.k(`wake:${name}`), ctx.owner, String(this.target.leaseMs)));
-    } catch {
-      // it expires by itself within the lease TTL
-    }
-    ctx.held = false;
+    return this.leases.run(name, (_ctx, lock) => fn(lock), {
+      ...opts,
+      context: (state) => state,
+      // Redis is down: let the caller look at the cached copy; any write fails with a clear message
+      offline: (e) => (isUnreachable(e) && this.cache.meta(name) !== undefined ? { name, owner: '', held: false, offline: e } : undefined),
+      // someone else changed it first: run again on what is there now
+      retry: (e, attempt) => e instanceof Error && this.conflicts.has(e) && attempt < CONFLICT_RETRIES,
+    });
   }
 
   // ------------------------------------------------------------------ members
 
-  private async readMembers(): Promise<Members> {
-    const [version, flat] = (await this.noted(this.link.run((c) => c.eval(READ_MEMBERS, 2, this.k('store'), this.k('members'))))) as [string, string[]];
-    const keys = new Map<string, MemberRecord>();
-    for (let i = 0; i + 1 < flat.length; i += 2) {
-      const publicKey = flat[i] as string;
-      let record: MemberRecord;
-      try {
-        record = JSON.parse(flat[i + 1] as string) as MemberRecord;
-      } catch {
-        record = { fingerprint: fingerprint(publicKey) };
-      }
-      keys.set(publicKey, { ...record, fingerprint: fingerprint(publicKey) });
-    }
-    return { version: Number(version), keys };
-  }
-
-  private async addMemberRecord(publicKey: string, o: { label?: string }): Promise<boolean> {
-    x25519Recipient(publicKey); // BAD_KEY when it is not a public key
-    const record: MemberRecord = { fingerprint: fingerprint(publicKey), added_at: iso(Date.now()), added_by: `${this.hostLabel} (key ${this.fp})` };
-    if (o.label) record.label = o.label;
-    const r = await this.noted(this.link.run((c) => c.eval(ADD_MEMBER, 2, this.k('members'), this.k('store'), publicKey, JSON.stringify(record))));
-    return r === 1;
-  }
-
   /** The hosts the credentials are sealed to. */
-  async members(): Promise<FleetMember[]> {
-    const m = await this.readMembers();
-    return [...m.keys].map(([publicKey, r]) => {
-      const member: FleetMember = { public_key: publicKey, fingerprint: r.fingerprint, this_host: publicKey === this.key.publicKey };
-      if (r.label) member.label = r.label;
-      if (r.added_at) member.added_at = r.added_at;
-      if (r.added_by) member.added_by = r.added_by;
-      return member;
-    });
+  members(): Promise<FleetMember[]> {
+    return this.memberList.list();
   }
 
   /** Add a host's public key and seal every credential to it as well (each under its lease). */
   async addMember(publicKey: string, o: { label?: string; lockTimeoutMs?: number } = {}): Promise<MemberChange> {
     const key = publicKey.trim();
-    const changed = await this.addMemberRecord(key, o);
+    const changed = await this.memberList.add(key, o);
     return { fingerprint: fingerprint(key), changed, ...(await this.resealAll(o.lockTimeoutMs)) };
   }
 
@@ -630,19 +465,8 @@ export class RedisStore implements CredentialStore {
    * cannot be removed.
    */
   async removeMember(keyOrFingerprint: string, o: { lockTimeoutMs?: number } = {}): Promise<MemberChange> {
-    const wanted = keyOrFingerprint.trim();
-    const m = await this.readMembers();
-    const found = [...m.keys].find(([k, r]) => k === wanted || r.fingerprint === wanted.toLowerCase());
-    if (found === undefined) {
-      throw new HandoffError(`${wanted} is not a member of the fleet store ${this.target.display}`, { code: CODES.NOT_FOUND });
-    }
-    const r = await this.noted(this.link.run((c) => c.eval(REMOVE_MEMBER, 2, this.k('members'), this.k('store'), found[0])));
-    if (r === -1) {
-      throw new HandoffError(`${found[1].fingerprint} is the last member of the fleet store ${this.target.display}; removing it would leave nobody able to open the credentials`, {
-        code: CODES.USAGE,
-      });
-    }
-    return { fingerprint: found[1].fingerprint, changed: r === 1, ...(await this.resealAll(o.lockTimeoutMs)) };
+    const removed = await this.memberList.remove(keyOrFingerprint);
+    return { ...removed, ...(await this.resealAll(o.lockTimeoutMs)) };
   }
 
   /** Seal every credential again to the current member list. */
@@ -684,7 +508,7 @@ export class RedisStore implements CredentialStore {
       async () => {
         const ctx = this.requireLease(name, 'restore');
         if (ctx.offline) throw ctx.offline;
-        const [v, storeId] = await this.noted(this.link.run((c) => Promise.all([c.hget(this.credKey(name), 'version'), c.hget(this.k('store'), 'id')])));
+        const [v, storeId] = await this.noted(this.link.run((c) => Promise.all([c.hget(this.credKey(name), 'version'), c.hget(this.keys.store, 'id')])));
         const current = v === null ? 0 : Number(v);
         ctx.version = current;
         if (current !== 0 && !o.force) {
@@ -704,11 +528,6 @@ export class RedisStore implements CredentialStore {
 
   /** Close the connections (long-running library users; a CLI process needs nothing). */
   async close(): Promise<void> {
-    await Promise.all([this.link.close(), ...[...this.waitLinks.values()].map((l) => l.close())]);
-    this.waitLinks.clear();
+    await Promise.all([this.link.close(), this.leases.close()]);
   }
-}
-
-function isUnreachable(e: unknown): e is HandoffError {
-  return e instanceof HandoffError && e.code === CODES.PROVIDER_UNAVAILABLE;
 }

@@ -7,7 +7,7 @@ import { CODES, HandoffError } from '../../src/errors.js';
 import { openCredential } from '../../src/index.js';
 import { startSandbox } from '../../src/sandbox/index.js';
 import type { Sandbox } from '../../src/sandbox/index.js';
-import { openRedisStore } from '../../src/settings-file/index.js';
+import { openRedisStore } from '../../src/fleet-store/index.js';
 import type { Settings } from '../../src/settings-file/index.js';
 import { settingsFrom } from '../helpers/fixtures.js';
 import { makeHost, runHostCli, seedFleet, startRedis } from './helpers.js';

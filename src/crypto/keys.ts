@@ -1,0 +1,150 @@
+/**
+ * Machine keys: the Bech32 key strings (`ohpub1…`, `OH-SECRET-KEY-1…`), the fingerprint and the
+ * key file. docs/settings-file-format.md §6.
+ */
+import { Buffer } from 'node:buffer';
+import { createHash } from 'node:crypto';
+import {
+  FINGERPRINT_SIZE,
+  KEY_FILE_CREATED_PREFIX,
+  KEY_FILE_PUBLIC_KEY_PREFIX,
+  MAX_KEY_FILE_SIZE,
+  PUBLIC_KEY_HRP,
+  PUBLIC_KEY_LENGTH,
+  SECRET_KEY_HRP,
+  SECRET_KEY_LENGTH,
+  X25519_KEY_SIZE,
+} from './constants.js';
+import { bech32Decode, bech32Encode } from './encoding.js';
+import { formatCreated } from './header.js';
+import { badKey, rawSecretKey, secretKeyParts, x25519KeyPair } from './primitives.js';
+
+const BECH32_DATA = /^[qpzry9x8gf2tvdw0s3jn54khce6mua7l]+$/;
+
+// ---------------------------------------------------------------------------------------------
+// Bech32 strings (§6.1)
+
+function decodeKey(text: string, hrp: string, length: number, what: string): Uint8Array {
+  const lower = text.toLowerCase();
+  if (text !== lower && text !== text.toUpperCase()) throw badKey(`${what} mixes upper and lower case`);
+  if (!lower.startsWith(`${hrp}1`)) throw badKey(`not an oauth-handoff ${what} (it should start with "${hrp}1")`);
+  if (lower.length !== length) throw badKey(`${what} has the wrong length (${length} characters expected)`);
+  if (!BECH32_DATA.test(lower.slice(hrp.length + 1))) {
+    throw badKey(`${what} contains a character that Bech32 does not use (mistyped?)`);
+  }
+  const decoded = bech32Decode(lower);
+  if (!decoded.ok) {
+    if (decoded.reason === 'checksum') throw badKey(`${what} checksum failed: the key was mistyped or damaged`);
+    throw badKey(`${what} is not a canonical Bech32 key`);
+  }
+  if (decoded.hrp !== hrp || decoded.data.length !== X25519_KEY_SIZE) throw badKey(`${what} is malformed`);
+  return decoded.data;
+}
+
+/** The 32 raw bytes of an `ohpub1…` public key; surrounding whitespace is ignored. BAD_KEY otherwise. */
+export function parsePublicKey(text: string): Uint8Array {
+  if (typeof text !== 'string') throw badKey('public key must be text');
+  const trimmed = text.trim();
+  if (trimmed.toLowerCase().startsWith(`${SECRET_KEY_HRP}1`)) throw badKey('expected a public key, got a secret key');
+  return decodeKey(trimmed, PUBLIC_KEY_HRP, PUBLIC_KEY_LENGTH, 'public key');
+}
+
+/** The 32 raw bytes of an `OH-SECRET-KEY-1…` secret key (exactly the key, no whitespace). */
+export function parseSecretKey(text: string): Uint8Array {
+  if (typeof text !== 'string') throw badKey('secret key must be text');
+  if (text.trim() !== text) throw badKey('secret key has surrounding whitespace');
+  if (text.toLowerCase().startsWith(`${PUBLIC_KEY_HRP}1`)) throw badKey('expected a secret key, got a public key');
+  return decodeKey(text, SECRET_KEY_HRP, SECRET_KEY_LENGTH, 'secret key');
+}
+
+export function encodePublicKey(raw: Uint8Array): string {
+  return bech32Encode(PUBLIC_KEY_HRP, raw);
+}
+
+export function encodeSecretKey(raw: Uint8Array): string {
+  return bech32Encode(SECRET_KEY_HRP, raw).toUpperCase();
+}
+
+/** A new machine key pair: `ohpub1…` and `OH-SECRET-KEY-1…`. */
+export function generateKeyPair(): { publicKey: string; secretKey: string } {
+  const { secret: key, publicRaw } = x25519KeyPair();
+  const secret = rawSecretKey(key);
+  const result = { publicKey: encodePublicKey(publicRaw), secretKey: encodeSecretKey(secret) };
+  secret.fill(0);
+  return result;
+}
+
+export function publicRawFromSecretRaw(secret: Uint8Array): Uint8Array {
+  return secretKeyParts(secret).publicRaw;
+}
+
+export function publicKeyFromSecret(secretKey: string): string {
+  const secret = parseSecretKey(secretKey);
+  try {
+    return encodePublicKey(publicRawFromSecretRaw(secret));
+  } finally {
+    secret.fill(0);
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// fingerprint (§6.3)
+
+export function fingerprintOfRaw(publicRaw: Uint8Array): string {
+  return createHash('sha256').update(publicRaw).digest().subarray(0, FINGERPRINT_SIZE).toString('hex');
+}
+
+/** First 8 bytes of SHA-256 of the raw public key, 16 lower-case hex digits. */
+export function fingerprint(publicKey: string): string {
+  return fingerprintOfRaw(parsePublicKey(publicKey));
+}
+
+// ---------------------------------------------------------------------------------------------
+// key file (§6.2)
+
+export function formatKeyFile(secretKey: string, created: Date): string {
+  const publicKey = publicKeyFromSecret(secretKey);
+  const secret = parseSecretKey(secretKey);
+  try {
+    return `${KEY_FILE_CREATED_PREFIX}${formatCreated(created)}\n${KEY_FILE_PUBLIC_KEY_PREFIX}${publicKey}\n${encodeSecretKey(secret)}\n`;
+  } finally {
+    secret.fill(0);
+  }
+}
+
+export function parseKeyFile(text: string): { secretKey: string; publicKey: string } {
+  if (typeof text !== 'string') throw badKey('key file must be text');
+  if (text.length > MAX_KEY_FILE_SIZE) throw badKey(`key file is larger than ${MAX_KEY_FILE_SIZE} bytes`);
+  if (text.includes('\r')) throw badKey('key file has CR characters (expected LF line ends)');
+  const body = text.endsWith('\n') ? text.slice(0, -1) : text;
+  if (body.length === 0) throw badKey('key file is empty');
+  let claimedPublicKey: string | undefined;
+  let secretLine: string | undefined;
+  for (const line of body.split('\n')) {
+    if (line.length === 0) throw badKey('key file has a blank line');
+    if (secretLine !== undefined) throw badKey('key file has lines after the secret key');
+    if (line.startsWith('#')) {
+      if (line.startsWith(KEY_FILE_PUBLIC_KEY_PREFIX)) {
+        if (claimedPublicKey !== undefined) throw badKey('key file has two public key comments');
+        claimedPublicKey = line.slice(KEY_FILE_PUBLIC_KEY_PREFIX.length);
+      }
+      continue;
+    }
+    secretLine = line;
+  }
+  if (secretLine === undefined) throw badKey('key file has no secret key');
+  const secret = parseSecretKey(secretLine);
+  try {
+    const publicRaw = publicRawFromSecretRaw(secret);
+    const publicKey = encodePublicKey(publicRaw);
+    if (claimedPublicKey !== undefined) {
+      const claimed = decodeKey(claimedPublicKey, PUBLIC_KEY_HRP, PUBLIC_KEY_LENGTH, 'public key comment of the key file');
+      if (!Buffer.from(claimed).equals(Buffer.from(publicRaw))) {
+        throw badKey('key file public key comment does not match its secret key');
+      }
+    }
+    return { secretKey: encodeSecretKey(secret), publicKey };
+  } finally {
+    secret.fill(0);
+  }
+}

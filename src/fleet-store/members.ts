@@ -1,0 +1,134 @@
+/**
+ * The member hosts of a fleet store: the public keys every credential is
+ * sealed to, with a version that changes with the list (a write sealed to an
+ * older list is refused by the write script and sealed again).
+ */
+import { fingerprint, x25519Recipient } from '../crypto/index.js';
+import { CODES, HandoffError } from '../errors.js';
+import type { RedisLink } from './link.js';
+import { ADD_MEMBER, READ_MEMBERS, REMOVE_MEMBER } from './scripts.js';
+import type { FleetKeys } from './scripts.js';
+import type { RedisTarget } from './url.js';
+
+/** One member host of the fleet: a public key the credentials are sealed to. */
+export interface FleetMember {
+  public_key: string;
+  fingerprint: string;
+  label?: string;
+  added_at?: string;
+  added_by?: string;
+  /** the key of the host asking */
+  this_host: boolean;
+}
+
+/** What `fleet add-member` / `remove-member` did. */
+export interface MemberChange {
+  fingerprint: string;
+  /** false when the member list already was that way */
+  changed: boolean;
+  /** credentials sealed again to the new member list */
+  resealed: string[];
+  /** credentials that could not be sealed again (e.g. not sealed to this host) */
+  failed: { name: string; message: string }[];
+}
+
+/** What Redis keeps per member (JSON under its public key). */
+export interface MemberRecord {
+  fingerprint: string;
+  label?: string;
+  added_at?: string;
+  added_by?: string;
+}
+
+/** The member list as read in one snapshot. */
+export interface Members {
+  version: number;
+  /** public key → record */
+  keys: Map<string, MemberRecord>;
+}
+
+/** This host, as the member list sees it. */
+export interface Self {
+  publicKey: string;
+  /** fingerprint of publicKey */
+  fp: string;
+  hostLabel: string;
+}
+
+export class MemberList {
+  private readonly target: RedisTarget;
+  private readonly keys: FleetKeys;
+  private readonly link: RedisLink;
+  private readonly self: Self;
+  private readonly noted: <T>(p: Promise<T>) => Promise<T>;
+
+  constructor(o: { target: RedisTarget; keys: FleetKeys; link: RedisLink; self: Self; noted: <T>(p: Promise<T>) => Promise<T> }) {
+    this.target = o.target;
+    this.keys = o.keys;
+    this.link = o.link;
+    this.self = o.self;
+    this.noted = o.noted;
+  }
+
+  async read(): Promise<Members> {
+    const [version, flat] = (await this.noted(this.link.run((c) => c.eval(READ_MEMBERS, 2, this.keys.store, this.keys.members)))) as [string, string[]];
+    const keys = new Map<string, MemberRecord>();
+    for (let i = 0; i + 1 < flat.length; i += 2) {
+      const publicKey = flat[i] as string;
+      let record: MemberRecord;
+      try {
+        record = JSON.parse(flat[i + 1] as string) as MemberRecord;
+      } catch {
+        record = { fingerprint: fingerprint(publicKey) };
+      }
+      keys.set(publicKey, { ...record, fingerprint: fingerprint(publicKey) });
+    }
+    return { version: Number(version), keys };
+  }
+
+  /** The hosts the credentials are sealed to. */
+  async list(): Promise<FleetMember[]> {
+    const m = await this.read();
+    return [...m.keys].map(([publicKey, r]) => {
+      const member: FleetMember = { public_key: publicKey, fingerprint: r.fingerprint, this_host: publicKey === this.self.publicKey };
+      if (r.label) member.label = r.label;
+      if (r.added_at) member.added_at = r.added_at;
+      if (r.added_by) member.added_by = r.added_by;
+      return member;
+    });
+  }
+
+  /** Add a public key (BAD_KEY when it is not one). True when it was not a member yet. */
+  async add(publicKey: string, o: { label?: string } = {}): Promise<boolean> {
+    x25519Recipient(publicKey);
+    const record: MemberRecord = {
+      fingerprint: fingerprint(publicKey),
+      added_at: new Date().toISOString(),
+      added_by: `${this.self.hostLabel} (key ${this.self.fp})`,
+    };
+    if (o.label) record.label = o.label;
+    const r = await this.noted(this.link.run((c) => c.eval(ADD_MEMBER, 2, this.keys.members, this.keys.store, publicKey, JSON.stringify(record))));
+    return r === 1;
+  }
+
+  /**
+   * Remove a member by public key or fingerprint; the last one cannot be
+   * removed. Returns its fingerprint, and whether this call removed it.
+   */
+  async remove(keyOrFingerprint: string): Promise<{ fingerprint: string; changed: boolean }> {
+    const wanted = keyOrFingerprint.trim();
+    const m = await this.read();
+    const found = [...m.keys].find(([k, r]) => k === wanted || r.fingerprint === wanted.toLowerCase());
+    if (found === undefined) {
+      throw new HandoffError(`${wanted} is not a member of the fleet store ${this.target.display}`, { code: CODES.NOT_FOUND });
+    }
+    const r = await this.noted(this.link.run((c) => c.eval(REMOVE_MEMBER, 2, this.keys.members, this.keys.store, found[0])));
+    if (r === -1) {
+      throw new HandoffError(
+        `${found[1].fingerprint} is the last member of the fleet store ${this.target.display}; removing it would leave nobody able to open the credentials`,
+        { code: CODES.USAGE },
+      );
+    }
+    return { fingerprint: found[1].fingerprint, changed: r === 1 };
+  }
+}

@@ -1,0 +1,18 @@
+/**
+ * The English catalog: every human-facing sentence of the CLI, keyed. It is
+ * assembled from one section per area so that work on one area does not touch
+ * the others; the keys are one flat namespace (`area.what`). English is the
+ * reference: its keys and placeholders define the catalog type.
+ */
+import { common } from './common.js';
+import { demo } from './demo.js';
+import { hints } from './hints.js';
+import { providers, providersCommand } from './providers.js';
+
+export const en = {
+  ...common,
+  ...hints,
+  ...demo,
+  ...providers,
+  ...providersCommand,
+} as const;

@@ -1,0 +1,16 @@
+/**
+ * The CLI's languages (issue 14): locale detection, the keyed catalogs, and
+ * the translator. Programs read stable English (`--json`, log keys, codes,
+ * exit codes, `HandoffError.message`); people read the catalog in their language.
+ */
+export { LANGUAGES, detectLanguage, isLang, langFromArgv, langOfLocale } from './locale.js';
+export type { Lang } from './locale.js';
+export type { Catalog, MessageKey, ParamsArg, PlaceholdersOf } from './catalog.js';
+export { createTranslator, english } from './translator.js';
+export type { Translator } from './translator.js';
+export { message } from './message.js';
+export type { Message } from './message.js';
+export { fill, placeholders } from './format.js';
+export type { Params, ParamValue } from './format.js';
+export { en } from './en/index.js';
+export { ja } from './ja/index.js';

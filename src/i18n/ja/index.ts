@@ -1,0 +1,14 @@
+/** The Japanese catalog: the same keys and placeholders as the English one (the type checks the keys, test/i18n the placeholders). */
+import type { Catalog } from '../catalog.js';
+import { common } from './common.js';
+import { demo } from './demo.js';
+import { hints } from './hints.js';
+import { providers, providersCommand } from './providers.js';
+
+export const ja: Catalog = {
+  ...common,
+  ...hints,
+  ...demo,
+  ...providers,
+  ...providersCommand,
+};
