@@ -3,7 +3,7 @@
  * the translator. Programs read stable English (`--json`, log keys, codes,
  * exit codes, `HandoffError.message`); people read the catalog in their language.
  */
-export { LANGUAGES, detectLanguage, isLang, langFromArgv, langOfLocale } from './locale.js';
+export { LANGUAGES, detectLanguage, isLang, langFromArgv, langOfAcceptLanguage, langOfLocale } from './locale.js';
 export type { Lang } from './locale.js';
 export type { Catalog, MessageKey, ParamsArg, PlaceholdersOf } from './catalog.js';
 export { createTranslator, english } from './translator.js';

@@ -42,3 +42,23 @@ export function detectLanguage(env: NodeJS.ProcessEnv, override?: string): Lang 
   }
   return 'en';
 }
+
+/**
+ * The language a web page is shown in, from the browser's Accept-Language
+ * (RFC 9110 §12.5.4: the highest q among the languages we have), as real
+ * authorization servers do; `fallback` when it names none of them.
+ */
+export function langOfAcceptLanguage(header: string | undefined, fallback: Lang = 'en'): Lang {
+  if (!header) return fallback;
+  let best: { lang: Lang; q: number } | undefined;
+  for (const part of header.split(',')) {
+    const [range = '', ...params] = part.trim().split(';');
+    const qParam = params.map((p) => p.trim()).find((p) => p.startsWith('q='));
+    const q = qParam === undefined ? 1 : Number(qParam.slice(2));
+    if (!Number.isFinite(q) || q <= 0) continue;
+    const primary = range.trim().toLowerCase().split('-')[0];
+    if (!isLang(primary)) continue;
+    if (!best || q > best.q) best = { lang: primary, q };
+  }
+  return best?.lang ?? fallback;
+}

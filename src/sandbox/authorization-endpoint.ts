@@ -2,13 +2,13 @@
 import type { SandboxContext } from './context.js';
 import type { Exchange } from './exchange.js';
 import { parseParams, readBody, withParams } from './http-util.js';
-import { approvePage, errorPage, nativeCodePage } from './pages.js';
+import { approvePage, errorPage, nativeCodePage, pageTranslator } from './pages.js';
 import { checkPkceRequest } from './pkce.js';
 import { SANDBOX_USER, type PendingAuthorization } from './state.js';
 
 /** An error page on the server itself (never a redirect to an unchecked URI). */
 export function refuse(ctx: SandboxContext, ex: Exchange, status: number, error: string, description: string): void {
-  ex.html(status, errorPage({ profileTitle: ctx.profile.title, error, description }), error);
+  ex.html(status, errorPage({ tr: pageTranslator(ex.req), profileTitle: ctx.profile.title, error, description }), error);
 }
 
 /** RFC 6749 §4.1.2.1: errors go back to a valid redirect URI; out-of-band ones are shown */
@@ -86,6 +86,7 @@ export function authorizeGet(ctx: SandboxContext, ex: Exchange, u: URL): void {
   ex.html(
     200,
     approvePage({
+      tr: pageTranslator(ex.req),
       profileTitle: profile.title,
       action: profile.paths.authorize,
       transactionId: tx,
@@ -112,5 +113,5 @@ export async function authorizePost(ctx: SandboxContext, ex: Exchange): Promise<
 export function nativeCode(ctx: SandboxContext, ex: Exchange, u: URL): void {
   const code = u.searchParams.get('code');
   if (!code) return refuse(ctx, ex, 400, 'invalid_request', 'missing "code"');
-  ex.html(200, nativeCodePage({ profileTitle: ctx.profile.title, code }));
+  ex.html(200, nativeCodePage({ tr: pageTranslator(ex.req), profileTitle: ctx.profile.title, code }));
 }

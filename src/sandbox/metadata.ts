@@ -1,7 +1,7 @@
 /** RFC 8414 §2 Authorization Server Metadata, and the sandbox's own index page. */
 import { endpointsOf, type SandboxContext } from './context.js';
 import type { Exchange } from './exchange.js';
-import { indexPage } from './pages.js';
+import { indexPage, pageTranslator } from './pages.js';
 
 export function metadataDocument(ctx: SandboxContext): Record<string, unknown> {
   const { profile } = ctx;
@@ -38,5 +38,5 @@ export function home(ctx: SandboxContext, ex: Exchange): void {
   if (e.revocation) entries.push(['revocation endpoint', e.revocation]);
   if (e.issuer) entries.push(['issuer (RFC 8414)', e.issuer]);
   entries.push(['protected resource', e.api], ['client id', ctx.mainClient.id]);
-  ex.html(200, indexPage({ profileTitle: ctx.profile.title, entries }));
+  ex.html(200, indexPage({ tr: pageTranslator(ex.req), profileTitle: ctx.profile.title, entries }));
 }

@@ -1,4 +1,21 @@
-/** The sandbox's HTML pages: approval, error, out-of-band code, index. */
+/**
+ * The sandbox's HTML pages: approval, error, out-of-band code, index. Their
+ * words come from the catalog (src/i18n), in the language the browser asks
+ * for (Accept-Language), as a real server's pages would.
+ */
+import type { IncomingMessage } from 'node:http';
+import { createTranslator, fill, langOfAcceptLanguage } from '../i18n/index.js';
+import type { MessageKey, Translator } from '../i18n/index.js';
+
+/** The translator for the page answering this request. */
+export function pageTranslator(req: IncomingMessage): Translator {
+  return createTranslator(langOfAcceptLanguage(req.headers['accept-language']));
+}
+
+/** A catalog sentence as HTML: its words escaped, its placeholders filled with HTML made by the caller. */
+function sentence(tr: Translator, key: MessageKey, html: Record<string, string> = {}): string {
+  return fill(esc(tr.render(key, Object.fromEntries(Object.keys(html).map((k) => [k, `{${k}}`])))), html);
+}
 
 function esc(s: string): string {
   return s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
@@ -20,9 +37,9 @@ const STYLE = `
   dt { font-weight: 600; } dd { margin: 0 0 .5rem 0; font-family: ui-monospace, monospace; word-break: break-all; }
 `;
 
-function page(title: string, body: string): string {
+function page(tr: Translator, title: string, body: string): string {
   return `<!doctype html>
-<html lang="en">
+<html lang="${tr.lang}">
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
@@ -39,6 +56,7 @@ ${body}
 }
 
 export function approvePage(p: {
+  tr: Translator;
   profileTitle: string;
   action: string;
   transactionId: string;
@@ -46,53 +64,61 @@ export function approvePage(p: {
   user: string;
   scopes: readonly string[];
 }): string {
+  const { tr } = p;
   const scopes =
     p.scopes.length === 0
-      ? '<p>It asks for access to your account.</p>'
-      : `<p>It asks for these scopes:</p>\n<ul class="scopes">${p.scopes.map((s) => `<li>${esc(s)}</li>`).join('')}</ul>`;
+      ? `<p>${sentence(tr, 'sandbox.page.approve.any_scope')}</p>`
+      : `<p>${sentence(tr, 'sandbox.page.approve.scopes')}</p>\n<ul class="scopes">${p.scopes.map((s) => `<li>${esc(s)}</li>`).join('')}</ul>`;
   return page(
-    `Authorize ${p.clientName} – ${p.profileTitle} sandbox`,
-    `<p class="sandbox">${esc(p.profileTitle)} sandbox</p>
-<h1>Authorize <span id="client">${esc(p.clientName)}</span>?</h1>
-<p>The application <strong>${esc(p.clientName)}</strong> wants to act as <strong>${esc(p.user)}</strong>.</p>
+    tr,
+    tr.t('sandbox.page.approve.title', { client: p.clientName, profile: p.profileTitle }),
+    `<p class="sandbox">${sentence(tr, 'sandbox.page.badge', { profile: esc(p.profileTitle) })}</p>
+<h1>${sentence(tr, 'sandbox.page.approve.heading', { client: `<span id="client">${esc(p.clientName)}</span>` })}</h1>
+<p>${sentence(tr, 'sandbox.page.approve.acts_as', { client: `<strong>${esc(p.clientName)}</strong>`, user: `<strong>${esc(p.user)}</strong>` })}</p>
 ${scopes}
 <form method="post" action="${esc(p.action)}">
 <input type="hidden" name="transaction_id" value="${esc(p.transactionId)}">
 <div class="actions">
-<button type="submit" id="approve" name="decision" value="approve">Approve</button>
-<button type="submit" id="deny" name="decision" value="deny">Deny</button>
+<button type="submit" id="approve" name="decision" value="approve">${sentence(tr, 'sandbox.page.approve.approve')}</button>
+<button type="submit" id="deny" name="decision" value="deny">${sentence(tr, 'sandbox.page.approve.deny')}</button>
 </div>
 </form>`,
   );
 }
 
-export function errorPage(p: { profileTitle: string; error: string; description: string }): string {
+export function errorPage(p: { tr: Translator; profileTitle: string; error: string; description: string }): string {
+  const { tr } = p;
   return page(
-    `Authorization error – ${p.profileTitle} sandbox`,
-    `<p class="sandbox">${esc(p.profileTitle)} sandbox</p>
-<h1 class="error">The authorization request was refused</h1>
+    tr,
+    tr.t('sandbox.page.error.title', { profile: p.profileTitle }),
+    `<p class="sandbox">${sentence(tr, 'sandbox.page.badge', { profile: esc(p.profileTitle) })}</p>
+<h1 class="error">${sentence(tr, 'sandbox.page.error.heading')}</h1>
 <p><code id="error">${esc(p.error)}</code></p>
 <p id="error_description">${esc(p.description)}</p>`,
   );
 }
 
 /** Doorkeeper's out-of-band page: the code to copy, no state. */
-export function nativeCodePage(p: { profileTitle: string; code: string }): string {
+export function nativeCodePage(p: { tr: Translator; profileTitle: string; code: string }): string {
+  const { tr } = p;
   return page(
-    `Authorization code – ${p.profileTitle} sandbox`,
-    `<p class="sandbox">${esc(p.profileTitle)} sandbox</p>
-<h1>Authorization code:</h1>
+    tr,
+    tr.t('sandbox.page.code.title', { profile: p.profileTitle }),
+    `<p class="sandbox">${sentence(tr, 'sandbox.page.badge', { profile: esc(p.profileTitle) })}</p>
+<h1>${sentence(tr, 'sandbox.page.code.heading')}</h1>
 <code id="authorization_code">${esc(p.code)}</code>
-<p>Copy this code and paste it into the application.</p>`,
+<p>${sentence(tr, 'sandbox.page.code.copy')}</p>`,
   );
 }
 
-export function indexPage(p: { profileTitle: string; entries: readonly [string, string][] }): string {
+export function indexPage(p: { tr: Translator; profileTitle: string; entries: readonly [string, string][] }): string {
+  const { tr } = p;
   return page(
-    `${p.profileTitle} sandbox`,
+    tr,
+    tr.t('sandbox.page.badge', { profile: p.profileTitle }),
     `<p class="sandbox">oauth-handoff</p>
-<h1>${esc(p.profileTitle)} sandbox</h1>
-<p>A local OAuth 2.0 authorization server for trying things out. Nothing here is real.</p>
+<h1>${sentence(tr, 'sandbox.page.badge', { profile: esc(p.profileTitle) })}</h1>
+<p>${sentence(tr, 'sandbox.page.index.about')}</p>
 <dl>${p.entries.map(([k, v]) => `<dt>${esc(k)}</dt><dd>${esc(v)}</dd>`).join('')}</dl>`,
   );
 }

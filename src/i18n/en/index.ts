@@ -6,13 +6,17 @@
  */
 import { common } from './common.js';
 import { demo } from './demo.js';
+import { fleet } from './fleet.js';
 import { hints } from './hints.js';
 import { providers, providersCommand } from './providers.js';
+import { sandbox } from './sandbox.js';
 
 export const en = {
   ...common,
   ...hints,
   ...demo,
+  ...fleet,
   ...providers,
   ...providersCommand,
+  ...sandbox,
 } as const;
