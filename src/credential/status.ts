@@ -31,6 +31,10 @@ export interface CredentialStatus {
   obtained_at?: string;
   scopes: string[];
   client_id?: string;
+  /** when the client secret of a dynamically registered client stops working (RFC 7591 client_secret_expires_at) */
+  client_secret_expires_at?: string;
+  /** the protected resource the tokens are for (RFC 8707) */
+  resource?: string;
   created?: Settings['created'];
   stored_in: string;
   /** shared stores: the host (and key) that stored the last refresh, and when */
@@ -55,6 +59,8 @@ export function describeCredential(s: Settings, storedIn: string, now: number, m
     stored_in: storedIn,
   };
   if (s.site) d.site = s.site;
+  if (s.resource) d.resource = s.resource;
+  if (s.client.secret_expires_at) d.client_secret_expires_at = s.client.secret_expires_at;
   if (s.health.message) d.message = s.health.message;
   if (s.token.expires_at) {
     d.access_token_expires_at = s.token.expires_at;

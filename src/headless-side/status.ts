@@ -41,6 +41,10 @@ export function printStatus(out: Output, list: CredentialStatus[], now = Date.no
       if (d.last_refreshed_by) lines.push(`  refreshed by:   ${d.last_refreshed_by}`);
       if (d.interrupted_refresh_at) lines.push(`  warning:        a refresh started ${d.interrupted_refresh_at} did not finish`);
       lines.push(`  scopes:         ${d.scopes.join(' ') || '(none)'}`);
+      if (d.resource) lines.push(`  resource:       ${d.resource}`);
+      if (d.client_secret_expires_at) {
+        lines.push(`  client secret:  expires ${relative(Date.parse(d.client_secret_expires_at) - now)} (${d.client_secret_expires_at}); authorize again before then`);
+      }
     }
     if (d.daemon) lines.push(`  daemon:         ${daemonLine(d.daemon, now)}`);
     lines.push(`  stored in:      ${d.stored_in}`);
