@@ -20,3 +20,5 @@ export {
   shown,
 } from './target.js';
 export type { AuthorizationTarget, CheckedSelection, ProviderSelection, TargetDeps } from './target.js';
+export { chooseRedirect, OOB_REDIRECT_URI, oobUriOf } from './redirect.js';
+export type { RedirectChoice, RedirectRequest, RedirectSide } from './redirect.js';

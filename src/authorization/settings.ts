@@ -4,6 +4,7 @@
  * what `login` stores are the same thing.
  */
 import { hostname, userInfo } from 'node:os';
+import { foldTokenResponse } from '../credential/index.js';
 import type { ClientConfig, Endpoints, ProviderPreset, TokenSet } from '../oauth/index.js';
 import { SETTINGS_FORMAT, SETTINGS_VERSION, validateSettings } from '../settings-file/index.js';
 import type { Settings } from '../settings-file/index.js';
@@ -34,22 +35,13 @@ function whoAmI(): string {
 }
 
 /**
- * RFC 6749 §5.1 token response → validated Settings. The refresh token's
- * expiry is the one the server says (`refresh_token_expires_in`), else the
- * preset's known lifetime. A client that does not authenticate keeps no secret.
+ * RFC 6749 §5.1 token response → validated Settings. The token fields come
+ * from the one fold every refresh uses too (credential/token-response.ts).
+ * A client that does not authenticate keeps no secret.
  */
 export function settingsFromTokens(i: SettingsInput): Settings {
   const at = (ms: number) => new Date(ms).toISOString();
-  const t = i.tokens;
-  const token: Settings['token'] = { access_token: t.access_token, token_type: t.token_type, obtained_at: at(i.obtainedAt) };
-  if (t.expires_in !== undefined) token.expires_at = at(i.obtainedAt + t.expires_in * 1000);
-  if (t.refresh_token !== undefined) {
-    token.refresh_token = t.refresh_token;
-    const said = t.raw.refresh_token_expires_in;
-    const seconds = typeof said === 'number' && Number.isFinite(said) && said > 0 ? said : i.preset.lifetimes.refreshTokenSeconds;
-    if (seconds !== undefined) token.refresh_token_expires_at = at(i.obtainedAt + seconds * 1000);
-  }
-  if (t.scope !== undefined) token.scope = t.scope;
+  const { token } = foldTokenResponse(undefined, i.tokens, i.obtainedAt, i.preset.lifetimes.refreshTokenSeconds);
   const endpoints: Settings['endpoints'] = { token: i.endpoints.token };
   for (const k of ['authorization', 'revocation', 'device_authorization', 'issuer'] as const) {
     if (i.endpoints[k]) endpoints[k] = i.endpoints[k];

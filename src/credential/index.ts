@@ -1,4 +1,7 @@
-export { applyTokenResponse, freshSettings, isFresh, reauthError, refreshLocked } from './refresh.js';
-export type { FreshOptions, RefreshDeps, RefreshOutcome } from './refresh.js';
+export { needsRefresh, refreshMarginSeconds, stillValid } from './freshness.js';
+export { freshSettings, reauthError, settingsAfterRefresh } from './refresh.js';
+export type { FreshOptions, RefreshDeps, RefreshOutcome, TokenRef } from './refresh.js';
 export { openStore, openStoreForWriting } from './stores.js';
 export type { LocalKeyStore, StoreOptions } from './stores.js';
+export { foldTokenResponse } from './token-response.js';
+export type { FoldedToken } from './token-response.js';

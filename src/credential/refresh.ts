@@ -1,8 +1,17 @@
-import { CODES, HandoffError } from '../errors.js';
+/**
+ * The one refresh rule. Every consumer (token, exec, refresh, import
+ * --verify, the library, the daemon) calls `freshSettings`: read without a
+ * lock; when a refresh is due, take the write lock (joining a refresh in
+ * flight), re-read, and refresh only when it is still due — exactly one
+ * refresh per expiry, however many processes ask.
+ */
+import { DEFAULT_MIN_VALID_SECONDS } from '../defaults.js';
+import { CODES, HandoffError, isPassingFailure } from '../errors.js';
 import type { HttpClient, TokenSet } from '../oauth/index.js';
 import type { CredentialStore, HeldLock, Settings } from '../settings-file/index.js';
-import { secondsLeft } from '../settings-file/index.js';
 import { USER_AGENT } from '../version.js';
+import { needsRefresh, stillValid } from './freshness.js';
+import { foldTokenResponse } from './token-response.js';
 
 export interface RefreshDeps {
   /** epoch milliseconds */
@@ -20,6 +29,33 @@ export interface RefreshOutcome {
   rotated: boolean;
   /** set when a refresh failed but the old access token is still valid and was returned */
   warning?: HandoffError;
+  /** with `withVersion`: store.version() of `settings` (taken before its read, or after our own write under the lock) */
+  version?: string;
+}
+
+/** Names the token a caller wants replaced: the access token a server refused, or the token a plan was made for. */
+export interface TokenRef {
+  access_token?: string;
+  obtained_at?: string;
+}
+
+export interface FreshOptions extends RefreshDeps {
+  /** refresh when the token expires within this many seconds (default DEFAULT_MIN_VALID_SECONDS) */
+  minValidSeconds?: number;
+  /** refresh now whatever the expiry (`oauth-handoff refresh`, `import --verify`) */
+  force?: boolean;
+  /**
+   * Refresh now whatever the expiry, unless the stored token is no longer this
+   * one and is still valid: another process replaced it meanwhile, and that
+   * replacement is returned instead (a 401 retry, the daemon's planned refresh).
+   */
+  replacing?: TokenRef;
+  lockTimeoutMs?: number;
+  onWait?: () => void;
+  /** when a refresh fails transiently but the old token is still valid, return it with a warning */
+  serveValidOnFailure?: boolean;
+  /** also return the store's version of the settings returned (costs a stat per read) */
+  withVersion?: boolean;
 }
 
 const iso = (ms: number): string => new Date(ms).toISOString();
@@ -32,33 +68,11 @@ function killPoint(step: 'marked' | 'responded' | 'stored'): void {
   if (process.env.OAUTH_HANDOFF_TEST_KILL_AT === step) process.kill(process.pid, 'SIGKILL');
 }
 
-/**
- * Fold a token response into the settings (RFC 6749 §5.1, §6: a missing
- * refresh_token keeps the old one). `presetRtSeconds` is the provider's known
- * refresh-token lifetime, counted from the issue of a new refresh token.
- */
-export function applyTokenResponse(cur: Settings, t: TokenSet, now: number, presetRtSeconds?: number): { next: Settings; rotated: boolean } {
-  const rotated = t.refresh_token !== undefined && t.refresh_token !== cur.token.refresh_token;
-  const token: Settings['token'] = {
-    access_token: t.access_token,
-    token_type: t.token_type,
-    obtained_at: iso(now),
-  };
-  if (t.expires_in !== undefined) token.expires_at = iso(now + t.expires_in * 1000);
-  const refreshToken = t.refresh_token ?? cur.token.refresh_token;
-  if (refreshToken !== undefined) token.refresh_token = refreshToken;
-  const rtExpiresIn = typeof t.raw.refresh_token_expires_in === 'number' ? t.raw.refresh_token_expires_in : undefined;
-  if (rtExpiresIn !== undefined) token.refresh_token_expires_at = iso(now + rtExpiresIn * 1000);
-  else if (rotated && presetRtSeconds !== undefined) token.refresh_token_expires_at = iso(now + presetRtSeconds * 1000);
-  else if (cur.token.refresh_token_expires_at !== undefined) token.refresh_token_expires_at = cur.token.refresh_token_expires_at;
-  const scope = t.scope ?? cur.token.scope;
-  if (scope !== undefined) token.scope = scope;
-  const next: Settings = {
-    ...cur,
-    token,
-    health: { state: 'ok', last_refresh_at: iso(now), refresh_count: (cur.health.refresh_count ?? 0) + 1 },
-  };
-  return { next, rotated };
+export function reauthError(s: Settings): HandoffError {
+  return new HandoffError(`credential "${s.name}" needs re-authorization: ${s.health.message ?? 'the provider rejected its refresh token'}`, {
+    code: CODES.REAUTH_REQUIRED,
+    credential: s.name,
+  });
 }
 
 function refreshLifetime(oauth: typeof import('../oauth/index.js'), provider: string): number | undefined {
@@ -69,12 +83,24 @@ function refreshLifetime(oauth: typeof import('../oauth/index.js'), provider: st
   }
 }
 
+/** A token response folded into the settings it refreshes: new tokens, health back to ok, one more refresh counted. */
+export function settingsAfterRefresh(cur: Settings, t: TokenSet, now: number, presetRefreshTokenSeconds?: number): { next: Settings; rotated: boolean } {
+  const { token, rotated } = foldTokenResponse(cur.token, t, now, presetRefreshTokenSeconds);
+  const next: Settings = {
+    ...cur,
+    token,
+    health: { state: 'ok', last_refresh_at: iso(now), refresh_count: (cur.health.refresh_count ?? 0) + 1 },
+  };
+  return { next, rotated };
+}
+
 /**
- * Refresh while holding the credential's write lock, on the settings just
- * re-read under that lock. The order is the rotation rule: mark the attempt,
- * send, and persist the result before anything can use the new access token.
+ * One refresh attempt while holding the credential's write lock, on the
+ * settings just re-read under that lock. The order is the rotation rule: mark
+ * the attempt, send, and persist the result before anything can use the new
+ * access token.
  */
-export async function refreshLocked(store: CredentialStore, cur: Settings, lock: HeldLock, deps: RefreshDeps = {}): Promise<RefreshOutcome> {
+async function refreshLocked(store: CredentialStore, cur: Settings, lock: HeldLock, deps: RefreshDeps): Promise<{ settings: Settings; rotated: boolean }> {
   const now = deps.now ?? Date.now;
   const name = cur.name;
   const refreshToken = cur.token.refresh_token;
@@ -106,73 +132,67 @@ export async function refreshLocked(store: CredentialStore, cur: Settings, lock:
     await store.write({ ...cur, health: { ...cur.health, refresh_started_at: undefined } }).catch(() => undefined);
     throw err;
   }
-  const { next, rotated } = applyTokenResponse(cur, tokens, now(), refreshLifetime(oauth, cur.provider));
+  const { next, rotated } = settingsAfterRefresh(cur, tokens, now(), refreshLifetime(oauth, cur.provider));
   await store.write(next);
   killPoint('stored');
   if (!lock.held) {
     // The lock was taken over during a stall. The store now holds the newest tokens we know of.
     process.emitWarning(`the write lock on "${name}" was lost during a refresh; the new tokens were stored anyway`);
   }
-  return { settings: next, refreshed: true, rotated };
+  return { settings: next, rotated };
 }
 
-export interface FreshOptions extends RefreshDeps {
-  /** refresh when the token expires within this many seconds */
-  minValidSeconds: number;
-  /** refresh even when the token is fresh (`oauth-handoff refresh`) */
-  force?: boolean;
-  lockTimeoutMs?: number;
-  onWait?: () => void;
-  /** when a refresh fails transiently but the old token is still valid, return it with a warning */
-  serveValidOnFailure?: boolean;
+/** The stored token is no longer the one named, and it is still valid: someone replaced it. */
+function replaced(s: Settings, ref: TokenRef, now: number): boolean {
+  const other =
+    (ref.access_token !== undefined && s.token.access_token !== ref.access_token) || (ref.obtained_at !== undefined && s.token.obtained_at !== ref.obtained_at);
+  return other && stillValid(s, now);
 }
 
-export function isFresh(s: Settings, minValidSeconds: number, now: number): boolean {
-  return s.health.state === 'ok' && secondsLeft(s.token, now) > minValidSeconds;
-}
-
-export function reauthError(s: Settings): HandoffError {
-  return new HandoffError(`credential "${s.name}" needs re-authorization: ${s.health.message ?? 'the provider rejected its refresh token'}`, {
-    code: CODES.REAUTH_REQUIRED,
-    credential: s.name,
-  });
+/** Whether these settings can be returned as they are; throws when the grant is known dead. */
+function serveAsIs(s: Settings, o: FreshOptions, now: number): boolean {
+  if (o.force) return false;
+  if (o.replacing !== undefined) {
+    if (replaced(s, o.replacing, now)) return true;
+  } else if (!needsRefresh(s, now, o.minValidSeconds ?? DEFAULT_MIN_VALID_SECONDS)) return true;
+  if (s.health.state === 'reauthorization_required') throw reauthError(s);
+  return false;
 }
 
 /**
- * The read path every consumer uses (token, exec, the library, the daemon).
- * A fresh token is returned without any lock. A stale one: take the write
- * lock (joining a refresh in flight), re-read, and refresh only when the
- * token is still stale — exactly one refresh per expiry, however many ask.
+ * The read path every consumer uses (token, exec, refresh, the library, the
+ * daemon). A token that needs no refresh is returned without any lock. Else:
+ * take the write lock (joining a refresh in flight), re-read, and refresh
+ * only when it is still due.
  */
-export async function freshSettings(store: CredentialStore, name: string, opts: FreshOptions): Promise<RefreshOutcome> {
-  const now = opts.now ?? Date.now;
+export async function freshSettings(store: CredentialStore, name: string, o: FreshOptions = {}): Promise<RefreshOutcome> {
+  const now = o.now ?? Date.now;
+  const version = async (): Promise<string | undefined> => (o.withVersion ? store.version(name) : undefined);
+  // lock-free first (also: a missing credential fails here, before any lock is made for it)
+  const v0 = await version();
   const first = await store.read(name);
-  if (!opts.force) {
-    if (isFresh(first, opts.minValidSeconds, now())) return { settings: first, refreshed: false, rotated: false };
-    if (first.health.state === 'reauthorization_required') throw reauthError(first);
+  if (serveAsIs(first, o, now())) return { settings: first, refreshed: false, rotated: false, version: v0 };
+  // the newest settings seen: served when a refresh fails without a verdict on the grant
+  let latest = first;
+  try {
+    return await store.withWriteLock(
+      name,
+      async (lock): Promise<RefreshOutcome> => {
+        const v1 = await version();
+        const cur = (latest = await store.read(name));
+        if (serveAsIs(cur, o, now())) return { settings: cur, refreshed: false, rotated: false, version: v1 };
+        const r = await refreshLocked(store, cur, lock, o);
+        // still under the lock: nobody else can have written since
+        return { settings: r.settings, refreshed: true, rotated: r.rotated, version: await version() };
+      },
+      { timeoutMs: o.lockTimeoutMs, onWait: o.onWait },
+    );
+  } catch (e) {
+    // the provider or the store is unreachable (the store even for taking the lock): the old token still works
+    if (o.serveValidOnFailure && isPassingFailure(e) && stillValid(latest, now())) {
+      // no version: which write `latest` matches is not known here, so a cache looks again next time
+      return { settings: latest, refreshed: false, rotated: false, warning: e };
+    }
+    throw e;
   }
-  return store.withWriteLock(
-    name,
-    async (lock) => {
-      const cur = await store.read(name);
-      if (!opts.force) {
-        if (isFresh(cur, opts.minValidSeconds, now())) return { settings: cur, refreshed: false, rotated: false };
-        if (cur.health.state === 'reauthorization_required') throw reauthError(cur);
-      }
-      try {
-        return await refreshLocked(store, cur, lock, opts);
-      } catch (e) {
-        if (
-          opts.serveValidOnFailure &&
-          e instanceof HandoffError &&
-          e.code === CODES.PROVIDER_UNAVAILABLE &&
-          secondsLeft(cur.token, now()) > 0
-        ) {
-          return { settings: cur, refreshed: false, rotated: false, warning: e };
-        }
-        throw e;
-      }
-    },
-    { timeoutMs: opts.lockTimeoutMs, onWait: opts.onWait },
-  );
 }

@@ -61,7 +61,7 @@ export class RedisLink {
       return await fn(c);
     } catch (e) {
       const err = this.explain(e);
-      if (err.code === CODES.PROVIDER_UNAVAILABLE) {
+      if (err.code === CODES.STORE_UNAVAILABLE) {
         if (c === undefined) {
           // could not even connect: do not try again at once
           this.downCause = err;
@@ -144,7 +144,7 @@ export class RedisLink {
     const message = String(err?.message ?? e);
     if (err?.name === 'ReplyError') {
       if (TRANSIENT_REPLY.test(message)) {
-        return new HandoffError(`${where} is not available: ${message}`, { code: CODES.PROVIDER_UNAVAILABLE, cause: e });
+        return new HandoffError(`${where} is not available: ${message}`, { code: CODES.STORE_UNAVAILABLE, cause: e });
       }
       if (/^NOPERM\b/.test(message)) {
         return new HandoffError(`${where} refused a command to this Redis user (${message}); its ACL must allow the commands in docs/fleet.md`, {
@@ -158,7 +158,7 @@ export class RedisLink {
       return new HandoffError(`${where} answered with an error: ${message}`, { code: CODES.INTERNAL, cause: e });
     }
     const why = this.lastError && /closed|writeable|timed out|Reached the max retries/i.test(message) ? this.lastError.message : message;
-    return new HandoffError(`${where} is unreachable (${why})`, { code: CODES.PROVIDER_UNAVAILABLE, cause: e });
+    return new HandoffError(`${where} is unreachable (${why})`, { code: CODES.STORE_UNAVAILABLE, cause: e });
   }
 
   /** Close the connection (the library's close(); the CLI needs nothing). */
@@ -187,5 +187,5 @@ function quietly(c: Redis): void {
 
 /** The store could not be reached (as opposed to answering "no"). */
 export function isUnreachable(e: unknown): e is HandoffError {
-  return e instanceof HandoffError && e.code === CODES.PROVIDER_UNAVAILABLE;
+  return e instanceof HandoffError && e.code === CODES.STORE_UNAVAILABLE;
 }

@@ -5,6 +5,7 @@
  */
 import { fingerprint, x25519Recipient } from '../crypto/index.js';
 import { CODES, HandoffError } from '../errors.js';
+import { message } from '../i18n/index.js';
 import type { RedisLink } from './link.js';
 import { ADD_MEMBER, READ_MEMBERS, REMOVE_MEMBER } from './scripts.js';
 import type { FleetKeys } from './scripts.js';
@@ -120,7 +121,8 @@ export class MemberList {
     const m = await this.read();
     const found = [...m.keys].find(([k, r]) => k === wanted || r.fingerprint === wanted.toLowerCase());
     if (found === undefined) {
-      throw new HandoffError(`${wanted} is not a member of the fleet store ${this.target.display}`, { code: CODES.NOT_FOUND });
+      if (!isKeyOrFingerprint(wanted)) throw new HandoffError(message('fleet.not_a_key', { key: wanted }), { code: CODES.USAGE });
+      throw new HandoffError(message('fleet.not_member', { key: wanted, store: this.target.display }), { code: CODES.NOT_FOUND });
     }
     const r = await this.noted(this.link.run((c) => c.eval(REMOVE_MEMBER, 2, this.keys.members, this.keys.store, found[0])));
     if (r === -1) {
@@ -130,5 +132,16 @@ export class MemberList {
       );
     }
     return { fingerprint: found[1].fingerprint, changed: r === 1 };
+  }
+}
+
+/** A public key (`ohpub1…`) or a key fingerprint (16 hex digits), whether a member or not. */
+export function isKeyOrFingerprint(s: string): boolean {
+  if (/^[0-9a-f]{16}$/i.test(s)) return true;
+  try {
+    x25519Recipient(s);
+    return true;
+  } catch {
+    return false;
   }
 }

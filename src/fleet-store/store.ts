@@ -21,6 +21,7 @@ import { randomBytes } from 'node:crypto';
 import { fingerprint, open, readHeader, seal, x25519Identity, x25519Recipient } from '../crypto/index.js';
 import type { Identity } from '../crypto/index.js';
 import { CODES, HandoffError } from '../errors.js';
+import { message } from '../i18n/index.js';
 import { assertValidName, decodeSettings, encodeSettings, ensureStoreDirs, loadMachineKey, secondsLeft, storeLayout } from '../settings-file/index.js';
 import type { CredentialLocation, CredentialStore, HeldLock, LockOptions, MachineKey, Settings, StoreLayout } from '../settings-file/index.js';
 import { FleetCache } from './cache.js';
@@ -154,12 +155,12 @@ export class RedisStore implements CredentialStore {
     for (let attempt = 1; ; attempt++) {
       let r: (Buffer | null)[];
       try {
-        r = await this.noted(this.link.run((c) => c.hmgetBuffer(this.credKey(name), 'sealed', 'version', 'store_id')));
+        r = await this.noted(this.link.run((c) => c.hmgetBuffer(this.credKey(name), 'sealed', 'version', 'store_id', 'recipients')));
       } catch (e) {
         if (isUnreachable(e)) return this.readCached(name, e);
         throw e;
       }
-      const [sealed, versionBytes, storeIdBytes] = r;
+      const [sealed, versionBytes, storeIdBytes, recipientsBytes] = r;
       if (!sealed) return this.missing(name, ctx);
       const version = Number(str(versionBytes) ?? 0);
       const storeId = str(storeIdBytes) ?? '';
@@ -167,10 +168,10 @@ export class RedisStore implements CredentialStore {
       if (meta !== undefined && meta.store_id === storeId && meta.version > version) {
         // another process here may have cached a newer write after our read: look once more
         if (attempt < 2) continue;
-        throw new HandoffError(
-          `the fleet store ${this.target.display} went back in time: "${name}" is at version ${version} there, but this host saw version ${meta.version} on ${meta.cached_at} (was Redis restored from an older snapshot?); its refresh token may be outdated, and this host keeps the newer copy, which \`fleet restore ${name}\` writes back`,
-          { code: CODES.INTERNAL, credential: name },
-        );
+        throw new HandoffError(message('fleet.back_in_time', { store: this.target.display, name, version, seen: meta.version, at: meta.cached_at }), {
+          code: CODES.INTERNAL,
+          credential: name,
+        });
       }
       if (meta?.pending && meta.store_id === storeId && meta.version === version) {
         // this host refreshed while Redis was unreachable: its copy is the newest state
@@ -178,7 +179,7 @@ export class RedisStore implements CredentialStore {
         if (newer !== undefined) return newer;
         continue;
       }
-      const settings = await this.openSealed(name, sealed);
+      const settings = await this.openSealed(name, sealed, (str(recipientsBytes) ?? '').split(','));
       if (ctx) {
         ctx.version = version;
         ctx.prev = settings;
@@ -219,10 +220,29 @@ export class RedisStore implements CredentialStore {
     return { store: this.target.display, prefix: this.target.prefix, store_id: storeId, version, cached_at: iso(Date.now()) };
   }
 
-  private async openSealed(name: string, sealed: Uint8Array): Promise<Settings> {
-    const header = readHeader(sealed);
-    const sealedTo = header.recipients.flatMap((r) => (r.type === 'X25519' && 'fingerprint' in r ? [r.fingerprint] : []));
+  /**
+   * Open a sealed value. `recipients` is what the writer recorded beside it
+   * (the fingerprints it sealed to): when it names this host but the value
+   * does not open (a header that does not parse, a stanza for this key that
+   * is gone or does not unwrap, a failed MAC), the value is damaged or was
+   * tampered with; when it does not name this host, this host is not a member.
+   */
+  private async openSealed(name: string, sealed: Uint8Array, recipients: string[]): Promise<Settings> {
+    const damaged = (e: unknown): HandoffError =>
+      new HandoffError(message('fleet.damaged', { name, store: this.target.display, detail: (e as Error).message, fingerprint: this.fp }), {
+        code: CODES.DECRYPT_FAILED,
+        cause: e,
+        credential: name,
+      });
+    const meantForMe = recipients.includes(this.fp);
+    let sealedTo: string[];
+    try {
+      sealedTo = readHeader(sealed).recipients.flatMap((r) => (r.type === 'X25519' && 'fingerprint' in r ? [r.fingerprint] : []));
+    } catch (e) {
+      throw damaged(e);
+    }
     if (!sealedTo.includes(this.fp)) {
+      if (meantForMe) throw damaged(new Error(`no stanza for this host's key in a value written for it; sealed to ${sealedTo.join(', ') || 'no X25519 key'}`));
       // no longer (or never) a member: the copy here must not outlive that
       await this.cache.drop(name);
       throw new HandoffError(
@@ -230,7 +250,14 @@ export class RedisStore implements CredentialStore {
         { code: CODES.DECRYPT_FAILED, credential: name },
       );
     }
-    const settings = decodeSettings(await open(sealed, [this.identity]));
+    let plaintext: Uint8Array;
+    try {
+      plaintext = await open(sealed, [this.identity]);
+    } catch (e) {
+      if (e instanceof HandoffError && (e.code === CODES.DECRYPT_FAILED || e.code === CODES.BAD_FILE)) throw damaged(e);
+      throw e;
+    }
+    const settings = decodeSettings(plaintext);
     if (settings.name !== name) {
       throw new HandoffError(`${this.credKey(name)} holds the credential "${settings.name}", not "${name}"`, { code: CODES.BAD_FILE, credential: name });
     }
@@ -241,7 +268,7 @@ export class RedisStore implements CredentialStore {
   private async readCached(name: string, cause: HandoffError): Promise<Settings> {
     const cached = await this.cache.read(name);
     if (cached === undefined) {
-      throw new HandoffError(`${cause.message}, and this host has no cached copy of "${name}"`, { code: CODES.PROVIDER_UNAVAILABLE, cause, credential: name });
+      throw new HandoffError(`${cause.message}, and this host has no cached copy of "${name}"`, { code: CODES.STORE_UNAVAILABLE, cause, credential: name });
     }
     return cached.settings;
   }
@@ -256,10 +283,8 @@ export class RedisStore implements CredentialStore {
     if (meta !== undefined) {
       const storeId = await this.noted(this.link.run((c) => c.hget(this.keys.store, 'id')));
       if (storeId !== meta.store_id) {
-        throw new HandoffError(
-          `the fleet store ${this.target.display} has lost "${name}": ${storeId === null ? 'it is empty' : 'it was reset and written again since'} (Redis restarted without its data, or was flushed); this host last saw version ${meta.version} on ${meta.cached_at} and keeps that copy, which \`fleet restore ${name}\` writes back`,
-          { code: CODES.NOT_FOUND, credential: name },
-        );
+        const lost = storeId === null ? 'fleet.lost_empty' : 'fleet.lost_reset';
+        throw new HandoffError(message(lost, { store: this.target.display, name, version: meta.version, at: meta.cached_at }), { code: CODES.NOT_FOUND, credential: name });
       }
       await this.cache.drop(name); // removed on purpose by another host
     }
@@ -280,7 +305,7 @@ export class RedisStore implements CredentialStore {
     }
     const meta = this.cache.meta(name);
     if (meta !== undefined) return String(meta.version);
-    throw this.unreachable ?? new HandoffError(`the fleet store ${this.target.display} is unreachable`, { code: CODES.PROVIDER_UNAVAILABLE });
+    throw this.unreachable ?? new HandoffError(`the fleet store ${this.target.display} is unreachable`, { code: CODES.STORE_UNAVAILABLE });
   }
 
   /** Where one credential lives and which host refreshed it last (`status`). Never secret. */
@@ -341,7 +366,7 @@ export class RedisStore implements CredentialStore {
         if (r[0] !== CAS_MEMBERS_CHANGED) return r;
         ctx.members = undefined;
       }
-      throw new HandoffError(`the member list of the fleet store ${this.target.display} kept changing while "${name}" was written`, { code: CODES.LOCK_TIMEOUT, credential: name });
+      throw new HandoffError(`the member list of the fleet store ${this.target.display} kept changing while "${name}" was written`, { code: CODES.STORE_CONFLICT, credential: name });
     };
     const r = await this.pendingOnFailure(name, settings, expected, send, ctx);
     if (r[0] !== CAS_OK) throw this.conflict(name, expected, r[1]);
@@ -378,7 +403,7 @@ export class RedisStore implements CredentialStore {
       }
       throw new HandoffError(
         `${e.message}: the new tokens of "${name}" could not be stored there; this host keeps them and writes them back when it next reaches the store`,
-        { code: CODES.PROVIDER_UNAVAILABLE, cause: e, credential: name },
+        { code: CODES.STORE_UNAVAILABLE, cause: e, credential: name },
       );
     }
   }
@@ -386,7 +411,7 @@ export class RedisStore implements CredentialStore {
   async remove(name: string): Promise<boolean> {
     assertValidName(name);
     const ctx = this.requireLease(name, 'remove');
-    if (ctx.offline) throw new HandoffError(`${ctx.offline.message}: cannot remove "${name}" now`, { code: CODES.PROVIDER_UNAVAILABLE, cause: ctx.offline, credential: name });
+    if (ctx.offline) throw new HandoffError(`${ctx.offline.message}: cannot remove "${name}" now`, { code: CODES.STORE_UNAVAILABLE, cause: ctx.offline, credential: name });
     const expected = ctx.version ?? (await this.currentVersion(name));
     const r = (await this.noted(
       this.link.run((c) => c.eval(REMOVE_CREDENTIAL, 3, this.credKey(name), this.keys.store, this.keys.credentials, String(expected), name)),
@@ -414,7 +439,7 @@ export class RedisStore implements CredentialStore {
   private conflict(name: string, expected: number, found: number): HandoffError {
     const e = new HandoffError(
       `"${name}" in the fleet store ${this.target.display} was changed by another host while this one held its lease (expected version ${expected}, found ${found}); nothing was overwritten`,
-      { code: CODES.LOCK_TIMEOUT, credential: name },
+      { code: CODES.STORE_CONFLICT, credential: name },
     );
     this.conflicts.add(e);
     return e;
@@ -428,7 +453,7 @@ export class RedisStore implements CredentialStore {
         : left > 0
           ? `the copy cached on this host is valid until ${s.token.expires_at}`
           : `the copy cached on this host expired at ${s.token.expires_at}`;
-    return new HandoffError(`${cause.message}: cannot refresh or change "${s.name}" now; ${copy}`, { code: CODES.PROVIDER_UNAVAILABLE, cause, credential: s.name });
+    return new HandoffError(`${cause.message}: cannot refresh or change "${s.name}" now; ${copy}`, { code: CODES.STORE_UNAVAILABLE, cause, credential: s.name });
   }
 
   // ------------------------------------------------------------------ the lease

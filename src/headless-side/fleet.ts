@@ -87,7 +87,8 @@ export async function fleetAddMemberCommand(o: FleetMemberOptions): Promise<numb
 export async function fleetRemoveMemberCommand(o: FleetMemberOptions): Promise<number> {
   const out = outputOf(o);
   const store = await openFleet(o);
-  const mine = [store.publicKey, (await store.members()).find((m) => m.this_host)?.fingerprint].includes(o.key.trim());
+  const wanted = o.key.trim();
+  const mine = wanted === store.publicKey || wanted.toLowerCase() === (await store.members()).find((m) => m.this_host)?.fingerprint;
   if (mine && !o.force) {
     throw new HandoffError('that is this host\'s own key: after removing it this host cannot open the credentials any more (add --force to do it anyway)', {
       code: CODES.USAGE,

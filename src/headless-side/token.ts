@@ -1,11 +1,12 @@
 import { freshSettings, openStore } from '../credential/index.js';
 import type { RefreshDeps, RefreshOutcome } from '../credential/index.js';
+import { DEFAULT_MIN_VALID_SECONDS } from '../defaults.js';
 import type { CredentialStore } from '../settings-file/index.js';
 import type { Output } from '../terminal/index.js';
 import type { CommonOptions } from './common.js';
 import { outputOf } from './common.js';
 
-export const DEFAULT_MIN_VALID_SECONDS = 60;
+export { DEFAULT_MIN_VALID_SECONDS };
 
 export interface TokenOptions extends CommonOptions, RefreshDeps {
   name: string;
@@ -21,7 +22,7 @@ export interface TokenOptions extends CommonOptions, RefreshDeps {
  */
 export async function usableToken(store: CredentialStore, o: TokenOptions, out: Output, doing: string): Promise<RefreshOutcome> {
   const r = await freshSettings(store, o.name, {
-    minValidSeconds: o.minValid ?? DEFAULT_MIN_VALID_SECONDS,
+    minValidSeconds: o.minValid,
     lockTimeoutMs: o.lockTimeoutMs,
     now: o.now,
     http: o.http,

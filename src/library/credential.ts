@@ -1,4 +1,5 @@
-import { freshSettings, openStore, refreshLocked } from '../credential/index.js';
+import { freshSettings, needsRefresh, openStore, stillValid } from '../credential/index.js';
+import { DEFAULT_MIN_VALID_SECONDS } from '../defaults.js';
 import { CODES, HandoffError } from '../errors.js';
 import type { CredentialStatus } from '../headless-side/index.js';
 import type { HttpClient } from '../oauth/index.js';
@@ -25,9 +26,9 @@ export interface OpenCredentialOptions {
   key?: string;
   /** `{ file }`: a passphrase that opens it (default: $OAUTH_HANDOFF_PASSPHRASE) */
   passphrase?: string;
-  /** default for accessToken(): refresh when the token expires within this many seconds (default 60) */
+  /** default for accessToken(): refresh when the token expires within this many seconds (default DEFAULT_MIN_VALID_SECONDS, 60) */
   minValid?: number;
-  /** how long to wait for another process refreshing the same credential (default 30 000 ms) */
+  /** how long to wait for another process refreshing the same credential (default DEFAULT_LOCK_TIMEOUT_MS, 60 000 ms) */
   lockTimeoutMs?: number;
   /**
    * When a refresh fails for a passing reason (network, 5xx, 429) while the
@@ -68,7 +69,7 @@ export interface Credential {
   close(): Promise<void>;
 }
 
-export const DEFAULT_MIN_VALID_SECONDS = 60;
+export { DEFAULT_MIN_VALID_SECONDS };
 /** pause before trying a failed refresh again while the old token is still served */
 const RETRY_PAUSE_MS = 10_000;
 
@@ -76,16 +77,8 @@ interface Cached {
   settings: Settings;
   /** store.version() seen before the settings were read */
   version: string | undefined;
-  /** epoch ms; Infinity when the provider gave no expiry */
-  expiresAt: number;
-  ok: boolean;
   /** a refresh failed transiently: serve the still-valid token until then */
   holdUntil: number;
-}
-
-function cachedOf(settings: Settings, version: string | undefined, holdUntil = 0): Cached {
-  const expiresAt = settings.token.expires_at === undefined ? Number.POSITIVE_INFINITY : Date.parse(settings.token.expires_at);
-  return { settings, version, expiresAt, ok: settings.health.state === 'ok', holdUntil };
 }
 
 /**
@@ -166,9 +159,10 @@ class StoreCredential implements Credential {
     return this.store.versionSync ? this.store.versionSync(this.name) : this.store.version(this.name);
   }
 
+  /** The one refresh rule (credential/freshness.ts), or a still-valid token held after a failed refresh. */
   private usable(c: Cached, minValid: number, now: number): boolean {
-    if (c.expiresAt <= now) return false;
-    return (c.ok && c.expiresAt - now > minValid * 1000) || c.holdUntil > now;
+    if (!stillValid(c.settings, now)) return false;
+    return !needsRefresh(c.settings, now, minValid) || c.holdUntil > now;
   }
 
   async accessToken(opts: AccessTokenOptions = {}): Promise<string> {
@@ -188,7 +182,7 @@ class StoreCredential implements Credential {
     const flight = this.loading;
     if (flight !== undefined && flight.minValid >= minValid) {
       const c = await flight.promise;
-      if (c.expiresAt > this.now()) return c.settings.token.access_token;
+      if (stillValid(c.settings, this.now())) return c.settings.token.access_token;
     }
     return (await this.startLoad(minValid)).settings.token.access_token;
   }
@@ -207,32 +201,25 @@ class StoreCredential implements Credential {
   }
 
   private async load(minValid: number): Promise<Cached> {
-    const before = await this.store.version(this.name);
     const r = await freshSettings(this.store, this.name, {
       minValidSeconds: Math.max(0, minValid),
       lockTimeoutMs: this.o.lockTimeoutMs,
       now: this.o.now,
       http: this.o.http,
       serveValidOnFailure: true,
+      withVersion: true,
     });
-    let settings = r.settings;
-    let version = before;
-    if (r.refreshed) {
-      // what we wrote: its version, then the settings (never a newer version with older settings)
-      version = await this.store.version(this.name);
-      settings = await this.store.read(this.name);
-    }
     let holdUntil = 0;
     if (r.warning) {
       const retryAfter = r.warning.oauth?.retryAfter;
       holdUntil = this.now() + (retryAfter !== undefined ? Math.min(retryAfter * 1000, 5 * 60_000) : RETRY_PAUSE_MS);
       this.o.onWarning?.(r.warning);
     }
-    return this.remember(settings, version, holdUntil);
+    return this.remember(r.settings, r.version, holdUntil);
   }
 
   private remember(settings: Settings, version: string | undefined, holdUntil = 0): Cached {
-    const c = cachedOf(settings, version, holdUntil);
+    const c: Cached = { settings, version, holdUntil };
     if (!this.closed) this.cached = c;
     return c;
   }
@@ -247,26 +234,16 @@ class StoreCredential implements Credential {
     return p;
   }
 
+  /** A forced refresh through the one refresh rule: skipped when the store already holds another valid token than `rejected`. */
   private async forceRefresh(rejected: string | undefined): Promise<string> {
-    const isReplacement = (s: Settings): boolean =>
-      rejected !== undefined && s.token.access_token !== rejected && this.usable(cachedOf(s, undefined), 0, this.now());
-    // lock-free first: another process (or an earlier call here) may have replaced it already
-    if (rejected !== undefined) {
-      const before = await this.store.version(this.name);
-      const s = await this.store.read(this.name);
-      if (isReplacement(s)) return this.remember(s, before).settings.token.access_token;
-    }
-    await this.store.withWriteLock(
-      this.name,
-      async (lock) => {
-        const cur = await this.store.read(this.name);
-        if (isReplacement(cur)) return;
-        await refreshLocked(this.store, cur, lock, { now: this.o.now, http: this.o.http });
-      },
-      { timeoutMs: this.o.lockTimeoutMs },
-    );
-    const version = await this.store.version(this.name);
-    return this.remember(await this.store.read(this.name), version).settings.token.access_token;
+    const r = await freshSettings(this.store, this.name, {
+      ...(rejected === undefined ? { force: true } : { replacing: { access_token: rejected } }),
+      lockTimeoutMs: this.o.lockTimeoutMs,
+      now: this.o.now,
+      http: this.o.http,
+      withVersion: true,
+    });
+    return this.remember(r.settings, r.version).settings.token.access_token;
   }
 
   async status(): Promise<CredentialStatus> {

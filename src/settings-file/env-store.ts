@@ -17,7 +17,7 @@ import {
 import type { Identity, Recipient, RecipientInfo } from '../crypto/index.js';
 import { CODES, HandoffError } from '../errors.js';
 import { writeFileAtomic } from './atomic.js';
-import { withFileLock } from './lock.js';
+import { DEFAULT_LOCK_TIMEOUT_MS, withFileLock } from './lock.js';
 import type { HeldLock, LockOptions } from './lock.js';
 import { decodeSettings, encodeSettings } from './schema.js';
 import type { Settings } from './schema.js';
@@ -29,8 +29,6 @@ export const SETTINGS_ENV = 'OAUTH_HANDOFF_SETTINGS';
 export const KEY_ENV = 'OAUTH_HANDOFF_KEY';
 /** CI mode (and import/export): the passphrase of a passphrase-sealed block. */
 export const PASSPHRASE_ENV = 'OAUTH_HANDOFF_PASSPHRASE';
-
-const DEFAULT_LOCK_TIMEOUT_MS = 30_000;
 
 /** What opens a sealed settings block: a secret key, a passphrase, or both. */
 export interface SealSecrets {
@@ -221,7 +219,7 @@ export class EnvStore implements CredentialStore {
         const rotated = settings.token.refresh_token !== this.opened.settings.token.refresh_token;
         throw new HandoffError(
           `cannot write the updated settings to ${this.writeBack}: ${(e as Error).message}${rotated ? `; the provider has replaced the refresh token, so the one in ${SETTINGS_ENV} may no longer work` : ''}`,
-          { code: CODES.INTERNAL, cause: e, credential: settings.name },
+          { code: CODES.STORE_UNAVAILABLE, cause: e, credential: settings.name },
         );
       }
     }

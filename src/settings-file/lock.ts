@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import { mkdir, readFile, rm, rmdir, stat, utimes, writeFile } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
+import { DEFAULT_LOCK_TIMEOUT_MS } from '../defaults.js';
 import { CODES, HandoffError } from '../errors.js';
 
 /**
@@ -31,7 +32,7 @@ export const HEARTBEAT_MS = 1000;
 export const STALE_MS = 2500;
 /** the same for an owner on another host (a store on a shared file system) */
 export const FOREIGN_STALE_MS = 15_000;
-export const DEFAULT_LOCK_TIMEOUT_MS = 30_000;
+export { DEFAULT_LOCK_TIMEOUT_MS };
 const POLL_MIN_MS = 15;
 const POLL_MAX_MS = 60;
 const OWNER_FILE = 'owner';

@@ -141,7 +141,9 @@ export function validateSettings(input: unknown): Settings {
       { code: CODES.BAD_FILE },
     );
   }
-  const name = assertValidName(str(o, 'name', 'settings'));
+  const name = str(o, 'name', 'settings');
+  // a bad name inside a file is a bad file, not a bad argument
+  if (!NAME_PATTERN.test(name)) fail('settings.name', 'must be 1-64 letters, digits, ".", "_" or "-", starting with a letter or digit');
   const provider = str(o, 'provider', 'settings');
 
   const e = obj(o.endpoints, 'settings.endpoints');

@@ -6,6 +6,21 @@ import { english } from '../i18n/index.js';
 /** The "what to run next" line the CLI prints under an error, in the user's language. Library messages carry none. */
 export function hintFor(e: HandoffError, tr: Translator = english): string | undefined {
   const name = e.credential ?? 'NAME';
+  switch (e.key) {
+    case 'fleet.lost_empty':
+    case 'fleet.lost_reset':
+    case 'fleet.back_in_time':
+      return tr.t('fleet.hint.restore', { name });
+    case 'fleet.damaged':
+      return tr.t('fleet.hint.damaged', { name });
+    case 'fleet.not_member':
+    case 'fleet.not_a_key':
+      return tr.t('fleet.hint.members');
+    case 'fleet.ioredis_missing':
+      return undefined; // the message says what to install
+    default:
+      break;
+  }
   switch (e.code) {
     case CODES.REAUTH_REQUIRED:
       return tr.t('hint.reauth_required', { name });
@@ -28,6 +43,10 @@ export function hintFor(e: HandoffError, tr: Translator = english): string | und
       return tr.t('hint.provider_error');
     case CODES.LOCK_TIMEOUT:
       return tr.t('hint.lock_timeout');
+    case CODES.STORE_CONFLICT:
+      return tr.t('hint.store_conflict');
+    case CODES.STORE_UNAVAILABLE:
+      return /fleet store/.test(e.message) ? tr.t('hint.store_unavailable_fleet') : tr.t('hint.store_unavailable_dir');
     case CODES.USAGE:
       return tr.t('hint.usage');
     default:

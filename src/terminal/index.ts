@@ -1,3 +1,4 @@
+export { copyToClipboard, osc52 } from './clipboard.js';
 export { hintFor } from './hints.js';
 export { createOutput, redact } from './output.js';
 export type { Output, OutputOptions } from './output.js';

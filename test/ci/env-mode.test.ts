@@ -134,7 +134,7 @@ test('a wrong key exits 4, missing settings exit 2, another name is not found; n
   t.is(r4.code, 2, 'write-back needs --from-env');
 });
 
-test('GitHub Actions: ::add-mask:: comes before the token in the log, and --output writes it to $GITHUB_OUTPUT', async (t) => {
+test('GitHub Actions: ::add-mask:: comes before the token in the log, and --github-output writes it to $GITHUB_OUTPUT', async (t) => {
   const sandbox = await sandboxFor(t);
   const { settings } = await grantSettings(sandbox, { expired: true });
   const s = await ciSecrets(settings);
@@ -142,7 +142,7 @@ test('GitHub Actions: ::add-mask:: comes before the token in the log, and --outp
   const outputs = join(job.dir, 'github_output');
   await writeFile(outputs, 'earlier=1\n');
   job.env.GITHUB_OUTPUT = outputs;
-  const r = await runMerged(['token', 'svc', '--from-env', '--output', 'api_token'], job.env, join(job.dir, 'log'));
+  const r = await runMerged(['token', 'svc', '--from-env', '--github-output', 'api_token'], job.env, join(job.dir, 'log'));
   t.is(r.code, 0, r.log);
   const lines = r.log.split('\n');
   const masks = lines.filter((l) => l.startsWith('::add-mask::')).map((l) => l.slice('::add-mask::'.length));
@@ -191,7 +191,7 @@ test('a write-back file that cannot be written fails the job before the provider
   const s = await ciSecrets(settings);
   const job = await ciJob(t, { OAUTH_HANDOFF_SETTINGS: s.armored, OAUTH_HANDOFF_KEY: s.key });
   const r = await runCli(['token', 'svc', '--from-env', '--write-back', join(job.dir, 'missing-dir', 'settings.txt')], { env: job.env });
-  t.is(r.code, 1);
+  t.is(r.code, 7, 'a store failure (the write-back file is where this credential is kept)');
   t.is(r.stdout, '');
   t.regex(r.stderr, /cannot write the updated settings to .*missing-dir/);
   t.false(r.stderr.includes('looks like a bug'));

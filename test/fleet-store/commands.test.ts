@@ -58,3 +58,25 @@ test('fleet commands on a directory store, and unsupported store URLs, are usage
   const bad = await runHostCli(t, a, ['token', 'svc', '--store', `${redis.url}?lease=0.1`]);
   t.is(bad.code, 2, bad.stderr);
 });
+
+test('fleet remove-member names what is wrong: a key that is no member, a string that is no key, this host by its fingerprint in capitals', async (t) => {
+  const redis = await startRedis(t);
+  const [a, b, stranger] = await Promise.all([makeHost(t, redis.url, 'host-a'), makeHost(t, redis.url, 'host-b'), makeHost(t, redis.url, 'stranger')]);
+  t.is((await runHostCli(t, a, ['fleet', 'add-member', b.publicKey])).code, 0);
+
+  const notMember = await runHostCli(t, a, ['fleet', 'remove-member', stranger.publicKey]);
+  t.is(notMember.code, 1, notMember.stderr);
+  t.regex(notMember.stderr, /ohpub1\S+ is not a member of the fleet store redis:\/\/127\.0\.0\.1:\d+\/0\n/);
+  t.regex(notMember.stderr, /`oauth-handoff fleet members` lists the member keys/, 'the next step is the member list, not the credential list');
+  const byFingerprint = await runHostCli(t, a, ['fleet', 'remove-member', fingerprint(stranger.publicKey), '--json']);
+  t.is(byFingerprint.code, 1, byFingerprint.stderr);
+
+  const garbage = await runHostCli(t, a, ['fleet', 'remove-member', 'web-3']);
+  t.is(garbage.code, 2, garbage.stderr);
+  t.regex(garbage.stderr, /"web-3" is neither a public key \(ohpub1…\) nor a 16-digit key fingerprint/);
+
+  const self = await runHostCli(t, a, ['fleet', 'remove-member', fingerprint(a.publicKey).toUpperCase()]);
+  t.is(self.code, 2, "this host's own key, by its fingerprint in capitals, still needs --force");
+  const members = JSON.parse((await runHostCli(t, b, ['fleet', 'members', '--json'])).stdout) as { fingerprint: string }[];
+  t.is(members.length, 2, 'nobody was removed');
+});

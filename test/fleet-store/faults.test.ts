@@ -68,9 +68,9 @@ test('Redis stopped for 10 s while tokens are valid: every token call still succ
   t.is(due.code, 0, due.stderr);
   t.is(due.stdout, token);
   t.regex(due.stderr, /warning: could not refresh "svc" \(the fleet store redis:\/\/127\.0\.0\.1:\d+\/0 is unreachable/);
-  // a cached copy that has expired: exit 5, saying why
+  // a cached copy that has expired: exit 7 (the store, not the provider), saying why
   const old = await runHostCli(t, a, ['token', 'old']);
-  t.is(old.code, 5, old.stderr);
+  t.is(old.code, 7, old.stderr);
   t.regex(old.stderr, /unreachable .*cannot refresh or change "old" now; the copy cached on this host expired/);
   const status = await runHostCli(t, a, ['status', 'svc', '--json']);
   t.is(status.code, 0, status.stderr);
@@ -106,8 +106,13 @@ test('Redis restarted without its data: token says so (and does not loop); fleet
   for (let i = 0; i < 2; i++) {
     const lost = await runHostCli(t, b, ['token', 'svc']);
     t.is(lost.code, 1, lost.stderr);
-    t.regex(lost.stderr, /has lost "svc": it is empty \(Redis restarted without its data, or was flushed\).*fleet restore svc/);
+    t.regex(lost.stderr, /has lost "svc": it is empty \(Redis restarted without its data, or was flushed\)/);
+    t.regex(lost.stderr, /\n.*`oauth-handoff fleet restore svc`/, 'the CLI adds the next step on a line of its own');
   }
+  // the library says what happened and leaves the commands to the CLI
+  const lostInLibrary = await t.throwsAsync((await b.store()).read('svc'));
+  t.regex(lostInLibrary?.message ?? '', /has lost "svc"/);
+  t.notRegex(lostInLibrary?.message ?? '', /fleet restore|oauth-handoff /);
   t.is(refreshes(s).length, 1, 'nothing was sent to the server');
 
   const restored = await runHostCli(t, b, ['fleet', 'restore', 'svc']);

@@ -12,7 +12,8 @@ import { outputOf } from '../common.js';
 import { isRefusal } from './instance.js';
 import { createDaemonLog } from './log.js';
 import type { LogFormat } from './log.js';
-import { DEFAULT_HTTP_TIMEOUT_MS, DEFAULT_LOCK_WAIT_MS, DEFAULT_POLL_MS } from './runtime.js';
+import { DEFAULT_LOCK_TIMEOUT_MS } from '../../defaults.js';
+import { DEFAULT_HTTP_TIMEOUT_MS, DEFAULT_POLL_MS } from './runtime.js';
 import { DEFAULT_BACKOFF_BASE_MS, DEFAULT_BACKOFF_MAX_MS, DEFAULT_WARN_BEFORE_MS, parseDuration } from './schedule.js';
 import { startDaemon } from './start.js';
 import type { DaemonHandle } from './start.js';
@@ -97,7 +98,7 @@ export async function daemonCommand(o: DaemonCommandOptions): Promise<number> {
     backoffMaxMs: optDuration(o.backoffMax, '--backoff-max', DEFAULT_BACKOFF_MAX_MS),
     pollMs: optDuration(o.poll, '--poll', DEFAULT_POLL_MS),
     httpTimeoutMs: optDuration(o.httpTimeout, '--http-timeout', DEFAULT_HTTP_TIMEOUT_MS),
-    lockTimeoutMs: optDuration(o.lockTimeout, '--lock-timeout', DEFAULT_LOCK_WAIT_MS),
+    lockTimeoutMs: optDuration(o.lockTimeout, '--lock-timeout', DEFAULT_LOCK_TIMEOUT_MS),
     stopTimeoutMs: o.stopTimeout === undefined ? undefined : parseDuration(o.stopTimeout, '--stop-timeout'),
   };
   if (options.backoffMaxMs < options.backoffBaseMs) throw usage('--backoff-max must not be shorter than --backoff-base');

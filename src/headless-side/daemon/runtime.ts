@@ -12,7 +12,9 @@
  */
 import { watch } from 'node:fs';
 import type { FSWatcher } from 'node:fs';
-import { refreshLocked, reauthError } from '../../credential/index.js';
+import { freshSettings, reauthError } from '../../credential/index.js';
+import type { RefreshOutcome } from '../../credential/index.js';
+import { DEFAULT_LOCK_TIMEOUT_MS } from '../../defaults.js';
 import { CODES, HandoffError } from '../../errors.js';
 import { createHttpClient } from '../../oauth/index.js';
 import type { HttpClient } from '../../oauth/index.js';
@@ -48,7 +50,6 @@ import type { DaemonCredentialState, DaemonErrorRecord, DaemonStateRecord, NextA
 
 export const DEFAULT_POLL_MS = 5 * SECOND;
 export const DEFAULT_HTTP_TIMEOUT_MS = 30 * SECOND;
-export const DEFAULT_LOCK_WAIT_MS = 60 * SECOND;
 export const DEFAULT_STOP_TIMEOUT_MS = 30 * SECOND;
 /** With a working file watcher, versions of every credential are still compared this often. */
 const FULL_SCAN_MS = 60 * SECOND;
@@ -159,7 +160,7 @@ const parseTime = (s: string | undefined): number | undefined => {
   const t = Date.parse(s);
   return Number.isNaN(t) ? undefined : t;
 };
-const TRANSIENT = new Set<string>([CODES.PROVIDER_UNAVAILABLE, CODES.LOCK_TIMEOUT]);
+const TRANSIENT = new Set<string>([CODES.PROVIDER_UNAVAILABLE, CODES.STORE_UNAVAILABLE, CODES.LOCK_TIMEOUT, CODES.STORE_CONFLICT]);
 
 function asHandoffError(e: unknown): HandoffError {
   return e instanceof HandoffError ? e : new HandoffError(`refresh failed: ${(e as Error)?.message ?? String(e)}`, { code: CODES.INTERNAL, cause: e });
@@ -612,33 +613,15 @@ export class Daemon implements RunningDaemon {
     const reason = e.dueReason ?? 'refresh';
     const rtBefore = e.rtExpiresAt;
     const store = this.o.store;
-    const planned = e.obtainedAt;
-    const changed = (s: Settings) => s.token.obtained_at !== planned || s.health.state !== e.health;
-    // `version` is taken before the read it belongs to: a write in between makes it stale, never newer
-    type Outcome = { refreshed: false; settings: Settings; version?: string } | { refreshed: true; settings: Settings; rotated: boolean; version?: string };
-    let outcome: Outcome;
+    let outcome: RefreshOutcome;
     try {
-      // lock-free look first, like `token`: someone may have refreshed it already
-      const v0 = await store.version(e.name);
-      const first = await store.read(e.name);
-      if (changed(first)) outcome = { refreshed: false, settings: first, version: v0 };
-      else {
-        if (first.health.state === 'reauthorization_required') throw reauthError(first);
-        const http = await this.httpClient();
-        outcome = await store.withWriteLock(
-          e.name,
-          async (lock): Promise<Outcome> => {
-            const v1 = await store.version(e.name);
-            const cur = await store.read(e.name);
-            if (changed(cur)) return { refreshed: false, settings: cur, version: v1 };
-            if (cur.health.state === 'reauthorization_required') throw reauthError(cur);
-            const r = await refreshLocked(store, cur, lock, { http });
-            // still under the lock: nobody else can have written since
-            return { refreshed: true, settings: r.settings, rotated: r.rotated, version: await store.version(e.name) };
-          },
-          { timeoutMs: this.o.lockTimeoutMs ?? DEFAULT_LOCK_WAIT_MS },
-        );
-      }
+      // the one refresh rule: refresh the token this plan was made for, unless another process replaced it meanwhile
+      outcome = await freshSettings(store, e.name, {
+        replacing: { obtained_at: e.obtainedAt },
+        http: await this.httpClient(),
+        lockTimeoutMs: this.o.lockTimeoutMs ?? DEFAULT_LOCK_TIMEOUT_MS,
+        withVersion: true,
+      });
     } catch (err) {
       await this.failed(e, asHandoffError(err));
       return;

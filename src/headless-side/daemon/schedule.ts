@@ -4,6 +4,7 @@
  * how long to back off, when to keep a grant alive and when to warn.
  */
 import { CODES, HandoffError } from '../../errors.js';
+import { durationSeconds } from '../../duration.js';
 
 export const SECOND = 1000;
 export const MINUTE = 60 * SECOND;
@@ -33,16 +34,11 @@ export const MAX_TIMER_MS = DAY;
 
 export type Random = () => number;
 
-const UNITS: Record<string, number> = { ms: 1, s: SECOND, m: MINUTE, h: HOUR, d: DAY, w: 7 * DAY };
 
-/** "7d", "12h", "30m", "45s", "250ms", "1.5s"; a bare number is seconds. Returns milliseconds. */
+/** "7d", "12h", "30m", "45s", "250ms", "1.5s"; a bare number is seconds (src/duration.ts). Returns milliseconds. */
 export function parseDuration(text: string | number, what: string): number {
-  if (typeof text === 'number') {
-    if (Number.isFinite(text) && text >= 0) return text * SECOND;
-  } else {
-    const m = /^\s*(\d+(?:\.\d+)?)\s*(ms|s|m|h|d|w)?\s*$/i.exec(text);
-    if (m) return Math.round(Number(m[1]) * (UNITS[(m[2] ?? 's').toLowerCase()] as number));
-  }
+  const seconds = durationSeconds(text);
+  if (seconds !== undefined) return Math.round(seconds * SECOND);
   throw new HandoffError(`invalid ${what} "${String(text).slice(0, 40)}": use a duration such as 30s, 15m, 12h or 7d`, { code: CODES.USAGE });
 }
 

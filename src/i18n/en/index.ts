@@ -6,6 +6,7 @@
  */
 import { common } from './common.js';
 import { demo } from './demo.js';
+import { fleet } from './fleet.js';
 import { hints } from './hints.js';
 import { providers, providersCommand } from './providers.js';
 import { sandbox } from './sandbox.js';
@@ -14,6 +15,7 @@ export const en = {
   ...common,
   ...hints,
   ...demo,
+  ...fleet,
   ...providers,
   ...providersCommand,
   ...sandbox,
