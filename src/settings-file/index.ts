@@ -19,4 +19,4 @@ export {
   validateSettings,
 } from './schema.js';
 export type { ClientAuthMethod, HealthState, Settings, SettingsEndpoints, SettingsHealth, SettingsToken } from './schema.js';
-export type { CredentialLocation, CredentialStore } from './store.js';
+export type { CredentialLocation, CredentialStore, WatchTarget } from './store.js';
