@@ -156,7 +156,15 @@ export async function runCli(argv: string[]): Promise<number> {
       'forget <name>',
       'remove a credential from this machine',
       (y) => withOptions(forgetOptions)(y.positional('name', { type: 'string', describe: 'the credential to remove' })),
-      run(async (a) => (await headless()).forgetCommand({ ...common(a), name: str(a, 'name') as string, revoke: bool(a, 'revoke'), lockTimeoutMs: lockMs(a) })),
+      run(async (a) =>
+        (await headless()).forgetCommand({
+          ...common(a),
+          name: str(a, 'name') as string,
+          revoke: bool(a, 'revoke'),
+          ...(typeof a['delete-client'] === 'boolean' ? { deleteClient: a['delete-client'] } : {}),
+          lockTimeoutMs: lockMs(a),
+        }),
+      ),
     )
     .command(
       'export <name>',
@@ -194,6 +202,7 @@ export async function runCli(argv: string[]): Promise<number> {
           redirectUri: str(a, 'redirect-uri'),
           redirect: str(a, 'redirect'),
           issuer: str(a, 'issuer'),
+          resource: str(a, 'resource'),
           authorizationEndpoint: str(a, 'authorization-endpoint'),
           tokenEndpoint: str(a, 'token-endpoint'),
           revocationEndpoint: str(a, 'revocation-endpoint'),
@@ -246,6 +255,7 @@ export async function runCli(argv: string[]): Promise<number> {
           tokenEndpoint: str(a, 'token-endpoint'),
           revocationEndpoint: str(a, 'revocation-endpoint'),
           issuer: str(a, 'issuer'),
+          resource: str(a, 'resource'),
           param: list(a, 'param'),
           browser: a.browser !== false,
           timeout: num(a, 'timeout'),
