@@ -124,7 +124,16 @@ export const providerOptions = {
   'client-secret-file': { type: 'string', group: GROUPS.provider, describe: 'read the client secret from the first line of this file' },
   'client-auth': { type: 'string', group: GROUPS.provider, describe: "client_secret_basic, client_secret_post or none (default: the preset's)" },
   scope: { type: 'string', array: true, group: GROUPS.provider, describe: "scopes to ask for (default: the preset's); repeatable or space-separated" },
-  issuer: { type: 'string', group: GROUPS.provider, describe: "find the endpoints in this issuer's metadata (RFC 8414, then OpenID discovery)" },
+  issuer: {
+    type: 'string',
+    group: GROUPS.provider,
+    describe: "find the endpoints in this issuer's metadata (RFC 8414, then OpenID discovery); with --resource, which of the authorization servers it names",
+  },
+  resource: {
+    type: 'string',
+    group: GROUPS.provider,
+    describe: "the protected resource's URL: find its authorization server (RFC 9728), register a client when no --client-id is given (RFC 7591), and ask for tokens for it (RFC 8707)",
+  },
   'authorization-endpoint': { type: 'string', group: GROUPS.provider, describe: 'the authorization endpoint (generic servers)' },
   'token-endpoint': { type: 'string', group: GROUPS.provider, describe: 'the token endpoint (generic servers)' },
   'revocation-endpoint': { type: 'string', group: GROUPS.provider, describe: 'the revocation endpoint, RFC 7009 (optional)' },
@@ -258,6 +267,10 @@ export const forgetOptions = {
   ...lockOptions,
   ...jsonOption,
   revoke: { type: 'boolean', default: false, describe: 'revoke the grant at the provider first (RFC 7009)' },
+  'delete-client': {
+    type: 'boolean',
+    describe: 'also delete the client oauth-handoff registered at the server (RFC 7592); with --revoke and neither this nor --no-delete-client, asked on a terminal',
+  },
 } as const satisfies OptionTable;
 
 /** `daemon [NAME...]`: the refresh loop (docs/operations.md). */

@@ -27,7 +27,7 @@ import {
   tokenOptions,
 } from './cli-options.js';
 import type { OptionTable } from './cli-options.js';
-import { CODES, EXIT, HandoffError } from './errors.js';
+import { CODES, EXIT, EXIT_MEANINGS, HandoffError } from './errors.js';
 import { detectLanguage, isLang, langFromArgv, message } from './i18n/index.js';
 import { createOutput, reportError } from './terminal/index.js';
 import type { Output } from './terminal/index.js';
@@ -156,7 +156,15 @@ export async function runCli(argv: string[]): Promise<number> {
       'forget <name>',
       'remove a credential from this machine',
       (y) => withOptions(forgetOptions)(y.positional('name', { type: 'string', describe: 'the credential to remove' })),
-      run(async (a) => (await headless()).forgetCommand({ ...common(a), name: str(a, 'name') as string, revoke: bool(a, 'revoke'), lockTimeoutMs: lockMs(a) })),
+      run(async (a) =>
+        (await headless()).forgetCommand({
+          ...common(a),
+          name: str(a, 'name') as string,
+          revoke: bool(a, 'revoke'),
+          ...(typeof a['delete-client'] === 'boolean' ? { deleteClient: a['delete-client'] } : {}),
+          lockTimeoutMs: lockMs(a),
+        }),
+      ),
     )
     .command(
       'export <name>',
@@ -194,6 +202,7 @@ export async function runCli(argv: string[]): Promise<number> {
           redirectUri: str(a, 'redirect-uri'),
           redirect: str(a, 'redirect'),
           issuer: str(a, 'issuer'),
+          resource: str(a, 'resource'),
           authorizationEndpoint: str(a, 'authorization-endpoint'),
           tokenEndpoint: str(a, 'token-endpoint'),
           revocationEndpoint: str(a, 'revocation-endpoint'),
@@ -246,6 +255,7 @@ export async function runCli(argv: string[]): Promise<number> {
           tokenEndpoint: str(a, 'token-endpoint'),
           revocationEndpoint: str(a, 'revocation-endpoint'),
           issuer: str(a, 'issuer'),
+          resource: str(a, 'resource'),
           param: list(a, 'param'),
           browser: a.browser !== false,
           timeout: num(a, 'timeout'),
@@ -377,7 +387,7 @@ export async function runCli(argv: string[]): Promise<number> {
     .help()
     .alias('h', 'help')
     .epilogue(
-      'Exit codes: 0 ok, 1 error, 2 usage, 3 re-authorization required, 4 cannot decrypt, 5 provider unreachable or failing, 6 lock wait timed out.\nDocs: README.md, docs/ja/README.md (日本語)',
+      `Exit codes: ${Object.entries(EXIT_MEANINGS).map(([n, m]) => `${n} ${m.summary}`).join(', ')}.\nDocs: README.md, docs/ja/README.md (日本語)`,
     )
     .wrap(Math.min(100, process.stdout.columns || 100))
     .fail((msg, err) => {

@@ -314,6 +314,7 @@ export async function authorizeWithPlan(
       mode: plan.mode,
       redirectUri: plan.redirectUri,
       pkce: plan.pkce,
+      ...(plan.resource ? { resource: plan.resource } : {}),
       ...(plan.extraParams ? { extraParams: plan.extraParams } : {}),
       timeoutMs: plan.timeoutMs,
       http: plan.http,

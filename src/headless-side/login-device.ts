@@ -44,7 +44,10 @@ export interface DevicePollEvent {
 /** RFC 8628 §3.1–3.2: ask for a device code and a user code. */
 export async function startDeviceAuthorization(target: LoginTarget, http: HttpClient): Promise<DeviceAuthorization> {
   const scope = scopeParameter(target);
-  const res = await deviceAuthorizationRequest(http, target.endpoints, target.client, scope !== undefined ? { scope } : {});
+  const res = await deviceAuthorizationRequest(http, target.endpoints, target.client, {
+    ...(scope !== undefined ? { scope } : {}),
+    ...(target.resource ? { resource: target.resource } : {}),
+  });
   return processDeviceAuthorizationResponse(res);
 }
 
@@ -107,7 +110,9 @@ export async function pollDeviceToken(
     await deps.sleep(wait);
     let outcome;
     try {
-      outcome = processDeviceCodeResponse(await deviceCodeGrantRequest(deps.http, target.endpoints, target.client, da.device_code));
+      outcome = processDeviceCodeResponse(
+        await deviceCodeGrantRequest(deps.http, target.endpoints, target.client, da.device_code, target.resource ? { resource: target.resource } : {}),
+      );
     } catch (e) {
       if (!isHandoffError(e, CODES.PROVIDER_UNAVAILABLE)) throw e;
       backoff = Math.min(MAX_POLL_BACKOFF_SECONDS, Math.max(interval, e.oauth?.retryAfter ?? 0, backoff * 2));

@@ -219,7 +219,7 @@ export class EnvStore implements CredentialStore {
         const rotated = settings.token.refresh_token !== this.opened.settings.token.refresh_token;
         throw new HandoffError(
           `cannot write the updated settings to ${this.writeBack}: ${(e as Error).message}${rotated ? `; the provider has replaced the refresh token, so the one in ${SETTINGS_ENV} may no longer work` : ''}`,
-          { code: CODES.INTERNAL, cause: e, credential: settings.name },
+          { code: CODES.STORE_UNAVAILABLE, cause: e, credential: settings.name },
         );
       }
     }

@@ -191,7 +191,7 @@ test('a write-back file that cannot be written fails the job before the provider
   const s = await ciSecrets(settings);
   const job = await ciJob(t, { OAUTH_HANDOFF_SETTINGS: s.armored, OAUTH_HANDOFF_KEY: s.key });
   const r = await runCli(['token', 'svc', '--from-env', '--write-back', join(job.dir, 'missing-dir', 'settings.txt')], { env: job.env });
-  t.is(r.code, 1);
+  t.is(r.code, 7, 'a store failure (the write-back file is where this credential is kept)');
   t.is(r.stdout, '');
   t.regex(r.stderr, /cannot write the updated settings to .*missing-dir/);
   t.false(r.stderr.includes('looks like a bug'));

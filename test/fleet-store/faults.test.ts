@@ -68,9 +68,9 @@ test('Redis stopped for 10 s while tokens are valid: every token call still succ
   t.is(due.code, 0, due.stderr);
   t.is(due.stdout, token);
   t.regex(due.stderr, /warning: could not refresh "svc" \(the fleet store redis:\/\/127\.0\.0\.1:\d+\/0 is unreachable/);
-  // a cached copy that has expired: exit 5, saying why
+  // a cached copy that has expired: exit 7 (the store, not the provider), saying why
   const old = await runHostCli(t, a, ['token', 'old']);
-  t.is(old.code, 5, old.stderr);
+  t.is(old.code, 7, old.stderr);
   t.regex(old.stderr, /unreachable .*cannot refresh or change "old" now; the copy cached on this host expired/);
   const status = await runHostCli(t, a, ['status', 'svc', '--json']);
   t.is(status.code, 0, status.stderr);
