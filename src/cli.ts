@@ -32,6 +32,7 @@ import { detectLanguage, isLang, langFromArgv, message } from './i18n/index.js';
 import { createOutput, reportError } from './terminal/index.js';
 import type { Output } from './terminal/index.js';
 import { VERSION } from './version.js';
+import type { SandboxProfileId } from './sandbox/index.js';
 
 type Args = Record<string, unknown>;
 
@@ -297,9 +298,14 @@ export async function runCli(argv: string[]): Promise<number> {
       (y) => withOptions(sandboxOptions)(y),
       run(async (a) => {
         await (await import('./sandbox/index.js')).runSandboxCommand({
-          profile: str(a, 'profile') as 'generic' | 'redmine' | 'backlog' | 'confluence' | 'jira' | 'questetra' | undefined,
+          profile: str(a, 'profile') as SandboxProfileId | undefined,
           port: num(a, 'port'),
           autoApprove: bool(a, 'auto-approve'),
+          clientSecret: str(a, 'client-secret'),
+          clientSecretFile: str(a, 'client-secret-file'),
+          deviceGrant: bool(a, 'device-grant'),
+          registeredSecretTtl: num(a, 'registered-secret-ttl'),
+          out,
           accessTokenTtl: num(a, 'access-token-ttl'),
           refreshTokenTtl: num(a, 'refresh-token-ttl'),
           codeTtl: num(a, 'code-ttl'),
