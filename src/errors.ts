@@ -28,7 +28,7 @@ export type ExitCode = (typeof EXIT)[keyof typeof EXIT];
 /** What each exit code means: the README's table and `--help` say this (test/errors.test.ts checks the README). */
 export const EXIT_MEANINGS: Readonly<Record<ExitCode, { summary: string; detail?: string }>> = {
   0: { summary: 'ok' },
-  1: { summary: 'error', detail: 'not found, already exists, unsafe permissions, stopped, …' },
+  1: { summary: 'error', detail: 'not found, already exists, unsafe permissions, a daemon already running, stopped, …' },
   2: { summary: 'usage error', detail: 'a bad option or argument' },
   3: { summary: 're-authorization required', detail: 'the provider rejected the refresh token or code (`invalid_grant`)' },
   4: { summary: 'cannot decrypt or read a settings file', detail: 'wrong key or passphrase; a damaged, tampered or invalid file' },
@@ -61,6 +61,8 @@ export const CODES = {
   PROVIDER_UNAVAILABLE: 'PROVIDER_UNAVAILABLE',
   /** waiting for another process's lock took longer than allowed */
   LOCK_TIMEOUT: 'LOCK_TIMEOUT',
+  /** another daemon already keeps this store fresh (one daemon per store) */
+  DAEMON_RUNNING: 'DAEMON_RUNNING',
   /** another process (a fleet host) changed the credential while this one held it; nothing was overwritten */
   STORE_CONFLICT: 'STORE_CONFLICT',
   /** the store cannot be reached or written now: the fleet store's Redis is down, the file system refused a write */
@@ -85,6 +87,7 @@ export const EXIT_FOR: Readonly<Record<ErrorCode, ExitCode>> = {
   PROVIDER_ERROR: EXIT.PROVIDER,
   PROVIDER_UNAVAILABLE: EXIT.PROVIDER,
   LOCK_TIMEOUT: EXIT.LOCK_TIMEOUT,
+  DAEMON_RUNNING: EXIT.ERROR,
   STORE_CONFLICT: EXIT.LOCK_TIMEOUT,
   STORE_UNAVAILABLE: EXIT.STORE,
   ABORTED: EXIT.ERROR,

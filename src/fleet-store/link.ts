@@ -10,6 +10,7 @@
 import { isIP } from 'node:net';
 import type { Redis, RedisOptions } from 'ioredis';
 import { CODES, HandoffError } from '../errors.js';
+import { message } from '../i18n/index.js';
 import type { RedisTarget } from './url.js';
 
 /** Give up connecting after this long (then the local cache serves, where it can). */
@@ -86,8 +87,7 @@ export class RedisLink {
   }
 
   private async connect(): Promise<Redis> {
-    // In the `token` bundle (CommonJS) require() skips starting the ESM loader; the ESM build has no require.
-    const { Redis } = typeof require === 'function' ? (require('ioredis') as typeof import('ioredis')) : await import('ioredis');
+    const { Redis } = await loadIoredis(this.target);
     const t = this.target;
     const options: RedisOptions = {
       host: t.host,
@@ -171,6 +171,23 @@ export class RedisLink {
     } catch {
       quietly(c);
     }
+  }
+}
+
+/**
+ * ioredis, an optional peer dependency: only fleet stores need it, so an
+ * install without it works for everything else, and a fleet store says how
+ * to add it.
+ */
+async function loadIoredis(target: RedisTarget): Promise<{ Redis: typeof import('ioredis').Redis }> {
+  try {
+    // In the `token` bundle (CommonJS) require() skips starting the ESM loader; the ESM build has no require.
+    return typeof require === 'function' ? (require('ioredis') as typeof import('ioredis')) : await import('ioredis');
+  } catch (e) {
+    const err = e as NodeJS.ErrnoException;
+    const missing = (err?.code === 'MODULE_NOT_FOUND' || err?.code === 'ERR_MODULE_NOT_FOUND') && /['"]ioredis['"]/.test(String(err.message));
+    if (!missing) throw e;
+    throw new HandoffError(message('fleet.ioredis_missing', { store: target.display }), { code: CODES.INTERNAL, cause: e });
   }
 }
 

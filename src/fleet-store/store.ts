@@ -30,7 +30,7 @@ import { Leases } from './lease.js';
 import type { LeaseState } from './lease.js';
 import { COMMAND_TIMEOUT_MS, RedisLink, isUnreachable } from './link.js';
 import { MemberList } from './members.js';
-import type { FleetMember, MemberChange, Members } from './members.js';
+import type { FleetMember, MemberChange, Members } from './types.js';
 import { CAS_MEMBERS_CHANGED, CAS_OK, REMOVE_CREDENTIAL, WRITE_CREDENTIAL, fleetKeys } from './scripts.js';
 import type { FleetKeys } from './scripts.js';
 import { parseRedisStoreUrl } from './url.js';
