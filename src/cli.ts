@@ -28,7 +28,8 @@ import {
 } from './cli-options.js';
 import type { OptionTable } from './cli-options.js';
 import { CODES, EXIT, EXIT_MEANINGS, HandoffError } from './errors.js';
-import { detectLanguage, isLang, langFromArgv, message } from './i18n/index.js';
+import { detectLanguage, english, isLang, langFromArgv, message } from './i18n/index.js';
+import type { Translator } from './i18n/index.js';
 import { createOutput, reportError } from './terminal/index.js';
 import type { Output } from './terminal/index.js';
 import { VERSION } from './version.js';
@@ -36,10 +37,10 @@ import type { SandboxProfileId } from './sandbox/index.js';
 
 type Args = Record<string, unknown>;
 
-function withOptions(table: OptionTable) {
+function withOptions(table: OptionTable, tr: Translator = english) {
   return (y: Argv): Argv => {
     for (const [key, spec] of Object.entries(table)) {
-      const o: Options = { describe: spec.describe };
+      const o: Options = { describe: tr.render(spec.describe) };
       if (spec.type === 'number' || spec.type === 'duration') {
         // no yargs type: the raw text reaches the table's check (yargs' own number type turns "abc" into NaN)
         o.requiresArg = true;
@@ -48,7 +49,7 @@ function withOptions(table: OptionTable) {
       if (spec.default !== undefined) o.default = spec.default;
       if (spec.alias) o.alias = spec.alias;
       if (spec.array) o.array = true;
-      if (spec.group) o.group = spec.group;
+      if (spec.group) o.group = tr.render(spec.group);
       if (spec.hidden) o.hidden = true;
       y = y.option(key, o);
     }
@@ -106,7 +107,7 @@ export async function runCli(argv: string[]): Promise<number> {
     .command(
       'keygen',
       "make this machine's key pair and print its public key",
-      (y) => withOptions(keygenOptions)(y),
+      (y) => withOptions(keygenOptions, out.i18n)(y),
       run(async (a) =>
         (await headless()).keygenCommand({ ...common(a), force: bool(a, 'force'), show: bool(a, 'show'), exportPrivate: bool(a, 'export-private'), qr: a.qr as boolean | undefined }),
       ),
@@ -114,13 +115,13 @@ export async function runCli(argv: string[]): Promise<number> {
     .command(
       'inspect <file>',
       "show a settings file's header (who can open it, when it was made) without decrypting it",
-      (y) => withOptions(jsonOption)(y.positional('file', { describe: 'the file, or - for stdin' })),
+      (y) => withOptions(jsonOption, out.i18n)(y.positional('file', { describe: 'the file, or - for stdin' })),
       run(async (a) => (await headless()).inspectCommand({ json: bool(a, 'json'), file: fileArg(a, 'file') })),
     )
     .command(
       'import <file>',
       'import a settings file (or - for the armored block on stdin) into this machine\'s store',
-      (y) => withOptions(importOptions)(y.positional('file', { describe: 'the file, or - for the armored block on stdin' })),
+      (y) => withOptions(importOptions, out.i18n)(y.positional('file', { describe: 'the file, or - for the armored block on stdin' })),
       run(async (a) =>
         (await headless()).importCommand({
           ...common(a),
@@ -136,7 +137,7 @@ export async function runCli(argv: string[]): Promise<number> {
     .command(
       'token <name>',
       'print the access token (refreshing first when it is about to expire)',
-      (y) => withOptions({ ...tokenOptions, ...ciOptions })(y.positional('name', { type: 'string', describe: 'the credential (`oauth-handoff status` lists them)' })),
+      (y) => withOptions({ ...tokenOptions, ...ciOptions }, out.i18n)(y.positional('name', { type: 'string', describe: 'the credential (`oauth-handoff status` lists them)' })),
       run(async (a) =>
         (await headless()).ciTokenCommand({ ...common(a), name: str(a, 'name') as string, minValid: num(a, 'min-valid'), lockTimeoutMs: lockMs(a), ...ci(a, out) }),
       ),
@@ -144,19 +145,19 @@ export async function runCli(argv: string[]): Promise<number> {
     .command(
       'refresh <name>',
       'refresh now, whatever the expiry',
-      (y) => withOptions(refreshOptions)(y.positional('name', { type: 'string', describe: 'the credential' })),
+      (y) => withOptions(refreshOptions, out.i18n)(y.positional('name', { type: 'string', describe: 'the credential' })),
       run(async (a) => (await headless()).refreshCommand({ ...common(a), name: str(a, 'name') as string, lockTimeoutMs: lockMs(a) })),
     )
     .command(
       'status [name]',
       'expiry, refresh-token expiry, last refresh and state of one or all credentials',
-      (y) => withOptions(statusOptions)(y.positional('name', { type: 'string', describe: 'one credential (default: all of them)' })),
+      (y) => withOptions(statusOptions, out.i18n)(y.positional('name', { type: 'string', describe: 'one credential (default: all of them)' })),
       run(async (a) => (await headless()).ciStatusCommand({ ...common(a), name: str(a, 'name'), fromEnv: bool(a, 'from-env') })),
     )
     .command(
       'forget <name>',
       'remove a credential from this machine',
-      (y) => withOptions(forgetOptions)(y.positional('name', { type: 'string', describe: 'the credential to remove' })),
+      (y) => withOptions(forgetOptions, out.i18n)(y.positional('name', { type: 'string', describe: 'the credential to remove' })),
       run(async (a) =>
         (await headless()).forgetCommand({
           ...common(a),
@@ -170,7 +171,7 @@ export async function runCli(argv: string[]): Promise<number> {
     .command(
       'export <name>',
       'seal a credential for another machine',
-      (y) => withOptions(exportOptions)(y.positional('name', { type: 'string', describe: 'the credential to seal' })),
+      (y) => withOptions(exportOptions, out.i18n)(y.positional('name', { type: 'string', describe: 'the credential to seal' })),
       run(async (a) =>
         (await headless()).exportCommand({
           ...common(a),
@@ -187,7 +188,7 @@ export async function runCli(argv: string[]): Promise<number> {
     .command(
       'login',
       'authorize here, on the headless machine: paste the code back (--paste) or approve on another device (--device)',
-      (y) => withOptions(loginOptions)(y).conflicts('paste', 'device'),
+      (y) => withOptions(loginOptions, out.i18n)(y).conflicts('paste', 'device'),
       run(async (a) =>
         (await headless()).loginCommand({
           ...common(a),
@@ -219,7 +220,7 @@ export async function runCli(argv: string[]): Promise<number> {
       'exec <name> [command..]',
       'run a command with the access token in its environment: exec NAME [--env-var VAR] -- cmd args…',
       (y) =>
-        withOptions(execOptions)(
+        withOptions(execOptions, out.i18n)(
           y
             .positional('name', { type: 'string', describe: 'the credential' })
             .positional('command', { type: 'string', array: true, describe: 'the command and its arguments, after -- (needed when they start with -)' }),
@@ -239,7 +240,7 @@ export async function runCli(argv: string[]): Promise<number> {
     .command(
       'authorize',
       'approve access in a browser here and write the encrypted settings file for the headless machine',
-      (y) => withOptions(authorizeOptions)(y),
+      (y) => withOptions(authorizeOptions, out.i18n)(y),
       run(async (a) =>
         (await import('./browser-side/index.js')).authorizeCommand({
           provider: str(a, 'provider'),
@@ -275,13 +276,13 @@ export async function runCli(argv: string[]): Promise<number> {
     .command(
       'providers [id]',
       'list the provider presets and what to register on each system',
-      (y) => withOptions(jsonOption)(y.positional('id', { type: 'string', describe: 'show one preset' })),
+      (y) => withOptions(jsonOption, out.i18n)(y.positional('id', { type: 'string', describe: 'show one preset' })),
       run(async (a) => (await import('./browser-side/index.js')).providersCommand({ id: str(a, 'id'), json: bool(a, 'json') })),
     )
     .command(
       'relay <url>',
       'on the laptop: open the URL `login --paste` printed, catch its loopback redirect, print it to paste back',
-      (y) => withOptions(relayOptions)(y.positional('url', { type: 'string', describe: 'the authorization URL the headless machine printed' })),
+      (y) => withOptions(relayOptions, out.i18n)(y.positional('url', { type: 'string', describe: 'the authorization URL the headless machine printed' })),
       run(async (a) =>
         (await import('./browser-side/index.js')).relayCommand({
           url: str(a, 'url') as string,
@@ -295,7 +296,7 @@ export async function runCli(argv: string[]): Promise<number> {
     .command(
       'sandbox',
       'run a local authorization server imitating a preset, to try things out (Ctrl+C stops it)',
-      (y) => withOptions(sandboxOptions)(y),
+      (y) => withOptions(sandboxOptions, out.i18n)(y),
       run(async (a) => {
         await (await import('./sandbox/index.js')).runSandboxCommand({
           profile: str(a, 'profile') as SandboxProfileId | undefined,
@@ -324,7 +325,7 @@ export async function runCli(argv: string[]): Promise<number> {
     .command(
       'daemon [names..]',
       'keep credentials fresh unattended: refresh ahead of expiry, retry with backoff, warn before grants expire (for systemd)',
-      (y) => withOptions(daemonOptions)(y.positional('names', { type: 'string', array: true, describe: 'the credentials to keep fresh' })),
+      (y) => withOptions(daemonOptions, out.i18n)(y.positional('names', { type: 'string', array: true, describe: 'the credentials to keep fresh' })),
       run(async (a) =>
         (await headless()).daemonCommand({
           store: str(a, 'store'),
@@ -355,26 +356,26 @@ export async function runCli(argv: string[]): Promise<number> {
           .command(
             'members',
             'list the hosts whose keys the credentials in the fleet store are sealed to',
-            (y2) => withOptions(fleetOptions)(y2),
+            (y2) => withOptions(fleetOptions, out.i18n)(y2),
             run(async (a) => (await headless()).fleetMembersCommand({ ...common(a), lockTimeoutMs: lockMs(a) })),
           )
           .command(
             'add-member <key>',
             "seal every credential to another host's public key as well (`oauth-handoff keygen` prints it there)",
-            (y2) => withOptions(fleetAddMemberOptions)(y2.positional('key', { type: 'string', describe: 'the public key, ohpub1…' })),
+            (y2) => withOptions(fleetAddMemberOptions, out.i18n)(y2.positional('key', { type: 'string', describe: 'the public key, ohpub1…' })),
             run(async (a) => (await headless()).fleetAddMemberCommand({ ...common(a), key: str(a, 'key') as string, label: str(a, 'label'), lockTimeoutMs: lockMs(a) })),
           )
           .command(
             'remove-member <key>',
             'seal every credential again without that host: it can no longer open them',
-            (y2) => withOptions(fleetRemoveMemberOptions)(y2.positional('key', { type: 'string', describe: 'the public key (ohpub1…) or its fingerprint' })),
+            (y2) => withOptions(fleetRemoveMemberOptions, out.i18n)(y2.positional('key', { type: 'string', describe: 'the public key (ohpub1…) or its fingerprint' })),
             run(async (a) => (await headless()).fleetRemoveMemberCommand({ ...common(a), key: str(a, 'key') as string, force: bool(a, 'force'), lockTimeoutMs: lockMs(a) })),
           )
           .command(
             'restore <names..>',
             "write this host's cached copy back after Redis lost its data (or went back to an older snapshot)",
             (y2) =>
-              withOptions(fleetRestoreOptions)(y2.positional('names', { type: 'string', array: true, describe: 'the credentials to write back' })),
+              withOptions(fleetRestoreOptions, out.i18n)(y2.positional('names', { type: 'string', array: true, describe: 'the credentials to write back' })),
             run(async (a) => (await headless()).fleetRestoreCommand({ ...common(a), names: list(a, 'names'), force: bool(a, 'force'), lockTimeoutMs: lockMs(a) })),
           )
           .demandCommand(1, 'say which fleet command to run: members, add-member, remove-member or restore'),

@@ -5,12 +5,14 @@ import { demo } from './demo.js';
 import { fleet } from './fleet.js';
 import { handoff } from './handoff.js';
 import { hints } from './hints.js';
+import { options } from './options.js';
 import { providers, providersCommand } from './providers.js';
 import { sandbox } from './sandbox.js';
 
 export const ja: Catalog = {
   ...common,
   ...hints,
+  ...options,
   ...handoff,
   ...demo,
   ...fleet,
