@@ -4,6 +4,7 @@
  * the others; the keys are one flat namespace (`area.what`). English is the
  * reference: its keys and placeholders define the catalog type.
  */
+import { cli } from './cli.js';
 import { common } from './common.js';
 import { demo } from './demo.js';
 import { fleet } from './fleet.js';
@@ -15,6 +16,7 @@ import { sandbox } from './sandbox.js';
 
 export const en = {
   ...common,
+  ...cli,
   ...hints,
   ...options,
   ...handoff,
