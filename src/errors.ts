@@ -61,6 +61,8 @@ export const CODES = {
   PROVIDER_UNAVAILABLE: 'PROVIDER_UNAVAILABLE',
   /** waiting for another process's lock took longer than allowed */
   LOCK_TIMEOUT: 'LOCK_TIMEOUT',
+  /** another daemon already keeps this store fresh (one daemon per store) */
+  DAEMON_RUNNING: 'DAEMON_RUNNING',
   /** another process (a fleet host) changed the credential while this one held it; nothing was overwritten */
   STORE_CONFLICT: 'STORE_CONFLICT',
   /** the store cannot be reached or written now: the fleet store's Redis is down, the file system refused a write */
@@ -85,6 +87,7 @@ export const EXIT_FOR: Readonly<Record<ErrorCode, ExitCode>> = {
   PROVIDER_ERROR: EXIT.PROVIDER,
   PROVIDER_UNAVAILABLE: EXIT.PROVIDER,
   LOCK_TIMEOUT: EXIT.LOCK_TIMEOUT,
+  DAEMON_RUNNING: EXIT.ERROR,
   STORE_CONFLICT: EXIT.LOCK_TIMEOUT,
   STORE_UNAVAILABLE: EXIT.STORE,
   ABORTED: EXIT.ERROR,

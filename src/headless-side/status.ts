@@ -26,6 +26,10 @@ export interface CredentialStatus {
   obtained_at?: string;
   scopes: string[];
   client_id?: string;
+  /** when the client secret of a dynamically registered client stops working (RFC 7591 client_secret_expires_at) */
+  client_secret_expires_at?: string;
+  /** the protected resource the tokens are for (RFC 8707) */
+  resource?: string;
   created?: Settings['created'];
   stored_in: string;
   /** shared stores: the host (and key) that stored the last refresh, and when */
@@ -52,6 +56,8 @@ export function describeCredential(s: Settings, storedIn: string, now: number): 
     stored_in: storedIn,
   };
   if (s.site) d.site = s.site;
+  if (s.resource) d.resource = s.resource;
+  if (s.client.secret_expires_at) d.client_secret_expires_at = s.client.secret_expires_at;
   if (s.health.message) d.message = s.health.message;
   if (s.token.expires_at) {
     d.access_token_expires_at = s.token.expires_at;
@@ -84,6 +90,10 @@ export function printStatus(out: Output, list: CredentialStatus[], now = Date.no
       if (d.last_refreshed_by) lines.push(`  refreshed by:   ${d.last_refreshed_by}`);
       if (d.interrupted_refresh_at) lines.push(`  warning:        a refresh started ${d.interrupted_refresh_at} did not finish`);
       lines.push(`  scopes:         ${d.scopes.join(' ') || '(none)'}`);
+      if (d.resource) lines.push(`  resource:       ${d.resource}`);
+      if (d.client_secret_expires_at) {
+        lines.push(`  client secret:  expires ${relative(Date.parse(d.client_secret_expires_at) - now)} (${d.client_secret_expires_at}); authorize again before then`);
+      }
     }
     if (d.daemon) lines.push(`  daemon:         ${daemonLine(d.daemon, now)}`);
     lines.push(`  stored in:      ${d.stored_in}`);

@@ -148,6 +148,26 @@ export function backoffDelay(b: BackoffInput): number {
   return Math.max(delay, asked + b.random() * Math.min(b.baseMs, SECOND));
 }
 
+/** A retry cut short to come before the access token's expiry comes this long before it at most… */
+export const EXPIRY_GUARD_MS = 5 * SECOND;
+/** …and only while at least this much validity is left (closer than that, the wait is left alone). */
+export const MIN_CUT_VALIDITY_MS = 1 * SECOND;
+
+/**
+ * A wait that would end after the access token we still hold expires is cut
+ * short, so the retry comes while that token is valid: at the latest a
+ * quarter of what is left (at most EXPIRY_GUARD_MS) before the expiry.
+ * `ignoredMs` is what was cut (0 when nothing was). A Retry-After of a day
+ * with 20 s of validity left gives a retry after 15 s.
+ */
+export function retryBeforeExpiry(i: { delayMs: number; validForMs?: number; baseMs: number }): { delayMs: number; ignoredMs: number } {
+  const valid = i.validForMs;
+  if (valid === undefined || valid < Math.max(MIN_CUT_VALIDITY_MS, Math.min(i.baseMs, EXPIRY_GUARD_MS))) return { delayMs: i.delayMs, ignoredMs: 0 };
+  const latest = valid - Math.min(EXPIRY_GUARD_MS, valid / 4);
+  if (i.delayMs <= latest) return { delayMs: i.delayMs, ignoredMs: 0 };
+  return { delayMs: latest, ignoredMs: i.delayMs - latest };
+}
+
 /**
  * When to refresh an otherwise idle grant so its refresh token does not run
  * out: `before` ahead of its expiry, but no sooner than halfway between the
