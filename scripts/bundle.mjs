@@ -10,7 +10,8 @@ import { readFileSync } from 'node:fs';
 
 const root = new URL('..', import.meta.url).pathname;
 const pkg = JSON.parse(readFileSync(`${root}package.json`, 'utf8'));
-const external = Object.keys(pkg.dependencies).filter((d) => d !== 'env-paths');
+// optional peer dependencies (ioredis) stay outside too: an install may not have them
+const external = [...Object.keys(pkg.dependencies), ...Object.keys(pkg.peerDependencies ?? {})].filter((d) => d !== 'env-paths');
 
 /** Dynamic imports that become separate bundles, loaded by require() at run time. */
 const split = {
@@ -51,7 +52,7 @@ const common = {
   external,
   // import() of what stays outside becomes require(): no ESM loader on the token path
   supported: { 'dynamic-import': false },
-  sourcemap: true,
+  sourcemap: false,
   legalComments: 'none',
   logLevel: 'warning',
   plugins: [split, lazyFsPromises],

@@ -4,25 +4,52 @@
  */
 import yargs from 'yargs';
 import type { Argv, Options } from 'yargs';
-import { ciOptions, execOptions, fromEnvOption, jsonOption, lockOptions, storeOptions, tokenOptions } from './cli-options.js';
+import { checkOptionValue, storeFromArgs } from './cli-args.js';
+import {
+  authorizeOptions,
+  ciOptions,
+  daemonOptions,
+  execOptions,
+  exportOptions,
+  fleetAddMemberOptions,
+  fleetOptions,
+  fleetRemoveMemberOptions,
+  fleetRestoreOptions,
+  forgetOptions,
+  importOptions,
+  jsonOption,
+  keygenOptions,
+  loginOptions,
+  refreshOptions,
+  relayOptions,
+  sandboxOptions,
+  statusOptions,
+  tokenOptions,
+} from './cli-options.js';
 import type { OptionTable } from './cli-options.js';
-import { providerOptions as loginProviderOptions } from './cli-options.js';
-import { authorizeOptions, relayOptions, sandboxOptions } from './cli-options.js';
-import { fleetOptions, redisPrefixOption } from './cli-options.js';
-import { CODES, EXIT, HandoffError } from './errors.js';
+import { CODES, EXIT, EXIT_MEANINGS, HandoffError } from './errors.js';
 import { detectLanguage, isLang, langFromArgv, message } from './i18n/index.js';
 import { createOutput, reportError } from './terminal/index.js';
+import type { Output } from './terminal/index.js';
 import { VERSION } from './version.js';
+import type { SandboxProfileId } from './sandbox/index.js';
 
 type Args = Record<string, unknown>;
 
 function withOptions(table: OptionTable) {
   return (y: Argv): Argv => {
     for (const [key, spec] of Object.entries(table)) {
-      const o: Options = { type: spec.type, describe: spec.describe };
+      const o: Options = { describe: spec.describe };
+      if (spec.type === 'number' || spec.type === 'duration') {
+        // no yargs type: the raw text reaches the table's check (yargs' own number type turns "abc" into NaN)
+        o.requiresArg = true;
+        o.coerce = (v: unknown) => checkOptionValue(key, spec, v);
+      } else o.type = spec.type;
       if (spec.default !== undefined) o.default = spec.default;
       if (spec.alias) o.alias = spec.alias;
       if (spec.array) o.array = true;
+      if (spec.group) o.group = spec.group;
+      if (spec.hidden) o.hidden = true;
       y = y.option(key, o);
     }
     return y;
@@ -35,17 +62,23 @@ const num = (a: Args, k: string): number | undefined => (typeof a[k] === 'number
 /** yargs reads a lone "-" (stdin) as `true` */
 const fileArg = (a: Args, k: string): string => (a[k] === true || a[k] === '' ? '-' : String(a[k]));
 const list = (a: Args, k: string): string[] => (a[k] === undefined ? [] : ([] as unknown[]).concat(a[k]).map(String));
-const lockMs = (a: Args): number | undefined => (num(a, 'lock-timeout') === undefined ? undefined : (num(a, 'lock-timeout') as number) * 1000);
+/** durations arrive in seconds (the table's check converts them) */
+const ms = (a: Args, k: string): number | undefined => (num(a, k) === undefined ? undefined : (num(a, k) as number) * 1000);
+const lockMs = (a: Args): number | undefined => ms(a, 'lock-timeout');
 const common = (a: Args) => ({ store: str(a, 'store'), json: bool(a, 'json') });
 
 const headless = () => import('./headless-side/index.js');
 /** CI mode options (token, exec) */
-const ci = (a: Args) => ({
+const ci = (a: Args, out: Output) => ({
   fromEnv: bool(a, 'from-env'),
   writeBack: str(a, 'write-back'),
   githubActions: typeof a['github-actions'] === 'boolean' ? (a['github-actions'] as boolean) : undefined,
-  output: str(a, 'output'),
+  output: str(a, 'github-output') ?? deprecated(str(a, 'output'), () => out.warn(out.t('cli.option.github_output_renamed'))),
 });
+const deprecated = <T>(value: T | undefined, warn: () => void): T | undefined => {
+  if (value !== undefined) warn();
+  return value;
+};
 
 export async function runCli(argv: string[]): Promise<number> {
   // the language is chosen before yargs reads anything, so help and yargs' own frame already speak it
@@ -73,15 +106,7 @@ export async function runCli(argv: string[]): Promise<number> {
     .command(
       'keygen',
       "make this machine's key pair and print its public key",
-      (y) =>
-        withOptions({
-          ...storeOptions,
-          ...jsonOption,
-          force: { type: 'boolean', default: false, describe: 'replace an existing key (credentials sealed to the old key become unreadable)' },
-          show: { type: 'boolean', default: false, describe: 'print the existing public key instead of making one' },
-          'export-private': { type: 'boolean', default: false, describe: 'print the secret key, to store as a CI secret (OAUTH_HANDOFF_KEY)' },
-          qr: { type: 'boolean', describe: 'draw the public key as a QR code (default: on a terminal)' },
-        })(y),
+      (y) => withOptions(keygenOptions)(y),
       run(async (a) =>
         (await headless()).keygenCommand({ ...common(a), force: bool(a, 'force'), show: bool(a, 'show'), exportPrivate: bool(a, 'export-private'), qr: a.qr as boolean | undefined }),
       ),
@@ -95,16 +120,7 @@ export async function runCli(argv: string[]): Promise<number> {
     .command(
       'import <file>',
       'import a settings file (or - for the armored block on stdin) into this machine\'s store',
-      (y) =>
-        withOptions({
-          ...storeOptions,
-          ...lockOptions,
-          ...jsonOption,
-          name: { type: 'string', describe: 'store it under this name instead of the one in the file' },
-          force: { type: 'boolean', default: false, describe: 'replace a credential of the same name' },
-          verify: { type: 'boolean', default: false, describe: 'refresh once to prove the grant works' },
-          'passphrase-file': { type: 'string', describe: 'read the passphrase from this file (else $OAUTH_HANDOFF_PASSPHRASE, else a prompt)' },
-        })(y.positional('file', { describe: 'the file, or - for the armored block on stdin' })),
+      (y) => withOptions(importOptions)(y.positional('file', { describe: 'the file, or - for the armored block on stdin' })),
       run(async (a) =>
         (await headless()).importCommand({
           ...common(a),
@@ -120,47 +136,41 @@ export async function runCli(argv: string[]): Promise<number> {
     .command(
       'token <name>',
       'print the access token (refreshing first when it is about to expire)',
-      (y) => withOptions({ ...tokenOptions, ...ciOptions })(y.positional('name', { type: 'string' })),
+      (y) => withOptions({ ...tokenOptions, ...ciOptions })(y.positional('name', { type: 'string', describe: 'the credential (`oauth-handoff status` lists them)' })),
       run(async (a) =>
-        (await headless()).ciTokenCommand({ ...common(a), name: str(a, 'name') as string, minValid: num(a, 'min-valid'), lockTimeoutMs: lockMs(a), ...ci(a) }),
+        (await headless()).ciTokenCommand({ ...common(a), name: str(a, 'name') as string, minValid: num(a, 'min-valid'), lockTimeoutMs: lockMs(a), ...ci(a, out) }),
       ),
     )
     .command(
       'refresh <name>',
       'refresh now, whatever the expiry',
-      (y) => withOptions({ ...storeOptions, ...lockOptions, ...jsonOption })(y.positional('name', { type: 'string' })),
+      (y) => withOptions(refreshOptions)(y.positional('name', { type: 'string', describe: 'the credential' })),
       run(async (a) => (await headless()).refreshCommand({ ...common(a), name: str(a, 'name') as string, lockTimeoutMs: lockMs(a) })),
     )
     .command(
       'status [name]',
       'expiry, refresh-token expiry, last refresh and state of one or all credentials',
-      (y) => withOptions({ ...storeOptions, ...jsonOption, ...fromEnvOption })(y.positional('name', { type: 'string' })),
+      (y) => withOptions(statusOptions)(y.positional('name', { type: 'string', describe: 'one credential (default: all of them)' })),
       run(async (a) => (await headless()).ciStatusCommand({ ...common(a), name: str(a, 'name'), fromEnv: bool(a, 'from-env') })),
     )
     .command(
       'forget <name>',
       'remove a credential from this machine',
-      (y) =>
-        withOptions({
-          ...storeOptions,
-          ...lockOptions,
-          ...jsonOption,
-          revoke: { type: 'boolean', default: false, describe: 'revoke the grant at the provider first (RFC 7009)' },
-        })(y.positional('name', { type: 'string' })),
-      run(async (a) => (await headless()).forgetCommand({ ...common(a), name: str(a, 'name') as string, revoke: bool(a, 'revoke'), lockTimeoutMs: lockMs(a) })),
+      (y) => withOptions(forgetOptions)(y.positional('name', { type: 'string', describe: 'the credential to remove' })),
+      run(async (a) =>
+        (await headless()).forgetCommand({
+          ...common(a),
+          name: str(a, 'name') as string,
+          revoke: bool(a, 'revoke'),
+          ...(typeof a['delete-client'] === 'boolean' ? { deleteClient: a['delete-client'] } : {}),
+          lockTimeoutMs: lockMs(a),
+        }),
+      ),
     )
     .command(
       'export <name>',
       'seal a credential for another machine',
-      (y) =>
-        withOptions({
-          ...storeOptions,
-          to: { type: 'string', array: true, describe: "the other machine's public key (from its `keygen`); repeatable" },
-          passphrase: { type: 'boolean', default: false, describe: 'also seal to a passphrase (prompted twice)' },
-          'passphrase-file': { type: 'string', describe: 'read that passphrase from this file' },
-          output: { type: 'string', alias: 'o', describe: 'write to this file (default: armored text on stdout)' },
-          armor: { type: 'boolean', default: false, describe: 'write the pasteable text form' },
-        })(y.positional('name', { type: 'string' })),
+      (y) => withOptions(exportOptions)(y.positional('name', { type: 'string', describe: 'the credential to seal' })),
       run(async (a) =>
         (await headless()).exportCommand({
           ...common(a),
@@ -170,24 +180,14 @@ export async function runCli(argv: string[]): Promise<number> {
           passphraseFile: str(a, 'passphrase-file'),
           output: str(a, 'output'),
           armor: bool(a, 'armor'),
+          copy: bool(a, 'copy'),
         }),
       ),
     )
     .command(
       'login',
       'authorize here, on the headless machine: paste the code back (--paste) or approve on another device (--device)',
-      (y) =>
-        withOptions({
-          ...loginProviderOptions,
-          ...storeOptions,
-          ...lockOptions,
-          ...jsonOption,
-          paste: { type: 'boolean', describe: 'print the authorization URL (and QR code), then read the code or the redirect URL on stdin' },
-          device: { type: 'boolean', describe: 'use the device authorization grant (RFC 8628); default when the server offers it' },
-          force: { type: 'boolean', default: false, describe: 'replace a credential of the same name' },
-          timeout: { type: 'number', default: 600, describe: 'seconds to wait for the code or the approval' },
-          qr: { type: 'boolean', default: true, describe: 'draw QR codes (--no-qr to leave them out)' },
-        })(y).conflicts('paste', 'device'),
+      (y) => withOptions(loginOptions)(y).conflicts('paste', 'device'),
       run(async (a) =>
         (await headless()).loginCommand({
           ...common(a),
@@ -203,6 +203,7 @@ export async function runCli(argv: string[]): Promise<number> {
           redirectUri: str(a, 'redirect-uri'),
           redirect: str(a, 'redirect'),
           issuer: str(a, 'issuer'),
+          resource: str(a, 'resource'),
           authorizationEndpoint: str(a, 'authorization-endpoint'),
           tokenEndpoint: str(a, 'token-endpoint'),
           revocationEndpoint: str(a, 'revocation-endpoint'),
@@ -215,18 +216,23 @@ export async function runCli(argv: string[]): Promise<number> {
       ),
     )
     .command(
-      'exec <name>',
+      'exec <name> [command..]',
       'run a command with the access token in its environment: exec NAME [--env-var VAR] -- cmd args…',
-      (y) => withOptions(execOptions)(y.positional('name', { type: 'string' })),
+      (y) =>
+        withOptions(execOptions)(
+          y
+            .positional('name', { type: 'string', describe: 'the credential' })
+            .positional('command', { type: 'string', array: true, describe: 'the command and its arguments, after -- (needed when they start with -)' }),
+        ),
       run(async (a) =>
         (await headless()).execCommand({
           store: str(a, 'store'),
           name: str(a, 'name') as string,
-          command: argv.indexOf('--') < 0 ? [] : argv.slice(argv.indexOf('--') + 1),
+          command: argv.indexOf('--') < 0 ? list(a, 'command') : argv.slice(argv.indexOf('--') + 1),
           envVar: str(a, 'env-var'),
           minValid: num(a, 'min-valid'),
           lockTimeoutMs: lockMs(a),
-          ...ci(a),
+          ...ci(a, out),
         }),
       ),
     )
@@ -250,9 +256,11 @@ export async function runCli(argv: string[]): Promise<number> {
           tokenEndpoint: str(a, 'token-endpoint'),
           revocationEndpoint: str(a, 'revocation-endpoint'),
           issuer: str(a, 'issuer'),
+          resource: str(a, 'resource'),
           param: list(a, 'param'),
           browser: a.browser !== false,
           timeout: num(a, 'timeout'),
+          qr: a.qr !== false,
           to: list(a, 'to'),
           passphrase: bool(a, 'passphrase'),
           passphraseFile: str(a, 'passphrase-file'),
@@ -290,9 +298,14 @@ export async function runCli(argv: string[]): Promise<number> {
       (y) => withOptions(sandboxOptions)(y),
       run(async (a) => {
         await (await import('./sandbox/index.js')).runSandboxCommand({
-          profile: str(a, 'profile') as 'generic' | 'redmine' | 'backlog' | 'confluence' | 'jira' | 'questetra' | undefined,
+          profile: str(a, 'profile') as SandboxProfileId | undefined,
           port: num(a, 'port'),
           autoApprove: bool(a, 'auto-approve'),
+          clientSecret: str(a, 'client-secret'),
+          clientSecretFile: str(a, 'client-secret-file'),
+          deviceGrant: bool(a, 'device-grant'),
+          registeredSecretTtl: num(a, 'registered-secret-ttl'),
+          out,
           accessTokenTtl: num(a, 'access-token-ttl'),
           refreshTokenTtl: num(a, 'refresh-token-ttl'),
           codeTtl: num(a, 'code-ttl'),
@@ -311,25 +324,7 @@ export async function runCli(argv: string[]): Promise<number> {
     .command(
       'daemon [names..]',
       'keep credentials fresh unattended: refresh ahead of expiry, retry with backoff, warn before grants expire (for systemd)',
-      (y) =>
-        withOptions({
-          ...storeOptions,
-          all: { type: 'boolean', default: false, describe: 'every credential in the store, including ones imported later' },
-          'on-failure': { type: 'string', describe: 'shell command run once per failure, with OAUTH_HANDOFF_NAME, OAUTH_HANDOFF_STATE, OAUTH_HANDOFF_MESSAGE set (never a token)' },
-          'on-warning': { type: 'string', describe: 'shell command run once per warning (a refresh token nearing its expiry), same variables' },
-          'warn-before': { type: 'string', array: true, describe: 'warn this long before a refresh token expires; repeatable or comma-separated (default 7d,1d)' },
-          'keep-alive-before': { type: 'string', describe: 'refresh an idle grant this long before its refresh token expires (default: twice the longest --warn-before)' },
-          'max-rate': { type: 'number', describe: 'start at most this many refreshes per second (default 10)' },
-          concurrency: { type: 'number', describe: 'refreshes in flight at once (default 4)' },
-          'backoff-base': { type: 'string', describe: 'first retry delay after a passing failure, e.g. 2s (default 2s)' },
-          'backoff-max': { type: 'string', describe: 'longest retry delay (default 5m)' },
-          poll: { type: 'string', describe: 'how often to look for imported or removed credentials (default 5s)' },
-          'http-timeout': { type: 'string', describe: 'give up on a token request after this long (default 30s)' },
-          'lock-timeout': { type: 'string', describe: 'how long a refresh waits for another process holding the credential (default 60s)' },
-          'stop-timeout': { type: 'string', describe: 'on SIGTERM, how long to let refreshes in flight finish (default 30s)' },
-          'log-format': { type: 'string', describe: 'json (one line per event) or text (default: text on a terminal, else json)' },
-          verbose: { type: 'boolean', default: false, describe: 'also log every planned refresh' },
-        })(y.positional('names', { type: 'string', array: true, describe: 'the credentials to keep fresh' })),
+      (y) => withOptions(daemonOptions)(y.positional('names', { type: 'string', array: true, describe: 'the credentials to keep fresh' })),
       run(async (a) =>
         (await headless()).daemonCommand({
           store: str(a, 'store'),
@@ -338,15 +333,15 @@ export async function runCli(argv: string[]): Promise<number> {
           onFailure: str(a, 'on-failure'),
           onWarning: str(a, 'on-warning'),
           warnBefore: list(a, 'warn-before'),
-          keepAliveBefore: str(a, 'keep-alive-before'),
+          keepAliveBefore: num(a, 'keep-alive-before'),
           maxRate: num(a, 'max-rate'),
           concurrency: num(a, 'concurrency'),
-          backoffBase: str(a, 'backoff-base'),
-          backoffMax: str(a, 'backoff-max'),
-          poll: str(a, 'poll'),
-          httpTimeout: str(a, 'http-timeout'),
-          lockTimeout: str(a, 'lock-timeout'),
-          stopTimeout: str(a, 'stop-timeout'),
+          backoffBase: num(a, 'backoff-base'),
+          backoffMax: num(a, 'backoff-max'),
+          poll: num(a, 'poll'),
+          httpTimeout: num(a, 'http-timeout'),
+          lockTimeout: num(a, 'lock-timeout'),
+          stopTimeout: num(a, 'stop-timeout'),
           logFormat: str(a, 'log-format'),
           verbose: bool(a, 'verbose'),
         }),
@@ -366,46 +361,30 @@ export async function runCli(argv: string[]): Promise<number> {
           .command(
             'add-member <key>',
             "seal every credential to another host's public key as well (`oauth-handoff keygen` prints it there)",
-            (y2) =>
-              withOptions({ ...fleetOptions, label: { type: 'string', describe: 'a name for the host in `fleet members`' } })(
-                y2.positional('key', { type: 'string', describe: 'the public key, ohpub1…' }),
-              ),
+            (y2) => withOptions(fleetAddMemberOptions)(y2.positional('key', { type: 'string', describe: 'the public key, ohpub1…' })),
             run(async (a) => (await headless()).fleetAddMemberCommand({ ...common(a), key: str(a, 'key') as string, label: str(a, 'label'), lockTimeoutMs: lockMs(a) })),
           )
           .command(
             'remove-member <key>',
             'seal every credential again without that host: it can no longer open them',
-            (y2) =>
-              withOptions({ ...fleetOptions, force: { type: 'boolean', default: false, describe: "also when it is this host's own key" } })(
-                y2.positional('key', { type: 'string', describe: 'the public key (ohpub1…) or its fingerprint' }),
-              ),
+            (y2) => withOptions(fleetRemoveMemberOptions)(y2.positional('key', { type: 'string', describe: 'the public key (ohpub1…) or its fingerprint' })),
             run(async (a) => (await headless()).fleetRemoveMemberCommand({ ...common(a), key: str(a, 'key') as string, force: bool(a, 'force'), lockTimeoutMs: lockMs(a) })),
           )
           .command(
             'restore <names..>',
             "write this host's cached copy back after Redis lost its data (or went back to an older snapshot)",
             (y2) =>
-              withOptions({ ...fleetOptions, force: { type: 'boolean', default: false, describe: 'also when the store holds a newer or different copy' } })(
-                y2.positional('names', { type: 'string', array: true }),
-              ),
+              withOptions(fleetRestoreOptions)(y2.positional('names', { type: 'string', array: true, describe: 'the credentials to write back' })),
             run(async (a) => (await headless()).fleetRestoreCommand({ ...common(a), names: list(a, 'names'), force: bool(a, 'force'), lockTimeoutMs: lockMs(a) })),
           )
           .demandCommand(1, 'say which fleet command to run: members, add-member, remove-member or restore'),
       () => undefined,
     )
-    .option('redis-prefix', { ...redisPrefixOption['redis-prefix'], global: true })
     .option('lang', { type: 'string', choices: ['en', 'ja'], global: true, describe: 'language of messages (default: the locale, LC_ALL / LC_MESSAGES / LANG; or $OAUTH_HANDOFF_LANG)' })
     .middleware((a) => {
-      if (/^rediss?:\/\/[^/@]*:[^/@]*@/i.test(str(a, 'store') ?? '')) {
-        out.warn('the Redis password in --store is visible to other users of this machine (ps): prefer $OAUTH_HANDOFF_REDIS_PASSWORD, or the whole URL in $OAUTH_HANDOFF_STORE');
-      }
-      // --redis-prefix travels inside the store URL (?prefix=), so every command takes it the same way
-      if (a['redis-prefix'] === undefined) return;
-      const store = str(a, 'store') ?? process.env.OAUTH_HANDOFF_STORE;
-      if (!store || !/^rediss?:\/\//i.test(store)) throw new HandoffError('--redis-prefix works only with a fleet store (--store redis://… or $OAUTH_HANDOFF_STORE)', { code: CODES.USAGE });
-      const url = new URL(store);
-      url.searchParams.set('prefix', String(a['redis-prefix']));
-      a.store = url.toString();
+      // below both readers (src/cli-args.ts): the fast path does the same
+      const store = storeFromArgs({ store: str(a, 'store'), redisPrefix: str(a, 'redis-prefix') }, process.env, out);
+      if (store !== undefined) a.store = store;
     })
     .completion('completion', 'print a shell completion script (bash/zsh)')
     .demandCommand(1, 'say which command to run')
@@ -414,12 +393,14 @@ export async function runCli(argv: string[]): Promise<number> {
     .help()
     .alias('h', 'help')
     .epilogue(
-      'Exit codes: 0 ok, 1 error, 2 usage, 3 re-authorization required, 4 cannot decrypt, 5 provider unreachable or failing, 6 lock wait timed out.\nDocs: README.md, docs/ja/README.md (日本語)',
+      `Exit codes: ${Object.entries(EXIT_MEANINGS).map(([n, m]) => `${n} ${m.summary}`).join(', ')}.\nDocs: README.md, docs/ja/README.md (日本語)`,
     )
     .wrap(Math.min(100, process.stdout.columns || 100))
     .fail((msg, err) => {
       // stop yargs here: without a throw it would go on to run the command
-      throw err ?? new HandoffError(msg, { code: CODES.USAGE });
+      // the handlers catch their own errors (run): what arrives here is about argv, also a table's check that yargs wrapped
+      if (err instanceof HandoffError) throw err;
+      throw new HandoffError(err?.message ?? msg, { code: CODES.USAGE });
     });
   try {
     await parser.parseAsync();

@@ -6,6 +6,9 @@
  * with `message(key, params)` (src/i18n) also carries its catalog key and
  * parameters, so the CLI can say it in the user's language while `message`
  * stays English for programs.
+ *
+ * This file holds the one mapping from codes to exit codes; the README's
+ * exit-code table is checked against `EXIT_MEANINGS` and `EXIT_FOR` by test/errors.test.ts.
  */
 import type { Message, MessageKey, Params } from './i18n/index.js';
 
@@ -18,8 +21,21 @@ export const EXIT = {
   DECRYPT: 4,
   PROVIDER: 5,
   LOCK_TIMEOUT: 6,
+  STORE: 7,
 } as const;
 export type ExitCode = (typeof EXIT)[keyof typeof EXIT];
+
+/** What each exit code means: the README's table and `--help` say this (test/errors.test.ts checks the README). */
+export const EXIT_MEANINGS: Readonly<Record<ExitCode, { summary: string; detail?: string }>> = {
+  0: { summary: 'ok' },
+  1: { summary: 'error', detail: 'not found, already exists, unsafe permissions, stopped, …' },
+  2: { summary: 'usage error', detail: 'a bad option or argument' },
+  3: { summary: 're-authorization required', detail: 'the provider rejected the refresh token or code (`invalid_grant`)' },
+  4: { summary: 'cannot decrypt or read a settings file', detail: 'wrong key or passphrase; a damaged, tampered or invalid file' },
+  5: { summary: 'provider unreachable or failing', detail: 'network, timeout, 5xx, 429, or an OAuth error such as `invalid_client`' },
+  6: { summary: 'busy', detail: "timed out waiting for another process's lock (`--lock-timeout`), or another fleet host changed the credential first" },
+  7: { summary: 'store unavailable', detail: 'the fleet store is unreachable, or the store directory or a write-back file cannot be written (read-only, full)' },
+};
 
 /** Stable error codes. Each maps to exactly one exit code. */
 export const CODES = {
@@ -45,6 +61,12 @@ export const CODES = {
   PROVIDER_UNAVAILABLE: 'PROVIDER_UNAVAILABLE',
   /** waiting for another process's lock took longer than allowed */
   LOCK_TIMEOUT: 'LOCK_TIMEOUT',
+  /** another daemon already keeps this store fresh (one daemon per store) */
+  DAEMON_RUNNING: 'DAEMON_RUNNING',
+  /** another process (a fleet host) changed the credential while this one held it; nothing was overwritten */
+  STORE_CONFLICT: 'STORE_CONFLICT',
+  /** the store cannot be reached or written now: the fleet store's Redis is down, the file system refused a write */
+  STORE_UNAVAILABLE: 'STORE_UNAVAILABLE',
   /** the user stopped an interactive step, or it timed out */
   ABORTED: 'ABORTED',
   /** anything else */
@@ -52,7 +74,8 @@ export const CODES = {
 } as const;
 export type ErrorCode = (typeof CODES)[keyof typeof CODES];
 
-const EXIT_FOR: Record<ErrorCode, ExitCode> = {
+/** The one mapping from codes to exit codes. */
+export const EXIT_FOR: Readonly<Record<ErrorCode, ExitCode>> = {
   USAGE: EXIT.USAGE,
   BAD_FILE: EXIT.DECRYPT,
   DECRYPT_FAILED: EXIT.DECRYPT,
@@ -64,6 +87,9 @@ const EXIT_FOR: Record<ErrorCode, ExitCode> = {
   PROVIDER_ERROR: EXIT.PROVIDER,
   PROVIDER_UNAVAILABLE: EXIT.PROVIDER,
   LOCK_TIMEOUT: EXIT.LOCK_TIMEOUT,
+  DAEMON_RUNNING: EXIT.ERROR,
+  STORE_CONFLICT: EXIT.LOCK_TIMEOUT,
+  STORE_UNAVAILABLE: EXIT.STORE,
   ABORTED: EXIT.ERROR,
   INTERNAL: EXIT.ERROR,
 };
@@ -121,6 +147,15 @@ export class HandoffError extends Error {
     if (options.oauth) this.oauth = options.oauth;
     if (options.credential) this.credential = options.credential;
   }
+}
+
+/**
+ * Failures that say nothing about the grant and may pass by themselves (the
+ * provider or the store is unreachable): a still-valid access token may be
+ * served meanwhile, and the daemon retries.
+ */
+export function isPassingFailure(e: unknown): e is HandoffError {
+  return e instanceof HandoffError && (e.code === CODES.PROVIDER_UNAVAILABLE || e.code === CODES.STORE_UNAVAILABLE);
 }
 
 export function isHandoffError(e: unknown, code?: ErrorCode): e is HandoffError {

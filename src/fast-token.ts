@@ -3,10 +3,13 @@
  * It is bundled into one CommonJS file (dist/fast-token.cjs, scripts/bundle.mjs)
  * so a cold `token` loads neither yargs nor axios nor libsodium nor the ESM
  * loader. Its few options are read with util.parseArgs from the same table
- * the yargs command uses (one definition, two readers). Anything it does not
- * understand returns undefined and goes to the full CLI instead.
+ * the yargs command uses, and checked by the same function (src/cli-args.ts):
+ * one definition, two readers that agree. Anything it does not understand,
+ * or a value the table refuses, returns undefined and goes to the full CLI,
+ * which reports it.
  */
 import { parseArgs } from 'node:util';
+import { checkOptionValue, storeFromArgs } from './cli-args.js';
 import { tokenOptions } from './cli-options.js';
 import type { OptionTable } from './cli-options.js';
 import { tokenCommand } from './headless-side/index.js';
@@ -29,11 +32,11 @@ export function parseTokenArgs(argv: readonly string[], table: OptionTable = tok
   for (const [k, spec] of Object.entries(table)) {
     const v = parsed.values[k] ?? spec.default;
     if (v === undefined) continue;
-    if (spec.type === 'number') {
-      const n = typeof v === 'string' && v.trim() !== '' ? Number(v) : typeof v === 'number' ? v : Number.NaN;
-      if (!Number.isFinite(n) || n < 0) return undefined;
-      values[k] = n;
-    } else values[k] = v as string | boolean;
+    try {
+      values[k] = checkOptionValue(k, spec, v) as string | boolean | number;
+    } catch {
+      return undefined;
+    }
   }
   return values;
 }
@@ -45,9 +48,15 @@ export function fastToken(argv: readonly string[], env: NodeJS.ProcessEnv = proc
   const a = parseTokenArgs(argv);
   if (!a) return undefined;
   const out = createOutput();
+  let store: string | undefined;
+  try {
+    store = storeFromArgs({ store: a.store as string | undefined, redisPrefix: a['redis-prefix'] as string | undefined }, env, out);
+  } catch (e) {
+    return Promise.resolve(reportError(e, out));
+  }
   return tokenCommand({
     name: a.name,
-    store: a.store as string | undefined,
+    store,
     json: a.json === true,
     minValid: a['min-valid'] as number,
     lockTimeoutMs: (a['lock-timeout'] as number) * 1000,

@@ -9,6 +9,15 @@
  */
 export { authorizationUrl, exchangeAuthorizationCode, newPendingAuthorization, scopeParameter } from './request.js';
 export type { PendingAuthorization, RequestTarget } from './request.js';
+export {
+  checkOAuth21,
+  chooseAuthorizationServer,
+  registerClient,
+  registeredClientName,
+  registeredRedirectUri,
+  DEFAULT_REGISTERED_REDIRECT_PATH,
+} from './registration.js';
+export type { ClientRegistration } from './registration.js';
 export { settingsFromTokens } from './settings.js';
 export type { SettingsInput } from './settings.js';
 export {
@@ -20,3 +29,5 @@ export {
   shown,
 } from './target.js';
 export type { AuthorizationTarget, CheckedSelection, ProviderSelection, TargetDeps } from './target.js';
+export { chooseRedirect, OOB_REDIRECT_URI, oobUriOf } from './redirect.js';
+export type { RedirectChoice, RedirectRequest, RedirectSide } from './redirect.js';

@@ -6,7 +6,7 @@
  */
 import { stat } from 'node:fs/promises';
 import { basename } from 'node:path';
-import { checkSelection, registerRedirectExample, resolveTarget, settingsFromTokens, shown } from '../authorization/index.js';
+import { checkSelection, chooseRedirect, resolveTarget, settingsFromTokens, shown } from '../authorization/index.js';
 import type { AuthorizationTarget, ProviderSelection } from '../authorization/index.js';
 import { armor } from '../crypto/index.js';
 import { CODES, HandoffError } from '../errors.js';
@@ -32,6 +32,8 @@ import {
   startCountdown,
   systemBrowser,
 } from './terminal-io.js';
+import { clockTime, showHandoffScreen } from '../terminal/index.js';
+import type { ScreenLine } from '../terminal/index.js';
 import type { BrowserOpener, Countdown } from './terminal-io.js';
 
 /** How long to wait for the approval, by default. */
@@ -54,6 +56,8 @@ export interface AuthorizeOptions extends Omit<ProviderSelection, 'scopes' | 'de
   param?: string[];
   /** false = --no-browser: print the URL and a QR code only */
   browser?: boolean;
+  /** false = --no-qr: never draw a QR code */
+  qr?: boolean;
   /** seconds to wait for the approval; default 300 */
   timeout?: number;
   /** recipients' public keys (`ohpub1…`) */
@@ -112,43 +116,31 @@ function parseParams(list: readonly string[] | undefined): Record<string, string
   return params;
 }
 
-/** Resolve and check every input (no browser yet). Warnings go to `out`. */
-export async function planAuthorization(o: AuthorizeOptions, out: Output): Promise<AuthorizePlan> {
+/** What can be checked without any I/O: the preset, the name, the time limit, the parameters and the redirect. Throws USAGE. */
+function checkAuthorizeOptions(o: AuthorizeOptions) {
   const selection: ProviderSelection = { ...o, scopes: o.scope };
-  // the checks without I/O come first: nothing is asked or fetched for options that cannot work
   const { preset } = checkSelection(selection);
   const name = assertValidName(o.name ?? preset.id);
   const timeoutSeconds = o.timeout ?? DEFAULT_TIMEOUT_SECONDS;
   if (!Number.isFinite(timeoutSeconds) || timeoutSeconds <= 0) throw usage('the time limit (--timeout) must be a positive number of seconds');
   const extraParams = parseParams(o.param);
+  // the redirect: the same rule as `login` (../authorization/redirect.ts)
+  const choice = chooseRedirect(o, preset, { side: 'browser' });
+  const mode: 'loopback' | 'oob' = choice.kind === 'oob' ? 'oob' : 'loopback';
+  const loopback = mode === 'loopback' ? parseLoopbackRedirectUri(choice.uri) : undefined;
+  return { selection, preset, name, timeoutSeconds, extraParams, mode, redirectUri: choice.uri, loopback };
+}
 
-  // the redirect: decided before anything else touches the network
-  const explicitOob = o.redirect === 'oob';
-  if (o.redirect !== undefined && o.redirect !== 'oob' && o.redirect !== 'loopback') {
-    throw usage(`unknown redirect mode "${shown(String(o.redirect), 40)}" (loopback or oob)`);
-  }
-  const givenIsHttp = o.redirectUri !== undefined && /^https?:/i.test(o.redirectUri.trim());
-  const mode: 'loopback' | 'oob' = explicitOob || (o.redirectUri !== undefined && !givenIsHttp) ? 'oob' : 'loopback';
-  let redirectUri: string;
-  if (mode === 'oob') {
-    if (o.redirect === 'loopback') throw usage('an out-of-band redirect URI cannot be used with the loopback redirect');
-    if (givenIsHttp) throw usage('the out-of-band mode uses the provider\'s out-of-band URI, not an http redirect URI');
-    const oob = o.redirectUri?.trim() ?? preset.redirect.oobUri;
-    if (!oob) throw usage(`${preset.title} has no out-of-band page that shows the code; use the loopback redirect`);
-    redirectUri = oob;
-  } else {
-    if (o.redirectUri === undefined && !preset.redirect.anyPort) {
-      throw usage(
-        `${preset.title} matches the redirect URI exactly: give the one registered there with --redirect-uri (e.g. ${registerRedirectExample(preset)})`,
-      );
-    }
-    redirectUri = o.redirectUri?.trim() ?? `http://${preset.redirect.loopbackHosts[0] ?? '127.0.0.1'}${preset.redirect.defaultPath}`;
-    const target = parseLoopbackRedirectUri(redirectUri);
+/** Resolve and check every input (no browser yet). Warnings go to `out`. */
+export async function planAuthorization(o: AuthorizeOptions, out: Output): Promise<AuthorizePlan> {
+  // the checks without I/O come first: nothing is asked or fetched for options that cannot work
+  const { selection, preset, name, timeoutSeconds, extraParams, mode, redirectUri, loopback } = checkAuthorizeOptions(o);
+  if (loopback) {
     const hosts = preset.redirect.loopbackHosts.map((h) => (h.includes(':') ? `[${h}]` : h));
-    if (hosts.length > 0 && !hosts.includes(target.host)) {
-      out.warn(`${preset.title} accepts plain http redirects only for ${hosts.join(' and ')}; ${target.host} will likely be refused`);
+    if (hosts.length > 0 && !hosts.includes(loopback.host)) {
+      out.warn(`${preset.title} accepts plain http redirects only for ${hosts.join(' and ')}; ${loopback.host} will likely be refused`);
     }
-    if ((target.port === undefined || target.port === 0) && preset.redirect.exactMatch && !preset.redirect.anyPort) {
+    if ((loopback.port === undefined || loopback.port === 0) && preset.redirect.exactMatch && !preset.redirect.anyPort) {
       out.warn(`the redirect URI names no port, so a random one is used; ${preset.title} may require the registered port exactly: if it refuses the redirect URI, register one with a fixed port and give that`);
     }
   }
@@ -211,6 +203,8 @@ export async function authorizeCommand(o: AuthorizeOptions): Promise<number> {
     );
     if (exists) throw new HandoffError(`the output file ${o.output} already exists`, { code: CODES.EXISTS });
   }
+  // options that cannot work fail before anyone is asked for a passphrase
+  checkAuthorizeOptions(o);
   const recipients = await resolveRecipients(o, out);
   const plan = await planAuthorization(o, out);
   const outcome = await authorizeWithPlan(plan, recipients, o, out);
@@ -276,7 +270,7 @@ function describeRecipients(list: RecipientDescription[]): string {
 export async function authorizeWithPlan(
   plan: AuthorizePlan,
   recipients: ResolvedRecipients,
-  o: Pick<AuthorizeOptions, 'browser' | 'openBrowser' | 'stdin' | 'signal' | 'env' | 'now'>,
+  o: Pick<AuthorizeOptions, 'browser' | 'qr' | 'openBrowser' | 'stdin' | 'signal' | 'env' | 'now'>,
   out: Output,
 ): Promise<AuthorizeOutcome> {
   const env = o.env ?? process.env;
@@ -320,6 +314,7 @@ export async function authorizeWithPlan(
       mode: plan.mode,
       redirectUri: plan.redirectUri,
       pkce: plan.pkce,
+      ...(plan.resource ? { resource: plan.resource } : {}),
       ...(plan.extraParams ? { extraParams: plan.extraParams } : {}),
       timeoutMs: plan.timeoutMs,
       http: plan.http,
@@ -328,27 +323,39 @@ export async function authorizeWithPlan(
       signal,
       now,
       present: async (url, info) => {
-        const what = useBrowser
-          ? 'opening your browser to approve the access; if it does not open, open this URL yourself:'
-          : plan.mode === 'oob'
-            ? 'open this URL in a browser (or scan the QR code with a phone) and approve the access:'
-            : 'open this URL in a browser on this machine and approve the access:';
-        await showUrl(out, url, { qr: !useBrowser, what });
+        const then: ScreenLine[] = [];
+        if (plan.mode === 'oob') {
+          then.push({ kind: 'info', text: `after the approval ${plan.preset.title} shows an authorization code: paste it${interactive ? ' here' : ' on standard input'} (the whole address works too)` });
+        } else if (pasteBeside) {
+          then.push({ kind: 'info', text: `waiting for the redirect to ${info.redirectUri}; approving on a phone? its browser cannot reach this machine afterwards: paste the address it shows` });
+        } else {
+          then.push({ kind: 'info', text: `waiting for the redirect to ${info.redirectUri}` });
+        }
+        // the limit is said when the wait starts
+        then.push({ kind: 'info', text: out.t('handoff.waiting_limit', { duration: out.i18n.duration(info.deadline - now()), until: clockTime(info.deadline) }) });
         if (useBrowser) {
+          await showUrl(out, url, { qr: false, what: 'opening your browser to approve the access; if it does not open, open this URL yourself:' });
           try {
             await opener(url);
           } catch (e) {
             out.warn(`could not open a browser (${(e as Error).message}); open the URL above yourself`);
           }
-        }
-        if (plan.mode === 'oob') {
-          out.info(`after the approval ${plan.preset.title} shows an authorization code: paste it${interactive ? ' here' : ' on standard input'} (the whole address works too)`);
-        } else if (pasteBeside) {
-          out.info(`waiting for the redirect to ${info.redirectUri}; approving on a phone? its browser cannot reach this machine afterwards: paste the address it shows`);
+          for (const l of then) out.info(l.text);
         } else {
-          out.info(`waiting for the redirect to ${info.redirectUri}`);
-          countdown = startCountdown(out.stderr, info.deadline, 'oauth-handoff: waiting for the approval:', now);
+          // another device can take part only when a code or an address is pasted back here
+          const elsewhere = plan.mode === 'oob' || pasteBeside;
+          await showHandoffScreen(out, {
+            intro: (qr) =>
+              plan.mode === 'oob'
+                ? out.t(qr ? 'handoff.open_url_qr' : 'handoff.open_url')
+                : out.t(qr ? 'handoff.open_url_here_qr' : 'handoff.open_url_here'),
+            url,
+            then,
+            qr: elsewhere && o.qr !== false,
+            reserve: 1,
+          });
         }
+        if (plan.mode !== 'oob' && !pasteBeside) countdown = startCountdown(out.stderr, info.deadline, out.t('wait.approval'), now);
       },
     });
     countdown?.stop();

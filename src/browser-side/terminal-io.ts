@@ -3,7 +3,6 @@
  * the URL (and a QR code), the countdown, OSC 52 clipboard writes and reading
  * a pasted line. Everything here writes to stderr or the TTY, never to stdout.
  */
-import type { Writable } from 'node:stream';
 import { CODES, HandoffError } from '../errors.js';
 import { openTty, renderQr } from '../terminal/index.js';
 import type { Output } from '../terminal/index.js';
@@ -40,66 +39,9 @@ export async function showUrl(out: Output, url: string, opts: { qr: boolean; wha
   }
 }
 
-/** A one-line countdown on stderr, redrawn every second, only on a TTY. */
-export interface Countdown {
-  /** print something (a warning) without garbling the countdown line */
-  note(print: () => void): void;
-  stop(): void;
-}
-
-export function startCountdown(stream: Writable, deadline: number, label: string, now: () => number = Date.now): Countdown {
-  const tty = (stream as { isTTY?: boolean }).isTTY === true;
-  if (!tty) return { note: (print) => print(), stop: () => undefined };
-  const draw = () => {
-    const left = Math.max(0, Math.ceil((deadline - now()) / 1000));
-    const mm = Math.floor(left / 60);
-    const ss = String(left % 60).padStart(2, '0');
-    stream.write(`\r\x1b[2K${label} ${mm}:${ss} left (Ctrl+C to cancel)`);
-  };
-  const clear = () => void stream.write('\r\x1b[2K');
-  draw();
-  const timer = setInterval(draw, 1000);
-  timer.unref();
-  let stopped = false;
-  return {
-    note(print) {
-      if (stopped) return print();
-      clear();
-      print();
-      draw();
-    },
-    stop() {
-      if (stopped) return;
-      stopped = true;
-      clearInterval(timer);
-      clear();
-    },
-  };
-}
-
-/**
- * The OSC 52 escape that asks the terminal to put `text` on the clipboard
- * (xterm's "Manipulate Selection Data"; works through SSH). Inside tmux or
- * GNU screen it is wrapped in their pass-through sequence.
- */
-export function osc52(text: string, env: NodeJS.ProcessEnv = process.env): string {
-  const seq = `\x1b]52;c;${Buffer.from(text, 'utf8').toString('base64')}\x07`;
-  if (env.TMUX) return `\x1bPtmux;${seq.replace(/\x1b/g, '\x1b\x1b')}\x1b\\`;
-  if ((env.TERM ?? '').startsWith('screen') && !env.TMUX) return `\x1bP${seq}\x1b\\`;
-  return seq;
-}
-
-/** Write the OSC 52 sequence to the controlling terminal; false when there is none. */
-export function copyToClipboard(text: string, env: NodeJS.ProcessEnv = process.env): boolean {
-  const tty = openTty();
-  if (!tty) return false;
-  try {
-    tty.output.write(osc52(text, env));
-    return true;
-  } finally {
-    tty.close();
-  }
-}
+export { startCountdown } from '../terminal/index.js';
+export type { Countdown } from '../terminal/index.js';
+export { copyToClipboard, osc52 } from '../terminal/index.js';
 
 /**
  * The first non-empty line of a stream (a pasted code or URL piped in), or

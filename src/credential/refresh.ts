@@ -6,7 +6,7 @@
  * refresh per expiry, however many processes ask.
  */
 import { DEFAULT_MIN_VALID_SECONDS } from '../defaults.js';
-import { CODES, HandoffError } from '../errors.js';
+import { CODES, HandoffError, isPassingFailure } from '../errors.js';
 import type { HttpClient, TokenSet } from '../oauth/index.js';
 import type { CredentialStore, HeldLock, Settings } from '../settings-file/index.js';
 import { USER_AGENT } from '../version.js';
@@ -116,7 +116,7 @@ async function refreshLocked(store: CredentialStore, cur: Settings, lock: HeldLo
   let tokens: TokenSet;
   try {
     const http = deps.http ?? (await oauth.createHttpClient({ userAgent: USER_AGENT, timeoutMs: deps.httpTimeoutMs }));
-    const res = await oauth.refreshTokenGrantRequest(http, cur.endpoints, cur.client, refreshToken);
+    const res = await oauth.refreshTokenGrantRequest(http, cur.endpoints, cur.client, refreshToken, cur.resource ? { resource: cur.resource } : {});
     tokens = oauth.processTokenResponse(res);
     killPoint('responded');
   } catch (e) {
@@ -172,23 +172,27 @@ export async function freshSettings(store: CredentialStore, name: string, o: Fre
   const v0 = await version();
   const first = await store.read(name);
   if (serveAsIs(first, o, now())) return { settings: first, refreshed: false, rotated: false, version: v0 };
-  return store.withWriteLock(
-    name,
-    async (lock): Promise<RefreshOutcome> => {
-      const v1 = await version();
-      const cur = await store.read(name);
-      if (serveAsIs(cur, o, now())) return { settings: cur, refreshed: false, rotated: false, version: v1 };
-      try {
+  // the newest settings seen: served when a refresh fails without a verdict on the grant
+  let latest = first;
+  try {
+    return await store.withWriteLock(
+      name,
+      async (lock): Promise<RefreshOutcome> => {
+        const v1 = await version();
+        const cur = (latest = await store.read(name));
+        if (serveAsIs(cur, o, now())) return { settings: cur, refreshed: false, rotated: false, version: v1 };
         const r = await refreshLocked(store, cur, lock, o);
         // still under the lock: nobody else can have written since
         return { settings: r.settings, refreshed: true, rotated: r.rotated, version: await version() };
-      } catch (e) {
-        if (o.serveValidOnFailure && e instanceof HandoffError && e.code === CODES.PROVIDER_UNAVAILABLE && stillValid(cur, now())) {
-          return { settings: cur, refreshed: false, rotated: false, warning: e, version: await version() };
-        }
-        throw e;
-      }
-    },
-    { timeoutMs: o.lockTimeoutMs, onWait: o.onWait },
-  );
+      },
+      { timeoutMs: o.lockTimeoutMs, onWait: o.onWait },
+    );
+  } catch (e) {
+    // the provider or the store is unreachable (the store even for taking the lock): the old token still works
+    if (o.serveValidOnFailure && isPassingFailure(e) && stillValid(latest, now())) {
+      // no version: which write `latest` matches is not known here, so a cache looks again next time
+      return { settings: latest, refreshed: false, rotated: false, warning: e };
+    }
+    throw e;
+  }
 }

@@ -5,6 +5,6 @@
  */
 export { openRedisStore } from './open.js';
 export type { RedisStore, RedisStoreOptions } from './store.js';
-export type { FleetMember, MemberChange } from './members.js';
+export type { FleetMember, MemberChange } from './types.js';
 export { DEFAULT_LEASE_MS, DEFAULT_REDIS_PREFIX, REDIS_PASSWORD_ENV, isRedisStoreUrl, parseRedisStoreUrl, redactStoreUrl, withRedisPrefix } from './url.js';
 export type { RedisTarget } from './url.js';

@@ -10,6 +10,7 @@
 import { isIP } from 'node:net';
 import type { Redis, RedisOptions } from 'ioredis';
 import { CODES, HandoffError } from '../errors.js';
+import { message } from '../i18n/index.js';
 import type { RedisTarget } from './url.js';
 
 /** Give up connecting after this long (then the local cache serves, where it can). */
@@ -61,7 +62,7 @@ export class RedisLink {
       return await fn(c);
     } catch (e) {
       const err = this.explain(e);
-      if (err.code === CODES.PROVIDER_UNAVAILABLE) {
+      if (err.code === CODES.STORE_UNAVAILABLE) {
         if (c === undefined) {
           // could not even connect: do not try again at once
           this.downCause = err;
@@ -86,8 +87,7 @@ export class RedisLink {
   }
 
   private async connect(): Promise<Redis> {
-    // In the `token` bundle (CommonJS) require() skips starting the ESM loader; the ESM build has no require.
-    const { Redis } = typeof require === 'function' ? (require('ioredis') as typeof import('ioredis')) : await import('ioredis');
+    const { Redis } = await loadIoredis(this.target);
     const t = this.target;
     const options: RedisOptions = {
       host: t.host,
@@ -144,7 +144,7 @@ export class RedisLink {
     const message = String(err?.message ?? e);
     if (err?.name === 'ReplyError') {
       if (TRANSIENT_REPLY.test(message)) {
-        return new HandoffError(`${where} is not available: ${message}`, { code: CODES.PROVIDER_UNAVAILABLE, cause: e });
+        return new HandoffError(`${where} is not available: ${message}`, { code: CODES.STORE_UNAVAILABLE, cause: e });
       }
       if (/^NOPERM\b/.test(message)) {
         return new HandoffError(`${where} refused a command to this Redis user (${message}); its ACL must allow the commands in docs/fleet.md`, {
@@ -158,7 +158,7 @@ export class RedisLink {
       return new HandoffError(`${where} answered with an error: ${message}`, { code: CODES.INTERNAL, cause: e });
     }
     const why = this.lastError && /closed|writeable|timed out|Reached the max retries/i.test(message) ? this.lastError.message : message;
-    return new HandoffError(`${where} is unreachable (${why})`, { code: CODES.PROVIDER_UNAVAILABLE, cause: e });
+    return new HandoffError(`${where} is unreachable (${why})`, { code: CODES.STORE_UNAVAILABLE, cause: e });
   }
 
   /** Close the connection (the library's close(); the CLI needs nothing). */
@@ -175,6 +175,23 @@ export class RedisLink {
 }
 
 /**
+ * ioredis, an optional peer dependency: only fleet stores need it, so an
+ * install without it works for everything else, and a fleet store says how
+ * to add it.
+ */
+async function loadIoredis(target: RedisTarget): Promise<{ Redis: typeof import('ioredis').Redis }> {
+  try {
+    // In the `token` bundle (CommonJS) require() skips starting the ESM loader; the ESM build has no require.
+    return typeof require === 'function' ? (require('ioredis') as typeof import('ioredis')) : await import('ioredis');
+  } catch (e) {
+    const err = e as NodeJS.ErrnoException;
+    const missing = (err?.code === 'MODULE_NOT_FOUND' || err?.code === 'ERR_MODULE_NOT_FOUND') && /['"]ioredis['"]/.test(String(err.message));
+    if (!missing) throw e;
+    throw new HandoffError(message('fleet.ioredis_missing', { store: target.display }), { code: CODES.INTERNAL, cause: e });
+  }
+}
+
+/**
  * Close a client without waiting and without leaving a timer behind: ioredis'
  * disconnect() on a socket that is already closed would keep a process alive
  * for its disconnect timeout.
@@ -187,5 +204,5 @@ function quietly(c: Redis): void {
 
 /** The store could not be reached (as opposed to answering "no"). */
 export function isUnreachable(e: unknown): e is HandoffError {
-  return e instanceof HandoffError && e.code === CODES.PROVIDER_UNAVAILABLE;
+  return e instanceof HandoffError && e.code === CODES.STORE_UNAVAILABLE;
 }

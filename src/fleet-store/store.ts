@@ -30,7 +30,7 @@ import { Leases } from './lease.js';
 import type { LeaseState } from './lease.js';
 import { COMMAND_TIMEOUT_MS, RedisLink, isUnreachable } from './link.js';
 import { MemberList } from './members.js';
-import type { FleetMember, MemberChange, Members } from './members.js';
+import type { FleetMember, MemberChange, Members } from './types.js';
 import { CAS_MEMBERS_CHANGED, CAS_OK, REMOVE_CREDENTIAL, WRITE_CREDENTIAL, fleetKeys } from './scripts.js';
 import type { FleetKeys } from './scripts.js';
 import { parseRedisStoreUrl } from './url.js';
@@ -268,7 +268,7 @@ export class RedisStore implements CredentialStore {
   private async readCached(name: string, cause: HandoffError): Promise<Settings> {
     const cached = await this.cache.read(name);
     if (cached === undefined) {
-      throw new HandoffError(`${cause.message}, and this host has no cached copy of "${name}"`, { code: CODES.PROVIDER_UNAVAILABLE, cause, credential: name });
+      throw new HandoffError(`${cause.message}, and this host has no cached copy of "${name}"`, { code: CODES.STORE_UNAVAILABLE, cause, credential: name });
     }
     return cached.settings;
   }
@@ -305,7 +305,7 @@ export class RedisStore implements CredentialStore {
     }
     const meta = this.cache.meta(name);
     if (meta !== undefined) return String(meta.version);
-    throw this.unreachable ?? new HandoffError(`the fleet store ${this.target.display} is unreachable`, { code: CODES.PROVIDER_UNAVAILABLE });
+    throw this.unreachable ?? new HandoffError(`the fleet store ${this.target.display} is unreachable`, { code: CODES.STORE_UNAVAILABLE });
   }
 
   /** Where one credential lives and which host refreshed it last (`status`). Never secret. */
@@ -366,7 +366,7 @@ export class RedisStore implements CredentialStore {
         if (r[0] !== CAS_MEMBERS_CHANGED) return r;
         ctx.members = undefined;
       }
-      throw new HandoffError(`the member list of the fleet store ${this.target.display} kept changing while "${name}" was written`, { code: CODES.LOCK_TIMEOUT, credential: name });
+      throw new HandoffError(`the member list of the fleet store ${this.target.display} kept changing while "${name}" was written`, { code: CODES.STORE_CONFLICT, credential: name });
     };
     const r = await this.pendingOnFailure(name, settings, expected, send, ctx);
     if (r[0] !== CAS_OK) throw this.conflict(name, expected, r[1]);
@@ -403,7 +403,7 @@ export class RedisStore implements CredentialStore {
       }
       throw new HandoffError(
         `${e.message}: the new tokens of "${name}" could not be stored there; this host keeps them and writes them back when it next reaches the store`,
-        { code: CODES.PROVIDER_UNAVAILABLE, cause: e, credential: name },
+        { code: CODES.STORE_UNAVAILABLE, cause: e, credential: name },
       );
     }
   }
@@ -411,7 +411,7 @@ export class RedisStore implements CredentialStore {
   async remove(name: string): Promise<boolean> {
     assertValidName(name);
     const ctx = this.requireLease(name, 'remove');
-    if (ctx.offline) throw new HandoffError(`${ctx.offline.message}: cannot remove "${name}" now`, { code: CODES.PROVIDER_UNAVAILABLE, cause: ctx.offline, credential: name });
+    if (ctx.offline) throw new HandoffError(`${ctx.offline.message}: cannot remove "${name}" now`, { code: CODES.STORE_UNAVAILABLE, cause: ctx.offline, credential: name });
     const expected = ctx.version ?? (await this.currentVersion(name));
     const r = (await this.noted(
       this.link.run((c) => c.eval(REMOVE_CREDENTIAL, 3, this.credKey(name), this.keys.store, this.keys.credentials, String(expected), name)),
@@ -439,7 +439,7 @@ export class RedisStore implements CredentialStore {
   private conflict(name: string, expected: number, found: number): HandoffError {
     const e = new HandoffError(
       `"${name}" in the fleet store ${this.target.display} was changed by another host while this one held its lease (expected version ${expected}, found ${found}); nothing was overwritten`,
-      { code: CODES.LOCK_TIMEOUT, credential: name },
+      { code: CODES.STORE_CONFLICT, credential: name },
     );
     this.conflicts.add(e);
     return e;
@@ -453,7 +453,7 @@ export class RedisStore implements CredentialStore {
         : left > 0
           ? `the copy cached on this host is valid until ${s.token.expires_at}`
           : `the copy cached on this host expired at ${s.token.expires_at}`;
-    return new HandoffError(`${cause.message}: cannot refresh or change "${s.name}" now; ${copy}`, { code: CODES.PROVIDER_UNAVAILABLE, cause, credential: s.name });
+    return new HandoffError(`${cause.message}: cannot refresh or change "${s.name}" now; ${copy}`, { code: CODES.STORE_UNAVAILABLE, cause, credential: s.name });
   }
 
   // ------------------------------------------------------------------ the lease

@@ -1,9 +1,9 @@
 import { openStore } from '../credential/index.js';
 import type { RefreshDeps } from '../credential/index.js';
 import { CODES, HandoffError } from '../errors.js';
-import { KEY_ENV, PASSPHRASE_ENV, SETTINGS_ENV } from '../settings-file/index.js';
 import type { Output } from '../terminal/index.js';
 import type { CiOptions } from './ci.js';
+import { childEnv } from './child-env.js';
 import { ciSession, reportingForCi } from './ci.js';
 import type { CommonOptions } from './common.js';
 import { outputOf } from './common.js';
@@ -30,8 +30,8 @@ export interface ExecOptions extends CommonOptions, CiOptions, RefreshDeps {
  * `oauth-handoff exec NAME [--env-var VAR] -- cmd args…`: refreshes first when
  * needed, then runs cmd with the access token in VAR. Forwards SIGINT,
  * SIGTERM and SIGHUP; exits with the command's code (128 + n when a signal
- * ended it, as a shell reports it). With --from-env the command does not get
- * the settings, key or passphrase variables: only the access token.
+ * ended it, as a shell reports it). The command gets the access token and
+ * none of our secret variables (child-env.ts), with or without --from-env.
  */
 export async function execCommand(o: ExecOptions): Promise<number> {
   const out = outputOf(o);
@@ -49,12 +49,8 @@ async function execWith(o: ExecOptions, out: Output): Promise<number> {
   const r = await usableToken(store, o, out, 'running with');
   await ci.finish();
 
-  const env: NodeJS.ProcessEnv = { ...(o.env ?? process.env) };
-  if (o.fromEnv) {
-    delete env[SETTINGS_ENV];
-    delete env[KEY_ENV];
-    delete env[PASSPHRASE_ENV];
-  }
+  // the token and nothing secret of ours, with or without --from-env
+  const env = childEnv(o.env ?? process.env);
   env[envVar] = r.settings.token.access_token;
   const { spawn } = await import('node:child_process');
   const { constants } = await import('node:os');

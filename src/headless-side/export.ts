@@ -3,7 +3,7 @@ import type { Recipient } from '../crypto/index.js';
 import { openStore } from '../credential/index.js';
 import { CODES, HandoffError } from '../errors.js';
 import { encodeSettings, PASSPHRASE_ENV, writeFileAtomic } from '../settings-file/index.js';
-import { resolveSecret } from '../terminal/index.js';
+import { copyToClipboard, resolveSecret } from '../terminal/index.js';
 import type { CommonOptions } from './common.js';
 import { outputOf } from './common.js';
 
@@ -17,6 +17,8 @@ export interface ExportOptions extends CommonOptions {
   /** write here instead of stdout */
   output?: string;
   armor?: boolean;
+  /** also put the armored block on the terminal's clipboard (OSC 52) */
+  copy?: boolean;
 }
 
 /** `oauth-handoff export NAME --to KEY | --passphrase`: move a credential to another machine. */
@@ -41,9 +43,14 @@ export async function exportCommand(o: ExportOptions): Promise<number> {
   const store = await openStore(o);
   const s = await store.read(o.name);
   const sealed = await seal(encodeSettings(s), recipients);
-  const bytes = o.armor || !o.output ? new TextEncoder().encode(armor(sealed)) : sealed;
+  const armored = armor(sealed);
+  const bytes = o.armor || !o.output ? new TextEncoder().encode(armored) : sealed;
   if (o.output) await writeFileAtomic(o.output, bytes, { mode: 0o600 });
-  else out.data(new TextDecoder().decode(bytes));
+  else out.data(armored);
+  if (o.copy) {
+    if (copyToClipboard(armored, o.env ?? process.env)) out.info("the armored block was sent to your terminal's clipboard (OSC 52; some terminals need this allowed)");
+    else out.warn('no terminal to copy to (--copy needs one); use the printed block or the file');
+  }
   if (s.token.refresh_token) {
     out.warn(
       `"${o.name}" can be refreshed from two machines now; with a rotating refresh token only one may refresh: after importing it elsewhere run \`oauth-handoff forget ${o.name}\` here`,

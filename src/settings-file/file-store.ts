@@ -13,7 +13,7 @@ import { CREDENTIAL_SUFFIX, storeLayout } from './paths.js';
 import type { StoreLayout } from './paths.js';
 import { assertValidName, decodeSettings, encodeSettings } from './schema.js';
 import type { Settings } from './schema.js';
-import type { CredentialStore } from './store.js';
+import type { CredentialStore, WatchTarget } from './store.js';
 
 /** Files bigger than this are not settings files; refuse before reading them. */
 const MAX_FILE_BYTES = 1 << 20;
@@ -57,6 +57,13 @@ export class FileStore implements CredentialStore {
 
   pathOf(name: string): string {
     return join(this.layout.credentialsDir, assertValidName(name) + CREDENTIAL_SUFFIX);
+  }
+
+  watchTarget(): WatchTarget {
+    return {
+      directory: this.layout.credentialsDir,
+      nameOf: (f) => (f.endsWith(CREDENTIAL_SUFFIX) && !f.startsWith('.') && !isTempName(f) ? f.slice(0, -CREDENTIAL_SUFFIX.length) : undefined),
+    };
   }
 
   async list(): Promise<string[]> {
@@ -130,4 +137,7 @@ export class FileStore implements CredentialStore {
     const st = statSync(this.pathOf(name), { bigint: true, throwIfNoEntry: false });
     return st ? `${st.ino}:${st.mtimeNs}:${st.size}` : undefined;
   }
+
+  /** Nothing is held open: each read and write opens and closes its files. */
+  async close(): Promise<void> {}
 }

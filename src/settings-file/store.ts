@@ -35,6 +35,21 @@ export interface CredentialStore {
    * which host refreshed it last. Never secret.
    */
   locate?(name: string): Promise<CredentialLocation>;
+  /** Release what the store holds open (a fleet store's connections); nothing to do for files. */
+  close(): Promise<void>;
+  /**
+   * Optional, for the daemon: a directory whose entries change when a
+   * credential is added, rewritten or removed, and how to tell a credential's
+   * name from an entry's file name. Stores without one are polled.
+   */
+  watchTarget?(): WatchTarget | undefined;
+}
+
+/** What to watch for changes to a store's credentials (see `CredentialStore.watchTarget`). */
+export interface WatchTarget {
+  directory: string;
+  /** the credential a changed file belongs to; undefined for anything else (temp files, locks) */
+  nameOf(fileName: string): string | undefined;
 }
 
 /** Where one credential lives in a shared store, and who last changed it. */

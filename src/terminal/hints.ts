@@ -43,6 +43,10 @@ export function hintFor(e: HandoffError, tr: Translator = english): string | und
       return tr.t('hint.provider_error');
     case CODES.LOCK_TIMEOUT:
       return tr.t('hint.lock_timeout');
+    case CODES.STORE_CONFLICT:
+      return tr.t('hint.store_conflict');
+    case CODES.STORE_UNAVAILABLE:
+      return /fleet store/.test(e.message) ? tr.t('hint.store_unavailable_fleet') : tr.t('hint.store_unavailable_dir');
     case CODES.USAGE:
       return tr.t('hint.usage');
     default:

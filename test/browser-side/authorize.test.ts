@@ -117,14 +117,20 @@ test('a redirect URI that is not on a loopback address is refused before anythin
 test('without a recipient, or with an exact-match provider and no --redirect-uri, it stops before the browser (exit 2)', async (t) => {
   const s = await sandbox(t, { profile: 'confluence' });
   const lap = await laptop(t, { OAUTH_HANDOFF_CLIENT_SECRET: 'x' });
-  const noRecipient = await runCli(['authorize', '--provider', 'confluence', '--site', s.url, '--client-id', 'c', '--no-browser', '-o', join(lap.base, 'a')], { env: lap.env });
+  const noRecipient = await runCli(
+    ['authorize', '--provider', 'confluence', '--site', s.url, '--client-id', 'c', '--redirect-uri', 'http://localhost:8765/callback', '--no-browser', '-o', join(lap.base, 'a')],
+    { env: lap.env },
+  );
   t.is(noRecipient.code, 2);
   t.regex(noRecipient.stderr, /--to KEY/);
   const server = await headlessMachine(t);
   const noRedirect = await runCli(['authorize', '--provider', 'confluence', '--site', s.url, '--client-id', 'c', '--no-browser', '--to', server.publicKey], { env: lap.env });
   t.is(noRedirect.code, 2);
-  t.regex(noRedirect.stderr, /matches the redirect URI exactly: give the one registered there with --redirect-uri/);
-  const badKey = await runCli(['authorize', '--provider', 'confluence', '--site', s.url, '--client-id', 'c', '--no-browser', '--to', 'ohpub1nope'], { env: lap.env });
+  t.regex(noRedirect.stderr, /matches the redirect URI exactly: give --redirect-uri as registered on the system/);
+  const badKey = await runCli(
+    ['authorize', '--provider', 'confluence', '--site', s.url, '--client-id', 'c', '--redirect-uri', 'http://localhost:8765/callback', '--no-browser', '--to', 'ohpub1nope'],
+    { env: lap.env },
+  );
   t.is(badKey.code, 4, 'a mistyped key is caught before the approval');
   t.is(s.log().length, 0);
 });

@@ -46,8 +46,9 @@ test('a refresh that rotates the refresh token is written back; the next job use
   t.is(reopened.token.access_token, token1);
   t.is(reopened.health.refresh_started_at, undefined);
 
-  // the next job starts from the written-back secret; --min-valid makes it refresh again
-  const job2 = await ciJob(t, { OAUTH_HANDOFF_SETTINGS: written, OAUTH_HANDOFF_KEY: s.key });
+  // the next job starts from the written-back secret, an hour later (aged here, so that it is due): it refreshes again
+  const hourLater = { ...reopened, token: { ...reopened.token, obtained_at: new Date(Date.now() - 3590_000).toISOString(), expires_at: new Date(Date.now() + 10_000).toISOString() } };
+  const job2 = await ciJob(t, { OAUTH_HANDOFF_SETTINGS: await sealArmored(hourLater, [x25519Recipient(s.publicKey)]), OAUTH_HANDOFF_KEY: s.key });
   const back2 = join(job2.dir, 'settings.txt');
   const r2 = await runCli(['token', 'svc', '--from-env', '--write-back', back2, '--min-valid', '86400'], { env: job2.env });
   t.is(r2.code, 0, r2.stderr);
@@ -134,7 +135,7 @@ test('a wrong key exits 4, missing settings exit 2, another name is not found; n
   t.is(r4.code, 2, 'write-back needs --from-env');
 });
 
-test('GitHub Actions: ::add-mask:: comes before the token in the log, and --output writes it to $GITHUB_OUTPUT', async (t) => {
+test('GitHub Actions: ::add-mask:: comes before the token in the log, and --github-output writes it to $GITHUB_OUTPUT', async (t) => {
   const sandbox = await sandboxFor(t);
   const { settings } = await grantSettings(sandbox, { expired: true });
   const s = await ciSecrets(settings);
@@ -142,7 +143,7 @@ test('GitHub Actions: ::add-mask:: comes before the token in the log, and --outp
   const outputs = join(job.dir, 'github_output');
   await writeFile(outputs, 'earlier=1\n');
   job.env.GITHUB_OUTPUT = outputs;
-  const r = await runMerged(['token', 'svc', '--from-env', '--output', 'api_token'], job.env, join(job.dir, 'log'));
+  const r = await runMerged(['token', 'svc', '--from-env', '--github-output', 'api_token'], job.env, join(job.dir, 'log'));
   t.is(r.code, 0, r.log);
   const lines = r.log.split('\n');
   const masks = lines.filter((l) => l.startsWith('::add-mask::')).map((l) => l.slice('::add-mask::'.length));
@@ -191,7 +192,7 @@ test('a write-back file that cannot be written fails the job before the provider
   const s = await ciSecrets(settings);
   const job = await ciJob(t, { OAUTH_HANDOFF_SETTINGS: s.armored, OAUTH_HANDOFF_KEY: s.key });
   const r = await runCli(['token', 'svc', '--from-env', '--write-back', join(job.dir, 'missing-dir', 'settings.txt')], { env: job.env });
-  t.is(r.code, 1);
+  t.is(r.code, 7, 'a store failure (the write-back file is where this credential is kept)');
   t.is(r.stdout, '');
   t.regex(r.stderr, /cannot write the updated settings to .*missing-dir/);
   t.false(r.stderr.includes('looks like a bug'));

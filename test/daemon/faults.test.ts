@@ -52,12 +52,14 @@ test('500 three times: bounded retries with backoff, the old token is served mea
   t.is(replays(f.sandbox).length, 0);
 });
 
-test('429 with Retry-After: the next attempt waits at least that long; token keeps printing the old token meanwhile', async (t) => {
-  const { f, d, original, before } = await running(t, 10);
-  f.sandbox.injectFault({ status: 429, retryAfter: 3, count: 1, grantType: 'refresh_token' });
-  const retry = await d.waitFor((e) => e.event === 'retrying', 15_000, 'a retry');
+test('429 with Retry-After that ends before the expiry: the next attempt waits at least that long; token keeps printing the old token meanwhile', async (t) => {
+  // refreshed at 75-85 % of 20 s: 3-5 s of validity left, more than Retry-After asks for
+  const { f, d, original, before } = await running(t, 20);
+  f.sandbox.injectFault({ status: 429, retryAfter: 2, count: 1, grantType: 'refresh_token' });
+  const retry = await d.waitFor((e) => e.event === 'retrying', 25_000, 'a retry');
   t.is(retry.status, 429);
-  t.is(retry.retry_after_seconds, 3);
+  t.is(retry.retry_after_seconds, 2);
+  t.is(retry.ignored_wait_ms, undefined, 'nothing of the wait was cut');
   const printed = await runCli(['token', 'svc', '--min-valid', '0'], { env: f.env });
   t.is(printed.code, 0, printed.stderr);
   t.is(printed.stdout.trim(), original);
@@ -72,8 +74,35 @@ test('429 with Retry-After: the next attempt waits at least that long; token kee
   t.is(limited?.status, 429);
   t.is(ok?.status, 200);
   const gap = Date.parse(ok?.at as string) - Date.parse(limited?.at as string);
-  t.true(gap >= 2900, `retried after ${gap} ms`);
+  t.true(gap >= 1900, `retried after ${gap} ms`);
   await stopDaemon(d);
+});
+
+test('a 429 asking for a day while the token has seconds left: the retry comes before the expiry, the ignored part is logged; at the expiry the state is failing and --on-failure runs once', async (t) => {
+  // refreshed at 75-85 % of 20 s: 3-5 s of validity left when the 429 comes
+  const f = await fixture(t, ['svc'], { accessTokenTtl: 20 });
+  const expiresAt = Date.parse((await (await FileStore.open(f.home)).read('svc')).token.expires_at as string);
+  f.sandbox.injectFault({ status: 429, retryAfter: 86_400, count: 1000, grantType: 'refresh_token' });
+  const hookFile = `${f.base}/hooks.txt`;
+  const hook = `printf '%s|%s\\n' "$OAUTH_HANDOFF_NAME" "$OAUTH_HANDOFF_STATE" >> ${hookFile}`;
+  const d = spawnDaemon(t, ['svc', ...FAST, '--on-failure', hook], f.env);
+  const first = await d.waitFor((e) => e.event === 'retrying', 30_000, 'the first 429');
+  t.is(first.retry_after_seconds, 86_400);
+  t.true((first.ignored_wait_ms as number) > 3_600_000, `ignored ${first.ignored_wait_ms} ms`);
+  t.true(Date.parse(first.next_attempt_at as string) < expiresAt, 'the retry is planned before the expiry');
+  t.regex(first.message, /ignored, so the retry comes before the access token expires/);
+  const failing = await d.waitFor((e) => e.event === 'failing', 20_000, 'failing at the expiry');
+  t.true(Date.parse(failing.time) >= expiresAt - 50, 'failing once the token has expired');
+  await d.waitFor((e) => e.event === 'hook', 5_000, 'the hook');
+  await sleep(1500);
+  const attempts = refreshEntries(f.sandbox);
+  t.true(attempts.length >= 2, `${attempts.length} attempts`);
+  t.true(attempts.every((a) => Date.parse(a.at) < expiresAt), 'every attempt came before the expiry');
+  const status = JSON.parse((await runCli(['status', 'svc', '--json'], { env: f.env })).stdout);
+  t.is(status.daemon.state, 'failing');
+  await stopDaemon(d);
+  const lines = (await readFile(hookFile, 'utf8')).trim().split('\n');
+  t.deepEqual(lines, ['svc|failing'], 'the hook ran once');
 });
 
 test('connection resets and a response slower than --http-timeout are retried; nothing is replayed', async (t) => {
@@ -195,7 +224,7 @@ test('a second daemon on the same store refuses to start with a clear message; a
   await first.waitFor((e) => e.event === 'ready', 10_000, 'ready');
   const refusedAt = Date.now();
   const second = await runCli(['daemon', '--all'], { env: f.env, timeoutMs: 20_000 });
-  t.is(second.code, 6, second.stderr);
+  t.is(second.code, 1, `exit 1 (another daemon runs), not 6 (lock timeout): ${second.stderr}`);
   t.regex(second.stderr, new RegExp(`another oauth-handoff daemon \\(pid ${first.child.pid}, started .*\\) is already running on the store`));
   t.true(Date.now() - refusedAt < 5000, 'refused at once');
   first.child.kill('SIGKILL');

@@ -43,7 +43,8 @@ test('Redis stopped for 10 s while tokens are valid: every token call still succ
   const s = await sandbox(t);
   const hosts = await Promise.all([makeHost(t, redis.url, 'host-a'), makeHost(t, redis.url, 'host-b')]);
   const [a, b] = hosts as [TestHost, TestHost];
-  await seedFleet(hosts, await credential(s, 'svc', 3000), await credential(s, 'old', -60));
+  // svc: 1500 s left of 3600, so --min-valid 4000 below makes it due (the margin is capped at half the lifetime)
+  await seedFleet(hosts, await credential(s, 'svc', 1500), await credential(s, 'old', -60));
   // each host reads once while Redis is up: that leaves its cached copy
   for (const h of hosts) {
     t.is((await runHostCli(t, h, ['token', 'svc'])).code, 0);
@@ -68,9 +69,9 @@ test('Redis stopped for 10 s while tokens are valid: every token call still succ
   t.is(due.code, 0, due.stderr);
   t.is(due.stdout, token);
   t.regex(due.stderr, /warning: could not refresh "svc" \(the fleet store redis:\/\/127\.0\.0\.1:\d+\/0 is unreachable/);
-  // a cached copy that has expired: exit 5, saying why
+  // a cached copy that has expired: exit 7 (the store, not the provider), saying why
   const old = await runHostCli(t, a, ['token', 'old']);
-  t.is(old.code, 5, old.stderr);
+  t.is(old.code, 7, old.stderr);
   t.regex(old.stderr, /unreachable .*cannot refresh or change "old" now; the copy cached on this host expired/);
   const status = await runHostCli(t, a, ['status', 'svc', '--json']);
   t.is(status.code, 0, status.stderr);

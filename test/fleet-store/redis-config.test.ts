@@ -90,6 +90,6 @@ test('TLS: rediss:// with the CA in NODE_EXTRA_CA_CERTS; without it, the certifi
   const token = await runHostCli(t, a, ['token', 'svc']);
   t.is(token.stdout, 'at-tls\n', token.stderr);
   const untrusted = await runHostCli(t, b, ['token', 'svc']);
-  t.is(untrusted.code, 5, untrusted.stderr);
+  t.is(untrusted.code, 7, untrusted.stderr);
   t.regex(untrusted.stderr, /the fleet store rediss:\/\/127\.0\.0\.1:\d+\/0 is unreachable \(.*certificate/);
 });

@@ -84,7 +84,7 @@ test('a writer that lost its lease for good gets a clear error, nothing overwrit
       await sa.write(settings('svc', 'v-from-a'));
     }),
   );
-  t.true(err instanceof HandoffError && err.code === CODES.LOCK_TIMEOUT);
+  t.true(err instanceof HandoffError && err.code === CODES.STORE_CONFLICT);
   t.regex(err?.message ?? '', /was changed by another host while this one held its lease .* nothing was overwritten/);
   t.is((await sb.read('svc')).token.access_token, 'v-from-b');
 });
@@ -167,7 +167,7 @@ test('key prefixes keep two fleets on one Redis apart (--redis-prefix)', async (
   t.is(dir.code, 2, dir.stderr);
 });
 
-test('Redis unreachable and no cached copy: exit 5 at once, saying so', async (t) => {
+test('Redis unreachable and no cached copy: exit 7 at once, saying so', async (t) => {
   const redis = await startRedis(t);
   const [a, b] = await Promise.all([makeHost(t, redis.url, 'a'), makeHost(t, redis.url, 'b')]);
   await seedFleet([a, b], settings('svc', 'v1'));
@@ -175,7 +175,7 @@ test('Redis unreachable and no cached copy: exit 5 at once, saying so', async (t
   const started = Date.now();
   // host B never read it, so it has no copy of its own
   const r = await runHostCli(t, b, ['token', 'svc']);
-  t.is(r.code, 5, r.stderr);
+  t.is(r.code, 7, r.stderr);
   t.regex(r.stderr, /the fleet store redis:\/\/127\.0\.0\.1:\d+\/0 is unreachable \(connect ECONNREFUSED [^)]*\), and this host has no cached copy of "svc"/);
   t.true(Date.now() - started < 3000);
 });

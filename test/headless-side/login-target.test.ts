@@ -23,11 +23,11 @@ const usage = (f: () => unknown, re: RegExp) => (t: import('ava').ExecutionConte
 test('Redmine defaults to its out-of-band page (no state comes back); loopback picks a random high port on 127.0.0.1', (t) => {
   const redmine = getProvider('redmine');
   t.deepEqual(chooseRedirect({}, redmine), { uri: 'urn:ietf:wg:oauth:2.0:oob', kind: 'oob', allowMissingState: true });
-  const lo = chooseRedirect({ redirect: 'loopback' }, redmine, () => 0.5);
+  const lo = chooseRedirect({ redirect: 'loopback' }, redmine, { side: 'paste', random: () => 0.5 });
   t.is(lo.kind, 'url');
   t.false(lo.allowMissingState);
   t.regex(lo.uri, /^http:\/\/127\.0\.0\.1:\d{5}\/callback$/);
-  const port = Number(new URL(chooseRedirect({ redirect: 'loopback' }, redmine, () => 0.999999).uri).port);
+  const port = Number(new URL(chooseRedirect({ redirect: 'loopback' }, redmine, { side: 'paste', random: () => 0.999999 }).uri).port);
   t.true(port >= 49152 && port <= 65535);
 });
 

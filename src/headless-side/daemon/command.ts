@@ -112,7 +112,7 @@ export async function daemonCommand(o: DaemonCommandOptions): Promise<number> {
     if (!isRefusal(e)) throw e;
     out.info(`error: ${(e as Error).message}`);
     out.info('stop that one first (`systemctl stop oauth-handoff`, or kill the pid above), or point this one at another store with --store');
-    return EXIT.LOCK_TIMEOUT;
+    return (e as HandoffError).exitCode;
   }
 
   const handlers: [NodeJS.Signals, () => void][] = [];

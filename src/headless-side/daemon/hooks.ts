@@ -6,6 +6,8 @@
  * (passphrase, key, settings) are removed from its environment.
  */
 import { spawn } from 'node:child_process';
+import { childEnv } from '../child-env.js';
+import type { DaemonLog } from './log.js';
 
 export const HOOK_ENV = {
   NAME: 'OAUTH_HANDOFF_NAME',
@@ -16,8 +18,6 @@ export const HOOK_ENV = {
 
 /** A hook that runs longer than this is killed. */
 export const HOOK_TIMEOUT_MS = 60_000;
-/** Environment variables of ours the hook may see (everything else named OAUTH_HANDOFF_* may be a secret). */
-const PASSED_THROUGH = new Set(['OAUTH_HANDOFF_HOME']);
 const MAX_MESSAGE_CHARS = 2000;
 
 export interface HookEvent {
@@ -37,11 +37,8 @@ export interface HookResult {
 }
 
 export function hookEnv(base: NodeJS.ProcessEnv, e: HookEvent): NodeJS.ProcessEnv {
-  const env: NodeJS.ProcessEnv = {};
-  for (const [k, v] of Object.entries(base)) {
-    if (k.startsWith('OAUTH_HANDOFF_') && !PASSED_THROUGH.has(k)) continue;
-    env[k] = v;
-  }
+  // none of our secrets (the one rule for child processes)
+  const env = childEnv(base);
   env[HOOK_ENV.NAME] = e.name;
   env[HOOK_ENV.STATE] = e.state;
   env[HOOK_ENV.MESSAGE] = e.message.slice(0, MAX_MESSAGE_CHARS);
@@ -76,4 +73,41 @@ export function runHook(command: string, e: HookEvent, opts: { env?: NodeJS.Proc
       resolve({ code, signal, timedOut });
     });
   });
+}
+
+/** Runs `--on-failure` / `--on-warning` for the daemon and logs how each run ended. */
+export class HookRunner {
+  private readonly running = new Set<Promise<void>>();
+  private readonly o: { log: DaemonLog; env?: NodeJS.ProcessEnv; onFailure?: string; onWarning?: string };
+
+  constructor(o: { log: DaemonLog; env?: NodeJS.ProcessEnv; onFailure?: string; onWarning?: string }) {
+    this.o = o;
+  }
+
+  failure(ev: HookEvent): void {
+    this.run(this.o.onFailure, ev);
+  }
+
+  warning(ev: HookEvent): void {
+    this.run(this.o.onWarning, ev);
+  }
+
+  /** hooks still running */
+  pending(): Promise<void>[] {
+    return [...this.running];
+  }
+
+  private run(command: string | undefined, ev: HookEvent): void {
+    if (!command) return;
+    const log = this.o.log;
+    const p = runHook(command, ev, { env: this.o.env ?? process.env }).then((r) => {
+      if (r.code === 0) log('info', 'hook', `hook for ${ev.event} ran`, { name: ev.name, state: ev.state });
+      else {
+        const why = r.timedOut ? 'timed out and was killed' : r.error ? `could not start: ${r.error}` : r.signal ? `was killed by ${r.signal}` : `exited with ${r.code}`;
+        log('warning', 'hook_failed', `hook for ${ev.event} ${why}`, { name: ev.name, state: ev.state, exit_code: r.code });
+      }
+    });
+    this.running.add(p);
+    void p.finally(() => this.running.delete(p));
+  }
 }

@@ -16,13 +16,13 @@ import type { DaemonInfo } from './state-file.js';
 function refusal(home: string, info: DaemonInfo | undefined, pid?: number, cause?: unknown): HandoffError {
   const who = info ? ` (pid ${info.pid}, started ${info.started_at})` : pid !== undefined ? ` (pid ${pid})` : '';
   return new HandoffError(`another oauth-handoff daemon${who} is already running on the store ${home}; only one daemon may run per store`, {
-    code: CODES.LOCK_TIMEOUT,
+    code: CODES.DAEMON_RUNNING,
     cause,
   });
 }
 
 export function isRefusal(e: unknown): boolean {
-  return isHandoffError(e, CODES.LOCK_TIMEOUT) && /already running on the store/.test(e.message);
+  return isHandoffError(e, CODES.DAEMON_RUNNING);
 }
 
 /**

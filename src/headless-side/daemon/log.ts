@@ -25,6 +25,7 @@ export type DaemonEvent =
   | 'recovered'
   | 'failing'
   | 'reauthorization_required'
+  | 'client_rejected'
   | 'not_refreshable'
   | 'unreadable'
   | 'refresh_token_expiring'

@@ -1,62 +1,63 @@
 /**
- * The refresh loop. One timer per credential (no polling loop): it wakes
- * when the credential's refresh is due or a refresh-token warning is, and
- * otherwise nothing runs. Due refreshes go through a small queue that starts
- * at most `maxRate` per second and `concurrency` at a time, earliest first.
- *
- * A refresh takes the credential's write lock (the same one `token` takes),
- * re-reads, and refreshes only if the token is still the one it planned for:
- * if a script refreshed it meanwhile, the daemon plans from the new token
- * instead (double-checked, exactly one refresh per expiry). No decrypted
- * settings are kept between wake-ups; only times, states and counters.
+ * The refresh loop: run, reload, stop, and what happens to a credential when
+ * the store changes or an attempt ends. One timer per credential (plan.ts),
+ * no polling loop for refreshes: due refreshes go through a rate-limited
+ * queue (queue.ts) to one attempt each (attempt.ts); the store is watched
+ * (watch.ts) and scanned every pollMs for what a watcher misses. No
+ * decrypted settings are kept between wake-ups, only the per-credential
+ * record (record.ts) of times, states and counters.
  */
-import { watch } from 'node:fs';
-import type { FSWatcher } from 'node:fs';
-import { freshSettings, reauthError } from '../../credential/index.js';
-import type { RefreshOutcome } from '../../credential/index.js';
+import { reauthError } from '../../credential/index.js';
 import { DEFAULT_LOCK_TIMEOUT_MS } from '../../defaults.js';
 import { CODES, HandoffError } from '../../errors.js';
 import { createHttpClient } from '../../oauth/index.js';
 import type { HttpClient } from '../../oauth/index.js';
-import { NAME_PATTERN, storeLayout } from '../../settings-file/index.js';
+import { NAME_PATTERN } from '../../settings-file/index.js';
 import type { CredentialStore, HeldLock, Settings } from '../../settings-file/index.js';
 import { hintFor } from '../../terminal/index.js';
 import { USER_AGENT } from '../../version.js';
-import { runHook } from './hooks.js';
-import type { HookEvent } from './hooks.js';
+import { asHandoffError, attemptRefresh, failureKind } from './attempt.js';
+import type { AttemptOutcome } from './attempt.js';
+import { HookRunner } from './hooks.js';
 import type { DaemonLog } from './log.js';
-import {
-  DEFAULT_BACKOFF_BASE_MS,
-  DEFAULT_BACKOFF_MAX_MS,
-  DEFAULT_CONCURRENCY,
-  DEFAULT_MAX_RATE,
-  DEFAULT_REFRESH_JITTER,
-  DEFAULT_REFRESH_SHARE,
-  DEFAULT_WARN_BEFORE_MS,
-  HOUR,
-  MAX_TIMER_MS,
-  PLANNED_SHARE_OF_RATE,
-  SECOND,
-  backoffDelay,
-  chooseSlot,
-  formatDuration,
-  keepAliveAt,
-  refreshWindow,
-  warningsDue,
-} from './schedule.js';
+import { Planner } from './plan.js';
+import { RefreshQueue } from './queue.js';
+import { clearFailures, iso, newEntry, recordOf, remember, restoreFrom, snapshotOf, takeFacts } from './record.js';
+import type { DaemonCredentialSnapshot, Entry } from './record.js';
+import { DEFAULT_BACKOFF_BASE_MS, DEFAULT_BACKOFF_MAX_MS, DEFAULT_WARN_BEFORE_MS, SECOND, backoffDelay, formatDuration, retryBeforeExpiry } from './schedule.js';
 import type { Random } from './schedule.js';
-import { DAEMON_STATE_FORMAT, DAEMON_STATE_VERSION, ensureStateDir, readDaemonState, removeDaemonState, writeDaemonState } from './state-file.js';
-import type { DaemonCredentialState, DaemonErrorRecord, DaemonStateRecord, NextAttemptReason } from './state-file.js';
+import { ensureStateDir, readDaemonState, removeDaemonState, writeDaemonState } from './state-file.js';
+import { StoreWatcher } from './watch.js';
+
+export type { DaemonCredentialSnapshot } from './record.js';
 
 export const DEFAULT_POLL_MS = 5 * SECOND;
 export const DEFAULT_HTTP_TIMEOUT_MS = 30 * SECOND;
 export const DEFAULT_STOP_TIMEOUT_MS = 30 * SECOND;
 /** With a working file watcher, versions of every credential are still compared this often. */
 const FULL_SCAN_MS = 60 * SECOND;
-const WATCH_DEBOUNCE_MS = 100;
 const LOAD_CONCURRENCY = 8;
-const BEHIND_AFTER_MS = 10 * SECOND;
-const MAX_NOTIFIED = 20;
+
+/**
+ * Told about what the daemon does, for sinks, metrics and the service
+ * manager. Called synchronously; an observer must not throw.
+ */
+export interface DaemonObserver {
+  /** the credential's current token: at start, after a refresh, when another process refreshed it */
+  token?(name: string, settings: Settings): void;
+  /** its token must no longer be handed out: removed from the store, dead grant, or expired */
+  withdraw?(name: string, why: 'removed' | 'reauthorization_required' | 'expired'): void;
+  /** a refresh by this daemon succeeded (`reason`: refresh, keep-alive or retry) */
+  refreshed?(name: string, reason: string): void;
+  /** an attempt failed; `reason` is the OAuth error or the error code, lowercase */
+  failed?(name: string, reason: string): void;
+  /** every credential has been read and planned */
+  ready?(): void;
+  /** a credential's state or plan changed */
+  changed?(): void;
+  /** the daemon is stopping */
+  stopping?(): void;
+}
 
 export interface DaemonOptions {
   store: CredentialStore;
@@ -64,7 +65,7 @@ export interface DaemonOptions {
   home: string;
   /** keep only these fresh; undefined or empty = every credential, including ones imported later */
   names?: string[];
-  /** shell command run once per failure (re-authorization required, refreshes failing past expiry, unreadable file) */
+  /** shell command run once per failure (re-authorization required, client refused, refreshes failing past expiry, unreadable file) */
   onFailure?: string;
   /** shell command run once per warning (refresh token nearing its expiry) */
   onWarning?: string;
@@ -84,7 +85,7 @@ export interface DaemonOptions {
   backoffMaxMs?: number;
   /** how often to list the store for imported or removed credentials (default 5 s) */
   pollMs?: number;
-  /** watch the credentials directory for changes (default true; polling alone otherwise) */
+  /** watch the store for changes (default true; polling alone otherwise) */
   watch?: boolean;
   httpTimeoutMs?: number;
   /** how long a refresh waits for another process's write lock */
@@ -96,17 +97,7 @@ export interface DaemonOptions {
   random?: Random;
   /** the environment hooks inherit (secrets removed) */
   env?: NodeJS.ProcessEnv;
-}
-
-/** What the daemon knows about one credential (for the library and tests). */
-export interface DaemonCredentialSnapshot {
-  name: string;
-  state: DaemonCredentialState;
-  next_attempt_at?: string;
-  next_attempt_reason?: NextAttemptReason;
-  attempts: number;
-  refreshing: boolean;
-  last_error?: DaemonErrorRecord;
+  observers?: DaemonObserver[];
 }
 
 export interface RunningDaemon {
@@ -119,78 +110,25 @@ export interface RunningDaemon {
   credentials(): DaemonCredentialSnapshot[];
 }
 
-interface Entry {
-  name: string;
-  loaded: boolean;
-  removed: boolean;
-  version?: string;
-  status: DaemonCredentialState;
-  /** the token's obtained_at: identifies the token version the plan is for */
-  obtainedAt?: string;
-  obtainedAtMs: number;
-  expiresAt?: number;
-  rtExpiresAt?: number;
-  health: Settings['health']['state'];
-  hasRefreshToken: boolean;
-  dueAt?: number;
-  dueReason?: NextAttemptReason;
-  bucket?: number;
-  retryAt?: number;
-  /** the plan found in the state file of the previous run, used once */
-  restored?: { at: number; reason: NextAttemptReason };
-  timer?: NodeJS.Timeout;
-  wakeAt?: number;
-  queued: boolean;
-  running: boolean;
-  attempts: number;
-  lastError?: DaemonErrorRecord;
-  lastSuccessAt?: string;
-  keepAliveFor?: number;
-  rtWarning?: DaemonStateRecord['refresh_token_warning'];
-  notified: string[];
-  /** every change to this entry runs through this chain, one at a time */
-  op: Promise<void>;
-  writing: Promise<void>;
-  lastWritten?: string;
+/** The daemon's view for metrics: the records and the queue. */
+export interface DaemonView {
+  entries(): Iterable<Readonly<Entry>>;
+  queueLength(): number;
 }
 
-const iso = (ms: number): string => new Date(ms).toISOString();
-const parseTime = (s: string | undefined): number | undefined => {
-  if (s === undefined) return undefined;
-  const t = Date.parse(s);
-  return Number.isNaN(t) ? undefined : t;
-};
-const TRANSIENT = new Set<string>([CODES.PROVIDER_UNAVAILABLE, CODES.LOCK_TIMEOUT]);
-
-function asHandoffError(e: unknown): HandoffError {
-  return e instanceof HandoffError ? e : new HandoffError(`refresh failed: ${(e as Error)?.message ?? String(e)}`, { code: CODES.INTERNAL, cause: e });
-}
-
-export class Daemon implements RunningDaemon {
+export class Daemon implements RunningDaemon, DaemonView {
   readonly ready: Promise<void>;
   private readonly o: DaemonOptions;
   private readonly lock: HeldLock;
   private readonly log: DaemonLog;
-  private readonly random: Random;
   private readonly names?: Set<string>;
-  private readonly warnBefore: readonly number[];
-  private readonly keepAliveBefore: number;
-  private readonly spacingMs: number;
-  private readonly concurrency: number;
-  private readonly entries = new Map<string, Entry>();
-  /** planned refreshes per second (epoch seconds → count), to spread them */
-  private readonly load = new Map<number, number>();
-  private readonly readyQueue: Entry[] = [];
-  private readonly inFlight = new Set<Promise<void>>();
-  private readonly hooks = new Set<Promise<void>>();
-  private readonly dirty = new Set<string>();
-  private running = 0;
-  private lastStartAt = 0;
-  private lastBehindLog = 0;
-  private pumpTimer?: NodeJS.Timeout;
+  private readonly entries_ = new Map<string, Entry>();
+  private readonly planner: Planner;
+  private readonly queue: RefreshQueue;
+  private readonly watcher: StoreWatcher;
+  private readonly hooks: HookRunner;
+  private readonly observers: DaemonObserver[];
   private pollTimer?: NodeJS.Timeout;
-  private dirtyTimer?: NodeJS.Timeout;
-  private watcher?: FSWatcher;
   private lastFullScan = 0;
   private ticking = false;
   private stopping = false;
@@ -204,12 +142,24 @@ export class Daemon implements RunningDaemon {
     this.o = o;
     this.lock = lock;
     this.log = o.log;
-    this.random = o.random ?? Math.random;
+    this.observers = o.observers ?? [];
     if (o.names && o.names.length > 0) this.names = new Set(o.names);
-    this.warnBefore = o.warnBeforeMs ?? DEFAULT_WARN_BEFORE_MS;
-    this.keepAliveBefore = o.keepAliveBeforeMs ?? 2 * Math.max(0, ...this.warnBefore);
-    this.spacingMs = SECOND / Math.max(0.001, o.maxRate ?? DEFAULT_MAX_RATE);
-    this.concurrency = Math.max(1, Math.floor(o.concurrency ?? DEFAULT_CONCURRENCY));
+    const warnBeforeMs = o.warnBeforeMs ?? DEFAULT_WARN_BEFORE_MS;
+    this.queue = new RefreshQueue({ log: o.log, maxRate: o.maxRate, concurrency: o.concurrency, start: (e) => this.begin(e) });
+    this.planner = new Planner({
+      log: o.log,
+      random: o.random ?? Math.random,
+      spacingMs: this.queue.spacingMs,
+      refreshShare: o.refreshShare,
+      refreshJitter: o.refreshJitter,
+      warnBeforeMs,
+      keepAliveBeforeMs: o.keepAliveBeforeMs ?? 2 * Math.max(0, ...warnBeforeMs),
+      onDue: (e) => this.queue.add(e),
+      onWarning: (e, threshold, also, now) => this.warnExpiring(e, threshold, also, now),
+      onExpired: (e) => this.expired(e),
+    });
+    this.watcher = new StoreWatcher(o.store, (names) => this.changedOnDisk(names));
+    this.hooks = new HookRunner({ log: o.log, env: o.env, onFailure: o.onFailure, onWarning: o.onWarning });
     this.ready = new Promise((r) => (this.resolveReady = r));
     this.finished = new Promise((r) => (this.finish = r));
     if (o.http) this.http = Promise.resolve(o.http);
@@ -222,58 +172,57 @@ export class Daemon implements RunningDaemon {
       pid: process.pid,
       scope: this.names ? [...this.names] : 'all',
     });
-    this.startWatching();
+    if (this.o.watch !== false) this.watcher.start();
     await this.scan({ initial: true });
     this.lastFullScan = Date.now();
-    this.pollTimer = setInterval(() => void this.tick(), this.o.pollMs ?? 5 * SECOND);
-    const planned = [...this.entries.values()].filter((e) => e.dueAt !== undefined);
+    this.pollTimer = setInterval(() => void this.tick(), this.o.pollMs ?? DEFAULT_POLL_MS);
+    const planned = [...this.entries_.values()].filter((e) => e.dueAt !== undefined);
     const next = planned.reduce<number | undefined>((m, e) => (m === undefined || (e.dueAt as number) < m ? e.dueAt : m), undefined);
-    this.log('info', 'ready', `${this.entries.size} credential(s), ${planned.length} with a refresh planned${next ? `, the first ${formatDuration(next - Date.now())} from now` : ''}`, {
-      credentials: this.entries.size,
+    this.log('info', 'ready', `${this.entries_.size} credential(s), ${planned.length} with a refresh planned${next ? `, the first ${formatDuration(next - Date.now())} from now` : ''}`, {
+      credentials: this.entries_.size,
       scheduled: planned.length,
       next_attempt_at: next === undefined ? undefined : iso(next),
     });
     this.resolveReady();
+    this.tell((ob) => ob.ready?.());
     // load the HTTP stack now rather than on the first refresh, which may be due soon
     if (planned.length > 0) void this.httpClient().catch(() => undefined);
     return this.finished;
   }
 
   credentials(): DaemonCredentialSnapshot[] {
-    return [...this.entries.values()].map((e) => {
-      const s: DaemonCredentialSnapshot = { name: e.name, state: e.status, attempts: e.attempts, refreshing: e.running };
-      if (e.dueAt !== undefined) s.next_attempt_at = iso(e.dueAt);
-      if (e.dueReason && e.dueAt !== undefined) s.next_attempt_reason = e.dueReason;
-      if (e.lastError) s.last_error = e.lastError;
-      return s;
-    });
+    return [...this.entries_.values()].map(snapshotOf);
   }
 
-  // ---------------------------------------------------------------- store scanning
+  entries(): Iterable<Readonly<Entry>> {
+    return this.entries_.values();
+  }
+
+  queueLength(): number {
+    return this.queue.length;
+  }
+
+  private tell(fn: (ob: DaemonObserver) => void): void {
+    for (const ob of this.observers) {
+      try {
+        fn(ob);
+      } catch (err) {
+        this.log('warning', 'failing', `internal error in an observer: ${(err as Error)?.message ?? String(err)}`);
+      }
+    }
+  }
+
+  // ---------------------------------------------------------------- the store
 
   private inScope(name: string): boolean {
     return NAME_PATTERN.test(name) && (this.names === undefined || this.names.has(name));
   }
 
   private entry(name: string): Entry {
-    let e = this.entries.get(name);
+    let e = this.entries_.get(name);
     if (!e) {
-      e = {
-        name,
-        loaded: false,
-        removed: false,
-        status: 'scheduled',
-        obtainedAtMs: 0,
-        health: 'ok',
-        hasRefreshToken: false,
-        queued: false,
-        running: false,
-        attempts: 0,
-        notified: [],
-        op: Promise.resolve(),
-        writing: Promise.resolve(),
-      };
-      this.entries.set(name, e);
+      e = newEntry(name);
+      this.entries_.set(name, e);
     }
     return e;
   }
@@ -287,6 +236,15 @@ export class Daemon implements RunningDaemon {
     return p;
   }
 
+  private changedOnDisk(names: string[]): void {
+    if (this.stopping) return;
+    for (const name of names) {
+      if (!this.inScope(name)) continue;
+      const e = this.entry(name);
+      if (!e.running) void this.serialize(e, () => this.check(e));
+    }
+  }
+
   private async scan(o: { initial?: boolean; versions?: boolean; reload?: boolean }): Promise<void> {
     let names: string[];
     try {
@@ -296,7 +254,7 @@ export class Daemon implements RunningDaemon {
       return;
     }
     const present = new Set(names);
-    for (const e of this.entries.values()) {
+    for (const e of this.entries_.values()) {
       if (!present.has(e.name) && !e.running) void this.serialize(e, () => this.check(e));
     }
     if (o.initial && this.names) {
@@ -305,7 +263,7 @@ export class Daemon implements RunningDaemon {
       }
     }
     // a credential being refreshed is looked at again when that ends; do not wait for it here
-    const todo = names.filter((n) => (o.versions || o.reload || !this.entries.has(n)) && this.entries.get(n)?.running !== true);
+    const todo = names.filter((n) => (o.versions || o.reload || !this.entries_.has(n)) && this.entries_.get(n)?.running !== true);
     let i = 0;
     const worker = async (): Promise<void> => {
       while (i < todo.length) {
@@ -316,7 +274,7 @@ export class Daemon implements RunningDaemon {
     await Promise.all(Array.from({ length: Math.min(LOAD_CONCURRENCY, todo.length) }, worker));
   }
 
-  /** Compare the file's version with what we know; re-read it when it changed (or on reload). */
+  /** Compare the stored version with what we know; re-read it when it changed (or on reload). */
   private async check(e: Entry, o: { initial?: boolean; reload?: boolean } = {}): Promise<void> {
     if (e.removed || this.stopping) return;
     const version = await this.o.store.version(e.name);
@@ -331,7 +289,7 @@ export class Daemon implements RunningDaemon {
       const key = `unreadable:${version}`;
       e.version = version;
       if (e.notified.includes(key) && e.status === 'unreadable') return;
-      this.unplan(e);
+      this.planner.unplan(e);
       e.loaded = true;
       e.status = 'unreadable';
       e.lastError = { code: h.code, message: h.message, at: iso(Date.now()) };
@@ -345,35 +303,32 @@ export class Daemon implements RunningDaemon {
     const healthChanged = !first && s.health.state !== e.health;
     const wasStopped = e.status === 'unreadable';
     e.version = version;
-    if (first) await this.restore(e, s);
+    if (first) {
+      const r = await readDaemonState(this.o.home, e.name);
+      if (r) restoreFrom(e, r, s, Date.now());
+    }
     if (!first && !tokenChanged && !healthChanged && !wasStopped && !o.reload) return;
     this.absorb(e, s);
-    if (tokenChanged || wasStopped || (healthChanged && s.health.state === 'ok')) {
-      e.attempts = 0;
+    if (tokenChanged || wasStopped || (healthChanged && s.health.state === 'ok')) clearFailures(e);
+    if (o.reload && (e.status === 'retrying' || e.status === 'failing' || e.status === 'client_rejected')) {
       e.retryAt = undefined;
-      e.lastError = undefined;
+      if (e.status === 'client_rejected') e.status = 'scheduled';
     }
-    if (o.reload && (e.status === 'retrying' || e.status === 'failing')) e.retryAt = undefined;
     if (first && !o.initial) this.log('info', 'added', 'new credential; planning its refreshes', { name: e.name });
     else if (first) this.log('debug', 'added', 'loaded', { name: e.name });
     else if (tokenChanged || healthChanged || wasStopped) {
       this.log('info', 'changed', 'changed on disk (refreshed by another process, or replaced); planning again', { name: e.name });
     }
     if (!first && !tokenChanged && !healthChanged && !wasStopped && o.reload && e.dueAt !== undefined && e.retryAt === undefined && e.dueReason !== 'retry') {
-      this.arm(e);
-    } else this.schedule(e);
+      this.planner.arm(e);
+    } else this.planner.schedule(e);
     this.persist(e);
+    this.tell((ob) => ob.changed?.());
   }
 
-  /** Settings → the few facts the plan needs. The settings themselves are not kept. */
+  /** Settings → the record; says when the grant turned out dead. The settings themselves are not kept. */
   private absorb(e: Entry, s: Settings): void {
-    e.loaded = true;
-    e.obtainedAt = s.token.obtained_at;
-    e.obtainedAtMs = parseTime(s.token.obtained_at) ?? Date.now();
-    e.expiresAt = parseTime(s.token.expires_at);
-    e.rtExpiresAt = parseTime(s.token.refresh_token_expires_at);
-    e.health = s.health.state;
-    e.hasRefreshToken = s.token.refresh_token !== undefined;
+    takeFacts(e, s);
     if (e.health === 'reauthorization_required') {
       const was = e.status;
       e.status = 'reauthorization_required';
@@ -381,222 +336,31 @@ export class Daemon implements RunningDaemon {
       const message = s.health.message ?? 'the provider rejected its refresh token';
       if (was !== 'reauthorization_required') this.reauthRequired(e, reauthError(s));
       else this.notify(e, `reauth:${e.obtainedAt}`, 'reauthorization_required', message);
-    } else if (!e.hasRefreshToken) {
+      return;
+    }
+    if (!e.hasRefreshToken) {
       if (e.status !== 'not_refreshable') {
         this.log('warning', 'not_refreshable', 'it has no refresh token, so it cannot be kept fresh; its access token is served until it expires', { name: e.name });
       }
       e.status = 'not_refreshable';
-    } else if (e.status !== 'retrying' && e.status !== 'failing') e.status = 'scheduled';
-  }
-
-  /** A restart keeps what the last daemon knew: hooks sent, keep-alive done, the plan if it still fits. */
-  private async restore(e: Entry, s: Settings): Promise<void> {
-    const r = await readDaemonState(this.o.home, e.name);
-    if (!r) return;
-    e.notified = r.notified.filter((k) => typeof k === 'string').slice(-MAX_NOTIFIED);
-    if (r.last_success_at) e.lastSuccessAt = r.last_success_at;
-    if (r.refresh_token_warning) e.rtWarning = r.refresh_token_warning;
-    if (r.keep_alive_for && r.keep_alive_for === s.token.refresh_token_expires_at) e.keepAliveFor = parseTime(r.keep_alive_for);
-    const next = parseTime(r.next_attempt_at);
-    if (r.planned_for === s.token.obtained_at && s.health.state === 'ok' && next !== undefined && next > Date.now()) {
-      if (r.next_attempt_reason === 'retry' && (r.state === 'retrying' || r.state === 'failing')) {
-        e.attempts = r.attempts;
-        e.retryAt = next;
-        e.status = r.state;
-        if (r.last_error) e.lastError = r.last_error;
-      } else if (r.next_attempt_reason === 'refresh' || r.next_attempt_reason === 'keep-alive') {
-        e.restored = { at: next, reason: r.next_attempt_reason };
-      }
-    }
-    e.lastWritten = JSON.stringify(this.recordOf(e, r));
+    } else if (e.status !== 'retrying' && e.status !== 'failing' && e.status !== 'client_rejected') e.status = 'scheduled';
+    if (e.expiresAt === undefined || e.expiresAt > Date.now()) this.tell((ob) => ob.token?.(e.name, s));
   }
 
   private forget(e: Entry): void {
     if (e.removed) return;
     e.removed = true;
-    this.unplan(e);
-    const i = this.readyQueue.indexOf(e);
-    if (i >= 0) this.readyQueue.splice(i, 1);
-    if (this.entries.get(e.name) === e) this.entries.delete(e.name);
+    this.planner.unplan(e);
+    this.queue.remove(e);
+    if (this.entries_.get(e.name) === e) this.entries_.delete(e.name);
     if (!e.loaded) return; // a file event for something never seen (a temp file, a forget we never knew of)
     void e.writing.then(() => removeDaemonState(this.o.home, e.name));
     this.log('info', 'removed', 'removed from the store; no longer refreshed', { name: e.name });
+    this.tell((ob) => ob.withdraw?.(e.name, 'removed'));
+    this.tell((ob) => ob.changed?.());
   }
 
-  // ---------------------------------------------------------------- planning
-
-  private releaseBucket(e: Entry): void {
-    if (e.bucket === undefined) return;
-    const n = (this.load.get(e.bucket) ?? 1) - 1;
-    if (n <= 0) this.load.delete(e.bucket);
-    else this.load.set(e.bucket, n);
-    e.bucket = undefined;
-  }
-
-  private unplan(e: Entry): void {
-    if (e.timer) clearTimeout(e.timer);
-    e.timer = undefined;
-    e.wakeAt = undefined;
-    e.dueAt = undefined;
-    e.dueReason = undefined;
-    this.releaseBucket(e);
-  }
-
-  private slot(lo: number, hi: number, earliest: number, latest: number): number {
-    return chooseSlot({ lo, hi, earliest, latest, load: (s) => this.load.get(s) ?? 0, capacity: Math.max(1, Math.floor((PLANNED_SHARE_OF_RATE * SECOND) / this.spacingMs)), random: this.random });
-  }
-
-  /** Choose when to try next: a retry after backoff, the access token's refresh window, or a keep-alive. */
-  private schedule(e: Entry): void {
-    const kept = e.restored;
-    e.restored = undefined;
-    this.unplan(e);
-    if (this.stopping || e.removed || e.status === 'reauthorization_required' || e.status === 'unreadable' || e.status === 'not_refreshable') {
-      this.arm(e);
-      return;
-    }
-    const now = Date.now();
-    if (e.retryAt !== undefined) {
-      e.dueAt = Math.max(now, e.retryAt);
-      e.dueReason = 'retry';
-    } else if (kept && kept.at > now && (e.expiresAt === undefined || kept.at < e.expiresAt)) {
-      // restored from the state file of the previous run
-      e.dueAt = kept.at;
-      e.dueReason = kept.reason;
-    } else {
-      let due: number | undefined;
-      let reason: NextAttemptReason = 'refresh';
-      if (e.expiresAt !== undefined) {
-        const w = refreshWindow({ now, obtainedAt: e.obtainedAtMs, expiresAt: e.expiresAt, share: this.o.refreshShare ?? DEFAULT_REFRESH_SHARE, jitter: this.o.refreshJitter ?? DEFAULT_REFRESH_JITTER });
-        due = w.overdue ? this.slot(now, now + SECOND, now, now + HOUR) : this.slot(w.lo, w.hi, w.earliest, w.hi);
-      }
-      const ka = e.rtExpiresAt !== undefined && e.keepAliveFor !== e.rtExpiresAt ? keepAliveAt({ refreshTokenExpiresAt: e.rtExpiresAt, lastRefreshAt: e.obtainedAtMs, beforeMs: this.keepAliveBefore }) : undefined;
-      if (ka !== undefined && (due === undefined || ka < due)) {
-        reason = 'keep-alive';
-        due = ka <= now ? this.slot(now, now + SECOND, now, now + HOUR) : this.slot(ka, ka + Math.min(HOUR, (ka - now) / 10), ka, ka + HOUR);
-      }
-      if (due !== undefined) {
-        e.dueAt = due;
-        e.dueReason = reason;
-      }
-    }
-    if (e.dueAt !== undefined && e.dueReason !== 'retry') {
-      e.bucket = Math.floor(e.dueAt / SECOND);
-      this.load.set(e.bucket, (this.load.get(e.bucket) ?? 0) + 1);
-    }
-    if (e.dueAt !== undefined) {
-      this.log('debug', 'scheduled', `${e.dueReason} in ${formatDuration(e.dueAt - now)}`, { name: e.name, next_attempt_at: iso(e.dueAt), reason: e.dueReason });
-    }
-    this.arm(e);
-  }
-
-  /** Give warnings that are due and set the one timer for the next thing to do. */
-  private arm(e: Entry): void {
-    if (e.timer) clearTimeout(e.timer);
-    e.timer = undefined;
-    e.wakeAt = undefined;
-    if (this.stopping || e.removed) return;
-    const now = Date.now();
-    let nextWarn: number | undefined;
-    if (e.health === 'ok' && e.rtExpiresAt !== undefined && e.hasRefreshToken) {
-      const rt = iso(e.rtExpiresAt);
-      const w = warningsDue({ refreshTokenExpiresAt: e.rtExpiresAt, now, thresholdsMs: this.warnBefore, done: (t) => e.notified.includes(`warn:${t}:${rt}`) });
-      if (w.crossed !== undefined) this.warnExpiring(e, w.crossed, w.alsoCrossed, now);
-      nextWarn = w.nextAt;
-    }
-    const wake = [e.dueAt, nextWarn].filter((x): x is number => x !== undefined).reduce<number | undefined>((m, x) => (m === undefined || x < m ? x : m), undefined);
-    if (wake === undefined || e.queued) return;
-    e.wakeAt = wake;
-    e.timer = setTimeout(() => this.wake(e), Math.min(MAX_TIMER_MS, Math.max(0, wake - now)));
-  }
-
-  private wake(e: Entry): void {
-    e.timer = undefined;
-    e.wakeAt = undefined;
-    if (this.stopping || e.removed) return;
-    if (e.running) {
-      // a check or refresh of it is under way; it plans again when done
-      e.timer = setTimeout(() => this.wake(e), 50);
-      return;
-    }
-    if (e.dueAt !== undefined && e.dueAt <= Date.now() + 5) this.enqueue(e);
-    else this.arm(e);
-  }
-
-  private warnExpiring(e: Entry, threshold: number, also: number[], now: number): void {
-    const rtIso = iso(e.rtExpiresAt as number);
-    for (const t of [threshold, ...also]) this.remember(e, `warn:${t}:${rtIso}`);
-    const left = (e.rtExpiresAt as number) - now;
-    const message =
-      left > 0
-        ? `the refresh token expires in ${formatDuration(left)} (${rtIso}) and refreshing does not extend it; re-authorize before then`
-        : `the refresh token expired at ${rtIso}; re-authorize`;
-    e.rtWarning = { threshold_seconds: Math.round(threshold / SECOND), at: iso(now), refresh_token_expires_at: rtIso };
-    this.log('warning', 'refresh_token_expiring', message, {
-      name: e.name,
-      refresh_token_expires_at: rtIso,
-      threshold_seconds: Math.round(threshold / SECOND),
-      hint: hintFor(new HandoffError(message, { code: CODES.REAUTH_REQUIRED, credential: e.name })),
-    });
-    this.runHookFor(this.o.onWarning, { name: e.name, state: 'refresh_token_expiring', event: 'refresh_token_expiring', message: `${e.name}: ${message}` });
-    this.persist(e);
-  }
-
-  // ---------------------------------------------------------------- the queue
-
-  private enqueue(e: Entry): void {
-    if (e.queued || e.running || e.removed) return;
-    e.queued = true;
-    this.readyQueue.push(e);
-    this.pump();
-  }
-
-  private pump(): void {
-    if (this.pumpTimer || this.stopping) return;
-    while (this.readyQueue.length > 0 && this.running < this.concurrency) {
-      const now = Date.now();
-      const wait = this.lastStartAt + this.spacingMs - now;
-      if (wait > 0) {
-        this.pumpTimer = setTimeout(() => {
-          this.pumpTimer = undefined;
-          this.pump();
-        }, wait);
-        return;
-      }
-      let k = 0;
-      for (let j = 1; j < this.readyQueue.length; j++) {
-        if (((this.readyQueue[j] as Entry).dueAt ?? 0) < ((this.readyQueue[k] as Entry).dueAt ?? 0)) k = j;
-      }
-      const e = this.readyQueue.splice(k, 1)[0] as Entry;
-      e.queued = false;
-      if (e.removed) continue;
-      this.lastStartAt = now;
-      this.begin(e, now);
-    }
-  }
-
-  private begin(e: Entry, now: number): void {
-    const late = now - (e.dueAt ?? now);
-    if (late > BEHIND_AFTER_MS && now - this.lastBehindLog > 60 * SECOND) {
-      this.lastBehindLog = now;
-      this.log('warning', 'behind', `refreshes are starting ${formatDuration(late)} late (${this.readyQueue.length} waiting); raise --max-rate or --concurrency`, {
-        waiting: this.readyQueue.length,
-        late_ms: late,
-      });
-    }
-    this.releaseBucket(e);
-    e.running = true;
-    this.running += 1;
-    const p = this.serialize(e, () => this.refresh(e)).finally(() => {
-      e.running = false;
-      this.running -= 1;
-      this.inFlight.delete(p);
-      // file events seen during the refresh were skipped: compare the version once more
-      if (!this.stopping && !e.removed) void this.serialize(e, () => this.check(e));
-      this.pump();
-    });
-    this.inFlight.add(p);
-  }
+  // ---------------------------------------------------------------- one attempt and its outcome
 
   private httpClient(): Promise<HttpClient> {
     this.http ??= createHttpClient({ userAgent: USER_AGENT, timeoutMs: this.o.httpTimeoutMs ?? DEFAULT_HTTP_TIMEOUT_MS }).catch((e: unknown) => {
@@ -606,21 +370,29 @@ export class Daemon implements RunningDaemon {
     return this.http;
   }
 
-  // ---------------------------------------------------------------- one refresh
+  /** Called by the queue when a refresh may start. */
+  private begin(e: Entry): Promise<void> {
+    this.planner.started(e);
+    e.running = true;
+    return this.serialize(e, () => this.refresh(e)).finally(() => {
+      e.running = false;
+      // file events seen during the refresh were skipped: compare the version once more
+      if (!this.stopping && !e.removed) void this.serialize(e, () => this.check(e));
+    });
+  }
 
   private async refresh(e: Entry): Promise<void> {
     if (e.removed) return;
     const reason = e.dueReason ?? 'refresh';
     const rtBefore = e.rtExpiresAt;
-    const store = this.o.store;
-    let outcome: RefreshOutcome;
+    let outcome: AttemptOutcome;
     try {
-      // the one refresh rule: refresh the token this plan was made for, unless another process replaced it meanwhile
-      outcome = await freshSettings(store, e.name, {
-        replacing: { obtained_at: e.obtainedAt },
-        http: await this.httpClient(),
+      outcome = await attemptRefresh({
+        store: this.o.store,
+        name: e.name,
+        plannedFor: e.obtainedAt,
+        http: () => this.httpClient(),
         lockTimeoutMs: this.o.lockTimeoutMs ?? DEFAULT_LOCK_TIMEOUT_MS,
-        withVersion: true,
       });
     } catch (err) {
       await this.failed(e, asHandoffError(err));
@@ -629,19 +401,18 @@ export class Daemon implements RunningDaemon {
     e.version = outcome.version;
     const after = e.attempts;
     if (reason === 'keep-alive' && rtBefore !== undefined) e.keepAliveFor = rtBefore;
-    e.attempts = 0;
-    e.retryAt = undefined;
-    e.lastError = undefined;
-    if (e.status === 'retrying' || e.status === 'failing') e.status = 'scheduled';
+    clearFailures(e);
+    if (e.status === 'retrying' || e.status === 'failing' || e.status === 'client_rejected') e.status = 'scheduled';
     this.absorb(e, outcome.settings);
     if (e.status === 'reauthorization_required' || e.status === 'not_refreshable') {
       // another process found the grant dead meanwhile (absorb has said so)
-      this.schedule(e);
+      this.planner.schedule(e);
       this.persist(e);
+      this.tell((ob) => ob.changed?.());
       return;
     }
     if (outcome.refreshed) e.lastSuccessAt = iso(Date.now());
-    this.schedule(e);
+    this.planner.schedule(e);
     const next = e.dueAt === undefined ? '' : `; next ${e.dueReason} in ${formatDuration(e.dueAt - Date.now())}`;
     const expires = e.expiresAt === undefined ? 'no expiry given' : `expires in ${formatDuration(e.expiresAt - Date.now())}`;
     if (outcome.refreshed) {
@@ -663,51 +434,75 @@ export class Daemon implements RunningDaemon {
         });
       }
       if (after > 0) this.log('info', 'recovered', `refreshes work again after ${after} failed attempt(s)`, { name: e.name, failed_attempts: after });
+      this.tell((ob) => ob.refreshed?.(e.name, reason));
     } else {
       this.log('info', 'skipped', `another process refreshed it first; its access token ${expires}${next}`, { name: e.name });
     }
     this.persist(e);
+    this.tell((ob) => ob.changed?.());
   }
 
   private reauthRequired(e: Entry, err: HandoffError): void {
-    this.unplan(e);
+    this.planner.unplan(e);
     e.status = 'reauthorization_required';
     e.health = 'reauthorization_required';
     e.retryAt = undefined;
     const hint = hintFor(new HandoffError(err.message, { code: CODES.REAUTH_REQUIRED, credential: e.name }));
     this.log('error', 'reauthorization_required', `${err.message}; no more refreshes are tried for it (the others go on)`, { name: e.name, code: err.code, hint });
     this.notify(e, `reauth:${e.obtainedAt}`, 'reauthorization_required', err.message);
+    this.tell((ob) => ob.withdraw?.(e.name, 'reauthorization_required'));
   }
 
   private async failed(e: Entry, err: HandoffError): Promise<void> {
     const now = Date.now();
-    if (err.code === CODES.NOT_FOUND) return this.forget(e);
+    const kind = failureKind(err);
+    if (kind === 'gone') return this.forget(e);
     e.lastError = { code: err.code, message: err.message, at: iso(now) };
     if (err.oauth?.status !== undefined) e.lastError.status = err.oauth.status;
     if (err.oauth?.error !== undefined) e.lastError.error = err.oauth.error;
-    if (err.code === CODES.REAUTH_REQUIRED) {
+    this.tell((ob) => ob.failed?.(e.name, (err.oauth?.error ?? err.code).toLowerCase()));
+    if (kind === 'reauthorization') {
       e.version = await this.o.store.version(e.name);
       this.reauthRequired(e, err);
-      this.arm(e);
+      this.planner.arm(e);
       this.persist(e);
+      this.tell((ob) => ob.changed?.());
       return;
     }
     e.attempts += 1;
+    if (kind === 'client') {
+      // retrying cannot help until the client registration is fixed
+      this.planner.unplan(e);
+      e.status = 'client_rejected';
+      e.retryAt = undefined;
+      const hint = hintFor(new HandoffError(err.message, { code: CODES.PROVIDER_ERROR, credential: e.name }));
+      const message = `the provider refuses the client registration (${err.oauth?.error}): ${err.message}; no more refreshes are tried for it until its settings change or the daemon reloads (the others go on)`;
+      this.log('error', 'client_rejected', message, { name: e.name, code: err.code, status: err.oauth?.status, error: err.oauth?.error, hint });
+      this.notify(e, `client:${err.oauth?.error}:${e.obtainedAt}`, 'client_rejected', message);
+      this.planner.arm(e);
+      this.persist(e);
+      this.tell((ob) => ob.changed?.());
+      return;
+    }
     const validFor = e.expiresAt === undefined ? undefined : e.expiresAt - now;
-    const delay = backoffDelay({
+    const baseMs = this.o.backoffBaseMs ?? DEFAULT_BACKOFF_BASE_MS;
+    const wanted = backoffDelay({
       attempt: e.attempts,
-      baseMs: this.o.backoffBaseMs ?? DEFAULT_BACKOFF_BASE_MS,
+      baseMs,
       maxMs: this.o.backoffMaxMs ?? DEFAULT_BACKOFF_MAX_MS,
       retryAfterSeconds: err.oauth?.retryAfter,
       validForMs: validFor,
-      random: this.random,
+      random: this.o.random ?? Math.random,
     });
+    // never sleep past the expiry of the token we still hold: retry before it
+    const { delayMs: delay, ignoredMs } = retryBeforeExpiry({ delayMs: wanted, validForMs: validFor, baseMs });
     e.retryAt = now + delay;
-    const transient = TRANSIENT.has(err.code);
+    const transient = kind === 'transient';
     const expired = validFor !== undefined && validFor <= 0;
     e.status = transient && !expired ? 'retrying' : 'failing';
     const still = validFor === undefined ? '' : expired ? '; the access token has expired' : `; the current access token stays valid for ${formatDuration(validFor)}`;
-    const message = `${err.message}; attempt ${e.attempts} failed${this.stopping ? '' : `, next in ${formatDuration(delay)}`}${still}`;
+    const cut = ignoredMs > 0 ? ` (not the ${formatDuration(wanted)} asked for: ${formatDuration(ignoredMs)} of it ignored, so the retry comes before the access token expires)` : '';
+    const message = `${err.message}; attempt ${e.attempts} failed${this.stopping ? '' : `, next in ${formatDuration(delay)}${cut}`}${still}`;
     this.log(transient && !expired ? 'warning' : 'error', e.status, message, {
       name: e.name,
       code: err.code,
@@ -716,64 +511,56 @@ export class Daemon implements RunningDaemon {
       attempt: e.attempts,
       retry_in_ms: Math.round(delay),
       retry_after_seconds: err.oauth?.retryAfter,
+      ignored_wait_ms: ignoredMs > 0 ? Math.round(ignoredMs) : undefined,
       next_attempt_at: iso(e.retryAt),
     });
-    if (e.status === 'failing') this.notify(e, `failing:${err.code}:${e.obtainedAt}`, 'failing', message);
-    this.schedule(e);
+    if (expired) {
+      this.notify(e, `expired:${e.obtainedAt}`, 'failing', message);
+      this.tell((ob) => ob.withdraw?.(e.name, 'expired'));
+    } else if (e.status === 'failing') this.notify(e, `failing:${err.code}:${e.obtainedAt}`, 'failing', message);
+    this.planner.schedule(e);
     this.persist(e);
+    this.tell((ob) => ob.changed?.());
+  }
+
+  /** The access token ran out while refreshes kept failing: say so once, and stop handing it out. */
+  private expired(e: Entry): void {
+    e.status = 'failing';
+    const why = e.lastError ? `: ${e.lastError.message}` : '';
+    const message = `the access token expired at ${iso(e.expiresAt as number)} while refreshes kept failing${why}`;
+    this.log('error', 'failing', `${message}; still retrying`, { name: e.name, code: e.lastError?.code, attempt: e.attempts });
+    this.notify(e, `expired:${e.obtainedAt}`, 'failing', message);
+    this.tell((ob) => ob.withdraw?.(e.name, 'expired'));
+    this.persist(e);
+    this.tell((ob) => ob.changed?.());
   }
 
   // ---------------------------------------------------------------- hooks and the state file
 
-  private remember(e: Entry, key: string): void {
-    e.notified.push(key);
-    if (e.notified.length > MAX_NOTIFIED) e.notified.splice(0, e.notified.length - MAX_NOTIFIED);
-  }
-
   /** Each failure is reported once (per token, per cause), not on every attempt or restart. */
   private notify(e: Entry, key: string, state: string, message: string): void {
     if (e.notified.includes(key)) return;
-    this.remember(e, key);
-    this.runHookFor(this.o.onFailure, { name: e.name, state, event: state, message: `${e.name}: ${message}` });
+    remember(e, key);
+    this.hooks.failure({ name: e.name, state, event: state, message: `${e.name}: ${message}` });
   }
 
-  private runHookFor(command: string | undefined, ev: HookEvent): void {
-    if (!command) return;
-    const p = runHook(command, ev, { env: this.o.env ?? process.env }).then((r) => {
-      if (r.code === 0) this.log('info', 'hook', `hook for ${ev.event} ran`, { name: ev.name, state: ev.state });
-      else {
-        const why = r.timedOut ? 'timed out and was killed' : r.error ? `could not start: ${r.error}` : r.signal ? `was killed by ${r.signal}` : `exited with ${r.code}`;
-        this.log('warning', 'hook_failed', `hook for ${ev.event} ${why}`, { name: ev.name, state: ev.state, exit_code: r.code });
-      }
-    });
-    this.hooks.add(p);
-    void p.finally(() => this.hooks.delete(p));
-  }
-
-  private recordOf(e: Entry, base?: Partial<DaemonStateRecord>): Omit<DaemonStateRecord, 'updated_at' | 'pid'> {
-    const r: Omit<DaemonStateRecord, 'updated_at' | 'pid'> = {
-      format: DAEMON_STATE_FORMAT,
-      version: DAEMON_STATE_VERSION,
+  private warnExpiring(e: Entry, threshold: number, also: number[], now: number): void {
+    const rtIso = iso(e.rtExpiresAt as number);
+    for (const t of [threshold, ...also]) remember(e, `warn:${t}:${rtIso}`);
+    const left = (e.rtExpiresAt as number) - now;
+    const message =
+      left > 0
+        ? `the refresh token expires in ${formatDuration(left)} (${rtIso}) and refreshing does not extend it; re-authorize before then`
+        : `the refresh token expired at ${rtIso}; re-authorize`;
+    e.rtWarning = { threshold_seconds: Math.round(threshold / SECOND), at: iso(now), refresh_token_expires_at: rtIso };
+    this.log('warning', 'refresh_token_expiring', message, {
       name: e.name,
-      state: base?.state ?? e.status,
-      attempts: base?.attempts ?? e.attempts,
-      notified: base?.notified ?? e.notified,
-    };
-    const next = base ? base.next_attempt_at : e.dueAt === undefined ? undefined : iso(e.dueAt);
-    if (next !== undefined) r.next_attempt_at = next;
-    const reason = base ? base.next_attempt_reason : e.dueAt === undefined ? undefined : e.dueReason;
-    if (reason !== undefined) r.next_attempt_reason = reason;
-    const lastError = base ? base.last_error : e.lastError;
-    if (lastError) r.last_error = lastError;
-    const success = base ? base.last_success_at : e.lastSuccessAt;
-    if (success) r.last_success_at = success;
-    const warn = base ? base.refresh_token_warning : e.rtWarning;
-    if (warn) r.refresh_token_warning = warn;
-    const planned = base ? base.planned_for : e.obtainedAt;
-    if (planned) r.planned_for = planned;
-    const ka = base ? base.keep_alive_for : e.keepAliveFor === undefined ? undefined : iso(e.keepAliveFor);
-    if (ka) r.keep_alive_for = ka;
-    return r;
+      refresh_token_expires_at: rtIso,
+      threshold_seconds: Math.round(threshold / SECOND),
+      hint: hintFor(new HandoffError(message, { code: CODES.REAUTH_REQUIRED, credential: e.name })),
+    });
+    this.hooks.warning({ name: e.name, state: 'refresh_token_expiring', event: 'refresh_token_expiring', message: `${e.name}: ${message}` });
+    this.persist(e);
   }
 
   /** Write the state file when something in it changed (one write at a time per credential). */
@@ -781,7 +568,7 @@ export class Daemon implements RunningDaemon {
     if (e.removed) return;
     e.writing = e.writing.then(async () => {
       if (e.removed) return;
-      const r = this.recordOf(e);
+      const r = recordOf(e);
       const text = JSON.stringify(r);
       if (text === e.lastWritten) return;
       try {
@@ -793,40 +580,9 @@ export class Daemon implements RunningDaemon {
     });
   }
 
-  // ---------------------------------------------------------------- watching the store
+  // ---------------------------------------------------------------- tick, reload and stop
 
-  private startWatching(): void {
-    if (this.o.watch === false) return;
-    const dir = storeLayout(this.o.home).credentialsDir;
-    try {
-      this.watcher = watch(dir, { persistent: false }, (_event, filename) => {
-        if (typeof filename !== 'string' || filename.startsWith('.') || !filename.endsWith('.ohs')) return;
-        const name = filename.slice(0, -'.ohs'.length);
-        if (!this.inScope(name)) return;
-        this.dirty.add(name);
-        this.dirtyTimer ??= setTimeout(() => this.flushDirty(), WATCH_DEBOUNCE_MS);
-      });
-      this.watcher.on('error', () => {
-        this.watcher?.close();
-        this.watcher = undefined;
-      });
-    } catch {
-      // no such directory yet, or no inotify watches left: polling covers it
-      this.watcher = undefined;
-    }
-  }
-
-  private flushDirty(): void {
-    this.dirtyTimer = undefined;
-    if (this.stopping) return;
-    for (const name of this.dirty) {
-      const e = this.entry(name);
-      if (!e.running) void this.serialize(e, () => this.check(e));
-    }
-    this.dirty.clear();
-  }
-
-  /** Every pollMs: new or removed files, lost lock, timers that slept through a suspend. */
+  /** Every pollMs: new or removed credentials, lost lock, timers that slept through a suspend. */
   private async tick(): Promise<void> {
     if (this.ticking || this.stopping) return;
     this.ticking = true;
@@ -836,27 +592,22 @@ export class Daemon implements RunningDaemon {
         void this.stop(1);
         return;
       }
-      if (!this.watcher && this.o.watch !== false) this.startWatching();
+      if (this.o.watch !== false) this.watcher.start();
       const now = Date.now();
-      const full = !this.watcher || now - this.lastFullScan >= FULL_SCAN_MS;
+      const full = !this.watcher.active || now - this.lastFullScan >= FULL_SCAN_MS;
       if (full) this.lastFullScan = now;
       await this.scan({ versions: full });
-      for (const e of this.entries.values()) {
-        if (e.wakeAt !== undefined && e.wakeAt < now - SECOND && !e.queued && !e.running) {
-          if (e.timer) clearTimeout(e.timer);
-          this.wake(e);
-        }
+      for (const e of this.entries_.values()) {
+        if (e.wakeAt !== undefined && e.wakeAt < now - SECOND && !e.queued && !e.running) this.planner.wake(e);
       }
     } finally {
       this.ticking = false;
     }
   }
 
-  // ---------------------------------------------------------------- reload and stop
-
   reload(): void {
     if (this.stopping) return;
-    this.log('info', 'reloading', 're-reading the store; credentials waiting out a backoff are tried again now');
+    this.log('info', 'reloading', 're-reading the store; credentials waiting out a backoff or refused as a client are tried again now');
     void this.scan({ reload: true }).then(() => {
       this.lastFullScan = Date.now();
     });
@@ -869,25 +620,19 @@ export class Daemon implements RunningDaemon {
 
   private async doStop(exitCode: number): Promise<number> {
     this.stopping = true;
-    for (const t of [this.pollTimer, this.pumpTimer, this.dirtyTimer]) if (t) clearTimeout(t);
-    this.watcher?.close();
-    for (const e of this.entries.values()) {
-      if (e.timer) clearTimeout(e.timer);
-      e.timer = undefined;
-      e.queued = false;
-    }
-    this.readyQueue.length = 0;
-    const inFlight = [...this.inFlight];
+    if (this.pollTimer) clearInterval(this.pollTimer);
+    this.watcher.close();
+    this.planner.stop(this.entries_.values());
+    this.queue.stop();
+    this.tell((ob) => ob.stopping?.());
+    const inFlight = this.queue.running();
     this.log('info', 'stopping', inFlight.length ? `stopping; letting ${inFlight.length} refresh(es) in flight finish` : 'stopping', { in_flight: inFlight.length });
     const bounded = (ps: Promise<unknown>[], ms: number) => {
       let timer: NodeJS.Timeout | undefined;
-      return Promise.race([
-        Promise.allSettled(ps).then(() => true),
-        new Promise<boolean>((r) => (timer = setTimeout(() => r(false), ms))),
-      ]).finally(() => clearTimeout(timer));
+      return Promise.race([Promise.allSettled(ps).then(() => true), new Promise<boolean>((r) => (timer = setTimeout(() => r(false), ms)))]).finally(() => clearTimeout(timer));
     };
     const finished = await bounded(inFlight, this.o.stopTimeoutMs ?? DEFAULT_STOP_TIMEOUT_MS);
-    await bounded([...[...this.entries.values()].map((e) => e.writing), ...this.hooks], 5 * SECOND);
+    await bounded([...[...this.entries_.values()].map((e) => e.writing), ...this.hooks.pending()], 5 * SECOND);
     this.log(finished ? 'info' : 'warning', 'stopped', finished ? 'stopped' : 'stopped with a refresh still in flight (it was abandoned; its credential is marked as interrupted)');
     this.finish(exitCode);
     return exitCode;

@@ -4,6 +4,7 @@
  * how long to back off, when to keep a grant alive and when to warn.
  */
 import { CODES, HandoffError } from '../../errors.js';
+import { durationSeconds } from '../../duration.js';
 
 export const SECOND = 1000;
 export const MINUTE = 60 * SECOND;
@@ -33,16 +34,11 @@ export const MAX_TIMER_MS = DAY;
 
 export type Random = () => number;
 
-const UNITS: Record<string, number> = { ms: 1, s: SECOND, m: MINUTE, h: HOUR, d: DAY, w: 7 * DAY };
 
-/** "7d", "12h", "30m", "45s", "250ms", "1.5s"; a bare number is seconds. Returns milliseconds. */
+/** "7d", "12h", "30m", "45s", "250ms", "1.5s"; a bare number is seconds (src/duration.ts). Returns milliseconds. */
 export function parseDuration(text: string | number, what: string): number {
-  if (typeof text === 'number') {
-    if (Number.isFinite(text) && text >= 0) return text * SECOND;
-  } else {
-    const m = /^\s*(\d+(?:\.\d+)?)\s*(ms|s|m|h|d|w)?\s*$/i.exec(text);
-    if (m) return Math.round(Number(m[1]) * (UNITS[(m[2] ?? 's').toLowerCase()] as number));
-  }
+  const seconds = durationSeconds(text);
+  if (seconds !== undefined) return Math.round(seconds * SECOND);
   throw new HandoffError(`invalid ${what} "${String(text).slice(0, 40)}": use a duration such as 30s, 15m, 12h or 7d`, { code: CODES.USAGE });
 }
 
@@ -150,6 +146,26 @@ export function backoffDelay(b: BackoffInput): number {
   const asked = Math.min(MAX_RETRY_AFTER_MS, b.retryAfterSeconds * SECOND);
   // a little spread after Retry-After too: everyone who was told "2 s" must not return together
   return Math.max(delay, asked + b.random() * Math.min(b.baseMs, SECOND));
+}
+
+/** A retry cut short to come before the access token's expiry comes this long before it at most… */
+export const EXPIRY_GUARD_MS = 5 * SECOND;
+/** …and only while at least this much validity is left (closer than that, the wait is left alone). */
+export const MIN_CUT_VALIDITY_MS = 1 * SECOND;
+
+/**
+ * A wait that would end after the access token we still hold expires is cut
+ * short, so the retry comes while that token is valid: at the latest a
+ * quarter of what is left (at most EXPIRY_GUARD_MS) before the expiry.
+ * `ignoredMs` is what was cut (0 when nothing was). A Retry-After of a day
+ * with 20 s of validity left gives a retry after 15 s.
+ */
+export function retryBeforeExpiry(i: { delayMs: number; validForMs?: number; baseMs: number }): { delayMs: number; ignoredMs: number } {
+  const valid = i.validForMs;
+  if (valid === undefined || valid < Math.max(MIN_CUT_VALIDITY_MS, Math.min(i.baseMs, EXPIRY_GUARD_MS))) return { delayMs: i.delayMs, ignoredMs: 0 };
+  const latest = valid - Math.min(EXPIRY_GUARD_MS, valid / 4);
+  if (i.delayMs <= latest) return { delayMs: i.delayMs, ignoredMs: 0 };
+  return { delayMs: latest, ignoredMs: i.delayMs - latest };
 }
 
 /**

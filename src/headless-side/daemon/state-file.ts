@@ -23,6 +23,8 @@ export type DaemonCredentialState =
   | 'failing'
   /** the grant is dead; nothing more is tried until the credential is replaced */
   | 'reauthorization_required'
+  /** the provider refuses the client (invalid_client, unauthorized_client, invalid_scope, unsupported_grant_type): fix the registration */
+  | 'client_rejected'
   /** no refresh token and nothing to do */
   | 'not_refreshable'
   /** the settings file cannot be opened */
