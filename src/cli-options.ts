@@ -298,6 +298,14 @@ export const daemonOptions = {
   'stop-timeout': { type: 'duration', min: 0, group: GROUPS.daemon, describe: 'on SIGTERM, how long to let refreshes in flight finish (default 30s)' },
   'log-format': { type: 'string', group: GROUPS.daemon, describe: 'json (one line per event) or text (default: text on a terminal, else json)' },
   verbose: { type: 'boolean', default: false, group: GROUPS.daemon, describe: 'also log every planned refresh' },
+  sink: {
+    type: 'string',
+    array: true,
+    group: GROUPS.daemon,
+    describe: 'write the access token of NAME to a file, replaced at every refresh: NAME=PATH[,format=token|json|header|env][,mode=0600][,group=GROUP][,var=VAR]; repeatable',
+  },
+  'metrics-file': { type: 'string', group: GROUPS.daemon, describe: "write Prometheus metrics to this file (node_exporter's textfile collector)" },
+  'metrics-listen': { type: 'string', group: GROUPS.daemon, describe: 'serve Prometheus metrics on [HOST:]PORT at /metrics (host 127.0.0.1 unless given)' },
 } as const satisfies OptionTable;
 
 /** `fleet …`: the member hosts of a fleet store (docs/fleet.md). */
