@@ -124,7 +124,16 @@ export const providerOptions = {
   'client-secret-file': { type: 'string', group: GROUPS.provider, describe: 'read the client secret from the first line of this file' },
   'client-auth': { type: 'string', group: GROUPS.provider, describe: "client_secret_basic, client_secret_post or none (default: the preset's)" },
   scope: { type: 'string', array: true, group: GROUPS.provider, describe: "scopes to ask for (default: the preset's); repeatable or space-separated" },
-  issuer: { type: 'string', group: GROUPS.provider, describe: "find the endpoints in this issuer's metadata (RFC 8414, then OpenID discovery)" },
+  issuer: {
+    type: 'string',
+    group: GROUPS.provider,
+    describe: "find the endpoints in this issuer's metadata (RFC 8414, then OpenID discovery); with --resource, which of the authorization servers it names",
+  },
+  resource: {
+    type: 'string',
+    group: GROUPS.provider,
+    describe: "the protected resource's URL: find its authorization server (RFC 9728), register a client when no --client-id is given (RFC 7591), and ask for tokens for it (RFC 8707)",
+  },
   'authorization-endpoint': { type: 'string', group: GROUPS.provider, describe: 'the authorization endpoint (generic servers)' },
   'token-endpoint': { type: 'string', group: GROUPS.provider, describe: 'the token endpoint (generic servers)' },
   'revocation-endpoint': { type: 'string', group: GROUPS.provider, describe: 'the revocation endpoint, RFC 7009 (optional)' },
@@ -215,12 +224,16 @@ export const relayOptions = {
 
 /** `sandbox`: a local authorization server to try things against. */
 export const sandboxOptions = {
-  profile: { type: 'string', default: 'generic', describe: 'generic, redmine, backlog, confluence, jira or questetra' },
+  profile: { type: 'string', default: 'generic', describe: 'generic, redmine, backlog, confluence, jira, questetra, or oauth21 (an OAuth 2.1 server with a protected resource and client registration)' },
   port: { type: 'number', default: 0, min: 0, integer: true, describe: 'port on 127.0.0.1 (0: a free one)' },
   'auto-approve': { type: 'boolean', default: false, describe: 'approve every authorization request without showing the page' },
   'access-token-ttl': { type: 'number', min: 0, exclusiveMin: true, describe: "seconds an access token lives (default: the profile's)" },
   'refresh-token-ttl': { type: 'number', min: 0, exclusiveMin: true, describe: "seconds a refresh token lives (default: the profile's)" },
   'code-ttl': { type: 'number', min: 0, exclusiveMin: true, describe: "seconds an authorization code lives (default: the profile's)" },
+  'client-secret-file': { type: 'string', describe: 'the client secret to use: the first line of this file (else $OAUTH_HANDOFF_SANDBOX_CLIENT_SECRET, else the fixed sandbox-secret)' },
+  'client-secret': { type: 'string', describe: 'the client secret to use (visible in ps: prefer --client-secret-file)' },
+  'device-grant': { type: 'boolean', default: false, describe: 'also serve the device grant, RFC 8628 (generic and oauth21 profiles), to try `login --device`' },
+  'registered-secret-ttl': { type: 'number', min: 0, exclusiveMin: true, describe: 'seconds the secret of a dynamically registered client lives (oauth21; default: forever)' },
   verbose: { type: 'boolean', default: false, describe: 'print one line per request on stderr (never tokens)' },
   ...jsonOption,
 } as const satisfies OptionTable;
@@ -258,6 +271,10 @@ export const forgetOptions = {
   ...lockOptions,
   ...jsonOption,
   revoke: { type: 'boolean', default: false, describe: 'revoke the grant at the provider first (RFC 7009)' },
+  'delete-client': {
+    type: 'boolean',
+    describe: 'also delete the client oauth-handoff registered at the server (RFC 7592); with --revoke and neither this nor --no-delete-client, asked on a terminal',
+  },
 } as const satisfies OptionTable;
 
 /** `daemon [NAME...]`: the refresh loop (docs/operations.md). */

@@ -32,6 +32,7 @@ import { detectLanguage, isLang, langFromArgv, message } from './i18n/index.js';
 import { createOutput, reportError } from './terminal/index.js';
 import type { Output } from './terminal/index.js';
 import { VERSION } from './version.js';
+import type { SandboxProfileId } from './sandbox/index.js';
 
 type Args = Record<string, unknown>;
 
@@ -72,7 +73,7 @@ const ci = (a: Args, out: Output) => ({
   fromEnv: bool(a, 'from-env'),
   writeBack: str(a, 'write-back'),
   githubActions: typeof a['github-actions'] === 'boolean' ? (a['github-actions'] as boolean) : undefined,
-  output: str(a, 'github-output') ?? deprecated(str(a, 'output'), () => out.warn('--output NAME is now --github-output NAME (-o/--output names a file in the other commands)')),
+  output: str(a, 'github-output') ?? deprecated(str(a, 'output'), () => out.warn(out.t('cli.option.github_output_renamed'))),
 });
 const deprecated = <T>(value: T | undefined, warn: () => void): T | undefined => {
   if (value !== undefined) warn();
@@ -156,7 +157,15 @@ export async function runCli(argv: string[]): Promise<number> {
       'forget <name>',
       'remove a credential from this machine',
       (y) => withOptions(forgetOptions)(y.positional('name', { type: 'string', describe: 'the credential to remove' })),
-      run(async (a) => (await headless()).forgetCommand({ ...common(a), name: str(a, 'name') as string, revoke: bool(a, 'revoke'), lockTimeoutMs: lockMs(a) })),
+      run(async (a) =>
+        (await headless()).forgetCommand({
+          ...common(a),
+          name: str(a, 'name') as string,
+          revoke: bool(a, 'revoke'),
+          ...(typeof a['delete-client'] === 'boolean' ? { deleteClient: a['delete-client'] } : {}),
+          lockTimeoutMs: lockMs(a),
+        }),
+      ),
     )
     .command(
       'export <name>',
@@ -194,6 +203,7 @@ export async function runCli(argv: string[]): Promise<number> {
           redirectUri: str(a, 'redirect-uri'),
           redirect: str(a, 'redirect'),
           issuer: str(a, 'issuer'),
+          resource: str(a, 'resource'),
           authorizationEndpoint: str(a, 'authorization-endpoint'),
           tokenEndpoint: str(a, 'token-endpoint'),
           revocationEndpoint: str(a, 'revocation-endpoint'),
@@ -246,6 +256,7 @@ export async function runCli(argv: string[]): Promise<number> {
           tokenEndpoint: str(a, 'token-endpoint'),
           revocationEndpoint: str(a, 'revocation-endpoint'),
           issuer: str(a, 'issuer'),
+          resource: str(a, 'resource'),
           param: list(a, 'param'),
           browser: a.browser !== false,
           timeout: num(a, 'timeout'),
@@ -287,9 +298,14 @@ export async function runCli(argv: string[]): Promise<number> {
       (y) => withOptions(sandboxOptions)(y),
       run(async (a) => {
         await (await import('./sandbox/index.js')).runSandboxCommand({
-          profile: str(a, 'profile') as 'generic' | 'redmine' | 'backlog' | 'confluence' | 'jira' | 'questetra' | undefined,
+          profile: str(a, 'profile') as SandboxProfileId | undefined,
           port: num(a, 'port'),
           autoApprove: bool(a, 'auto-approve'),
+          clientSecret: str(a, 'client-secret'),
+          clientSecretFile: str(a, 'client-secret-file'),
+          deviceGrant: bool(a, 'device-grant'),
+          registeredSecretTtl: num(a, 'registered-secret-ttl'),
+          out,
           accessTokenTtl: num(a, 'access-token-ttl'),
           refreshTokenTtl: num(a, 'refresh-token-ttl'),
           codeTtl: num(a, 'code-ttl'),
@@ -370,7 +386,7 @@ export async function runCli(argv: string[]): Promise<number> {
     .option('lang', { type: 'string', choices: ['en', 'ja'], global: true, describe: 'language of messages (default: the locale, LC_ALL / LC_MESSAGES / LANG; or $OAUTH_HANDOFF_LANG)' })
     .middleware((a) => {
       // below both readers (src/cli-args.ts): the fast path does the same
-      const store = storeFromArgs({ store: str(a, 'store'), redisPrefix: str(a, 'redis-prefix') }, process.env, out.warn);
+      const store = storeFromArgs({ store: str(a, 'store'), redisPrefix: str(a, 'redis-prefix') }, process.env, out);
       if (store !== undefined) a.store = store;
     })
     .completion('completion', 'print a shell completion script (bash/zsh)')

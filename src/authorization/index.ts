@@ -9,6 +9,15 @@
  */
 export { authorizationUrl, exchangeAuthorizationCode, newPendingAuthorization, scopeParameter } from './request.js';
 export type { PendingAuthorization, RequestTarget } from './request.js';
+export {
+  checkOAuth21,
+  chooseAuthorizationServer,
+  registerClient,
+  registeredClientName,
+  registeredRedirectUri,
+  DEFAULT_REGISTERED_REDIRECT_PATH,
+} from './registration.js';
+export type { ClientRegistration } from './registration.js';
 export { settingsFromTokens } from './settings.js';
 export type { SettingsInput } from './settings.js';
 export {

@@ -1,7 +1,7 @@
 /**
  * The two protocol steps both sides take around the person's approval: the
  * authorization request (RFC 6749 §4.1.1 with a fresh `state` and PKCE,
- * RFC 7636) and the code exchange (RFC 6749 §4.1.3). How the response comes
+ * RFC 7636, and the resource indicator of RFC 8707) and the code exchange (RFC 6749 §4.1.3). How the response comes
  * back — a loopback listener, a paste — and how a failed exchange is
  * explained is each side's own.
  */
@@ -20,6 +20,8 @@ export interface RequestTarget {
   endpoints: Endpoints;
   client: ClientConfig;
   scopes: readonly string[];
+  /** RFC 8707 resource indicator, sent in the authorization and token requests */
+  resource?: string;
 }
 
 /** The values this machine makes for one authorization request and keeps: `state` and the PKCE verifier. */
@@ -55,6 +57,7 @@ export function authorizationUrl(
     ...(scope !== undefined ? { scope } : {}),
     state: pending.state,
     ...(pending.pkce ? { pkce: pending.pkce } : {}),
+    ...(target.resource ? { resource: target.resource } : {}),
     ...(extraParams ? { extra: extraParams } : {}),
   });
 }
@@ -66,13 +69,14 @@ export function authorizationUrl(
  */
 export async function exchangeAuthorizationCode(
   http: HttpClient,
-  target: Pick<RequestTarget, 'endpoints' | 'client'>,
+  target: Pick<RequestTarget, 'endpoints' | 'client' | 'resource'>,
   p: { code: string; redirectUri: string; codeVerifier?: string },
 ): Promise<TokenSet> {
   const res = await authorizationCodeGrantRequest(http, target.endpoints, target.client, {
     code: p.code,
     redirectUri: p.redirectUri,
     ...(p.codeVerifier ? { codeVerifier: p.codeVerifier } : {}),
+    ...(target.resource ? { resource: target.resource } : {}),
   });
   return processTokenResponse(res);
 }

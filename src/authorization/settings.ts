@@ -6,6 +6,7 @@
 import { hostname, userInfo } from 'node:os';
 import { foldTokenResponse } from '../credential/index.js';
 import type { ClientConfig, Endpoints, ProviderPreset, TokenSet } from '../oauth/index.js';
+import type { ClientRegistration } from './registration.js';
 import { SETTINGS_FORMAT, SETTINGS_VERSION, validateSettings } from '../settings-file/index.js';
 import type { Settings } from '../settings-file/index.js';
 import { USER_AGENT } from '../version.js';
@@ -16,6 +17,10 @@ export interface SettingsInput {
   site?: string;
   endpoints: Endpoints;
   client: ClientConfig;
+  /** what a dynamic registration returned beyond the client (RFC 7591), kept for `status` and `forget` */
+  registration?: ClientRegistration;
+  /** the RFC 8707 resource indicator */
+  resource?: string;
   scopes: readonly string[];
   /** the redirect URI the code was sent to, when there was one */
   redirectUri?: string;
@@ -48,6 +53,11 @@ export function settingsFromTokens(i: SettingsInput): Settings {
   }
   const client: Settings['client'] = { id: i.client.id, auth_method: i.client.auth_method };
   if (i.client.secret !== undefined && i.client.auth_method !== 'none') client.secret = i.client.secret;
+  if (client.secret !== undefined && i.registration?.secret_expires_at) client.secret_expires_at = i.registration.secret_expires_at;
+  if (i.registration?.registration_access_token && i.registration.registration_client_uri) {
+    client.registration_access_token = i.registration.registration_access_token;
+    client.registration_client_uri = i.registration.registration_client_uri;
+  }
   const settings: Settings = {
     format: SETTINGS_FORMAT,
     version: SETTINGS_VERSION,
@@ -62,5 +72,6 @@ export function settingsFromTokens(i: SettingsInput): Settings {
   };
   if (i.site !== undefined) settings.site = i.site;
   if (i.redirectUri !== undefined) settings.redirect_uri = i.redirectUri;
+  if (i.resource !== undefined) settings.resource = i.resource;
   return validateSettings(settings);
 }

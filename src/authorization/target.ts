@@ -10,14 +10,26 @@ import { CODES, HandoffError } from '../errors.js';
 import {
   CLIENT_AUTH_METHODS,
   discover,
+  discoverResource,
   endpointsFromMetadata,
   getProvider,
+  parseResourceUrl,
   resolveEndpoints,
   usePkce,
 } from '../oauth/index.js';
-import type { ClientAuthMethod, ClientConfig, Endpoints, HttpClient, ProviderPreset, ServerMetadata } from '../oauth/index.js';
+import type {
+  ClientAuthMethod,
+  ClientConfig,
+  Endpoints,
+  HttpClient,
+  ProviderPreset,
+  ResourceMetadata,
+  ServerMetadata,
+} from '../oauth/index.js';
 import { resolveSecret } from '../terminal/index.js';
 import type { Output } from '../terminal/index.js';
+import { chooseAuthorizationServer, checkOAuth21, DEFAULT_REGISTERED_REDIRECT_PATH, registerClient } from './registration.js';
+import type { ClientRegistration } from './registration.js';
 
 /** The environment variable that may hold the client secret. */
 export const CLIENT_SECRET_ENV = 'OAUTH_HANDOFF_CLIENT_SECRET';
@@ -39,6 +51,11 @@ export interface ProviderSelection {
   /** "loopback" or "oob" */
   redirect?: string;
   issuer?: string;
+  /**
+   * the protected resource's URL (RFC 9728 discovery, RFC 8707 resource
+   * indicator); with several authorization servers named, --issuer picks one
+   */
+  resource?: string;
   authorizationEndpoint?: string;
   tokenEndpoint?: string;
   revocationEndpoint?: string;
@@ -51,9 +68,17 @@ export interface AuthorizationTarget {
   /** the normalised --site, when one was given */
   site?: string;
   endpoints: Endpoints;
-  /** the discovery document, when --issuer was given */
+  /** the discovery document, when --issuer or --resource was given */
   metadata?: ServerMetadata;
+  /** the protected resource metadata (RFC 9728), when --resource was given */
+  resourceMetadata?: ResourceMetadata;
+  /** the resource indicator sent in every request (RFC 8707): the resource's identifier */
+  resource?: string;
   client: ClientConfig;
+  /** what dynamic registration (RFC 7591) returned beyond the client, when the client was registered now */
+  registration?: ClientRegistration;
+  /** the server claims OAuth 2.1 (or was found from a resource): PKCE S256 always, the code grant only */
+  oauth21: boolean;
   scopes: string[];
   /** send PKCE S256 */
   pkce: boolean;
@@ -64,12 +89,16 @@ export interface TargetDeps {
   http: () => Promise<HttpClient>;
   out: Output;
   env?: NodeJS.ProcessEnv;
+  /** pick one of several authorization servers a resource names (default: ask on the terminal) */
+  choose?: (question: string, choices: readonly string[]) => Promise<string>;
 }
 
 /** The options checked without any I/O. */
 export interface CheckedSelection {
+  /** with a client to be registered (no --client-id), a loopback redirect on any port is registered */
   preset: ProviderPreset;
-  clientId: string;
+  /** absent: the client is registered with the server (RFC 7591) when its metadata allows */
+  clientId?: string;
   /** the --client-auth asked for, if any */
   clientAuth?: ClientAuthMethod;
 }
@@ -100,17 +129,32 @@ export function registerRedirectExample(p: ProviderPreset): string {
  * can be checked before anything touches the network or the terminal.
  * Throws USAGE.
  */
-export function checkSelection(o: Pick<ProviderSelection, 'provider' | 'clientId' | 'clientAuth'>): CheckedSelection {
-  const preset = getProvider(trimmed(o.provider) ?? 'generic');
+export function checkSelection(
+  o: Pick<ProviderSelection, 'provider' | 'clientId' | 'clientAuth' | 'issuer' | 'resource' | 'redirectUri'>,
+): CheckedSelection {
+  let preset = getProvider(trimmed(o.provider) ?? 'generic');
   const clientId = trimmed(o.clientId);
-  if (!clientId) {
-    throw new HandoffError('the client ID is missing: give --client-id (registered on the system)', { code: CODES.USAGE });
+  const resource = trimmed(o.resource);
+  if (resource !== undefined) {
+    if (preset.id !== 'generic') throw new HandoffError(`--resource works with the generic provider, not ${preset.title}`, { code: CODES.USAGE });
+    parseResourceUrl(resource);
+  }
+  // without a client id, the server's metadata may offer dynamic registration (RFC 7591)
+  const mayRegister = preset.id === 'generic' && (resource !== undefined || trimmed(o.issuer) !== undefined);
+  if (!clientId && !mayRegister) {
+    throw new HandoffError('the client ID is missing: give --client-id (registered on the system), or --resource / --issuer of a server that registers clients itself', {
+      code: CODES.USAGE,
+    });
   }
   const asked = trimmed(o.clientAuth);
   if (asked !== undefined && !CLIENT_AUTH_METHODS.includes(asked as ClientAuthMethod)) {
     throw new HandoffError(`unknown client authentication "${shown(asked, 40)}" (expected ${CLIENT_AUTH_METHODS.join(', ')})`, { code: CODES.USAGE });
   }
-  return { preset, clientId, ...(asked === undefined ? {} : { clientAuth: asked as ClientAuthMethod }) };
+  if (!clientId && trimmed(o.redirectUri) === undefined) {
+    // the client registers the loopback redirect without a port: any port matches (RFC 8252 §7.3)
+    preset = { ...preset, redirect: { ...preset.redirect, anyPort: true, exactMatch: false, defaultPath: DEFAULT_REGISTERED_REDIRECT_PATH } };
+  }
+  return { preset, ...(clientId ? { clientId } : {}), ...(asked === undefined ? {} : { clientAuth: asked as ClientAuthMethod }) };
 }
 
 /**
@@ -125,8 +169,15 @@ export async function resolveTarget(o: ProviderSelection, deps: TargetDeps): Pro
   const site = siteGiven === undefined ? undefined : preset.normalizeSite(siteGiven);
 
   let metadata: ServerMetadata | undefined;
-  const issuer = trimmed(o.issuer);
+  let resourceMetadata: ResourceMetadata | undefined;
+  let issuer = trimmed(o.issuer);
+  const resource = trimmed(o.resource);
+  if (resource !== undefined) {
+    resourceMetadata = await discoverResource(await deps.http(), resource);
+    issuer = await chooseAuthorizationServer(resourceMetadata, issuer, deps.choose);
+  }
   if (issuer) metadata = await discover(await deps.http(), issuer);
+  const oauth21 = checkOAuth21(metadata, resourceMetadata !== undefined);
   const explicit: Partial<Endpoints> = {};
   const put = (k: keyof Endpoints, v: string | undefined) => {
     if (trimmed(v)) explicit[k] = trimmed(v) as string;
@@ -140,16 +191,38 @@ export async function resolveTarget(o: ProviderSelection, deps: TargetDeps): Pro
     overrides: { ...(metadata ? endpointsFromMetadata(metadata) : {}), ...explicit },
   });
 
-  const client = await resolveClient(o, preset, metadata, clientId, clientAuth, deps);
+  // no scopes asked for: those the resource lists (RFC 9728 §2), else the preset's
+  const listed = resourceMetadata?.scopes_supported ?? [];
+  const scopes = (o.scopes ?? []).length === 0 && listed.length > 0 ? [...listed] : scopesFrom(o.scopes, preset);
+  let client: ClientConfig;
+  let registration: ClientRegistration | undefined;
+  if (clientId !== undefined) client = await resolveClient(o, preset, metadata, clientId, clientAuth, deps);
+  else {
+    const registered = await registerClient(await deps.http(), metadata, {
+      preset,
+      scopes,
+      ...(trimmed(o.redirectUri) ? { redirectUri: trimmed(o.redirectUri) as string } : {}),
+      ...(clientAuth ? { clientAuth } : {}),
+    });
+    client = registered.client;
+    registration = registered.registration;
+    deps.out.info(`registered the client ${client.id} at ${metadata?.registration_endpoint ?? 'the server'} (RFC 7591)`);
+  }
   const target: AuthorizationTarget = {
     preset,
     endpoints,
     client,
-    scopes: scopesFrom(o.scopes, preset),
-    pkce: usePkce(preset, metadata),
+    scopes,
+    pkce: oauth21 || usePkce(preset, metadata),
+    oauth21,
   };
   if (site !== undefined) target.site = site;
   if (metadata) target.metadata = metadata;
+  if (resourceMetadata) {
+    target.resourceMetadata = resourceMetadata;
+    target.resource = resourceMetadata.resource;
+  }
+  if (registration) target.registration = registration;
   return target;
 }
 

@@ -116,7 +116,7 @@ async function refreshLocked(store: CredentialStore, cur: Settings, lock: HeldLo
   let tokens: TokenSet;
   try {
     const http = deps.http ?? (await oauth.createHttpClient({ userAgent: USER_AGENT, timeoutMs: deps.httpTimeoutMs }));
-    const res = await oauth.refreshTokenGrantRequest(http, cur.endpoints, cur.client, refreshToken);
+    const res = await oauth.refreshTokenGrantRequest(http, cur.endpoints, cur.client, refreshToken, cur.resource ? { resource: cur.resource } : {});
     tokens = oauth.processTokenResponse(res);
     killPoint('responded');
   } catch (e) {

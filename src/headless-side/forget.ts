@@ -1,6 +1,7 @@
 import { openStore } from '../credential/index.js';
 import { CODES, HandoffError } from '../errors.js';
-import { createHttpClient, processRevocationResponse, revocationRequest } from '../oauth/index.js';
+import { clientDeleteRequest, createHttpClient, processClientDeleteResponse, processRevocationResponse, revocationRequest } from '../oauth/index.js';
+import { openTty, promptLine } from '../terminal/index.js';
 import { USER_AGENT } from '../version.js';
 import type { CommonOptions } from './common.js';
 import { outputOf } from './common.js';
@@ -9,6 +10,13 @@ export interface ForgetOptions extends CommonOptions {
   name: string;
   /** revoke the grant at the provider first (RFC 7009), where it has an endpoint */
   revoke?: boolean;
+  /**
+   * also delete a client oauth-handoff registered at the server (RFC 7592 §2.3):
+   * true deletes, false keeps it, undefined asks on a terminal with --revoke (no terminal: keeps it)
+   */
+  deleteClient?: boolean;
+  /** the yes/no question (default: on the terminal; false without one) */
+  confirm?: (question: string) => Promise<boolean>;
   lockTimeoutMs?: number;
 }
 
@@ -17,6 +25,17 @@ export async function forgetCommand(o: ForgetOptions): Promise<number> {
   const out = outputOf(o);
   const store = await openStore(o);
   let revoked = false;
+  let clientDeleted = false;
+  let registered = false;
+  let deleteClient = o.deleteClient;
+  if (deleteClient === undefined && o.revoke) {
+    const peek = await store.read(o.name);
+    if (peek.client.registration_access_token !== undefined && peek.client.registration_client_uri !== undefined) {
+      deleteClient = await (o.confirm ?? askYesNo)(
+        `"${o.name}" uses a client oauth-handoff registered at the server (${peek.client.id}); delete that client too (RFC 7592)? [y/N] `,
+      );
+    }
+  }
   await store.withWriteLock(
     o.name,
     async () => {
@@ -34,11 +53,37 @@ export async function forgetCommand(o: ForgetOptions): Promise<number> {
         processRevocationResponse(await revocationRequest(http, s.endpoints, s.client, token, hint));
         revoked = true;
       }
+      const { registration_access_token: rat, registration_client_uri: uri } = s.client;
+      registered = rat !== undefined && uri !== undefined;
+      if (deleteClient) {
+        if (rat === undefined || uri === undefined) {
+          throw new HandoffError(`"${o.name}" was not registered by oauth-handoff (no registration access token): delete its client at the provider, then forget without --delete-client`, {
+            code: CODES.USAGE,
+            credential: o.name,
+          });
+        }
+        const http = await createHttpClient({ userAgent: USER_AGENT });
+        processClientDeleteResponse(await clientDeleteRequest(http, uri, rat));
+        clientDeleted = true;
+      }
       await store.remove(o.name);
     },
     { timeoutMs: o.lockTimeoutMs },
   );
-  if (o.json) out.json({ name: o.name, forgotten: true, revoked });
-  else out.info(`forgot "${o.name}"${revoked ? ' and revoked its grant at the provider' : ''}`);
+  if (o.json) out.json({ name: o.name, forgotten: true, revoked, client_deleted: clientDeleted });
+  else {
+    const also = [revoked ? 'revoked its grant at the provider' : '', clientDeleted ? 'deleted its registered client (RFC 7592)' : ''].filter(Boolean);
+    out.info(`forgot "${o.name}"${also.length ? ` and ${also.join(' and ')}` : ''}`);
+    if (registered && !clientDeleted) out.warn('the client oauth-handoff registered for it still exists at the server (its registration access token was forgotten with it); delete it in the server\'s administration if it is no longer needed');
+  }
   return 0;
+}
+
+/** A yes/no question on the terminal; no terminal means no. */
+async function askYesNo(question: string): Promise<boolean> {
+  const tty = openTty();
+  if (!tty) return false;
+  tty.close();
+  const answer = await promptLine(question, { noTtyHint: 'pass --delete-client or --no-delete-client' });
+  return /^y(es)?$/i.test(answer.trim());
 }

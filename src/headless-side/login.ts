@@ -6,7 +6,7 @@
  * offers it; without a mode, device when offered, else paste. The credential
  * is stored sealed to this machine's key, like `import`.
  */
-import { settingsFromTokens as grantSettings } from '../authorization/index.js';
+import { checkSelection, settingsFromTokens as grantSettings } from '../authorization/index.js';
 import { openStoreForWriting } from '../credential/index.js';
 import { CODES, HandoffError } from '../errors.js';
 import { createHttpClient } from '../oauth/index.js';
@@ -75,15 +75,15 @@ export async function loginCommand(o: LoginOptions): Promise<number> {
   let http = o.http;
   const getHttp = async () => (http ??= await createHttpClient({ userAgent: USER_AGENT }));
 
-  const target = await resolveLoginTarget(o, { http: getHttp, out, env: o.env });
-  const name = assertValidName(o.name?.trim() || target.preset.id);
+  const name = assertValidName(o.name?.trim() || checkSelection(o).preset.id);
 
-  // fail before anyone approves anything: the name is taken, or the store cannot be written
+  // fail before anyone approves anything (or a client is registered): the name is taken, or the store cannot be written
   const { store, keyCreated } = await openStoreForWriting(o);
   if (keyCreated) out.info(`made this machine's key (${store.layout.keyFile})`);
   if (!o.force && (await store.version(name)) !== undefined) {
     throw new HandoffError(`a credential named "${name}" already exists`, { code: CODES.EXISTS, credential: name });
   }
+  const target = await resolveLoginTarget(o, { http: getHttp, out, env: o.env });
 
   let mode = o.mode;
   if (mode === 'device' && !target.endpoints.device_authorization) {

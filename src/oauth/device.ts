@@ -43,11 +43,12 @@ export async function deviceAuthorizationRequest(
   http: HttpClient,
   endpoints: Endpoints,
   client: ClientConfig,
-  opts: { scope?: string } = {},
+  opts: { scope?: string; resource?: string } = {},
 ): Promise<RawResponse> {
   const url = requireEndpoint(endpoints?.device_authorization, 'device authorization');
   const form: Record<string, string> = {};
   if (opts.scope) form.scope = opts.scope;
+  if (opts.resource) form.resource = opts.resource; // RFC 8707 §2.1
   const auth = applyClientAuth(client, form);
   return http.post(url, auth.form, auth.headers);
 }
@@ -92,11 +93,14 @@ export async function deviceCodeGrantRequest(
   endpoints: Endpoints,
   client: ClientConfig,
   deviceCode: string,
+  opts: { resource?: string } = {},
 ): Promise<RawResponse> {
   if (typeof deviceCode !== 'string' || deviceCode === '') {
     throw new HandoffError('the device code is missing', { code: CODES.USAGE });
   }
-  return tokenEndpointRequest(http, endpoints, client, { grant_type: GRANT_DEVICE_CODE, device_code: deviceCode });
+  const form: Record<string, string> = { grant_type: GRANT_DEVICE_CODE, device_code: deviceCode };
+  if (opts.resource) form.resource = opts.resource; // RFC 8707 §2.2
+  return tokenEndpointRequest(http, endpoints, client, form);
 }
 
 const PENDING_OUTCOMES = new Set(['authorization_pending', 'slow_down', 'expired_token', 'access_denied']);

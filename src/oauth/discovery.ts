@@ -19,6 +19,8 @@ export interface ServerMetadata {
   token_endpoint: string;
   revocation_endpoint?: string;
   device_authorization_endpoint?: string;
+  /** RFC 7591 §3 */
+  registration_endpoint?: string;
   scopes_supported?: string[];
   response_types_supported?: string[];
   grant_types_supported?: string[];
@@ -107,6 +109,7 @@ export function processDiscoveryResponse(res: RawResponse, issuer: string): Serv
     authorization_endpoint: url('authorization_endpoint', false),
     revocation_endpoint: url('revocation_endpoint', false),
     device_authorization_endpoint: url('device_authorization_endpoint', false),
+    registration_endpoint: url('registration_endpoint', false),
     scopes_supported: list('scopes_supported'),
     response_types_supported: list('response_types_supported'),
     grant_types_supported: list('grant_types_supported'),

@@ -23,6 +23,9 @@ const ERROR_LABELS: Record<string, string> = {
   invalid_token: 'the token is invalid',
   temporarily_unavailable: 'the server is temporarily unavailable',
   server_error: 'the server had an internal error',
+  invalid_redirect_uri: 'the server refused the redirect URI of the client registration',
+  invalid_client_metadata: 'the server refused the client registration metadata',
+  invalid_target: 'the resource is invalid, unknown, or not allowed for this client (RFC 8707)',
 };
 
 const TRANSIENT_ERRORS = new Set(['temporarily_unavailable', 'server_error']);

@@ -23,12 +23,14 @@ export interface AuthorizationUrlParams {
   scope?: string;
   state?: string;
   pkce?: { challenge: string; method: 'S256' | 'plain' };
+  /** RFC 8707 §2.1 resource indicator */
+  resource?: string;
   /** anything else the server wants (prompt, login_hint, resource…) */
   extra?: Record<string, string>;
 }
 
 /**
- * RFC 6749 §4.1.1 Authorization Request (+ RFC 7636 §4.3 code_challenge).
+ * RFC 6749 §4.1.1 Authorization Request (+ RFC 7636 §4.3 code_challenge, RFC 8707 §2.1 resource).
  * A query already in the endpoint URL is kept (§3.1). Values are
  * percent-encoded with %20 for spaces, which every server decodes.
  */
@@ -61,8 +63,9 @@ export function buildAuthorizationUrl(endpoints: Endpoints, params: Authorizatio
   if (params.pkce) {
     pairs.push(['code_challenge', params.pkce.challenge], ['code_challenge_method', params.pkce.method]);
   }
+  if (params.resource) pairs.push(['resource', params.resource]);
   for (const [name, value] of Object.entries(params.extra ?? {})) {
-    if (RESERVED_AUTHORIZATION_PARAMS.includes(name)) {
+    if (RESERVED_AUTHORIZATION_PARAMS.includes(name) || (name === 'resource' && params.resource)) {
       throw new HandoffError(`the extra authorization parameter "${name}" would override one set from the options`, {
         code: CODES.USAGE,
       });

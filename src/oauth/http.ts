@@ -73,6 +73,16 @@ export async function createHttpClient(opts: HttpClientOptions = {}): Promise<Ht
     get(url, headers = {}) {
       return send({ method: 'GET', url: withoutQuery(url) }, { url, headers, maxRedirects: MAX_GET_REDIRECTS });
     },
+    postJson(url, body, headers = {}) {
+      return send({ method: 'POST', url: withoutQuery(url) }, {
+        url,
+        data: JSON.stringify(body),
+        headers: { 'Content-Type': 'application/json', ...headers },
+      });
+    },
+    delete(url, headers = {}) {
+      return send({ method: 'DELETE', url: withoutQuery(url) }, { url, headers });
+    },
   };
 }
 

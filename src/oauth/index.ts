@@ -70,3 +70,24 @@ export {
   type ProviderId,
   type ProviderPreset,
 } from './providers/index.js';
+export {
+  discoverResource,
+  parseBearerChallenge,
+  parseResourceUrl,
+  processResourceMetadataResponse,
+  RESOURCE_METADATA_SUFFIX,
+  resourceMetadataFromChallenge,
+  resourceMetadataRequest,
+  resourceMetadataUrls,
+  sameResource,
+  type ResourceMetadata,
+} from './resource-metadata.js';
+export {
+  clientDeleteRequest,
+  processClientDeleteResponse,
+  processRegistrationResponse,
+  registrationAuthMethod,
+  registrationRequest,
+  type ClientMetadata,
+  type RegisteredClient,
+} from './registration.js';

@@ -21,19 +21,20 @@ export async function tokenEndpointRequest(
   return http.post(url, auth.form, auth.headers);
 }
 
-/** RFC 6749 §6 Refreshing an Access Token. */
+/** RFC 6749 §6 Refreshing an Access Token (+ RFC 8707 §2.2 `resource`). */
 export async function refreshTokenGrantRequest(
   http: HttpClient,
   endpoints: Endpoints,
   client: ClientConfig,
   refreshToken: string,
-  opts: { scope?: string } = {},
+  opts: { scope?: string; resource?: string } = {},
 ): Promise<RawResponse> {
   if (typeof refreshToken !== 'string' || refreshToken === '') {
     throw new HandoffError('there is no refresh token to use', { code: CODES.REAUTH_REQUIRED });
   }
   const form: Record<string, string> = { grant_type: GRANT_REFRESH_TOKEN, refresh_token: refreshToken };
   if (opts.scope) form.scope = opts.scope;
+  if (opts.resource) form.resource = opts.resource; // RFC 8707 §2.2
   return tokenEndpointRequest(http, endpoints, client, form);
 }
 
@@ -46,7 +47,7 @@ export async function authorizationCodeGrantRequest(
   http: HttpClient,
   endpoints: Endpoints,
   client: ClientConfig,
-  params: { code: string; redirectUri: string; codeVerifier?: string },
+  params: { code: string; redirectUri: string; codeVerifier?: string; resource?: string },
 ): Promise<RawResponse> {
   if (typeof params?.code !== 'string' || params.code === '') {
     throw new HandoffError('the authorization code is missing', { code: CODES.USAGE });
@@ -60,6 +61,7 @@ export async function authorizationCodeGrantRequest(
     redirect_uri: params.redirectUri,
   };
   if (params.codeVerifier) form.code_verifier = params.codeVerifier;
+  if (params.resource) form.resource = params.resource; // RFC 8707 §2.2
   return tokenEndpointRequest(http, endpoints, client, form);
 }
 

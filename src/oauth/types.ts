@@ -38,7 +38,7 @@ export interface TokenSet {
 
 /** What was sent, for error messages. Never carries a secret or a token. */
 export interface RequestSummary {
-  method: 'GET' | 'POST';
+  method: 'GET' | 'POST' | 'DELETE';
   /** the URL without its query string */
   url: string;
   /** the form's `grant_type`, when there was one */
@@ -79,4 +79,8 @@ export interface HttpClientOptions {
 export interface HttpClient {
   post(url: string, form: Record<string, string>, headers?: Record<string, string>): Promise<RawResponse>;
   get(url: string, headers?: Record<string, string>): Promise<RawResponse>;
+  /** a JSON body (RFC 7591 §3.1 client registration) */
+  postJson(url: string, body: Record<string, unknown>, headers?: Record<string, string>): Promise<RawResponse>;
+  /** RFC 7592 §2.3 client delete */
+  delete(url: string, headers?: Record<string, string>): Promise<RawResponse>;
 }

@@ -18,5 +18,5 @@ export {
   secondsLeft,
   validateSettings,
 } from './schema.js';
-export type { ClientAuthMethod, HealthState, Settings, SettingsEndpoints, SettingsHealth, SettingsToken } from './schema.js';
+export type { ClientAuthMethod, HealthState, Settings, SettingsClient, SettingsEndpoints, SettingsHealth, SettingsToken } from './schema.js';
 export type { CredentialLocation, CredentialStore, WatchTarget } from './store.js';

@@ -50,6 +50,17 @@ export interface SettingsHealth {
   refresh_started_at?: string;
 }
 
+/** The client; the last three are kept from a dynamic registration (RFC 7591 §3.2.1, RFC 7592 §3). */
+export interface SettingsClient {
+  id: string;
+  secret?: string;
+  auth_method: ClientAuthMethod;
+  /** when the client secret stops working (RFC 3339); absent when it does not expire */
+  secret_expires_at?: string;
+  registration_access_token?: string;
+  registration_client_uri?: string;
+}
+
 export interface Settings {
   format: typeof SETTINGS_FORMAT;
   version: typeof SETTINGS_VERSION;
@@ -58,8 +69,10 @@ export interface Settings {
   provider: string;
   site?: string;
   endpoints: SettingsEndpoints;
-  client: { id: string; secret?: string; auth_method: ClientAuthMethod };
+  client: SettingsClient;
   scopes: string[];
+  /** the protected resource the tokens are for: sent as the RFC 8707 resource indicator, refresh included */
+  resource?: string;
   redirect_uri?: string;
   token: SettingsToken;
   created: { at: string; by: string; host: string; tool: string; via: string };
@@ -160,6 +173,9 @@ export function validateSettings(input: unknown): Settings {
   }
   const client: Settings['client'] = { id: str(c, 'id', 'client'), auth_method: auth };
   put(client, 'secret', optStr(c, 'secret', 'client'));
+  put(client, 'secret_expires_at', time(c, 'secret_expires_at', 'client', true));
+  put(client, 'registration_access_token', optStr(c, 'registration_access_token', 'client'));
+  put(client, 'registration_client_uri', url(c, 'registration_client_uri', 'client', true));
   if (auth !== 'none' && client.secret === undefined) fail('client.secret', `is required with ${auth}`);
 
   if (!Array.isArray(o.scopes) || !o.scopes.every((s) => typeof s === 'string')) fail('settings.scopes', 'must be a list of strings');
@@ -209,6 +225,7 @@ export function validateSettings(input: unknown): Settings {
   };
   put(settings, 'site', url(o, 'site', 'settings', true));
   put(settings, 'redirect_uri', optStr(o, 'redirect_uri', 'settings'));
+  put(settings, 'resource', url(o, 'resource', 'settings', true));
   return settings;
 }
 

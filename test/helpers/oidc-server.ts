@@ -14,7 +14,8 @@
  * It prints a warning asking for Node 22 and one about devInteractions: both
  * expected.
  */
-import { generateKeyPairSync, randomBytes } from 'node:crypto';
+import { createPublicKey, generateKeyPairSync, randomBytes } from 'node:crypto';
+import type { KeyObject } from 'node:crypto';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import {
@@ -48,6 +49,13 @@ export interface OidcProviderOptions {
   deviceFlow?: boolean;
   /** seconds a device code lives (oidc-provider's ttl.DeviceCode); default 600 */
   deviceCodeTtl?: number;
+  /** RFC 7591 dynamic registration at /reg (open: no initial access token) and RFC 7592 management */
+  registration?: boolean;
+  /**
+   * RFC 8707 resource indicators: each resource URL and the scopes it has;
+   * access tokens for a resource are JWTs (RS256) whose audience is the resource
+   */
+  resourceServers?: Record<string, { scope: string; accessTokenTtl?: number }>;
 }
 
 export interface AuthorizedCode {
@@ -72,6 +80,8 @@ export interface OidcServer {
   obtainTokens(scope?: string): Promise<TokenSet>;
   /** the oidc-provider instance, for anything else */
   provider: unknown;
+  /** the public key the JWT access tokens are signed with (RS256) */
+  publicKey: KeyObject;
   close(): Promise<void>;
 }
 
@@ -80,7 +90,11 @@ export const DEFAULT_SCOPE = 'openid offline_access';
 
 export async function startOidcProvider(opts: OidcProviderOptions = {}): Promise<OidcServer> {
   const specifier: string = 'oidc-provider';
-  const { default: Provider } = (await import(specifier)) as { default: new (issuer: string, config: unknown) => any };
+  // oidc-provider ships no types for its configuration; it is driven through its documented options only
+  const { default: Provider, errors } = (await import(specifier)) as {
+    default: new (issuer: string, config: unknown) => any;
+    errors: { InvalidTarget: new (description?: string) => Error };
+  };
 
   const server = http.createServer();
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -89,7 +103,9 @@ export async function startOidcProvider(opts: OidcProviderOptions = {}): Promise
 
   const authMethod = opts.clientAuthMethod ?? 'client_secret_basic';
   const client = { id: `client-${randomBytes(4).toString('hex')}`, secret: randomBytes(24).toString('base64url'), auth_method: authMethod };
-  const jwk = generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey.export({ format: 'jwk' });
+  const keyPair = generateKeyPairSync('rsa', { modulusLength: 2048 });
+  const jwk = keyPair.privateKey.export({ format: 'jwk' });
+  const resourceServers = opts.resourceServers ?? {};
   const accountId = opts.accountId ?? 'user-1';
 
   const provider = new Provider(issuer, {
@@ -111,6 +127,24 @@ export async function startOidcProvider(opts: OidcProviderOptions = {}): Promise
     features: {
       devInteractions: { enabled: true },
       deviceFlow: { enabled: opts.deviceFlow === true },
+      registration: { enabled: opts.registration === true, initialAccessToken: false, issueRegistrationAccessToken: true },
+      registrationManagement: { enabled: opts.registration === true, rotateRegistrationAccessToken: false },
+      resourceIndicators: {
+        enabled: Object.keys(resourceServers).length > 0,
+        defaultResource: async (_ctx: unknown, _client: unknown, oneOf?: string[]) => oneOf ?? undefined,
+        useGrantedResource: async () => true,
+        getResourceServerInfo: async (_ctx: unknown, resource: string) => {
+          const info = resourceServers[resource];
+          if (!info) throw new errors.InvalidTarget('unknown resource');
+          return {
+            scope: info.scope,
+            audience: resource,
+            accessTokenTTL: info.accessTokenTtl ?? opts.accessTokenTtl ?? 3600,
+            accessTokenFormat: 'jwt',
+            jwt: { sign: { alg: 'RS256' } },
+          };
+        },
+      },
       revocation: {
         enabled: true,
         allowedPolicy: async (_ctx: unknown, c: { clientId: string }, token: { clientId: string }) => token.clientId === c.clientId,
@@ -167,6 +201,7 @@ export async function startOidcProvider(opts: OidcProviderOptions = {}): Promise
     endpoints,
     redirectUri,
     provider,
+    publicKey: createPublicKey(keyPair.privateKey),
     authorize,
     async obtainTokens(scope?: string) {
       const auth = await authorize(scope);
@@ -191,7 +226,7 @@ export async function startOidcProvider(opts: OidcProviderOptions = {}): Promise
  * would: redirects, the login form, the consent form. Returns the final
  * redirect to the client (the Location carrying code or error). Bounded.
  */
-async function driveInteractions(issuer: string, startUrl: string, redirectUri: string, login: string): Promise<string> {
+export async function driveInteractions(issuer: string, startUrl: string, redirectUri: string, login: string): Promise<string> {
   const jar = new Map<string, string>();
   const cookieHeader = () => [...jar].map(([k, v]) => `${k}=${v}`).join('; ');
   const remember = (res: Response) => {

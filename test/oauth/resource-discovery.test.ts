@@ -1,0 +1,209 @@
+/**
+ * From a resource URL alone (issue 17), against real parts: a protected
+ * resource on 127.0.0.1 serving RFC 9728 metadata and 401 challenges, and
+ * oidc-provider with dynamic registration (RFC 7591/7592) and resource
+ * indicators (RFC 8707, JWT access tokens bound to the resource's audience).
+ */
+import test from 'ava';
+import type { ExecutionContext } from 'ava';
+import { Writable } from 'node:stream';
+import { authorizationUrl, exchangeAuthorizationCode, newPendingAuthorization, resolveTarget, settingsFromTokens } from '../../src/authorization/index.js';
+import { isHandoffError } from '../../src/errors.js';
+import {
+  buildAuthorizationUrl,
+  clientDeleteRequest,
+  createHttpClient,
+  discoverResource,
+  parseAuthorizationResponse,
+  parseBearerChallenge,
+  processClientDeleteResponse,
+  processTokenResponse,
+  refreshTokenGrantRequest,
+  resourceMetadataUrls,
+} from '../../src/oauth/index.js';
+import { createOutput } from '../../src/terminal/index.js';
+import { driveInteractions, startOidcProvider } from '../helpers/oidc-server.js';
+import type { OidcServer } from '../helpers/oidc-server.js';
+import { startProtectedResource } from '../helpers/protected-resource.js';
+import type { ProtectedResource, ProtectedResourceOptions } from '../helpers/protected-resource.js';
+
+const SCOPE = 'mcp:tools';
+
+function sink(): Writable {
+  return new Writable({ write: (_c, _e, cb) => cb() });
+}
+const quiet = () => createOutput({ stderr: sink(), stdout: sink(), env: {} });
+
+/** A protected resource and oidc-provider that trusts it; both stopped when the test ends. */
+async function world(
+  t: ExecutionContext,
+  o: { resource?: ProtectedResourceOptions; registration?: boolean; accessTokenTtl?: number } = {},
+): Promise<{ rs: ProtectedResource; op: OidcServer }> {
+  const rs = await startProtectedResource(o.resource);
+  t.teardown(() => rs.close());
+  const op = await startOidcProvider({
+    registration: o.registration ?? true,
+    resourceServers: { [rs.url]: { scope: SCOPE } },
+    scopes: [SCOPE],
+    ...(o.accessTokenTtl ? { accessTokenTtl: o.accessTokenTtl } : {}),
+  });
+  t.teardown(() => op.close());
+  rs.trust([op.issuer], op.publicKey, [SCOPE]);
+  return { rs, op };
+}
+
+test('the well-known URL is inserted before the path, with the origin\'s as the fallback (RFC 9728 §3.1)', (t) => {
+  t.deepEqual(resourceMetadataUrls('https://api.example.com/v1/mcp'), [
+    'https://api.example.com/.well-known/oauth-protected-resource/v1/mcp',
+    'https://api.example.com/.well-known/oauth-protected-resource',
+  ]);
+  t.deepEqual(resourceMetadataUrls('https://api.example.com/'), ['https://api.example.com/.well-known/oauth-protected-resource']);
+  t.deepEqual(resourceMetadataUrls('https://api.example.com/r?x=1'), [
+    'https://api.example.com/.well-known/oauth-protected-resource/r?x=1',
+    'https://api.example.com/.well-known/oauth-protected-resource',
+  ]);
+  t.throws(() => resourceMetadataUrls('https://api.example.com/r#frag'), { message: /fragment/ });
+});
+
+test('the Bearer challenge is read among others, quoted values unescaped (RFC 9110 §11.6.1)', (t) => {
+  t.deepEqual(parseBearerChallenge('Bearer resource_metadata="https://r.example/.well-known/oauth-protected-resource/x", scope="a b"'), {
+    resource_metadata: 'https://r.example/.well-known/oauth-protected-resource/x',
+    scope: 'a b',
+  });
+  t.deepEqual(parseBearerChallenge('Basic realm="x", Bearer realm="q\\"uote", error=invalid_token, DPoP algs="ES256"'), {
+    realm: 'q"uote',
+    error: 'invalid_token',
+  });
+  t.is(parseBearerChallenge('Basic realm="x"'), undefined);
+  t.deepEqual(parseBearerChallenge('Bearer'), {});
+});
+
+test('discovery finds the metadata through the 401 challenge, and through the well-known URL when there is none', async (t) => {
+  const { rs, op } = await world(t);
+  const http = await createHttpClient();
+  const viaChallenge = await discoverResource(http, rs.url);
+  t.is(viaChallenge.foundBy, 'challenge');
+  t.is(viaChallenge.resource, rs.url);
+  t.deepEqual(viaChallenge.authorization_servers, [op.issuer]);
+  t.deepEqual(viaChallenge.scopes_supported, [SCOPE]);
+
+  const quietRs = await startProtectedResource({ challenge: false });
+  t.teardown(() => quietRs.close());
+  quietRs.trust([op.issuer], op.publicKey);
+  const viaWellKnown = await discoverResource(http, quietRs.url);
+  t.is(viaWellKnown.foundBy, 'well-known');
+  t.is(viaWellKnown.metadataUrl, quietRs.metadataUrl);
+});
+
+test('metadata that names a different resource is refused (RFC 9728 §3.3), whichever way it was found', async (t) => {
+  for (const challenge of [true, false]) {
+    const rs = await startProtectedResource({ challenge, claimResource: 'https://elsewhere.example/mcp' });
+    t.teardown(() => rs.close());
+    const e = await t.throwsAsync(discoverResource(await createHttpClient(), rs.url));
+    t.true(isHandoffError(e, 'PROVIDER_ERROR'), String(e));
+    t.regex(e!.message, /is for the resource https:\/\/elsewhere\.example\/mcp, not .*RFC 9728 §3\.3/);
+  }
+});
+
+test('a resource without metadata anywhere is a PROVIDER_ERROR naming what was tried', async (t) => {
+  const rs = await startProtectedResource({ challenge: false, wellKnown: false });
+  t.teardown(() => rs.close());
+  const e = await t.throwsAsync(discoverResource(await createHttpClient(), rs.url));
+  t.true(isHandoffError(e, 'PROVIDER_ERROR'));
+  t.regex(e!.message, /no protected resource metadata \(RFC 9728\)/);
+});
+
+test('from the resource URL alone: register a public client, authorize with the resource, and the resource accepts the token, refreshed too', async (t) => {
+  const { rs, op } = await world(t);
+  const http = await createHttpClient();
+  const target = await resolveTarget({ resource: rs.url }, { http: async () => http, out: quiet(), env: {} });
+  t.is(target.resource, rs.url);
+  t.is(target.client.auth_method, 'none', 'a native public client with PKCE');
+  t.true(target.pkce);
+  t.true(target.oauth21);
+  t.deepEqual(target.scopes, [SCOPE], 'the scopes the resource lists');
+  t.truthy(target.registration?.registration_access_token);
+  t.regex(target.registration?.registration_client_uri ?? '', new RegExp(`^${op.issuer}/reg/`));
+
+  // the front channel at oidc-provider (login and consent forms), on a port the client did not register
+  const redirectUri = 'http://127.0.0.1:49321/callback';
+  const pending = newPendingAuthorization(target);
+  const url = new URL(authorizationUrl(target, pending, redirectUri, { prompt: 'consent' }));
+  t.is(url.searchParams.get('resource'), rs.url);
+  t.is(url.searchParams.get('code_challenge_method'), 'S256');
+  const location = await driveInteractions(op.issuer, url.href, redirectUri, 'user-1');
+  const { code } = parseAuthorizationResponse(location, { state: pending.state, allowMissingState: false, redirectUri, issuer: op.issuer });
+  const tokens = await exchangeAuthorizationCode(http, target, { code, redirectUri, codeVerifier: pending.pkce!.verifier });
+  t.truthy(tokens.refresh_token);
+
+  const call = (token: string) => fetch(rs.url, { headers: { authorization: `Bearer ${token}` } });
+  t.is((await call(tokens.access_token)).status, 200, 'the resource accepts a token whose audience is itself');
+
+  const settings = settingsFromTokens({ ...target, name: 'mcp', tokens, obtainedAt: Date.now(), via: 'test', redirectUri });
+  t.is(settings.resource, rs.url);
+  t.is(settings.client.id, target.client.id);
+  t.truthy(settings.client.registration_access_token);
+
+  const refreshed = processTokenResponse(await refreshTokenGrantRequest(http, target.endpoints, settings.client, tokens.refresh_token!, { resource: settings.resource! }));
+  t.not(refreshed.access_token, tokens.access_token);
+  t.is((await call(refreshed.access_token)).status, 200, 'the refreshed token is for the resource too');
+
+  // RFC 7592: the registration access token deletes the client; its refresh token dies with it
+  processClientDeleteResponse(await clientDeleteRequest(http, settings.client.registration_client_uri!, settings.client.registration_access_token!));
+  const after = await refreshTokenGrantRequest(http, target.endpoints, settings.client, refreshed.refresh_token!, { resource: rs.url });
+  t.true(after.status >= 400, 'a deleted client can no longer refresh');
+});
+
+test('a token without the resource indicator is not accepted by the resource (audience check is real)', async (t) => {
+  const { rs, op } = await world(t);
+  const http = await createHttpClient();
+  const target = await resolveTarget({ resource: rs.url }, { http: async () => http, out: quiet(), env: {} });
+  const redirectUri = 'http://127.0.0.1:49322/callback';
+  const pending = newPendingAuthorization(target);
+  // the same request without `resource`: oidc-provider issues an opaque token for its own userinfo
+  const url = buildAuthorizationUrl(target.endpoints, {
+    clientId: target.client.id,
+    redirectUri,
+    scope: SCOPE,
+    state: pending.state,
+    pkce: pending.pkce!,
+    extra: { prompt: 'consent' },
+  });
+  const location = await driveInteractions(op.issuer, url, redirectUri, 'user-1');
+  const { code } = parseAuthorizationResponse(location, { state: pending.state, allowMissingState: false, redirectUri });
+  const tokens = await exchangeAuthorizationCode(http, { endpoints: target.endpoints, client: target.client }, { code, redirectUri, codeVerifier: pending.pkce!.verifier });
+  const res = await fetch(rs.url, { headers: { authorization: `Bearer ${tokens.access_token}` } });
+  t.is(res.status, 401);
+  t.regex(res.headers.get('www-authenticate') ?? '', /resource_metadata=/);
+});
+
+test('without --client-id and without a registration endpoint: a USAGE error asking for --client-id', async (t) => {
+  const { rs } = await world(t, { registration: false });
+  const http = await createHttpClient();
+  const e = await t.throwsAsync(resolveTarget({ resource: rs.url }, { http: async () => http, out: quiet(), env: {} }));
+  t.true(isHandoffError(e, 'USAGE'), String(e));
+  t.regex(e!.message, /client ID is missing: the authorization server .* offers no dynamic client registration \(RFC 7591\), so give --client-id/);
+});
+
+test('several authorization servers: --issuer picks one it names, another is refused, and the choice is asked otherwise', async (t) => {
+  const { rs, op } = await world(t);
+  rs.trust([op.issuer, 'https://other-as.example'], op.publicKey, [SCOPE]);
+  const http = await createHttpClient();
+  const deps = { http: async () => http, out: quiet(), env: {} };
+  const picked = await resolveTarget({ resource: rs.url, issuer: op.issuer }, deps);
+  t.is(picked.endpoints.issuer, op.issuer);
+  const wrong = await t.throwsAsync(resolveTarget({ resource: rs.url, issuer: 'https://third.example' }, deps));
+  t.true(isHandoffError(wrong, 'USAGE'));
+  t.regex(wrong!.message, /does not name the authorization server https:\/\/third\.example/);
+  const questions: string[] = [];
+  const asked = await resolveTarget({ resource: rs.url }, {
+    ...deps,
+    choose: async (q, choices) => {
+      questions.push(q);
+      t.deepEqual(choices, [op.issuer, 'https://other-as.example']);
+      return '1';
+    },
+  });
+  t.is(asked.endpoints.issuer, op.issuer);
+  t.is(questions.length, 1);
+});
