@@ -254,7 +254,9 @@ export const importOptions = {
   ...lockOptions,
   ...jsonOption,
   name: { type: 'string', describe: 'store it under this name instead of the one in the file' },
-  force: { type: 'boolean', default: false, describe: 'replace a credential of the same name' },
+  force: { type: 'boolean', default: false, describe: 'replace a credential of the same name that holds another grant' },
+  'allow-older': { type: 'boolean', default: false, describe: 'put back an older copy of the grant stored under this name (its refresh token may be used up; refused without this)' },
+  'allow-duplicate': { type: 'boolean', default: false, describe: 'store it even though the same grant is already stored under another name' },
   verify: { type: 'boolean', default: false, describe: 'refresh once to prove the grant works' },
   'passphrase-file': { type: 'string', describe: 'read the passphrase from this file (else $OAUTH_HANDOFF_PASSPHRASE, else a prompt)' },
 } as const satisfies OptionTable;

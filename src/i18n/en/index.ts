@@ -7,6 +7,7 @@
 import { common } from './common.js';
 import { demo } from './demo.js';
 import { fleet } from './fleet.js';
+import { grant } from './grant.js';
 import { handoff } from './handoff.js';
 import { hints } from './hints.js';
 import { providers, providersCommand } from './providers.js';
@@ -18,6 +19,7 @@ export const en = {
   ...handoff,
   ...demo,
   ...fleet,
+  ...grant,
   ...providers,
   ...providersCommand,
   ...sandbox,

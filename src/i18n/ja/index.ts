@@ -3,6 +3,7 @@ import type { Catalog } from '../catalog.js';
 import { common } from './common.js';
 import { demo } from './demo.js';
 import { fleet } from './fleet.js';
+import { grant } from './grant.js';
 import { handoff } from './handoff.js';
 import { hints } from './hints.js';
 import { providers, providersCommand } from './providers.js';
@@ -14,6 +15,7 @@ export const ja: Catalog = {
   ...handoff,
   ...demo,
   ...fleet,
+  ...grant,
   ...providers,
   ...providersCommand,
   ...sandbox,
