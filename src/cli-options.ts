@@ -222,6 +222,11 @@ export const relayOptions = {
   ...jsonOption,
 } as const satisfies OptionTable;
 
+/** `demo`: the whole hand-off against a local sandbox. */
+export const demoOptions = {
+  profile: { type: 'string', default: 'redmine', describe: 'redmine, or oauth21: a protected resource found from its URL alone, a client registered on the fly (RFC 9728, 7591, 8707)' },
+} as const satisfies OptionTable;
+
 /** `sandbox`: a local authorization server to try things against. */
 export const sandboxOptions = {
   profile: { type: 'string', default: 'generic', describe: 'generic, redmine, backlog, confluence, jira, questetra, or oauth21 (an OAuth 2.1 server with a protected resource and client registration)' },

@@ -23,6 +23,7 @@ import {
   refreshOptions,
   relayOptions,
   sandboxOptions,
+  demoOptions,
   statusOptions,
   tokenOptions,
 } from './cli-options.js';
@@ -318,8 +319,8 @@ export async function runCli(argv: string[]): Promise<number> {
     .command(
       'demo',
       'the whole hand-off on this machine against a local sandbox, no account needed (a few seconds)',
-      (y) => y,
-      run(async () => (await import('./demo.js')).demoCommand()),
+      (y) => withOptions(demoOptions)(y),
+      run(async (a) => (await import('./demo.js')).demoCommand({ profile: str(a, 'profile') })),
     )
     .command(
       'daemon [names..]',
