@@ -74,7 +74,7 @@ const ci = (a: Args, out: Output) => ({
   fromEnv: bool(a, 'from-env'),
   writeBack: str(a, 'write-back'),
   githubActions: typeof a['github-actions'] === 'boolean' ? (a['github-actions'] as boolean) : undefined,
-  output: str(a, 'github-output') ?? deprecated(str(a, 'output'), () => out.warn('--output NAME is now --github-output NAME (-o/--output names a file in the other commands)')),
+  output: str(a, 'github-output') ?? deprecated(str(a, 'output'), () => out.warn(out.t('cli.option.github_output_renamed'))),
 });
 const deprecated = <T>(value: T | undefined, warn: () => void): T | undefined => {
   if (value !== undefined) warn();
@@ -384,7 +384,7 @@ export async function runCli(argv: string[]): Promise<number> {
     .option('lang', { type: 'string', choices: ['en', 'ja'], global: true, describe: 'language of messages (default: the locale, LC_ALL / LC_MESSAGES / LANG; or $OAUTH_HANDOFF_LANG)' })
     .middleware((a) => {
       // below both readers (src/cli-args.ts): the fast path does the same
-      const store = storeFromArgs({ store: str(a, 'store'), redisPrefix: str(a, 'redis-prefix') }, process.env, out.warn);
+      const store = storeFromArgs({ store: str(a, 'store'), redisPrefix: str(a, 'redis-prefix') }, process.env, out);
       if (store !== undefined) a.store = store;
     })
     .completion('completion', 'print a shell completion script (bash/zsh)')
