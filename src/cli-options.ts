@@ -224,6 +224,11 @@ export const relayOptions = {
   ...jsonOption,
 } as const satisfies OptionTable;
 
+/** `demo`: the whole hand-off against a local sandbox. */
+export const demoOptions = {
+  profile: { type: 'string', default: 'redmine', describe: 'option.demo.profile' },
+} as const satisfies OptionTable;
+
 /** `sandbox`: a local authorization server to try things against. */
 export const sandboxOptions = {
   profile: { type: 'string', default: 'generic', describe: 'option.profile' },
@@ -257,6 +262,8 @@ export const importOptions = {
   ...jsonOption,
   name: { type: 'string', describe: 'option.import.name' },
   force: { type: 'boolean', default: false, describe: 'option.import.force' },
+  'allow-older': { type: 'boolean', default: false, describe: 'option.import.allow-older' },
+  'allow-duplicate': { type: 'boolean', default: false, describe: 'option.import.allow-duplicate' },
   verify: { type: 'boolean', default: false, describe: 'option.verify' },
   'passphrase-file': { type: 'string', describe: 'option.import.passphrase-file' },
 } as const satisfies OptionTable;

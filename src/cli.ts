@@ -23,6 +23,7 @@ import {
   refreshOptions,
   relayOptions,
   sandboxOptions,
+  demoOptions,
   statusOptions,
   tokenOptions,
 } from './cli-options.js';
@@ -128,6 +129,8 @@ export async function runCli(argv: string[]): Promise<number> {
           file: fileArg(a, 'file'),
           name: str(a, 'name'),
           force: bool(a, 'force'),
+          allowOlder: bool(a, 'allow-older'),
+          allowDuplicate: bool(a, 'allow-duplicate'),
           verify: bool(a, 'verify'),
           passphraseFile: str(a, 'passphrase-file'),
           lockTimeoutMs: lockMs(a),
@@ -319,8 +322,8 @@ export async function runCli(argv: string[]): Promise<number> {
     .command(
       'demo',
       out.t('command.demo'),
-      (y) => y,
-      run(async () => (await import('./demo.js')).demoCommand()),
+      (y) => withOptions(demoOptions)(y),
+      run(async (a) => (await import('./demo.js')).demoCommand({ profile: str(a, 'profile') })),
     )
     .command(
       'daemon [names..]',
