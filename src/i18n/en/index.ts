@@ -9,6 +9,7 @@ import { demo } from './demo.js';
 import { fleet } from './fleet.js';
 import { hints } from './hints.js';
 import { providers, providersCommand } from './providers.js';
+import { resource } from './resource.js';
 import { sandbox } from './sandbox.js';
 
 export const en = {
@@ -18,5 +19,6 @@ export const en = {
   ...fleet,
   ...providers,
   ...providersCommand,
+  ...resource,
   ...sandbox,
 } as const;

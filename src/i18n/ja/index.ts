@@ -5,6 +5,7 @@ import { demo } from './demo.js';
 import { fleet } from './fleet.js';
 import { hints } from './hints.js';
 import { providers, providersCommand } from './providers.js';
+import { resource } from './resource.js';
 import { sandbox } from './sandbox.js';
 
 export const ja: Catalog = {
@@ -14,5 +15,6 @@ export const ja: Catalog = {
   ...fleet,
   ...providers,
   ...providersCommand,
+  ...resource,
   ...sandbox,
 };
