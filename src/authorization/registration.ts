@@ -112,7 +112,8 @@ export async function registerClient(
   }
   const grants = ['authorization_code', 'refresh_token'];
   const device = 'urn:ietf:params:oauth:grant-type:device_code';
-  if (metadata.device_authorization_endpoint && metadata.grant_types_supported?.includes(device)) grants.push(device);
+  // `login` picks the device grant where the server offers it: the client may use it then
+  if (metadata.device_authorization_endpoint && (metadata.grant_types_supported ?? [device]).includes(device)) grants.push(device);
   const scope = o.scopes.join(o.preset.scopes.separator);
   const request: ClientMetadata = {
     redirect_uris: [registeredRedirectUri(o.redirectUri)],
