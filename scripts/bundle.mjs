@@ -30,7 +30,7 @@ const common = {
   external,
   // import() of what stays outside becomes require(): no ESM loader on the token path
   supported: { 'dynamic-import': false },
-  sourcemap: true,
+  sourcemap: false,
   legalComments: 'none',
   logLevel: 'warning',
   plugins: [split],

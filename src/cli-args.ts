@@ -7,9 +7,12 @@
  */
 import { durationSeconds } from './duration.js';
 import { CODES, HandoffError } from './errors.js';
+import { message } from './i18n/index.js';
+import type { Message } from './i18n/index.js';
 import type { OptionSpec, OptionTable } from './cli-options.js';
+import type { Output } from './terminal/index.js';
 
-const usage = (message: string) => new HandoffError(message, { code: CODES.USAGE });
+const usage = (m: Message) => new HandoffError(m, { code: CODES.USAGE });
 
 function printable(value: unknown): string {
   const text = String(value).replace(/[^\x20-\x7e]/g, '?');
@@ -32,16 +35,13 @@ export function checkOptionValue(key: string, spec: OptionSpec, value: unknown):
         : typeof value === 'string' && value.trim() !== ''
           ? Number(value)
           : Number.NaN;
+  const p = { option: key, value: printable(value) };
   if (n === undefined || !Number.isFinite(n)) {
-    throw usage(
-      spec.type === 'duration'
-        ? `--${key} must be a duration such as 30 (seconds), 30s, 15m, 12h or 7d, not "${printable(value)}"`
-        : `--${key} must be a number, not "${printable(value)}"`,
-    );
+    throw usage(spec.type === 'duration' ? message('cli.option.not_duration', p) : message('cli.option.not_number', p));
   }
-  if (spec.integer && !Number.isInteger(n)) throw usage(`--${key} must be a whole number, not "${printable(value)}"`);
+  if (spec.integer && !Number.isInteger(n)) throw usage(message('cli.option.not_whole', p));
   if (spec.min !== undefined && (spec.exclusiveMin ? n <= spec.min : n < spec.min)) {
-    throw usage(spec.exclusiveMin ? `--${key} must be more than ${spec.min}, not "${printable(value)}"` : `--${key} must be ${spec.min} or more, not "${printable(value)}"`);
+    throw usage(spec.exclusiveMin ? message('cli.option.not_above', { ...p, min: spec.min }) : message('cli.option.too_small', { ...p, min: spec.min }));
   }
   return n;
 }
@@ -67,15 +67,13 @@ const REDIS_URL_WITH_PASSWORD = /^rediss?:\/\/[^/@]*:[^/@]*@/i;
 export function storeFromArgs(
   a: { store?: string | undefined; redisPrefix?: string | undefined },
   env: NodeJS.ProcessEnv,
-  warn: (message: string) => void,
+  out: Pick<Output, 'warn' | 't'>,
 ): string | undefined {
-  if (a.store !== undefined && REDIS_URL_WITH_PASSWORD.test(a.store)) {
-    warn('the Redis password in --store is visible to other users of this machine (ps): prefer $OAUTH_HANDOFF_REDIS_PASSWORD, or the whole URL in $OAUTH_HANDOFF_STORE');
-  }
+  if (a.store !== undefined && REDIS_URL_WITH_PASSWORD.test(a.store)) out.warn(out.t('cli.store.password_visible'));
   if (a.redisPrefix === undefined) return a.store;
   const store = a.store ?? env.OAUTH_HANDOFF_STORE;
   if (!store || !REDIS_URL.test(store)) {
-    throw usage('--redis-prefix works only with a fleet store (--store redis://… or $OAUTH_HANDOFF_STORE)');
+    throw usage(message('cli.store.prefix_without_fleet'));
   }
   const url = new URL(store);
   url.searchParams.set('prefix', a.redisPrefix);

@@ -224,12 +224,16 @@ export const relayOptions = {
 
 /** `sandbox`: a local authorization server to try things against. */
 export const sandboxOptions = {
-  profile: { type: 'string', default: 'generic', describe: 'generic, redmine, backlog, confluence, jira or questetra' },
+  profile: { type: 'string', default: 'generic', describe: 'generic, redmine, backlog, confluence, jira, questetra, or oauth21 (an OAuth 2.1 server with a protected resource and client registration)' },
   port: { type: 'number', default: 0, min: 0, integer: true, describe: 'port on 127.0.0.1 (0: a free one)' },
   'auto-approve': { type: 'boolean', default: false, describe: 'approve every authorization request without showing the page' },
   'access-token-ttl': { type: 'number', min: 0, exclusiveMin: true, describe: "seconds an access token lives (default: the profile's)" },
   'refresh-token-ttl': { type: 'number', min: 0, exclusiveMin: true, describe: "seconds a refresh token lives (default: the profile's)" },
   'code-ttl': { type: 'number', min: 0, exclusiveMin: true, describe: "seconds an authorization code lives (default: the profile's)" },
+  'client-secret-file': { type: 'string', describe: 'the client secret to use: the first line of this file (else $OAUTH_HANDOFF_SANDBOX_CLIENT_SECRET, else the fixed sandbox-secret)' },
+  'client-secret': { type: 'string', describe: 'the client secret to use (visible in ps: prefer --client-secret-file)' },
+  'device-grant': { type: 'boolean', default: false, describe: 'also serve the device grant, RFC 8628 (generic and oauth21 profiles), to try `login --device`' },
+  'registered-secret-ttl': { type: 'number', min: 0, exclusiveMin: true, describe: 'seconds the secret of a dynamically registered client lives (oauth21; default: forever)' },
   verbose: { type: 'boolean', default: false, describe: 'print one line per request on stderr (never tokens)' },
   ...jsonOption,
 } as const satisfies OptionTable;

@@ -32,6 +32,7 @@ import { detectLanguage, isLang, langFromArgv, message } from './i18n/index.js';
 import { createOutput, reportError } from './terminal/index.js';
 import type { Output } from './terminal/index.js';
 import { VERSION } from './version.js';
+import type { SandboxProfileId } from './sandbox/index.js';
 
 type Args = Record<string, unknown>;
 
@@ -72,7 +73,7 @@ const ci = (a: Args, out: Output) => ({
   fromEnv: bool(a, 'from-env'),
   writeBack: str(a, 'write-back'),
   githubActions: typeof a['github-actions'] === 'boolean' ? (a['github-actions'] as boolean) : undefined,
-  output: str(a, 'github-output') ?? deprecated(str(a, 'output'), () => out.warn('--output NAME is now --github-output NAME (-o/--output names a file in the other commands)')),
+  output: str(a, 'github-output') ?? deprecated(str(a, 'output'), () => out.warn(out.t('cli.option.github_output_renamed'))),
 });
 const deprecated = <T>(value: T | undefined, warn: () => void): T | undefined => {
   if (value !== undefined) warn();
@@ -297,9 +298,14 @@ export async function runCli(argv: string[]): Promise<number> {
       (y) => withOptions(sandboxOptions)(y),
       run(async (a) => {
         await (await import('./sandbox/index.js')).runSandboxCommand({
-          profile: str(a, 'profile') as 'generic' | 'redmine' | 'backlog' | 'confluence' | 'jira' | 'questetra' | undefined,
+          profile: str(a, 'profile') as SandboxProfileId | undefined,
           port: num(a, 'port'),
           autoApprove: bool(a, 'auto-approve'),
+          clientSecret: str(a, 'client-secret'),
+          clientSecretFile: str(a, 'client-secret-file'),
+          deviceGrant: bool(a, 'device-grant'),
+          registeredSecretTtl: num(a, 'registered-secret-ttl'),
+          out,
           accessTokenTtl: num(a, 'access-token-ttl'),
           refreshTokenTtl: num(a, 'refresh-token-ttl'),
           codeTtl: num(a, 'code-ttl'),
@@ -377,7 +383,7 @@ export async function runCli(argv: string[]): Promise<number> {
     .option('lang', { type: 'string', choices: ['en', 'ja'], global: true, describe: 'language of messages (default: the locale, LC_ALL / LC_MESSAGES / LANG; or $OAUTH_HANDOFF_LANG)' })
     .middleware((a) => {
       // below both readers (src/cli-args.ts): the fast path does the same
-      const store = storeFromArgs({ store: str(a, 'store'), redisPrefix: str(a, 'redis-prefix') }, process.env, out.warn);
+      const store = storeFromArgs({ store: str(a, 'store'), redisPrefix: str(a, 'redis-prefix') }, process.env, out);
       if (store !== undefined) a.store = store;
     })
     .completion('completion', 'print a shell completion script (bash/zsh)')

@@ -50,7 +50,7 @@ export function fastToken(argv: readonly string[], env: NodeJS.ProcessEnv = proc
   const out = createOutput();
   let store: string | undefined;
   try {
-    store = storeFromArgs({ store: a.store as string | undefined, redisPrefix: a['redis-prefix'] as string | undefined }, env, out.warn);
+    store = storeFromArgs({ store: a.store as string | undefined, redisPrefix: a['redis-prefix'] as string | undefined }, env, out);
   } catch (e) {
     return Promise.resolve(reportError(e, out));
   }

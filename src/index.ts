@@ -14,5 +14,5 @@ export { attachTo, DEFAULT_MIN_VALID_SECONDS, openCredential } from './library/i
 export type { AccessTokenOptions, AttachOptions, Credential, CredentialSource, OpenCredentialOptions, RefreshOptions } from './library/index.js';
 export { CODES, EXIT, HandoffError, isHandoffError } from './errors.js';
 export type { ErrorCode, ExitCode, HandoffErrorOptions, OAuthErrorDetail } from './errors.js';
-export type { CredentialStatus } from './headless-side/index.js';
+export type { CredentialStatus } from './credential/index.js';
 export type { HttpClient } from './oauth/index.js';

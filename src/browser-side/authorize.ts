@@ -32,6 +32,8 @@ import {
   startCountdown,
   systemBrowser,
 } from './terminal-io.js';
+import { clockTime, showHandoffScreen } from '../terminal/index.js';
+import type { ScreenLine } from '../terminal/index.js';
 import type { BrowserOpener, Countdown } from './terminal-io.js';
 
 /** How long to wait for the approval, by default. */
@@ -321,27 +323,39 @@ export async function authorizeWithPlan(
       signal,
       now,
       present: async (url, info) => {
-        const what = useBrowser
-          ? 'opening your browser to approve the access; if it does not open, open this URL yourself:'
-          : plan.mode === 'oob'
-            ? 'open this URL in a browser (or scan the QR code with a phone) and approve the access:'
-            : 'open this URL in a browser on this machine and approve the access:';
-        await showUrl(out, url, { qr: !useBrowser && o.qr !== false, what });
+        const then: ScreenLine[] = [];
+        if (plan.mode === 'oob') {
+          then.push({ kind: 'info', text: `after the approval ${plan.preset.title} shows an authorization code: paste it${interactive ? ' here' : ' on standard input'} (the whole address works too)` });
+        } else if (pasteBeside) {
+          then.push({ kind: 'info', text: `waiting for the redirect to ${info.redirectUri}; approving on a phone? its browser cannot reach this machine afterwards: paste the address it shows` });
+        } else {
+          then.push({ kind: 'info', text: `waiting for the redirect to ${info.redirectUri}` });
+        }
+        // the limit is said when the wait starts
+        then.push({ kind: 'info', text: out.t('handoff.waiting_limit', { duration: out.i18n.duration(info.deadline - now()), until: clockTime(info.deadline) }) });
         if (useBrowser) {
+          await showUrl(out, url, { qr: false, what: 'opening your browser to approve the access; if it does not open, open this URL yourself:' });
           try {
             await opener(url);
           } catch (e) {
             out.warn(`could not open a browser (${(e as Error).message}); open the URL above yourself`);
           }
-        }
-        if (plan.mode === 'oob') {
-          out.info(`after the approval ${plan.preset.title} shows an authorization code: paste it${interactive ? ' here' : ' on standard input'} (the whole address works too)`);
-        } else if (pasteBeside) {
-          out.info(`waiting for the redirect to ${info.redirectUri}; approving on a phone? its browser cannot reach this machine afterwards: paste the address it shows`);
+          for (const l of then) out.info(l.text);
         } else {
-          out.info(`waiting for the redirect to ${info.redirectUri}`);
-          countdown = startCountdown(out.stderr, info.deadline, 'oauth-handoff: waiting for the approval:', now);
+          // another device can take part only when a code or an address is pasted back here
+          const elsewhere = plan.mode === 'oob' || pasteBeside;
+          await showHandoffScreen(out, {
+            intro: (qr) =>
+              plan.mode === 'oob'
+                ? out.t(qr ? 'handoff.open_url_qr' : 'handoff.open_url')
+                : out.t(qr ? 'handoff.open_url_here_qr' : 'handoff.open_url_here'),
+            url,
+            then,
+            qr: elsewhere && o.qr !== false,
+            reserve: 1,
+          });
         }
+        if (plan.mode !== 'oob' && !pasteBeside) countdown = startCountdown(out.stderr, info.deadline, out.t('wait.approval'), now);
       },
     });
     countdown?.stop();

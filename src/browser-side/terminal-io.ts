@@ -3,7 +3,6 @@
  * the URL (and a QR code), the countdown, OSC 52 clipboard writes and reading
  * a pasted line. Everything here writes to stderr or the TTY, never to stdout.
  */
-import type { Writable } from 'node:stream';
 import { CODES, HandoffError } from '../errors.js';
 import { openTty, renderQr } from '../terminal/index.js';
 import type { Output } from '../terminal/index.js';
@@ -40,43 +39,8 @@ export async function showUrl(out: Output, url: string, opts: { qr: boolean; wha
   }
 }
 
-/** A one-line countdown on stderr, redrawn every second, only on a TTY. */
-export interface Countdown {
-  /** print something (a warning) without garbling the countdown line */
-  note(print: () => void): void;
-  stop(): void;
-}
-
-export function startCountdown(stream: Writable, deadline: number, label: string, now: () => number = Date.now): Countdown {
-  const tty = (stream as { isTTY?: boolean }).isTTY === true;
-  if (!tty) return { note: (print) => print(), stop: () => undefined };
-  const draw = () => {
-    const left = Math.max(0, Math.ceil((deadline - now()) / 1000));
-    const mm = Math.floor(left / 60);
-    const ss = String(left % 60).padStart(2, '0');
-    stream.write(`\r\x1b[2K${label} ${mm}:${ss} left (Ctrl+C to cancel)`);
-  };
-  const clear = () => void stream.write('\r\x1b[2K');
-  draw();
-  const timer = setInterval(draw, 1000);
-  timer.unref();
-  let stopped = false;
-  return {
-    note(print) {
-      if (stopped) return print();
-      clear();
-      print();
-      draw();
-    },
-    stop() {
-      if (stopped) return;
-      stopped = true;
-      clearInterval(timer);
-      clear();
-    },
-  };
-}
-
+export { startCountdown } from '../terminal/index.js';
+export type { Countdown } from '../terminal/index.js';
 export { copyToClipboard, osc52 } from '../terminal/index.js';
 
 /**

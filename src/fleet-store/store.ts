@@ -22,7 +22,8 @@ import { fingerprint, open, readHeader, seal, x25519Identity, x25519Recipient } 
 import type { Identity } from '../crypto/index.js';
 import { CODES, HandoffError } from '../errors.js';
 import { message } from '../i18n/index.js';
-import { assertValidName, decodeSettings, encodeSettings, ensureStoreDirs, loadMachineKey, secondsLeft, storeLayout } from '../settings-file/index.js';
+import { stillValid } from '../credential/index.js';
+import { assertValidName, decodeSettings, encodeSettings, ensureStoreDirs, loadMachineKey, storeLayout } from '../settings-file/index.js';
 import type { CredentialLocation, CredentialStore, HeldLock, LockOptions, MachineKey, Settings, StoreLayout } from '../settings-file/index.js';
 import { FleetCache } from './cache.js';
 import type { CacheMeta } from './cache.js';
@@ -446,11 +447,11 @@ export class RedisStore implements CredentialStore {
   }
 
   private offlineError(s: Settings, cause: HandoffError): HandoffError {
-    const left = secondsLeft(s.token, Date.now());
+    // whether the copy is still usable is the credential rules' call (src/credential), not the store's
     const copy =
       s.token.expires_at === undefined
         ? 'the copy cached on this host has no known expiry'
-        : left > 0
+        : stillValid(s, Date.now())
           ? `the copy cached on this host is valid until ${s.token.expires_at}`
           : `the copy cached on this host expired at ${s.token.expires_at}`;
     return new HandoffError(`${cause.message}: cannot refresh or change "${s.name}" now; ${copy}`, { code: CODES.STORE_UNAVAILABLE, cause, credential: s.name });

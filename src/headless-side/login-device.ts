@@ -13,9 +13,9 @@ import {
   SLOW_DOWN_INCREMENT_SECONDS,
 } from '../oauth/index.js';
 import type { DeviceAuthorization, HttpClient, TokenSet } from '../oauth/index.js';
-import { renderQr } from '../terminal/index.js';
-import type { Output } from '../terminal/index.js';
-import { duration } from './login-paste.js';
+import { showHandoffScreen, startCountdown } from '../terminal/index.js';
+import type { Output, ScreenLine } from '../terminal/index.js';
+import { clockTime, duration } from './login-paste.js';
 import type { LoginTarget } from './login-target.js';
 
 /** Longest wait between polls after repeated network trouble, in seconds. */
@@ -51,16 +51,34 @@ export async function startDeviceAuthorization(target: LoginTarget, http: HttpCl
   return processDeviceAuthorizationResponse(res);
 }
 
-/** RFC 8628 §3.3: show the user code and where to enter it, as text and a QR code. */
-export async function showDeviceInstructions(out: Output, da: DeviceAuthorization, o: { qr: boolean; waitMs: number }): Promise<void> {
-  out.info(`on any device with a browser, open ${da.verification_uri} and enter this code:`);
-  out.raw(`\n    ${da.user_code}\n\n`);
+/**
+ * RFC 8628 §3.3: show the user code and where to enter it, as text and a QR
+ * code when it fits the terminal (src/terminal/screen.ts), then the limit.
+ */
+export async function showDeviceInstructions(
+  out: Output,
+  da: DeviceAuthorization,
+  o: { qr: boolean; waitMs: number; now?: () => number },
+): Promise<void> {
+  const now = (o.now ?? Date.now)();
+  const enter: ScreenLine[] = [
+    { kind: 'info', text: out.t('handoff.device_enter_code', { uri: da.verification_uri }) },
+    { kind: 'raw', text: `\n    ${da.user_code}\n\n` },
+  ];
+  const waiting: ScreenLine = { kind: 'info', text: out.t('handoff.device_waiting', { duration: out.i18n.duration(o.waitMs), until: clockTime(now + o.waitMs) }) };
   if (da.verification_uri_complete) {
-    out.info('or open this address (or scan the QR code), which carries the code already:');
-    out.raw(`\n${da.verification_uri_complete}\n\n`);
+    await showHandoffScreen(out, {
+      before: enter,
+      intro: (qr) => out.t(qr ? 'handoff.device_open_complete_qr' : 'handoff.device_open_complete'),
+      url: da.verification_uri_complete,
+      then: [waiting],
+      qr: o.qr,
+    });
+  } else {
+    for (const l of enter) if (l.kind === 'info') out.info(l.text);
+    else out.raw(l.text);
+    out.info(waiting.text);
   }
-  if (o.qr) out.raw(`${await renderQr(da.verification_uri_complete ?? da.verification_uri)}\n`);
-  out.info(`waiting for the approval (up to ${duration(o.waitMs)}); press Ctrl-C to give up`);
 }
 
 /**
@@ -131,12 +149,19 @@ export async function pollDeviceToken(
 /** The whole device flow: ask, show, poll. */
 export async function deviceLogin(target: LoginTarget, deps: DeviceFlowDeps): Promise<TokenSet> {
   const da = await startDeviceAuthorization(target, deps.http);
-  await showDeviceInstructions(deps.out, da, { qr: deps.qr, waitMs: Math.min(da.expires_in * 1000, deps.timeoutMs) });
-  return pollDeviceToken(target, da, {
-    ...deps,
-    onPoll: (e) => {
-      if (e.outcome === 'slow_down') deps.out.info(`the server asked to poll more slowly: every ${e.interval} s now`);
-      else if (e.outcome === 'unavailable') deps.out.warn(`the token endpoint is not answering; trying again in ${e.interval} s`);
-    },
-  });
+  const waitMs = Math.min(da.expires_in * 1000, deps.timeoutMs);
+  await showDeviceInstructions(deps.out, da, { qr: deps.qr, waitMs, now: deps.now });
+  const countdown = startCountdown(deps.out.stderr, deps.now() + waitMs, deps.out.t('wait.approval'), deps.now);
+  try {
+    return await pollDeviceToken(target, da, {
+      ...deps,
+      onPoll: (e) =>
+        countdown.note(() => {
+          if (e.outcome === 'slow_down') deps.out.info(`the server asked to poll more slowly: every ${e.interval} s now`);
+          else if (e.outcome === 'unavailable') deps.out.warn(`the token endpoint is not answering; trying again in ${e.interval} s`);
+        }),
+    });
+  } finally {
+    countdown.stop();
+  }
 }

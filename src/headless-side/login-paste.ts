@@ -11,8 +11,8 @@ import { authorizationUrl, exchangeAuthorizationCode, newPendingAuthorization } 
 import { CODES, HandoffError, isHandoffError } from '../errors.js';
 import { parseAuthorizationResponse } from '../oauth/index.js';
 import type { HttpClient, TokenSet } from '../oauth/index.js';
-import { promptLine, renderQr } from '../terminal/index.js';
-import type { Output } from '../terminal/index.js';
+import { clockTime, promptLine, showHandoffScreen } from '../terminal/index.js';
+import type { Output, ScreenLine } from '../terminal/index.js';
 import type { LoginTarget, RedirectChoice } from './login-target.js';
 
 /** Longest line accepted as a pasted code or URL. */
@@ -58,27 +58,46 @@ export function unwrapPasted(text: string): string {
   return pair === "''" || pair === '""' || pair === '<>' ? (m[2] as string).trim() : s;
 }
 
-/** What the person sees: the URL, its QR code, the relay command, and what to paste. */
-export async function showPasteInstructions(out: Output, target: LoginTarget, req: PasteRequest, o: { qr: boolean; timeoutMs: number }): Promise<void> {
-  out.info('open this URL in a browser on any device (or scan the QR code), sign in and approve:');
-  out.raw(`\n${req.url}\n\n`);
-  if (o.qr) out.raw(`${await renderQr(req.url)}\n`);
+export { clockTime } from '../terminal/index.js';
+
+/**
+ * What the person sees: a QR code (when it fits), the URL, the relay command
+ * (when it fits), what to paste, and the time limit; on an 80x24 terminal
+ * the URL is still on screen when the prompt is (src/terminal/screen.ts).
+ */
+export async function showPasteInstructions(
+  out: Output,
+  target: LoginTarget,
+  req: PasteRequest,
+  o: { qr: boolean; timeoutMs: number; now?: () => number },
+): Promise<void> {
+  const then: ScreenLine[] = [];
   if (req.redirect.kind === 'url') {
-    out.info('on a laptop with oauth-handoff, this opens it and catches the redirect for you (then paste what it prints):');
-    out.raw(`\n    oauth-handoff relay ${shellQuote(req.url)}\n\n`);
-    const at = req.redirect.uri.split('?')[0];
-    out.info(
-      `after you approve, the browser goes to ${at}?code=… and shows a connection error there: that is expected. ` +
-        'Copy the whole address from the address bar and paste it here.',
-    );
+    then.push({ kind: 'info', text: out.t('handoff.after_loopback', { at: req.redirect.uri.split('?')[0] as string }) });
   } else {
-    out.info('after you approve, the page shows an authorization code: copy it and paste it here (the address of that page works too).');
+    then.push({ kind: 'info', text: out.t('handoff.after_oob') });
   }
   const codeSeconds = target.preset.lifetimes.authorizationCodeSeconds;
   if (codeSeconds !== undefined && codeSeconds <= 60) {
-    out.warn(`${target.preset.title} authorization codes expire ${codeSeconds} s after the approval: paste at once`);
+    then.push({ kind: 'warn', text: out.t('handoff.code_lifetime', { system: target.preset.title, seconds: codeSeconds }) });
   }
-  out.info(`waiting up to ${duration(o.timeoutMs)}; the code is exchanged as soon as it arrives`);
+  const now = (o.now ?? Date.now)();
+  then.push({ kind: 'info', text: out.t('handoff.waiting_paste', { duration: out.i18n.duration(o.timeoutMs), until: clockTime(now + o.timeoutMs) }) });
+  const optional: ScreenLine[] =
+    req.redirect.kind === 'url'
+      ? [
+          { kind: 'info', text: out.t('handoff.relay') },
+          { kind: 'raw', text: `\n    oauth-handoff relay ${shellQuote(req.url)}\n\n` },
+        ]
+      : [];
+  await showHandoffScreen(out, {
+    intro: (qr) => out.t(qr ? 'handoff.open_url_qr' : 'handoff.open_url'),
+    url: req.url,
+    optional,
+    then,
+    qr: o.qr,
+    reserve: 1,
+  });
 }
 
 /** The first non-empty line of a stream (a pipe from a script or from `oauth-handoff relay`). */
@@ -150,7 +169,7 @@ export interface PasteFlowDeps {
 /** Show the URL, take the pasted answer, check it, and exchange the code at once. */
 export async function pasteLogin(target: LoginTarget, redirect: RedirectChoice, deps: PasteFlowDeps): Promise<{ tokens: TokenSet; redirectUri: string }> {
   const req = createPasteRequest(target, redirect);
-  await showPasteInstructions(deps.out, target, req, { qr: deps.qr, timeoutMs: deps.timeoutMs });
+  await showPasteInstructions(deps.out, target, req, { qr: deps.qr, timeoutMs: deps.timeoutMs, now: deps.now });
   const deadline = deps.now() + deps.timeoutMs;
   const question = redirect.kind === 'oob' ? 'authorization code (or the page address): ' : 'the address the browser landed on: ';
   let code: string | undefined;

@@ -1,73 +1,20 @@
-import { openStore } from '../credential/index.js';
+import { describeCredential, openStore } from '../credential/index.js';
+import type { CredentialStatus as BaseStatus } from '../credential/index.js';
+import { DEFAULT_MIN_VALID_SECONDS } from '../defaults.js';
 import { CODES, HandoffError } from '../errors.js';
-import { secondsLeft } from '../settings-file/index.js';
-import type { CredentialStore, Settings } from '../settings-file/index.js';
+import type { CredentialStore } from '../settings-file/index.js';
 import type { Output } from '../terminal/index.js';
 import type { CommonOptions } from './common.js';
 import { outputOf, relative } from './common.js';
 import type { DaemonStatusView } from './daemon.js';
 
-/** What `status` says about one credential. Never a token or secret. */
-export interface CredentialStatus {
-  name: string;
-  provider: string;
-  site?: string;
-  /** ok | expired | reauthorization_required | unreadable */
-  state: string;
-  message?: string;
-  access_token_expires_at?: string;
-  access_token_expires_in?: number;
-  has_refresh_token: boolean;
-  refresh_token_expires_at?: string;
-  last_refresh_at?: string;
-  refresh_count: number;
-  /** a refresh was started and never finished (the process died) */
-  interrupted_refresh_at?: string;
-  obtained_at?: string;
-  scopes: string[];
-  client_id?: string;
-  /** when the client secret of a dynamically registered client stops working (RFC 7591 client_secret_expires_at) */
-  client_secret_expires_at?: string;
-  /** the protected resource the tokens are for (RFC 8707) */
-  resource?: string;
-  created?: Settings['created'];
-  stored_in: string;
-  /** shared stores: the host (and key) that stored the last refresh, and when */
-  last_refreshed_by?: string;
-  /** shared stores: the host that last wrote it (refresh, import, re-seal) */
-  last_written_by?: string;
+/** What `status` says about one credential (credential/status.ts), and what the daemon last recorded about it. */
+export interface CredentialStatus extends BaseStatus {
   /** what the daemon last recorded about it (`<home>/state/NAME.json`), when a daemon has seen it */
   daemon?: DaemonStatusView;
 }
 
-export function describeCredential(s: Settings, storedIn: string, now: number): CredentialStatus {
-  const left = secondsLeft(s.token, now);
-  const state = s.health.state === 'reauthorization_required' ? 'reauthorization_required' : left <= 0 ? 'expired' : 'ok';
-  const d: CredentialStatus = {
-    name: s.name,
-    provider: s.provider,
-    state,
-    has_refresh_token: s.token.refresh_token !== undefined,
-    refresh_count: s.health.refresh_count ?? 0,
-    obtained_at: s.token.obtained_at,
-    scopes: s.token.scope ? s.token.scope.split(' ') : s.scopes,
-    client_id: s.client.id,
-    created: s.created,
-    stored_in: storedIn,
-  };
-  if (s.site) d.site = s.site;
-  if (s.resource) d.resource = s.resource;
-  if (s.client.secret_expires_at) d.client_secret_expires_at = s.client.secret_expires_at;
-  if (s.health.message) d.message = s.health.message;
-  if (s.token.expires_at) {
-    d.access_token_expires_at = s.token.expires_at;
-    d.access_token_expires_in = Math.round(left);
-  }
-  if (s.token.refresh_token_expires_at) d.refresh_token_expires_at = s.token.refresh_token_expires_at;
-  if (s.health.last_refresh_at) d.last_refresh_at = s.health.last_refresh_at;
-  if (s.health.refresh_started_at) d.interrupted_refresh_at = s.health.refresh_started_at;
-  return d;
-}
+export { describeCredential };
 
 /**
  * The human status table: on stdout for `status` (it is that command's output),
@@ -82,6 +29,10 @@ export function printStatus(out: Output, list: CredentialStatus[], now = Date.no
     if (d.access_token_expires_at) {
       lines.push(`  access token:   expires ${relative(Date.parse(d.access_token_expires_at) - now)} (${d.access_token_expires_at})`);
     } else if (d.state !== 'unreadable') lines.push('  access token:   no expiry given by the provider');
+    if (d.refresh_margin_seconds !== undefined && d.state === 'ok') {
+      const capped = d.refresh_margin_seconds < DEFAULT_MIN_VALID_SECONDS ? " (half the token's lifetime)" : '';
+      lines.push(`  refresh margin: ${d.refresh_margin_seconds} s before expiry${capped}`);
+    }
     if (d.state !== 'unreadable') {
       lines.push(
         `  refresh token:  ${d.has_refresh_token ? (d.refresh_token_expires_at ? `expires ${relative(Date.parse(d.refresh_token_expires_at) - now)}` : 'present (no known expiry)') : 'none'}`,

@@ -1,12 +1,15 @@
 import { freshSettings, openStore } from '../credential/index.js';
 import type { RefreshDeps, RefreshOutcome } from '../credential/index.js';
-import { DEFAULT_MIN_VALID_SECONDS } from '../defaults.js';
+import { DEFAULT_LOCK_TIMEOUT_MS, DEFAULT_MIN_VALID_SECONDS } from '../defaults.js';
 import type { CredentialStore } from '../settings-file/index.js';
 import type { Output } from '../terminal/index.js';
 import type { CommonOptions } from './common.js';
 import { outputOf } from './common.js';
 
 export { DEFAULT_MIN_VALID_SECONDS };
+
+/** How long a wait for another process's lock stays silent. */
+export const LOCK_NOTICE_AFTER_MS = 1000;
 
 export interface TokenOptions extends CommonOptions, RefreshDeps {
   name: string;
@@ -21,13 +24,25 @@ export interface TokenOptions extends CommonOptions, RefreshDeps {
  * token still works, that one, with a warning.
  */
 export async function usableToken(store: CredentialStore, o: TokenOptions, out: Output, doing: string): Promise<RefreshOutcome> {
-  const r = await freshSettings(store, o.name, {
-    minValidSeconds: o.minValid,
-    lockTimeoutMs: o.lockTimeoutMs,
-    now: o.now,
-    http: o.http,
-    serveValidOnFailure: true,
-  });
+  // waiting on another process's lock: say so after a moment instead of staying silent up to --lock-timeout
+  let notice: NodeJS.Timeout | undefined;
+  const onWait = () => {
+    notice ??= setTimeout(() => out.info(out.t('wait.lock', { name: o.name, duration: out.i18n.duration(o.lockTimeoutMs ?? DEFAULT_LOCK_TIMEOUT_MS) })), LOCK_NOTICE_AFTER_MS);
+    notice.unref();
+  };
+  let r: RefreshOutcome;
+  try {
+    r = await freshSettings(store, o.name, {
+      minValidSeconds: o.minValid,
+      lockTimeoutMs: o.lockTimeoutMs,
+      now: o.now,
+      http: o.http,
+      serveValidOnFailure: true,
+      onWait,
+    });
+  } finally {
+    clearTimeout(notice);
+  }
   if (r.warning) out.warn(`could not refresh "${o.name}" (${r.warning.message}); ${doing} the current token, which is still valid`);
   return r;
 }

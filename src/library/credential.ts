@@ -1,7 +1,7 @@
-import { freshSettings, needsRefresh, openStore, stillValid } from '../credential/index.js';
+import { describeCredential, freshSettings, needsRefresh, openStore, stillValid } from '../credential/index.js';
 import { DEFAULT_MIN_VALID_SECONDS } from '../defaults.js';
 import { CODES, HandoffError } from '../errors.js';
-import type { CredentialStatus } from '../headless-side/index.js';
+import type { CredentialStatus } from '../credential/index.js';
 import type { HttpClient } from '../oauth/index.js';
 import { EnvStore, KEY_ENV, loadMachineKey, resolveHome, SettingsFileStore, storeLayout } from '../settings-file/index.js';
 import type { CredentialStore, SealSecrets, Settings } from '../settings-file/index.js';
@@ -65,7 +65,7 @@ export interface Credential {
   refresh(opts?: RefreshOptions): Promise<string>;
   /** What `oauth-handoff status --json` says about it; never a token. */
   status(): Promise<CredentialStatus>;
-  /** Forget the token held in memory; later calls fail. */
+  /** Forget the token held in memory and close the store (a fleet store's connections); later calls fail. */
   close(): Promise<void>;
 }
 
@@ -248,13 +248,14 @@ class StoreCredential implements Credential {
 
   async status(): Promise<CredentialStatus> {
     if (this.closed) throw usage(`the credential "${this.name}" was closed`);
-    // the same shape as `status --json`; loaded here, so importing the library does not load the CLI's commands
-    const { describeCredential } = await import('../headless-side/index.js');
-    return describeCredential(await this.store.read(this.name), this.store.description, this.now());
+    // the same shape as `status --json`
+    return describeCredential(await this.store.read(this.name), this.store.description, this.now(), this.o.minValid);
   }
 
   async close(): Promise<void> {
+    if (this.closed) return;
     this.closed = true;
     this.cached = undefined;
+    await this.store.close();
   }
 }

@@ -4,6 +4,7 @@ import type { Exchange } from './exchange.js';
 import { parseParams, readBody, withParams } from './http-util.js';
 import { approvePage, errorPage, nativeCodePage, pageTranslator } from './pages.js';
 import { checkPkceRequest } from './pkce.js';
+import { resourceParameter } from './resource-indicators.js';
 import { SANDBOX_USER, type PendingAuthorization } from './state.js';
 
 /** An error page on the server itself (never a redirect to an unchecked URI). */
@@ -72,6 +73,11 @@ export function authorizeGet(ctx: SandboxContext, ex: Exchange, u: URL): void {
   if (client.requirePkce === true && pkce.challenge === undefined) {
     return errorBack(ctx, ex, back, 'invalid_request', 'this client requires PKCE: code_challenge is missing', 302);
   }
+  if (profile.pkce.required && pkce.challenge === undefined) {
+    return errorBack(ctx, ex, back, 'invalid_request', 'this server requires PKCE (S256): code_challenge is missing', 302);
+  }
+  const resource = resourceParameter(ctx, params.get('resource'));
+  if (!resource.ok) return errorBack(ctx, ex, back, resource.error, resource.error_description, 302);
   const scope = state.resolveScope(client, params.get('scope') ?? undefined);
   if (!scope.ok) return errorBack(ctx, ex, back, scope.error, scope.error_description, 302);
 
@@ -81,6 +87,7 @@ export function authorizeGet(ctx: SandboxContext, ex: Exchange, u: URL): void {
     pending.challenge = pkce.challenge;
     pending.method = pkce.method;
   }
+  if (resource.value !== undefined) pending.resource = resource.value;
   if (ctx.autoApprove) return approve(ctx, ex, pending, 302);
   const tx = state.beginTransaction(pending);
   ex.html(
@@ -89,10 +96,11 @@ export function authorizeGet(ctx: SandboxContext, ex: Exchange, u: URL): void {
       tr: pageTranslator(ex.req),
       profileTitle: profile.title,
       action: profile.paths.authorize,
-      transactionId: tx,
+      hidden: [['transaction_id', tx]],
       clientName: client.name ?? client.id,
       user: SANDBOX_USER.login,
       scopes: scope.value === '' ? [] : scope.value.split(' '),
+      ...(resource.value !== undefined ? { resource: resource.value } : {}),
     }),
   );
 }

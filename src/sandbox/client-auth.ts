@@ -59,6 +59,7 @@ export function authenticateClient(
   clients: ReadonlyMap<string, SandboxClient>,
   creds: ClientCredentials,
   grantType: string | undefined,
+  now: number,
 ): Outcome<SandboxClient> {
   const status = profile.invalidClientStatus;
   const missingOnRefresh = () =>
@@ -79,8 +80,14 @@ export function authenticateClient(
   if (!profile.clientAuthMethods.includes(creds.method)) {
     return fail('invalid_client', `client authentication method ${creds.method} is not supported`, status);
   }
+  if (client.authMethod !== undefined && client.authMethod !== creds.method) {
+    return fail('invalid_client', `this client was registered to authenticate with ${client.authMethod}`, status);
+  }
   if (client.secret === undefined || creds.secret === undefined || !secretsEqual(client.secret, creds.secret)) {
     return fail('invalid_client', 'client authentication failed', status);
+  }
+  if (client.secretExpiresAt !== undefined && client.secretExpiresAt <= now) {
+    return fail('invalid_client', 'the client secret expired (client_secret_expires_at)', status);
   }
   return { ok: true, value: client };
 }

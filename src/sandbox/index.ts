@@ -6,8 +6,17 @@ export { startSandbox, DEFAULT_CLIENT_ID, API_PATH, MAX_LOG_ENTRIES } from './se
 export { runSandboxCommand } from './command.js';
 export type { SandboxCommandOptions } from './command.js';
 export { SANDBOX_PROFILES, DEFAULT_FIXED_REDIRECT_PORT } from './profiles.js';
-export type { SandboxProfile, RotationMode, ClientAuthMethod, PkceMethod, RedirectRule } from './profiles.js';
+export type { SandboxProfile, RotationMode, ClientAuthMethod, PkceMethod, RedirectRule, ApiRoute, ApiCaller, ProtectedResourceSpec, Playground } from './profiles.js';
 export { refreshTokenId, SANDBOX_USER } from './state.js';
+export {
+  playgroundVariables,
+  playgroundNext,
+  DEFAULT_SANDBOX_CLIENT_SECRET,
+  DOCS_SECRET_FILE,
+  SANDBOX_SECRET_ENV,
+} from './playground.js';
+export { DEVICE_CODE_GRANT, normalizeUserCode } from './device-grant.js';
+export { MAX_REGISTERED_CLIENTS } from './registration.js';
 export { SANDBOX_PROFILE_IDS } from './types.js';
 export type {
   SandboxProfileId,

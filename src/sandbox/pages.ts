@@ -59,16 +59,25 @@ export function approvePage(p: {
   tr: Translator;
   profileTitle: string;
   action: string;
-  transactionId: string;
+  /** hidden form fields naming what is decided (transaction_id, or user_code) */
+  hidden: readonly (readonly [string, string])[];
   clientName: string;
   user: string;
   scopes: readonly string[];
+  /** RFC 8707: the resource the token will be for */
+  resource?: string;
+  /** RFC 8628: the code the person compares with the one on the device */
+  userCode?: string;
 }): string {
   const { tr } = p;
   const scopes =
     p.scopes.length === 0
       ? `<p>${sentence(tr, 'sandbox.page.approve.any_scope')}</p>`
       : `<p>${sentence(tr, 'sandbox.page.approve.scopes')}</p>\n<ul class="scopes">${p.scopes.map((s) => `<li>${esc(s)}</li>`).join('')}</ul>`;
+  const resource =
+    p.resource === undefined ? '' : `<p>${sentence(tr, 'sandbox.page.approve.resource', { resource: `<code id="resource">${esc(p.resource)}</code>` })}</p>\n`;
+  const userCode =
+    p.userCode === undefined ? '' : `<p>${sentence(tr, 'sandbox.page.approve.user_code', { code: `<code id="user_code">${esc(p.userCode)}</code>` })}</p>\n`;
   return page(
     tr,
     tr.t('sandbox.page.approve.title', { client: p.clientName, profile: p.profileTitle }),
@@ -76,8 +85,8 @@ export function approvePage(p: {
 <h1>${sentence(tr, 'sandbox.page.approve.heading', { client: `<span id="client">${esc(p.clientName)}</span>` })}</h1>
 <p>${sentence(tr, 'sandbox.page.approve.acts_as', { client: `<strong>${esc(p.clientName)}</strong>`, user: `<strong>${esc(p.user)}</strong>` })}</p>
 ${scopes}
-<form method="post" action="${esc(p.action)}">
-<input type="hidden" name="transaction_id" value="${esc(p.transactionId)}">
+${resource}${userCode}<form method="post" action="${esc(p.action)}">
+${p.hidden.map(([k, v]) => `<input type="hidden" name="${esc(k)}" value="${esc(v)}">`).join('\n')}
 <div class="actions">
 <button type="submit" id="approve" name="decision" value="approve">${sentence(tr, 'sandbox.page.approve.approve')}</button>
 <button type="submit" id="deny" name="decision" value="deny">${sentence(tr, 'sandbox.page.approve.deny')}</button>
@@ -120,5 +129,37 @@ export function indexPage(p: { tr: Translator; profileTitle: string; entries: re
 <h1>${sentence(tr, 'sandbox.page.badge', { profile: esc(p.profileTitle) })}</h1>
 <p>${sentence(tr, 'sandbox.page.index.about')}</p>
 <dl>${p.entries.map(([k, v]) => `<dt>${esc(k)}</dt><dd>${esc(v)}</dd>`).join('')}</dl>`,
+  );
+}
+
+/** RFC 8628 §3.3: where a person types the code the device shows. */
+export function deviceEntryPage(p: { tr: Translator; profileTitle: string; action: string; unknownCode?: boolean }): string {
+  const { tr } = p;
+  const problem = p.unknownCode === true ? `<p class="error" id="problem">${sentence(tr, 'sandbox.page.device.unknown')}</p>\n` : '';
+  return page(
+    tr,
+    tr.t('sandbox.page.device.title', { profile: p.profileTitle }),
+    `<p class="sandbox">${sentence(tr, 'sandbox.page.badge', { profile: esc(p.profileTitle) })}</p>
+<h1>${sentence(tr, 'sandbox.page.device.heading')}</h1>
+${problem}<p>${sentence(tr, 'sandbox.page.device.enter')}</p>
+<form method="post" action="${esc(p.action)}">
+<input name="user_code" id="user_code" autocomplete="off" autofocus>
+<div class="actions"><button type="submit" id="continue">${sentence(tr, 'sandbox.page.device.continue')}</button></div>
+</form>`,
+  );
+}
+
+/** After the decision on a device request. */
+export function deviceDonePage(p: { tr: Translator; profileTitle: string; approved: boolean }): string {
+  const { tr } = p;
+  const [title, heading, more] = p.approved
+    ? (['sandbox.page.device.connected.title', 'sandbox.page.device.connected', 'sandbox.page.device.connected.more'] as const)
+    : (['sandbox.page.device.denied.title', 'sandbox.page.device.denied', 'sandbox.page.device.denied.more'] as const);
+  return page(
+    tr,
+    tr.t(title, { profile: p.profileTitle }),
+    `<p class="sandbox">${sentence(tr, 'sandbox.page.badge', { profile: esc(p.profileTitle) })}</p>
+<h1 id="outcome">${sentence(tr, heading)}</h1>
+<p>${sentence(tr, more)}</p>`,
   );
 }

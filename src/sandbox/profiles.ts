@@ -4,6 +4,8 @@
  * these fields and never asks which profile it is running.
  */
 import type { ClientAuthMethod } from '../oauth/index.js';
+import type { SANDBOX_USER } from './state.js';
+import { redmineCurrentUser, redmineIssues } from './system-apis.js';
 import type { SandboxClient, SandboxProfileId } from './types.js';
 
 /** Declared once, with the protocol (RFC 8414 §2 names). */
@@ -23,6 +25,46 @@ export type RotationMode = 'rotate' | 'rotate-on-first-use' | 'rotate-delete-pai
 
 /** RFC 6749 §3.1.2 redirection endpoint matching, per system. */
 export type RedirectRule = (requested: string, client: SandboxClient) => boolean;
+
+/** Who calls an API route: the user and what the token allows. */
+export interface ApiCaller {
+  user: typeof SANDBOX_USER;
+  clientId: string;
+  scopes: readonly string[];
+  /** epoch milliseconds */
+  now: number;
+}
+
+/** One call of the imitated system's own API (e.g. Redmine's /issues.json), behind a Bearer token. */
+export interface ApiRoute {
+  readonly path: string;
+  /** a scope the token must carry (RFC 6750 §3.1 insufficient_scope otherwise) */
+  readonly scope?: string;
+  readonly body: (caller: ApiCaller) => unknown;
+}
+
+/** An RFC 9728 protected resource on the sandbox (identifier = the sandbox URL + path). */
+export interface ProtectedResourceSpec {
+  readonly path: string;
+  /** RFC 9728 resource_name */
+  readonly name: string;
+  /** a misconfigured resource: its metadata names this other path as the resource (RFC 9728 §3.3 says refuse it) */
+  readonly claims?: string;
+}
+
+/** What `oauth-handoff sandbox` prints so the docs can be followed as written. */
+export interface Playground {
+  /** the variable the docs use for the system's address (REDMINE_URL) */
+  readonly siteVariable?: string;
+  /** the redirect URI to pass with --redirect-uri (systems that match it exactly) */
+  readonly redirectUri?: string;
+  /** also the endpoints one by one (AUTHORIZATION_ENDPOINT, TOKEN_ENDPOINT, REVOCATION_ENDPOINT) */
+  readonly endpointVariables?: boolean;
+  /** the docs' commands to try next ($VARIABLES as the docs spell them) */
+  readonly next: readonly string[];
+  /** the same with the device grant on */
+  readonly nextWithDevice?: readonly string[];
+}
 
 export interface SandboxProfile {
   readonly id: SandboxProfileId;
@@ -51,6 +93,8 @@ export interface SandboxProfile {
     readonly caseInsensitive: boolean;
     /** a code_challenge without code_challenge_method is refused (instead of meaning plain) */
     readonly methodRequired: boolean;
+    /** every authorization request must carry a code_challenge (OAuth 2.1) */
+    readonly required: boolean;
   };
   readonly redirectAllowed: RedirectRule;
   /** the out-of-band redirect URI, where the system has one */
@@ -70,6 +114,19 @@ export interface SandboxProfile {
   readonly refreshTokensPerUserPerClient?: number;
   /** redirect URIs of the default client */
   readonly defaultRedirectUris: readonly string[];
+  /** the device authorization grant (RFC 8628) may be switched on: the imitated kind of server can have it */
+  readonly deviceGrant: boolean;
+  /** RFC 7591 dynamic client registration, with RFC 7592 read and delete */
+  readonly registration: boolean;
+  /** RFC 8707 resource indicators: tokens are bound to one of `protectedResources` */
+  readonly resourceIndicators: boolean;
+  /** RFC 9728 protected resources served here */
+  readonly protectedResources: readonly ProtectedResourceSpec[];
+  /** the system's own API calls */
+  readonly api: readonly ApiRoute[];
+  /** the API call the docs show (default: the sandbox's /api/me) */
+  readonly examplePath?: string;
+  readonly playground: Playground;
 }
 
 const OOB = 'urn:ietf:wg:oauth:2.0:oob';
@@ -78,6 +135,10 @@ export const DEFAULT_FIXED_REDIRECT_PORT = 8765;
 const FIXED = DEFAULT_FIXED_REDIRECT_PORT;
 
 const DAY = 86_400;
+
+/** The server half of every journey: the machine key, and its public half for --to. */
+const KEYGEN = ['oauth-handoff keygen', 'export SERVER_KEY="$(oauth-handoff keygen --show)"'];
+const NOTHING_MORE = { deviceGrant: false, registration: false, resourceIndicators: false, protectedResources: [], api: [] } as const;
 
 function parseRedirect(uri: string): URL | undefined {
   let u: URL;
@@ -133,6 +194,25 @@ const doorkeeper: RedirectRule = (requested, client) => {
   return false;
 };
 
+function isLoopbackHttp(u: URL): boolean {
+  return u.protocol === 'http:' && LOOPBACK_HOSTS.has(u.hostname);
+}
+
+/**
+ * OAuth 2.1 §2.3.1 / RFC 8252 §7.3: exact string match, except that the port of a
+ * loopback redirect URI is not compared (a native app picks a free one).
+ */
+const exactExceptLoopbackPort: RedirectRule = (requested, client) => {
+  const u = parseRedirect(requested);
+  if (!u) return false;
+  if (client.redirectUris.includes(requested)) return true;
+  if (!isLoopbackHttp(u)) return false;
+  return client.redirectUris.some((registered) => {
+    const r = parseRedirect(registered);
+    return r !== undefined && isLoopbackHttp(r) && r.hostname === u.hostname && r.pathname === u.pathname && r.search === u.search;
+  });
+};
+
 const generic: SandboxProfile = {
   id: 'generic',
   title: 'Generic OAuth 2.0',
@@ -143,7 +223,7 @@ const generic: SandboxProfile = {
   confidentialOnly: false,
   missingClientAuthOnRefresh: 'invalid_client',
   invalidClientStatus: 401,
-  pkce: { methods: ['S256'], caseInsensitive: false, methodRequired: false },
+  pkce: { methods: ['S256'], caseInsensitive: false, methodRequired: false, required: false },
   redirectAllowed: anyLoopback,
   lifetimes: { accessToken: 3600, refreshToken: 30 * DAY, code: 600 },
   rotation: 'rotate',
@@ -153,6 +233,22 @@ const generic: SandboxProfile = {
   scopes: ['read', 'write', 'admin'],
   defaultScope: 'read',
   defaultRedirectUris: ['http://127.0.0.1/callback', 'http://localhost/callback'],
+  ...NOTHING_MORE,
+  deviceGrant: true,
+  playground: {
+    redirectUri: `http://127.0.0.1:${FIXED}/callback`,
+    endpointVariables: true,
+    next: [
+      ...KEYGEN,
+      `oauth-handoff authorize --issuer "$ISSUER" --redirect-uri "$REDIRECT_URI" \\
+  --client-id "$CLIENT_ID" --client-secret-file client-secret.txt \\
+  --scope "read write" --name api-prod --to "$SERVER_KEY" -o api-prod.ohs`,
+    ],
+    nextWithDevice: [
+      `oauth-handoff login --device --issuer "$ISSUER" \\
+  --client-id "$CLIENT_ID" --client-secret-file client-secret.txt --name api-device`,
+    ],
+  },
 };
 
 const redmine: SandboxProfile = {
@@ -171,7 +267,7 @@ const redmine: SandboxProfile = {
   confidentialOnly: true,
   missingClientAuthOnRefresh: 'invalid_grant',
   invalidClientStatus: 401,
-  pkce: { methods: ['plain', 'S256'], caseInsensitive: false, methodRequired: true },
+  pkce: { methods: ['plain', 'S256'], caseInsensitive: false, methodRequired: true, required: false },
   redirectAllowed: doorkeeper,
   oobUri: OOB,
   lifetimes: { accessToken: 7200, refreshToken: Infinity, code: 600 },
@@ -199,6 +295,21 @@ const redmine: SandboxProfile = {
   ],
   defaultScope: 'view_issues',
   defaultRedirectUris: ['http://127.0.0.1/callback', OOB],
+  ...NOTHING_MORE,
+  api: [
+    { path: '/issues.json', scope: 'view_issues', body: redmineIssues },
+    { path: '/users/current.json', body: redmineCurrentUser },
+  ],
+  examplePath: '/issues.json',
+  playground: {
+    siteVariable: 'REDMINE_URL',
+    next: [
+      ...KEYGEN,
+      `oauth-handoff authorize --provider redmine --site "$REDMINE_URL" \\
+  --client-id "$CLIENT_ID" --client-secret-file client-secret.txt \\
+  --name redmine-prod --to "$SERVER_KEY" -o redmine-prod.ohs`,
+    ],
+  },
 };
 
 const backlog: SandboxProfile = {
@@ -211,7 +322,7 @@ const backlog: SandboxProfile = {
   confidentialOnly: true,
   missingClientAuthOnRefresh: 'invalid_client',
   invalidClientStatus: 401,
-  pkce: { methods: ['S256'], caseInsensitive: false, methodRequired: false },
+  pkce: { methods: ['S256'], caseInsensitive: false, methodRequired: false, required: false },
   redirectAllowed: exact,
   lifetimes: { accessToken: 3600, refreshToken: Infinity, code: 600 },
   rotation: 'rotate',
@@ -219,6 +330,19 @@ const backlog: SandboxProfile = {
   tokenType: 'Bearer',
   createdAt: false,
   defaultRedirectUris: [`http://localhost:${FIXED}/callback`, `http://127.0.0.1:${FIXED}/callback`],
+  ...NOTHING_MORE,
+  playground: {
+    redirectUri: `http://localhost:${FIXED}/callback`,
+    next: [
+      ...KEYGEN,
+      `oauth-handoff authorize --provider backlog \\
+  --authorization-endpoint "$SANDBOX_URL/OAuth2AccessRequest.action" \\
+  --token-endpoint "$SANDBOX_URL/api/v2/oauth2/token" \\
+  --redirect-uri "$REDIRECT_URI" \\
+  --client-id "$CLIENT_ID" --client-secret-file client-secret.txt \\
+  --name backlog-rehearsal --to "$SERVER_KEY" -o backlog-rehearsal.ohs`,
+    ],
+  },
 };
 
 function atlassianProfile(id: 'confluence' | 'jira', title: string): SandboxProfile {
@@ -232,7 +356,7 @@ function atlassianProfile(id: 'confluence' | 'jira', title: string): SandboxProf
     confidentialOnly: true,
     missingClientAuthOnRefresh: 'invalid_client',
     invalidClientStatus: 401,
-    pkce: { methods: ['plain', 'S256'], caseInsensitive: true, methodRequired: false },
+    pkce: { methods: ['plain', 'S256'], caseInsensitive: true, methodRequired: false, required: false },
     redirectAllowed: atlassian,
     lifetimes: { accessToken: 3600, refreshToken: 90 * DAY, code: 10 },
     rotation: 'rotate-delete-pair',
@@ -242,6 +366,18 @@ function atlassianProfile(id: 'confluence' | 'jira', title: string): SandboxProf
     scopes: ['READ', 'WRITE', 'ADMIN', 'SYSTEM_ADMIN'],
     defaultScope: 'READ',
     defaultRedirectUris: [`http://localhost:${FIXED}/callback`],
+    ...NOTHING_MORE,
+    playground: {
+      siteVariable: `${id.toUpperCase()}_URL`,
+      redirectUri: `http://localhost:${FIXED}/callback`,
+      next: [
+        ...KEYGEN,
+        `oauth-handoff authorize --provider ${id} --site "$${id.toUpperCase()}_URL" \\
+  --redirect-uri "$REDIRECT_URI" \\
+  --client-id "$CLIENT_ID" --client-secret-file client-secret.txt \\
+  --scope WRITE --name ${id}-prod --to "$SERVER_KEY" -o ${id}-prod.ohs`,
+      ],
+    },
   };
 }
 
@@ -255,7 +391,7 @@ const questetra: SandboxProfile = {
   confidentialOnly: false,
   missingClientAuthOnRefresh: 'invalid_client',
   invalidClientStatus: 401,
-  pkce: { methods: ['S256'], caseInsensitive: false, methodRequired: false },
+  pkce: { methods: ['S256'], caseInsensitive: false, methodRequired: false, required: false },
   redirectAllowed: exact,
   lifetimes: { accessToken: 12 * 3600, refreshToken: 30 * DAY, code: 600 },
   rotation: 'reuse',
@@ -266,6 +402,62 @@ const questetra: SandboxProfile = {
   defaultScope: 'any',
   refreshTokensPerUserPerClient: 10,
   defaultRedirectUris: [`http://localhost:${FIXED}/callback`, `http://127.0.0.1:${FIXED}/callback`],
+  ...NOTHING_MORE,
+  playground: {
+    redirectUri: `http://localhost:${FIXED}/callback`,
+    next: [
+      ...KEYGEN,
+      `oauth-handoff authorize --provider questetra \\
+  --authorization-endpoint "$SANDBOX_URL/oauth2/authorize" \\
+  --token-endpoint "$SANDBOX_URL/oauth2/token" \\
+  --redirect-uri "$REDIRECT_URI" \\
+  --client-id "$CLIENT_ID" --client-secret-file client-secret.txt \\
+  --scope any --name questetra-rehearsal --to "$SERVER_KEY" -o questetra-rehearsal.ohs`,
+    ],
+  },
+};
+
+/**
+ * An OAuth 2.1 authorization server with its protected resources, the way
+ * remote MCP servers publish themselves: RFC 9728 metadata at the resource,
+ * RFC 8414 metadata with an RFC 7591 registration endpoint (RFC 7592 read and
+ * delete), RFC 8707 resource indicators binding each token to one resource,
+ * PKCE S256 on every request, exact redirect matching except loopback ports.
+ */
+const oauth21: SandboxProfile = {
+  id: 'oauth21',
+  title: 'OAuth 2.1 server with a protected resource',
+  paths: { authorize: '/authorize', token: '/token', revoke: '/revoke' },
+  metadata: true,
+  clientAuthMethods: ['client_secret_basic', 'client_secret_post', 'none'],
+  noneRequiresPkce: false,
+  confidentialOnly: false,
+  missingClientAuthOnRefresh: 'invalid_client',
+  invalidClientStatus: 401,
+  pkce: { methods: ['S256'], caseInsensitive: false, methodRequired: true, required: true },
+  redirectAllowed: exactExceptLoopbackPort,
+  lifetimes: { accessToken: 3600, refreshToken: 30 * DAY, code: 60 },
+  rotation: 'rotate',
+  codeReplayRevokesGrant: true,
+  tokenType: 'Bearer',
+  createdAt: false,
+  scopes: ['read', 'write'],
+  defaultScope: 'read',
+  defaultRedirectUris: ['http://127.0.0.1/callback'],
+  deviceGrant: true,
+  registration: true,
+  resourceIndicators: true,
+  protectedResources: [
+    { path: '/mcp', name: 'Sandbox MCP server' },
+    { path: '/files', name: 'Sandbox file service' },
+    { path: '/misconfigured', name: 'A resource whose metadata names another one', claims: '/mcp' },
+  ],
+  api: [],
+  examplePath: '/mcp',
+  playground: {
+    next: [...KEYGEN, 'oauth-handoff authorize --resource "$RESOURCE_URL" --name mcp --to "$SERVER_KEY" -o mcp.ohs'],
+    nextWithDevice: ['oauth-handoff login --device --resource "$RESOURCE_URL" --name mcp-device'],
+  },
 };
 
 export const SANDBOX_PROFILES: Readonly<Record<SandboxProfileId, SandboxProfile>> = {
@@ -275,4 +467,5 @@ export const SANDBOX_PROFILES: Readonly<Record<SandboxProfileId, SandboxProfile>
   confluence: atlassianProfile('confluence', 'Confluence Data Center'),
   jira: atlassianProfile('jira', 'Jira Data Center'),
   questetra,
+  oauth21,
 };

@@ -10,7 +10,7 @@ export async function revoke(ctx: SandboxContext, ex: Exchange): Promise<void> {
   const creds = readClientCredentials(ctx.profile, ex.req.headers.authorization, params);
   if (!creds.ok) return ex.oauthError(creds);
   if (creds.value.clientId !== undefined) ex.note({ clientId: creds.value.clientId });
-  const auth = authenticateClient(ctx.profile, ctx.clients, creds.value, undefined);
+  const auth = authenticateClient(ctx.profile, ctx.clients, creds.value, undefined, ctx.now());
   if (!auth.ok) return ex.oauthError(auth);
   const t = params.get('token');
   if (t === null) return ex.oauthError(fail('invalid_request', 'missing "token"'));

@@ -4,12 +4,23 @@
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { authorizeGet, authorizePost, nativeCode } from './authorization-endpoint.js';
-import { API_PATH, CONTROL_PREFIX, METADATA_PATH, type SandboxContext } from './context.js';
+import {
+  API_PATH,
+  CONTROL_PREFIX,
+  DEVICE_AUTHORIZATION_PATH,
+  DEVICE_VERIFICATION_PATH,
+  METADATA_PATH,
+  REGISTRATION_PATH,
+  resourceMetadataPath,
+  type SandboxContext,
+} from './context.js';
 import { control } from './control-api.js';
+import { deviceAuthorization, deviceVerificationGet, deviceVerificationPost } from './device-endpoint.js';
 import { Exchange } from './exchange.js';
 import { BodyTooLarge } from './http-util.js';
 import { home, metadata } from './metadata.js';
-import { apiMe, tokenInfo } from './resource.js';
+import { clientConfiguration, register } from './registration-endpoint.js';
+import { apiMe, protectedResource, resourceMetadata, systemApi, tokenInfo } from './resource.js';
 import { revoke } from './revocation-endpoint.js';
 import { token } from './token-endpoint.js';
 import type { LogEntry } from './types.js';
@@ -23,7 +34,12 @@ interface Route {
   allow?: string;
 }
 
-export type RouteTable = ReadonlyMap<string, Route>;
+export interface RouteTable {
+  /** exact paths */
+  readonly exact: ReadonlyMap<string, Route>;
+  /** path prefixes (for /register/{client_id}), tried after the exact paths */
+  readonly prefixes: readonly (readonly [string, Route])[];
+}
 
 export function routeTable(ctx: SandboxContext): RouteTable {
   const p = ctx.profile.paths;
@@ -35,12 +51,26 @@ export function routeTable(ctx: SandboxContext): RouteTable {
   if (p.native !== undefined) table.set(p.native, { methods: { GET: nativeCode } });
   if (ctx.profile.metadata) table.set(METADATA_PATH, { methods: { GET: metadata } });
   table.set(API_PATH, { methods: { GET: apiMe } });
-  return table;
+  for (const r of ctx.profile.api) table.set(r.path, { methods: { GET: systemApi(r) } });
+  for (const r of ctx.profile.protectedResources) {
+    table.set(resourceMetadataPath(r), { methods: { GET: resourceMetadata(r) } });
+    table.set(r.path, { methods: { GET: protectedResource(r), POST: protectedResource(r) }, allow: 'GET, POST' });
+  }
+  if (ctx.devices) {
+    table.set(DEVICE_AUTHORIZATION_PATH, { methods: { POST: deviceAuthorization } });
+    table.set(DEVICE_VERIFICATION_PATH, { methods: { GET: deviceVerificationGet, POST: deviceVerificationPost }, allow: 'GET, POST' });
+  }
+  const prefixes: [string, Route][] = [];
+  if (ctx.registrations) {
+    table.set(REGISTRATION_PATH, { methods: { POST: register } });
+    prefixes.push([`${REGISTRATION_PATH}/`, { methods: { GET: clientConfiguration, DELETE: clientConfiguration }, allow: 'GET, DELETE' }]);
+  }
+  return { exact: table, prefixes };
 }
 
 async function route(ctx: SandboxContext, table: RouteTable, ex: Exchange, u: URL): Promise<void> {
   const method = ex.req.method ?? 'GET';
-  const r = table.get(u.pathname);
+  const r = table.exact.get(u.pathname) ?? table.prefixes.find(([prefix]) => u.pathname.startsWith(prefix) && u.pathname.length > prefix.length)?.[1];
   if (r) {
     const handler = r.methods[method as keyof Route['methods']];
     if (handler) return handler(ctx, ex, u);

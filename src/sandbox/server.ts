@@ -8,9 +8,11 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { CODES, HandoffError } from '../errors.js';
 import { endpointsOf, publicClient, type SandboxContext } from './context.js';
+import { DeviceGrants } from './device-grant.js';
 import { FaultQueue, faultProblem } from './faults.js';
 import { SANDBOX_PROFILES, type SandboxProfile } from './profiles.js';
 import { RateLimit } from './rate-limit.js';
+import { Registrations } from './registration.js';
 import { RequestLog } from './request-log.js';
 import { requestHandler } from './router.js';
 import { SandboxState, randomToken, type Lifetimes } from './state.js';
@@ -35,6 +37,15 @@ function checkOptions(opts: SandboxOptions): void {
   if (opts.port !== undefined && !(Number.isInteger(opts.port) && opts.port >= 0 && opts.port <= 65535)) {
     throw usage('sandbox port must be an integer from 0 to 65535');
   }
+  if (opts.deviceGrant === true && !SANDBOX_PROFILES[profile].deviceGrant) {
+    const can = SANDBOX_PROFILE_IDS.filter((id) => SANDBOX_PROFILES[id].deviceGrant).join(', ');
+    throw usage(`the ${profile} profile imitates a system without the device grant (RFC 8628); it can be switched on in: ${can}`);
+  }
+  if (opts.clientSecret !== undefined && (typeof opts.clientSecret !== 'string' || !/^[\x21-\x7e]{1,256}$/.test(opts.clientSecret))) {
+    throw usage('the sandbox client secret must be 1 to 256 printable ASCII characters without spaces');
+  }
+  const st = opts.registeredSecretTtl;
+  if (st !== undefined && !(Number.isFinite(st) && st > 0)) throw usage('sandbox registeredSecretTtl must be a positive number of seconds');
   for (const k of ['accessTokenTtl', 'codeTtl'] as const) {
     const v = opts[k];
     if (v !== undefined && !(Number.isFinite(v) && v > 0)) throw usage(`sandbox ${k} must be a positive number of seconds`);
@@ -48,7 +59,7 @@ function checkOptions(opts: SandboxOptions): void {
 function registerClients(profile: SandboxProfile, opts: SandboxOptions): { byId: Map<string, SandboxClient>; main: SandboxClient } {
   const main: SandboxClient = {
     id: DEFAULT_CLIENT_ID,
-    secret: randomToken(),
+    secret: opts.clientSecret ?? randomToken(),
     redirectUris: [...profile.defaultRedirectUris],
     name: 'oauth-handoff sandbox client',
   };
@@ -84,6 +95,10 @@ function contextOf(opts: SandboxOptions, closing: AbortSignal): SandboxContext {
     state,
     clients,
     mainClient,
+    devices: opts.deviceGrant === true ? new DeviceGrants(state, now) : undefined,
+    registrations: profile.registration
+      ? new Registrations(profile, clients, { now, deviceGrant: opts.deviceGrant === true, secretTtl: opts.registeredSecretTtl })
+      : undefined,
     faults: new FaultQueue(),
     log: new RequestLog(),
     rateLimit: new RateLimit(opts.rateLimitPerMinute, now),
@@ -120,10 +135,10 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<Sandbox> 
   return {
     url: ctx.url,
     profile: ctx.profile.id,
-    endpoints: endpointsOf(ctx.profile, ctx.url),
+    endpoints: endpointsOf(ctx, ctx.url),
     client: publicClient(ctx.mainClient),
     async mintGrant(o = {}) {
-      const r = ctx.state.mintGrant(o.clientId ?? ctx.mainClient.id, o.scope);
+      const r = ctx.state.mintGrant(o.clientId ?? ctx.mainClient.id, o.scope, o.resource);
       if (!r.ok) {
         throw new HandoffError(`sandbox cannot mint a grant: ${r.error_description}`, {
           code: CODES.USAGE,

@@ -53,6 +53,8 @@ interface Grant {
   clientId: string;
   userId: number;
   scope: string;
+  /** RFC 8707: the resource the grant's tokens are for */
+  resource?: string;
   revoked: boolean;
 }
 
@@ -60,6 +62,8 @@ interface AccessRecord {
   grantId: string;
   clientId: string;
   scope: string;
+  /** RFC 8707: the audience; a protected resource accepts only its own tokens */
+  resource?: string;
   issuedAt: number;
   expiresAt: number;
   revoked: boolean;
@@ -92,6 +96,7 @@ interface CodeRecord {
   scope: string;
   challenge?: string;
   method?: PkceMethod;
+  resource?: string;
   expiresAt: number;
   used: boolean;
   grantId?: string;
@@ -107,6 +112,8 @@ export interface PendingAuthorization {
   state?: string;
   challenge?: string;
   method?: PkceMethod;
+  /** RFC 8707 resource indicator */
+  resource?: string;
   expiresAt: number;
 }
 
@@ -117,6 +124,8 @@ const TRANSACTION_TTL_MS = 10 * 60_000;
 export interface BearerGrant {
   clientId: string;
   scope: string;
+  /** RFC 8707: the resource the token is for */
+  resource?: string;
   /** epoch milliseconds */
   expiresAt: number;
   /** epoch milliseconds */
@@ -140,7 +149,7 @@ export class SandboxState {
   constructor(
     private readonly profile: SandboxProfile,
     private readonly lifetimes: Lifetimes,
-    readonly clients: ReadonlyMap<string, SandboxClient>,
+    readonly clients: Map<string, SandboxClient>,
     private readonly options: { replayRevokesGrant: boolean; now: () => number },
   ) {}
 
@@ -192,6 +201,7 @@ export class SandboxState {
       rec.challenge = p.challenge;
       rec.method = p.method;
     }
+    if (p.resource !== undefined) rec.resource = p.resource;
     this.codes.set(code, rec);
     return code;
   }
@@ -199,7 +209,7 @@ export class SandboxState {
   /** RFC 6749 §4.1.3 Access Token Request (client already authenticated). */
   exchangeCode(
     client: SandboxClient,
-    p: { code?: string; redirectUri?: string; codeVerifier?: string },
+    p: { code?: string; redirectUri?: string; codeVerifier?: string; resource?: string },
   ): Outcome<TokenResponse> {
     if (!p.code) return fail('invalid_request', 'missing "code"');
     const rec = this.codes.get(p.code);
@@ -221,24 +231,27 @@ export class SandboxState {
     } else if (p.codeVerifier !== undefined) {
       return fail('invalid_grant', 'code_verifier sent but the authorization request had no code_challenge');
     }
+    if (p.resource !== undefined && p.resource !== rec.resource) {
+      return fail('invalid_target', 'the resource was not named in the authorization request (RFC 8707 §2.2)');
+    }
     rec.used = true;
-    const grant = this.newGrant(client, rec.scope);
+    const grant = this.newGrant(client, rec.scope, rec.resource);
     rec.grantId = grant.id;
     return { ok: true, value: this.issuePair(grant, grant.scope) };
   }
 
   /** A grant without a browser: as if the user approved and the code was exchanged. */
-  mintGrant(clientId: string, scope: string | undefined): Outcome<TokenResponse> {
+  mintGrant(clientId: string, scope: string | undefined, resource?: string): Outcome<TokenResponse> {
     const client = this.clients.get(clientId);
     if (!client) return fail('invalid_client', 'unknown client_id', this.profile.invalidClientStatus);
     const s = this.resolveScope(client, scope);
     if (!s.ok) return s;
-    const grant = this.newGrant(client, s.value);
+    const grant = this.newGrant(client, s.value, resource);
     return { ok: true, value: this.issuePair(grant, grant.scope) };
   }
 
   /** RFC 6749 §6 Refreshing an Access Token (client already authenticated). */
-  refresh(client: SandboxClient, p: { refreshToken?: string; scope?: string }): RefreshResult {
+  refresh(client: SandboxClient, p: { refreshToken?: string; scope?: string; resource?: string }): RefreshResult {
     if (!p.refreshToken) return { outcome: fail('invalid_request', 'missing "refresh_token"'), replay: false };
     const rt = this.refreshTokens.get(p.refreshToken);
     if (!rt) return { outcome: fail('invalid_grant', 'refresh token is unknown'), replay: false };
@@ -255,6 +268,9 @@ export class SandboxState {
       return { outcome: fail('invalid_grant', 'refresh token was already used'), replay };
     }
     if (rt.expiresAt <= this.now()) return { outcome: fail('invalid_grant', 'refresh token expired'), replay };
+    if (p.resource !== undefined && p.resource !== grant.resource) {
+      return { outcome: fail('invalid_target', 'the resource is not one this grant is for (RFC 8707 §2.2)'), replay };
+    }
     let scope = rt.scope;
     if (p.scope !== undefined && this.profile.scopes !== undefined) {
       const asked = p.scope.split(' ').filter((s) => s !== '');
@@ -308,7 +324,15 @@ export class SandboxState {
         delete at.previousRefreshToken;
       }
     }
-    return { clientId: at.clientId, scope: at.scope, expiresAt: at.expiresAt, issuedAt: at.issuedAt };
+    const g: BearerGrant = { clientId: at.clientId, scope: at.scope, expiresAt: at.expiresAt, issuedAt: at.issuedAt };
+    if (at.resource !== undefined) g.resource = at.resource;
+    return g;
+  }
+
+  /** RFC 7592 §2.3: a deleted client's grants and tokens stop working at once. */
+  forgetClient(clientId: string): void {
+    this.clients.delete(clientId);
+    for (const g of this.grants.values()) if (g.clientId === clientId) g.revoked = true;
   }
 
   /** RFC 7009 §2.1: revoke a token of this client; unknown tokens are not an error. */
@@ -322,7 +346,7 @@ export class SandboxState {
     if (at && at.clientId === client.id) at.revoked = true;
   }
 
-  private newGrant(client: SandboxClient, scope: string): Grant {
+  private newGrant(client: SandboxClient, scope: string, resource?: string): Grant {
     const cap = this.profile.refreshTokensPerUserPerClient;
     if (cap !== undefined) {
       const now = this.now();
@@ -343,6 +367,7 @@ export class SandboxState {
       }
     }
     const grant: Grant = { id: randomToken(9), clientId: client.id, userId: SANDBOX_USER.id, scope, revoked: false };
+    if (resource !== undefined) grant.resource = resource;
     this.grants.set(grant.id, grant);
     return grant;
   }
@@ -364,6 +389,7 @@ export class SandboxState {
       used: false,
     };
     if (how.previousRefreshToken !== undefined) at.previousRefreshToken = how.previousRefreshToken;
+    if (grant.resource !== undefined) at.resource = grant.resource;
     this.accessTokens.set(access, at);
 
     let refresh: string;

@@ -3,6 +3,8 @@ import { authenticateClient, readClientCredentials } from './client-auth.js';
 import type { SandboxContext } from './context.js';
 import type { Exchange } from './exchange.js';
 import { mediaType, parseParams, readBody, sleep } from './http-util.js';
+import { DEVICE_CODE_GRANT } from './device-grant.js';
+import { resourceParameter } from './resource-indicators.js';
 import { fail, refreshTokenId, type Failure } from './state.js';
 import type { Fault, TokenResponse } from './types.js';
 
@@ -69,27 +71,33 @@ export async function token(ctx: SandboxContext, ex: Exchange): Promise<void> {
   }
   if (duplicate !== undefined) return answer(fail('invalid_request', `parameter "${duplicate}" was sent more than once`));
   if (grantType === undefined) return answer(fail('invalid_request', 'missing "grant_type"'));
-  if (grantType !== 'authorization_code' && grantType !== 'refresh_token') {
+  const device = grantType === DEVICE_CODE_GRANT ? ctx.devices : undefined;
+  if (grantType !== 'authorization_code' && grantType !== 'refresh_token' && !device) {
     return answer(fail('unsupported_grant_type', `grant_type "${grantType}" is not supported`));
   }
   if (!creds.ok) return answer(creds);
-  const auth = authenticateClient(profile, ctx.clients, creds.value, grantType);
+  const auth = authenticateClient(profile, ctx.clients, creds.value, grantType, ctx.now());
   if (!auth.ok) {
     const extra: Record<string, string> = auth.status === 401 && creds.value.basic ? { 'WWW-Authenticate': 'Basic realm="sandbox"' } : {};
     return answer(auth, extra);
   }
+  if (device) return answer(device.poll(auth.value, params.get('device_code') ?? undefined));
+  const resource = resourceParameter(ctx, params.get('resource'));
+  if (!resource.ok) return answer(resource);
   if (grantType === 'authorization_code') {
     return answer(
       state.exchangeCode(auth.value, {
         code: params.get('code') ?? undefined,
         redirectUri: params.get('redirect_uri') ?? undefined,
         codeVerifier: params.get('code_verifier') ?? undefined,
+        resource: resource.value,
       }),
     );
   }
   const r = state.refresh(auth.value, {
     refreshToken: params.get('refresh_token') ?? undefined,
     scope: params.get('scope') ?? undefined,
+    resource: resource.value,
   });
   ex.note({ replay: r.replay });
   return answer(r.outcome);

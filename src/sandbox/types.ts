@@ -2,8 +2,9 @@
  * Public types of the sandbox authorization server. Names follow RFC 6749 where
  * the wire format is meant (snake_case fields of a token response).
  */
+import type { ClientAuthMethod } from '../oauth/index.js';
 
-export type SandboxProfileId = 'generic' | 'redmine' | 'backlog' | 'confluence' | 'jira' | 'questetra';
+export type SandboxProfileId = 'generic' | 'redmine' | 'backlog' | 'confluence' | 'jira' | 'questetra' | 'oauth21';
 
 export const SANDBOX_PROFILE_IDS: readonly SandboxProfileId[] = [
   'generic',
@@ -12,6 +13,7 @@ export const SANDBOX_PROFILE_IDS: readonly SandboxProfileId[] = [
   'confluence',
   'jira',
   'questetra',
+  'oauth21',
 ];
 
 /** A registered OAuth client (RFC 6749 §2). */
@@ -26,6 +28,10 @@ export interface SandboxClient {
   scopes?: string[];
   /** shown on the approval page; default: the id */
   name?: string;
+  /** the only client authentication method accepted (RFC 7591 token_endpoint_auth_method); default: any the profile knows */
+  authMethod?: ClientAuthMethod;
+  /** epoch milliseconds after which the secret no longer authenticates (RFC 7591 client_secret_expires_at) */
+  secretExpiresAt?: number;
 }
 
 export interface SandboxOptions {
@@ -48,6 +54,12 @@ export interface SandboxOptions {
   clients?: SandboxClient[];
   /** requests per minute to the token endpoint and the protected resource; beyond it: 429 with X-RateLimit-* headers */
   rateLimitPerMinute?: number;
+  /** the default client's secret (default: a random one) */
+  clientSecret?: string;
+  /** serve the device authorization grant (RFC 8628); only profiles of servers that can have it (generic, oauth21) */
+  deviceGrant?: boolean;
+  /** seconds a dynamically registered client's secret lives (RFC 7591 client_secret_expires_at); default: forever */
+  registeredSecretTtl?: number;
   /** the clock in epoch milliseconds (default Date.now) */
   now?: () => number;
 }
@@ -125,6 +137,18 @@ export interface SandboxEndpoints {
   tokenInfo?: string;
   /** the protected resource: GET with a Bearer token */
   api: string;
+  /** RFC 8628 device authorization endpoint, when the device grant is on */
+  deviceAuthorization?: string;
+  /** where a person enters the user code of the device grant */
+  deviceVerification?: string;
+  /** RFC 7591 client registration endpoint */
+  registration?: string;
+  /** the RFC 9728 protected resource (its identifier), on profiles that have one */
+  resource?: string;
+  /** its RFC 9728 metadata document */
+  resourceMetadata?: string;
+  /** the API call the docs show for this system (e.g. Redmine's /issues.json) */
+  example: string;
 }
 
 export interface Sandbox {
@@ -135,7 +159,7 @@ export interface Sandbox {
   /** the default registered client: a secret and loopback redirect URIs fitting the profile (plus OOB for redmine) */
   readonly client: SandboxClient;
   /** a grant as if the user had approved and the code been exchanged (no browser) */
-  mintGrant(opts?: { clientId?: string; scope?: string }): Promise<TokenResponse>;
+  mintGrant(opts?: { clientId?: string; scope?: string; resource?: string }): Promise<TokenResponse>;
   log(): readonly LogEntry[];
   resetLog(): void;
   injectFault(f: Fault): void;

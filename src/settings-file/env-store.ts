@@ -240,6 +240,9 @@ export class EnvStore implements CredentialStore {
   versionSync(name: string): string | undefined {
     return name === this.current.name ? `env:${this.generation}` : undefined;
   }
+
+  /** Nothing is held open. */
+  async close(): Promise<void> {}
 }
 
 /** Files bigger than this are not settings files. */
@@ -312,6 +315,9 @@ export class SettingsFileStore implements CredentialStore {
     const st = statSync(this.path, { bigint: true, throwIfNoEntry: false });
     return st ? `${st.ino}:${st.mtimeNs}:${st.size}` : undefined;
   }
+
+  /** Nothing is held open. */
+  async close(): Promise<void> {}
 }
 
 async function readBounded(path: string): Promise<Uint8Array> {
@@ -352,6 +358,7 @@ export function observeStore(store: CredentialStore, observe: StoreObserver): Cr
     remove: (name) => store.remove(name),
     withWriteLock: (name, fn, opts) => store.withWriteLock(name, fn, opts),
     version: (name) => store.version(name),
+    close: () => store.close(),
   };
   if (store.versionSync) {
     const sync = store.versionSync.bind(store);

@@ -137,4 +137,7 @@ export class FileStore implements CredentialStore {
     const st = statSync(this.pathOf(name), { bigint: true, throwIfNoEntry: false });
     return st ? `${st.ino}:${st.mtimeNs}:${st.size}` : undefined;
   }
+
+  /** Nothing is held open: each read and write opens and closes its files. */
+  async close(): Promise<void> {}
 }

@@ -35,6 +35,8 @@ export interface CredentialStore {
    * which host refreshed it last. Never secret.
    */
   locate?(name: string): Promise<CredentialLocation>;
+  /** Release what the store holds open (a fleet store's connections); nothing to do for files. */
+  close(): Promise<void>;
   /**
    * Optional, for the daemon: a directory whose entries change when a
    * credential is added, rewritten or removed, and how to tell a credential's

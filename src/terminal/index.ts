@@ -9,3 +9,7 @@ export { reportError } from './report.js';
 export { resolveSecret } from './secrets.js';
 export type { SecretSource } from './secrets.js';
 export { displayWidth, padEndToWidth, padStartToWidth, wrapToWidth } from './width.js';
+export { planScreen, rowsOf, showHandoffScreen, terminalSize } from './screen.js';
+export type { HandoffScreen, ScreenLine, ScreenSize } from './screen.js';
+export { clockTime, PLAIN_COUNTDOWN_EVERY_MS, startCountdown } from './countdown.js';
+export type { Countdown } from './countdown.js';

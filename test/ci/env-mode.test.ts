@@ -46,8 +46,9 @@ test('a refresh that rotates the refresh token is written back; the next job use
   t.is(reopened.token.access_token, token1);
   t.is(reopened.health.refresh_started_at, undefined);
 
-  // the next job starts from the written-back secret; --min-valid makes it refresh again
-  const job2 = await ciJob(t, { OAUTH_HANDOFF_SETTINGS: written, OAUTH_HANDOFF_KEY: s.key });
+  // the next job starts from the written-back secret, an hour later (aged here, so that it is due): it refreshes again
+  const hourLater = { ...reopened, token: { ...reopened.token, obtained_at: new Date(Date.now() - 3590_000).toISOString(), expires_at: new Date(Date.now() + 10_000).toISOString() } };
+  const job2 = await ciJob(t, { OAUTH_HANDOFF_SETTINGS: await sealArmored(hourLater, [x25519Recipient(s.publicKey)]), OAUTH_HANDOFF_KEY: s.key });
   const back2 = join(job2.dir, 'settings.txt');
   const r2 = await runCli(['token', 'svc', '--from-env', '--write-back', back2, '--min-valid', '86400'], { env: job2.env });
   t.is(r2.code, 0, r2.stderr);

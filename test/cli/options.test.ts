@@ -12,6 +12,7 @@ import type { OptionTable } from '../../src/cli-options.js';
 import { chooseRedirect, OOB_REDIRECT_URI } from '../../src/authorization/index.js';
 import { planAuthorization } from '../../src/browser-side/index.js';
 import { CODES, HandoffError } from '../../src/errors.js';
+import { english } from '../../src/i18n/index.js';
 import { parseTokenArgs } from '../../src/fast-token.js';
 import { getProvider } from '../../src/oauth/index.js';
 import { createOutput } from '../../src/terminal/index.js';
@@ -82,7 +83,7 @@ test('yargs refuses what the fast path refuses, with the same message and exit 2
 
 test('--store with a Redis password warns and --redis-prefix folds into the URL: one function below both readers', async (t) => {
   const warnings: string[] = [];
-  const warn = (m: string) => void warnings.push(m);
+  const warn = { warn: (m: string) => void warnings.push(m), t: english.t };
   t.is(storeFromArgs({ store: 'redis://127.0.0.1:6379/0', redisPrefix: 'team:' }, {}, warn), 'redis://127.0.0.1:6379/0?prefix=team%3A');
   t.is(storeFromArgs({ redisPrefix: 'p' }, { OAUTH_HANDOFF_STORE: 'redis://127.0.0.1/1' }, warn), 'redis://127.0.0.1/1?prefix=p');
   t.deepEqual(warnings, []);

@@ -48,7 +48,9 @@ test('env mode: a write-back that cannot be written is a store failure; a still-
   // (an expired one exits 7: test/ci/env-mode.test.ts)
   const sandbox = await sandboxFor(t);
   const valid = await grantSettings(sandbox);
-  const s = await ciSecrets(valid.settings);
+  // 1600 s of 3600 left: due under --min-valid 86400 (the margin is capped at half the lifetime), still valid
+  const aged = { ...valid.settings, token: { ...valid.settings.token, obtained_at: new Date(Date.now() - 2000_000).toISOString(), expires_at: new Date(Date.now() + 1600_000).toISOString() } };
+  const s = await ciSecrets(aged);
   const job = await ciJob(t, { OAUTH_HANDOFF_SETTINGS: s.armored, OAUTH_HANDOFF_KEY: s.key });
   const r = await runCli(['token', 'svc', '--from-env', '--min-valid', '86400', '--write-back', join(job.dir, 'no-such-dir', 'x.txt')], { env: job.env });
   t.is(r.code, 0, r.stderr);

@@ -12,7 +12,7 @@ import { readdir, readFile } from 'node:fs/promises';
 import { join, relative } from 'node:path';
 
 /** The sandbox profiles a block may ask for (the ids of src/sandbox). */
-export const BLOCK_PROFILES = ['generic', 'redmine', 'backlog', 'confluence', 'jira', 'questetra'] as const;
+export const BLOCK_PROFILES = ['generic', 'redmine', 'backlog', 'confluence', 'jira', 'questetra', 'oauth21'] as const;
 export type BlockProfile = (typeof BLOCK_PROFILES)[number];
 
 /** Shell languages a runnable block may be written in. */

@@ -13,7 +13,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdir, mkdtemp, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { startSandbox } from '../../src/sandbox/index.js';
+import { playgroundVariables, startSandbox } from '../../src/sandbox/index.js';
 import type { Sandbox } from '../../src/sandbox/index.js';
 import { BIN } from '../helpers/cli.js';
 import type { BlockProfile, CodeBlock } from './blocks.js';
@@ -56,6 +56,7 @@ async function startDocSandbox(profile: BlockProfile): Promise<DocSandbox> {
     confluence: [],
     jira: [],
     questetra: [],
+    oauth21: ['http://127.0.0.1/callback'],
   };
   const sandbox = await startSandbox({
     profile,
@@ -67,21 +68,13 @@ async function startDocSandbox(profile: BlockProfile): Promise<DocSandbox> {
 
 const q = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`;
 
-/** The placeholders a block sees (each documented where the docs use it). */
-function placeholders(d: DocSandbox, profile: BlockProfile): Record<string, string> {
-  const e = d.sandbox.endpoints;
-  const v: Record<string, string> = {
-    SANDBOX_URL: d.sandbox.url,
-    CLIENT_ID: DOCS_CLIENT_ID,
-    REDIRECT_URI: d.redirectUri,
-    AUTHORIZATION_ENDPOINT: e.authorization,
-    TOKEN_ENDPOINT: e.token,
-    API_URL: e.api,
-  };
-  if (e.revocation) v.REVOCATION_ENDPOINT = e.revocation;
-  if (e.issuer) v.ISSUER = e.issuer;
-  if (profile === 'redmine' || profile === 'confluence' || profile === 'jira') v[`${profile.toUpperCase()}_URL`] = d.sandbox.url;
-  return v;
+/**
+ * The placeholders a block sees: exactly the variables `oauth-handoff sandbox`
+ * prints for that profile (so a reader pasting them runs the docs as this test
+ * does), with the docs' own client and a free redirect port.
+ */
+function placeholders(d: DocSandbox): Record<string, string> {
+  return Object.fromEntries(playgroundVariables(d.sandbox, { id: DOCS_CLIENT_ID, redirectUri: d.redirectUri }));
 }
 
 /** The bash script: one marked section per block, placeholders exported before each. */
@@ -90,7 +83,7 @@ function script(blocks: CodeBlock[], sandboxes: Map<BlockProfile, DocSandbox>): 
   blocks.forEach((b, i) => {
     const d = sandboxes.get(b.profile)!;
     parts.push(`# ---- ${b.file}:${b.line} (sandbox ${b.profile})`, `__docs_mark ${i}`);
-    for (const [k, v] of Object.entries(placeholders(d, b.profile))) parts.push(`export ${k}=${q(v)}`);
+    for (const [k, v] of Object.entries(placeholders(d))) parts.push(`export ${k}=${q(v)}`);
     parts.push(`(umask 077; printf '%s\\n' ${q(d.secret)} > client-secret.txt)`);
     if (/\bSERVER_KEY\b/.test(b.code)) {
       // the laptop knows the server's public key from `keygen` on the server: here, the same store

@@ -43,7 +43,8 @@ test('Redis stopped for 10 s while tokens are valid: every token call still succ
   const s = await sandbox(t);
   const hosts = await Promise.all([makeHost(t, redis.url, 'host-a'), makeHost(t, redis.url, 'host-b')]);
   const [a, b] = hosts as [TestHost, TestHost];
-  await seedFleet(hosts, await credential(s, 'svc', 3000), await credential(s, 'old', -60));
+  // svc: 1500 s left of 3600, so --min-valid 4000 below makes it due (the margin is capped at half the lifetime)
+  await seedFleet(hosts, await credential(s, 'svc', 1500), await credential(s, 'old', -60));
   // each host reads once while Redis is up: that leaves its cached copy
   for (const h of hosts) {
     t.is((await runHostCli(t, h, ['token', 'svc'])).code, 0);

@@ -10,7 +10,7 @@ import type { Sandbox } from '../../src/sandbox/index.js';
 import { openRedisStore } from '../../src/fleet-store/index.js';
 import type { Settings } from '../../src/settings-file/index.js';
 import { settingsFrom } from '../helpers/fixtures.js';
-import { makeHost, runHostCli, seedFleet, startRedis } from './helpers.js';
+import { makeHost, runHostCli, seedFleet, startRedis, waitFor } from './helpers.js';
 
 const FAKE = { endpoints: { token: 'http://127.0.0.1:9/token' }, client: { id: 'client' } };
 
@@ -96,6 +96,24 @@ test('writes outside the lease are refused', async (t) => {
   const sa = await a.store();
   const err = await t.throwsAsync(sa.write(settings('svc', 'v2')));
   t.regex(err?.message ?? '', /outside withWriteLock/);
+});
+
+test('a re-entrant withWriteLock sees the lease being lost, as the outer holder does (held is read live, not copied)', async (t) => {
+  const redis = await startRedis(t);
+  const url = `${redis.url}?lease=0.5`;
+  const a = await makeHost(t, url, 'a');
+  await seedFleet([a], settings('svc', 'v1'));
+  const sa = await a.store();
+  await sa.withWriteLock('svc', async (outer) => {
+    await sa.withWriteLock('svc', async (inner) => {
+      t.true(outer.held);
+      t.true(inner.held);
+      // the lease vanishes (expired during a stall, or taken): the next extension finds it gone
+      await redis.client.del('oauth-handoff:lease:svc');
+      await waitFor('the outer holder to notice', () => !outer.held, 10_000);
+      t.false(inner.held, 'the re-entrant holder must not keep believing it holds the lease');
+    });
+  });
 });
 
 test('the lease is extended while held, so a long refresh keeps it; a waiter wakes at its release without polling', async (t) => {

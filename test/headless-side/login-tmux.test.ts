@@ -26,14 +26,16 @@ interface Pane {
   waitFor(re: RegExp, timeoutMs?: number): Promise<string>;
 }
 
-/** A private tmux server running `command` in a 200×50 pane; killed when the test ends. */
-async function tmux(t: ExecutionContext, dir: string, env: NodeJS.ProcessEnv, command: string): Promise<Pane> {
+/** A private tmux server running `command` in a pane (200×50 unless said); killed when the test ends. */
+async function tmux(t: ExecutionContext, dir: string, env: NodeJS.ProcessEnv, command: string, size = { x: 200, y: 50 }): Promise<Pane & { visible(): Promise<string> }> {
   const socket = join(dir, 'tmux.sock');
   const tm = (...args: string[]) => run(TMUX, ['-S', socket, ...args], { env: { ...env, TERM: 'xterm-256color' } });
   t.teardown(() => tm('kill-server').then(() => undefined, () => undefined));
-  await tm('new-session', '-d', '-s', 'login', '-x', '200', '-y', '50', command);
+  await tm('new-session', '-d', '-s', 'login', '-x', String(size.x), '-y', String(size.y), command);
   const screen = async () => (await tm('capture-pane', '-p', '-J', '-S', '-500', '-t', 'login')).stdout;
   return {
+    /** only what is on the screen now (no scroll-back), rows as the terminal shows them */
+    visible: async () => (await tm('capture-pane', '-p', '-t', 'login')).stdout,
     keys: async (...keys) => void (await tm('send-keys', '-t', 'login', ...keys)),
     type: async (text) => void (await tm('send-keys', '-t', 'login', '-l', '--', text)),
     screen,
@@ -103,3 +105,40 @@ test('at a terminal: Ctrl-C at the prompt stops login with nothing stored', asyn
   t.regex(end, /cancelled/);
   t.deepEqual(await storedNames(m.home), []);
 });
+
+/** The rows of a plain 80×24 screen, wrapped URL rows joined back (the terminal wraps at 80 columns). */
+const unwrap = (screen: string): string => screen.split('\n').reduce((acc, row) => acc + row + (row.length === 80 ? '' : '\n'), '');
+
+for (const mode of ['oob', 'loopback'] as const) {
+  test(`on a plain 80x24 terminal (${mode}): the whole URL, what to do and the prompt are on screen together; no QR code that does not fit`, async (t) => {
+    const sb = await startSandbox({ profile: 'redmine' });
+    t.teardown(() => sb.close());
+    const m = await machine(t, { OAUTH_HANDOFF_CLIENT_SECRET: sb.client.secret });
+    const args = ['login', '--paste', '--provider', 'redmine', '--site', sb.url, '--client-id', sb.client.id, '--redirect', mode, '--name', 'small'];
+    const pane = await tmux(t, m.base, m.env, `${process.execPath} ${BIN} ${args.join(' ')}; echo "[login exited $?]"; sleep 600`, { x: 80, y: 24 });
+    const prompt = mode === 'oob' ? /authorization code \(or the page address\): $/m : /the address the browser landed on: $/m;
+    await pane.waitFor(prompt);
+    const visible = await pane.visible();
+    t.log(`\n${visible}`);
+    const rows = visible.replace(/\n+$/, '').split('\n');
+    t.true(rows.length <= 24);
+    t.regex(`${rows[rows.length - 1] as string} `, prompt, 'the prompt is the last row (tmux trims the space after it)');
+    const joined = unwrap(visible);
+    const url = /^(http:\/\/127\.0\.0\.1:\d+\/oauth\/authorize\?\S+)$/m.exec(joined)?.[1];
+    t.truthy(url, `the whole URL is on screen:\n${visible}`);
+    t.regex(url as string, /code_challenge_method=S256$/, 'the URL is whole');
+    t.regex(joined, /^oauth-handoff: open this URL in a browser on any device, sign in and approve:$/m, 'the first line speaks of any device');
+    t.notRegex(joined, /scan the QR code/, 'no QR code was drawn, so none is mentioned');
+    t.notRegex(visible, /[█▀▄]/, 'no QR code that would push the URL off the screen');
+    t.regex(joined, /waiting up to 10 min \(until \d\d:\d\d\)/, 'the limit is said when the wait starts');
+    if (mode === 'loopback') t.regex(joined, /^ {4}oauth-handoff relay 'http:/m, 'the relay line fits too');
+
+    // and it still works from there: the code is pasted, login ends
+    const landed = await decideByHttp(url as string);
+    await pane.type(landed);
+    await pane.keys('Enter');
+    const end = await pane.waitFor(/\[login exited \d+\]/);
+    t.regex(end, /\[login exited 0\]/, end);
+    t.deepEqual(await storedNames(m.home), ['small']);
+  });
+}

@@ -5,13 +5,14 @@ import { startSandbox } from '../../src/sandbox/index.js';
 import { cleanEnv, runCli, spawnCli, collect, tempDir, trackChildren } from '../helpers/cli.js';
 import { settingsFrom, storeWith } from '../helpers/fixtures.js';
 
-async function setup(t: ExecutionContext, opts: { accessTokenTtl?: number; expired?: boolean } = {}) {
+async function setup(t: ExecutionContext, opts: { accessTokenTtl?: number; expired?: boolean; secondsLeft?: number } = {}) {
   const sandbox = await startSandbox({ profile: 'generic', accessTokenTtl: opts.accessTokenTtl ?? 3600, replayRevokesGrant: true });
   t.teardown(() => sandbox.close());
   const grant = await sandbox.mintGrant();
   const base = await tempDir(t);
   const home = `${base}/store`;
-  const now = opts.expired ? Date.now() - 2 * 3600_000 : Date.now();
+  const ttl = opts.accessTokenTtl ?? 3600;
+  const now = opts.expired ? Date.now() - 2 * 3600_000 : opts.secondsLeft !== undefined ? Date.now() - (ttl - opts.secondsLeft) * 1000 : Date.now();
   await storeWith(home, settingsFrom(sandbox, grant, { name: 'svc', now }));
   const env = cleanEnv(base, { OAUTH_HANDOFF_HOME: home });
   return { sandbox, grant, home, env };
@@ -90,7 +91,8 @@ test('a replayed refresh token is refused: the credential needs re-authorization
 });
 
 test('when the provider is down but the token is still valid, token prints it and warns (exit 0)', async (t) => {
-  const { sandbox, grant, env } = await setup(t);
+  // 600 s of 3600 left: due under --min-valid 999999 (capped at half the lifetime, 1800 s)
+  const { sandbox, grant, env } = await setup(t, { secondsLeft: 600 });
   sandbox.injectFault({ status: 503, count: 5 });
   const r = await runCli(['token', 'svc', '--min-valid', '999999'], { env });
   t.is(r.code, 0, r.stderr);

@@ -10,7 +10,7 @@ function collect(): { stream: PassThrough; text: () => string } {
   return { stream, text: () => text };
 }
 
-test('the sandbox command prints the URL, endpoints and client, serves until stopped, then closes', async (t) => {
+test('the sandbox command prints the URL, endpoints and client (on stderr: it is for people), serves until stopped, then closes', async (t) => {
   const out = collect();
   const err = collect();
   const stop = new AbortController();
@@ -27,11 +27,15 @@ test('the sandbox command prints the URL, endpoints and client, serves until sto
   for (let i = 0; i < 100 && sandbox === undefined; i++) await new Promise((r) => setTimeout(r, 10));
   t.truthy(sandbox);
   const s = sandbox!;
-  t.true(out.text().includes(`listening on ${s.url}`));
-  t.true(out.text().includes(s.endpoints.token));
-  t.true(out.text().includes(s.client.id));
-  t.true(out.text().includes(s.client.secret!));
-  t.true(out.text().includes('urn:ietf:wg:oauth:2.0:oob'));
+  t.is(out.text(), '', 'stdout carries only machine output');
+  t.true(err.text().includes(`listening on ${s.url}`));
+  t.true(err.text().includes(s.endpoints.token));
+  t.true(err.text().includes(s.client.id));
+  t.is(s.client.secret, 'sandbox-secret', 'the command\'s client secret is fixed unless chosen');
+  t.true(err.text().includes(s.client.secret!));
+  t.true(err.text().includes('urn:ietf:wg:oauth:2.0:oob'));
+  t.true(err.text().includes(`export REDMINE_URL=${s.url}`));
+  t.true(err.text().includes(`export API_URL=${s.url}/issues.json`));
   const tok = await s.mintGrant();
   const r = await fetch(s.endpoints.api, { headers: { Authorization: `Bearer ${tok.access_token}` } });
   t.is(r.status, 200);
@@ -56,10 +60,10 @@ test('--json prints one JSON object with the url and client', async (t) => {
     onListening: () => stop.abort(),
   });
   await running;
-  const info = JSON.parse(out.text()) as { url: string; profile: string; client: { redirectUris: string[] } };
+  const info = JSON.parse(out.text()) as { url: string; profile: string; client: { redirect_uris: string[] } };
   t.regex(info.url, /^http:\/\/127\.0\.0\.1:\d+$/);
   t.is(info.profile, 'backlog');
-  t.true(info.client.redirectUris.length > 0);
+  t.true(info.client.redirect_uris.length > 0);
 });
 
 test('the sandbox refuses to bind anywhere but 127.0.0.1', async (t) => {

@@ -120,9 +120,11 @@ test('backlog: beyond the per-minute limit, 429 with X-RateLimit headers; the ne
 
 test('the control API works over HTTP for tests in other processes', async (t) => {
   const s = await start(t, { profile: 'redmine' });
-  const info = (await (await fetch(`${s.url}/_sandbox/info`)).json()) as { profile: string; client: { id: string } };
+  const info = (await (await fetch(`${s.url}/_sandbox/info`)).json()) as { profile: string; client: { id: string; redirect_uris: string[] }; endpoints: { token_info: string } };
   t.is(info.profile, 'redmine');
   t.is(info.client.id, s.client.id);
+  t.deepEqual(info.client.redirect_uris, s.client.redirectUris);
+  t.is(info.endpoints.token_info, s.endpoints.tokenInfo!);
 
   const minted = await fetch(`${s.url}/_sandbox/grants`, { method: 'POST', body: JSON.stringify({ scope: 'view_issues log_time' }) });
   t.is(minted.status, 200);
@@ -130,16 +132,17 @@ test('the control API works over HTTP for tests in other processes', async (t) =
   t.is(token.scope, 'view_issues log_time');
   t.is(client.secret, s.client.secret);
 
-  const queued = await fetch(`${s.url}/_sandbox/faults`, { method: 'POST', body: JSON.stringify([{ status: 500 }, { delayMs: 10 }]) });
+  const queued = await fetch(`${s.url}/_sandbox/faults`, { method: 'POST', body: JSON.stringify([{ status: 500 }, { delay_ms: 10 }]) });
   t.is(queued.status, 200);
   t.is((await refresh(s, token.refresh_token)).status, 500);
   t.is((await refresh(s, token.refresh_token)).status, 200);
   const bad = await fetch(`${s.url}/_sandbox/faults`, { method: 'POST', body: JSON.stringify({ status: 418 }) });
   t.is(bad.status, 400);
 
-  const log = (await (await fetch(`${s.url}/_sandbox/log`)).json()) as LogEntry[];
+  // the JSON it prints is snake_case, as all oauth-handoff JSON is
+  const log = (await (await fetch(`${s.url}/_sandbox/log`)).json()) as (Omit<LogEntry, 'refreshTokenId'> & { refresh_token_id?: string })[];
   t.deepEqual(
-    log.map((e) => [e.path, e.status, e.refreshTokenId]),
+    log.map((e) => [e.path, e.status, e.refresh_token_id]),
     [
       ['/oauth/token', 500, refreshTokenId(token.refresh_token)],
       ['/oauth/token', 200, refreshTokenId(token.refresh_token)],

@@ -58,6 +58,8 @@ export interface AuthorizeParams {
   challenge?: string;
   method?: string;
   responseType?: string;
+  /** RFC 8707 resource indicator */
+  resource?: string;
 }
 
 export function authorizeUrl(s: Sandbox, p: AuthorizeParams): string {
@@ -67,6 +69,7 @@ export function authorizeUrl(s: Sandbox, p: AuthorizeParams): string {
   if (p.scope !== undefined) q.set('scope', p.scope);
   if (p.challenge !== undefined) q.set('code_challenge', p.challenge);
   if (p.method !== undefined) q.set('code_challenge_method', p.method);
+  if (p.resource !== undefined) q.set('resource', p.resource);
   return `${s.endpoints.authorization}?${q.toString()}`;
 }
 
@@ -136,6 +139,20 @@ export async function refreshOk(s: Sandbox, refreshToken: string, client: Sandbo
 /** GET the protected resource with a Bearer token: the status. */
 export async function callApi(s: Sandbox, accessToken: string): Promise<Reply> {
   const r = await fetch(s.endpoints.api, { headers: { Authorization: `Bearer ${accessToken}` } });
+  const text = await r.text();
+  let body: unknown;
+  try {
+    body = JSON.parse(text);
+  } catch {
+    body = undefined;
+  }
+  return { status: r.status, headers: r.headers, body, text };
+}
+
+/** GET (or POST) a URL with a Bearer token. */
+export async function getWithToken(url: string, accessToken: string | undefined, method: 'GET' | 'POST' = 'GET'): Promise<Reply> {
+  const headers: Record<string, string> = accessToken === undefined ? {} : { Authorization: `Bearer ${accessToken}` };
+  const r = await fetch(url, { method, headers });
   const text = await r.text();
   let body: unknown;
   try {

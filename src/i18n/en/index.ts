@@ -7,6 +7,7 @@
 import { common } from './common.js';
 import { demo } from './demo.js';
 import { fleet } from './fleet.js';
+import { handoff } from './handoff.js';
 import { hints } from './hints.js';
 import { providers, providersCommand } from './providers.js';
 import { resource } from './resource.js';
@@ -15,6 +16,7 @@ import { sandbox } from './sandbox.js';
 export const en = {
   ...common,
   ...hints,
+  ...handoff,
   ...demo,
   ...fleet,
   ...providers,

@@ -3,6 +3,7 @@ import type { Catalog } from '../catalog.js';
 import { common } from './common.js';
 import { demo } from './demo.js';
 import { fleet } from './fleet.js';
+import { handoff } from './handoff.js';
 import { hints } from './hints.js';
 import { providers, providersCommand } from './providers.js';
 import { resource } from './resource.js';
@@ -11,6 +12,7 @@ import { sandbox } from './sandbox.js';
 export const ja: Catalog = {
   ...common,
   ...hints,
+  ...handoff,
   ...demo,
   ...fleet,
   ...providers,

@@ -1,0 +1,28 @@
+/** The hand-off screens (login --paste, authorize --no-browser), the waits, and the CLI's option checks. */
+export const handoff = {
+  'handoff.open_url': 'open this URL in a browser on any device, sign in and approve:',
+  'handoff.open_url_qr': 'open this URL in a browser on any device (or scan the QR code), sign in and approve:',
+  'handoff.open_url_here': 'open this URL in a browser on this machine and approve the access:',
+  'handoff.open_url_here_qr': 'open this URL in a browser on this machine (or scan the QR code with a phone and paste back the address it lands on) and approve the access:',
+  'handoff.relay': 'or, on a laptop with oauth-handoff, run this there: it opens the URL, catches the redirect and prints the line to paste here:',
+  'handoff.after_loopback':
+    'after you approve, the browser goes to {at}?code=… and shows a connection error there: that is expected. Copy the whole address from the address bar and paste it here.',
+  'handoff.after_oob': 'after you approve, the page shows an authorization code: copy it and paste it here (the address of that page works too).',
+  'handoff.code_lifetime': '{system} authorization codes expire {seconds} s after the approval: paste at once',
+  'handoff.waiting_paste': 'waiting up to {duration} (until {until}); the code is exchanged as soon as it arrives',
+  'handoff.device_enter_code': 'on any device with a browser, open {uri} and enter this code:',
+  'handoff.device_open_complete': 'or open this address, which carries the code already:',
+  'handoff.device_open_complete_qr': 'or open this address (or scan the QR code), which carries the code already:',
+  'handoff.device_waiting': 'waiting for the approval, up to {duration} (until {until}); press Ctrl-C to give up',
+  'wait.approval': 'oauth-handoff: waiting for the approval:',
+  'handoff.waiting_limit': 'waiting up to {duration} (until {until})',
+  'wait.lock': 'another oauth-handoff process is refreshing "{name}"; waiting up to {duration} for it (--lock-timeout)',
+  'cli.option.not_number': '--{option} must be a number, not "{value}"',
+  'cli.option.not_duration': '--{option} must be a duration such as 30 (seconds), 30s, 15m, 12h or 7d, not "{value}"',
+  'cli.option.not_whole': '--{option} must be a whole number, not "{value}"',
+  'cli.option.too_small': '--{option} must be {min} or more, not "{value}"',
+  'cli.option.not_above': '--{option} must be more than {min}, not "{value}"',
+  'cli.option.github_output_renamed': '--output NAME is now --github-output NAME (-o/--output names a file in the other commands)',
+  'cli.store.password_visible': 'the Redis password in --store is visible to other users of this machine (ps): prefer $OAUTH_HANDOFF_REDIS_PASSWORD, or the whole URL in $OAUTH_HANDOFF_STORE',
+  'cli.store.prefix_without_fleet': '--redis-prefix works only with a fleet store (--store redis://… or $OAUTH_HANDOFF_STORE)',
+} as const;
