@@ -2,20 +2,79 @@
 'use strict';
 // The executable. `token` runs in every script call, so it has a start-up path
 // of its own: one CommonJS bundle (src/fast-token.ts → dist/fast-token.cjs) that
-// loads neither yargs nor axios nor libsodium nor the ESM loader. Everything
-// else goes to the yargs CLI (src/cli.ts).
+// loads neither yargs nor axios nor libsodium nor the ESM loader, compiled from
+// a V8 code cache when one fits. Everything else goes to the yargs CLI (src/cli.ts).
 const { join } = require('node:path');
-const { pathToFileURL } = require('node:url');
 
-const argv = process.argv.slice(2);
-const fast = require('../dist/fast-token.cjs').fastToken(argv);
-const run = fast || import(pathToFileURL(join(__dirname, '../dist/src/cli.js')).href).then((cli) => cli.runCli(argv));
-run.then(
-  (code) => {
-    process.exitCode = code;
-  },
-  (e) => {
-    process.stderr.write(`oauth-handoff: error: ${(e && e.message) || e}\n`);
-    process.exitCode = 1;
-  },
-);
+/**
+ * The fast bundle, compiled with its V8 code cache (dist/fast-token.cjs.cache) when that cache
+ * was made from these exact bytes by this Node.js: the cache starts with a line naming the Node.js
+ * version, the architecture and the SHA-256 of the bundle, checked here before V8 sees it (V8's
+ * own check compares only the source length); V8 then checks its own version and flags and may
+ * still reject it. Without a usable cache the bundle compiles from source as usual, and when the
+ * command is done a fresh cache is written next to the bundle if that directory is writable
+ * (`npm run build` does it; a root-owned global install keeps the one made at build time).
+ */
+function loadFastToken({ useCache = true } = {}) {
+  const fs = require('node:fs');
+  const vm = require('node:vm');
+  const { createRequire, wrap } = require('node:module');
+  const { hash } = require('node:crypto');
+  const file = join(__dirname, '../dist/fast-token.cjs');
+  const cacheFile = `${file}.cache`;
+  const bytes = fs.readFileSync(file);
+  const source = bytes.toString('utf8');
+  const stamp = `oauth-handoff code cache ${process.version} ${process.arch} ${hash('sha256', bytes)}\n`;
+  let cachedData;
+  try {
+    const cache = useCache ? fs.readFileSync(cacheFile) : Buffer.alloc(0);
+    if (cache.length > stamp.length && cache.toString('latin1', 0, stamp.length) === stamp) cachedData = cache.subarray(stamp.length);
+  } catch {
+    // no cache: compile from source
+  }
+  const script = new vm.Script(wrap(source), { filename: file, cachedData });
+  const module = { exports: {}, filename: file, id: file, loaded: false };
+  script.runInThisContext().call(module.exports, module.exports, createRequire(file), module, file, join(__dirname, '../dist'));
+  const fresh = cachedData === undefined || script.cachedDataRejected === true;
+  return {
+    exports: module.exports,
+    /** after a run from source: the cache of what that run compiled, for the next process */
+    saveCache() {
+      if (!fresh) return;
+      const tmp = `${cacheFile}.${process.pid}.tmp`;
+      try {
+        fs.writeFileSync(tmp, Buffer.concat([Buffer.from(stamp, 'latin1'), script.createCachedData()]), { mode: 0o644 });
+        fs.renameSync(tmp, cacheFile);
+      } catch {
+        // a read-only install: the next run compiles from source again
+        try {
+          fs.unlinkSync(tmp);
+        } catch {
+          // never written
+        }
+      }
+    },
+  };
+}
+
+function main() {
+  const argv = process.argv.slice(2);
+  const fastToken = loadFastToken();
+  const fast = fastToken.exports.fastToken(argv);
+  const run = fast
+    ? fast.finally(() => fastToken.saveCache())
+    : import(require('node:url').pathToFileURL(join(__dirname, '../dist/src/cli.js')).href).then((cli) => cli.runCli(argv));
+  run.then(
+    (code) => {
+      process.exitCode = code;
+    },
+    (e) => {
+      process.stderr.write(`oauth-handoff: error: ${(e && e.message) || e}\n`);
+      process.exitCode = 1;
+    },
+  );
+}
+
+// bench/token-breakdown.ts requires this file to time the loading alone
+if (require.main === module) main();
+else module.exports = { loadFastToken };

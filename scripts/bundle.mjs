@@ -22,6 +22,28 @@ const split = {
   },
 };
 
+/**
+ * `node:fs/promises` as a module whose functions load it on first call. Requiring it loads the
+ * readline and file-watcher machinery (≈ 1 ms of a cold `token`), and the fresh-token read never
+ * calls it: the store reads synchronously, and only a refresh writes.
+ */
+const lazyFsPromises = {
+  name: 'lazy-fs-promises',
+  setup(b) {
+    b.onResolve({ filter: /^(node:)?fs\/promises$/ }, () => ({ path: 'fs/promises', namespace: 'lazy-fs-promises' }));
+    b.onLoad({ filter: /.*/, namespace: 'lazy-fs-promises' }, async () => {
+      const { promises } = await import('node:fs');
+      const names = Object.keys(promises).filter((k) => /^[a-z]\w*$/i.test(k));
+      const lines = names.map((k) =>
+        typeof promises[k] === 'function'
+          ? `export const ${k} = (...args) => fs.promises.${k}(...args);`
+          : `export const ${k} = fs.${k === 'constants' ? 'constants' : `promises.${k}`};`,
+      );
+      return { contents: `import * as fs from 'node:fs';\n${lines.join('\n')}\nexport default fs.promises;\n`, loader: 'js', resolveDir: root };
+    });
+  },
+};
+
 const common = {
   bundle: true,
   platform: 'node',
@@ -33,7 +55,7 @@ const common = {
   sourcemap: false,
   legalComments: 'none',
   logLevel: 'warning',
-  plugins: [split],
+  plugins: [split, lazyFsPromises],
 };
 
 await Promise.all([

@@ -1,17 +1,21 @@
 /** The Japanese catalog: the same keys and placeholders as the English one (the type checks the keys, test/i18n the placeholders). */
 import type { Catalog } from '../catalog.js';
+import { cli } from './cli.js';
 import { common } from './common.js';
 import { demo } from './demo.js';
 import { fleet } from './fleet.js';
 import { handoff } from './handoff.js';
 import { hints } from './hints.js';
+import { options } from './options.js';
 import { providers, providersCommand } from './providers.js';
 import { resource } from './resource.js';
 import { sandbox } from './sandbox.js';
 
 export const ja: Catalog = {
   ...common,
+  ...cli,
   ...hints,
+  ...options,
   ...handoff,
   ...demo,
   ...fleet,
