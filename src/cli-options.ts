@@ -224,6 +224,11 @@ export const relayOptions = {
   ...jsonOption,
 } as const satisfies OptionTable;
 
+/** `demo`: the whole hand-off against a local sandbox. */
+export const demoOptions = {
+  profile: { type: 'string', default: 'redmine', describe: 'option.demo.profile' },
+} as const satisfies OptionTable;
+
 /** `sandbox`: a local authorization server to try things against. */
 export const sandboxOptions = {
   profile: { type: 'string', default: 'generic', describe: 'option.profile' },

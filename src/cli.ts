@@ -23,6 +23,7 @@ import {
   refreshOptions,
   relayOptions,
   sandboxOptions,
+  demoOptions,
   statusOptions,
   tokenOptions,
 } from './cli-options.js';
@@ -319,8 +320,8 @@ export async function runCli(argv: string[]): Promise<number> {
     .command(
       'demo',
       out.t('command.demo'),
-      (y) => y,
-      run(async () => (await import('./demo.js')).demoCommand()),
+      (y) => withOptions(demoOptions)(y),
+      run(async (a) => (await import('./demo.js')).demoCommand({ profile: str(a, 'profile') })),
     )
     .command(
       'daemon [names..]',

@@ -61,6 +61,7 @@ export const options = {
   'option.code-ttl': 'seconds an authorization code lives (default: the profile\'s)',
   'option.sandbox.client-secret-file': 'the client secret to use: the first line of this file (else $OAUTH_HANDOFF_SANDBOX_CLIENT_SECRET, else the fixed sandbox-secret)',
   'option.sandbox.client-secret': 'the client secret to use (visible in ps: prefer --client-secret-file)',
+  'option.demo.profile': 'redmine, or oauth21: a protected resource found from its URL alone, a client registered on the fly (RFC 9728, 7591, 8707)',
   'option.device-grant': 'also serve the device grant, RFC 8628 (generic and oauth21 profiles), to try `login --device`',
   'option.registered-secret-ttl': 'seconds the secret of a dynamically registered client lives (oauth21; default: forever)',
   'option.sandbox.verbose': 'print one line per request on stderr (never tokens)',
