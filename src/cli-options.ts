@@ -262,6 +262,8 @@ export const importOptions = {
   ...jsonOption,
   name: { type: 'string', describe: 'option.import.name' },
   force: { type: 'boolean', default: false, describe: 'option.import.force' },
+  'allow-older': { type: 'boolean', default: false, describe: 'option.import.allow-older' },
+  'allow-duplicate': { type: 'boolean', default: false, describe: 'option.import.allow-duplicate' },
   verify: { type: 'boolean', default: false, describe: 'option.verify' },
   'passphrase-file': { type: 'string', describe: 'option.import.passphrase-file' },
 } as const satisfies OptionTable;

@@ -129,6 +129,8 @@ export async function runCli(argv: string[]): Promise<number> {
           file: fileArg(a, 'file'),
           name: str(a, 'name'),
           force: bool(a, 'force'),
+          allowOlder: bool(a, 'allow-older'),
+          allowDuplicate: bool(a, 'allow-duplicate'),
           verify: bool(a, 'verify'),
           passphraseFile: str(a, 'passphrase-file'),
           lockTimeoutMs: lockMs(a),

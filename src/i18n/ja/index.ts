@@ -4,6 +4,7 @@ import { cli } from './cli.js';
 import { common } from './common.js';
 import { demo } from './demo.js';
 import { fleet } from './fleet.js';
+import { grant } from './grant.js';
 import { handoff } from './handoff.js';
 import { hints } from './hints.js';
 import { options } from './options.js';
@@ -19,6 +20,7 @@ export const ja: Catalog = {
   ...handoff,
   ...demo,
   ...fleet,
+  ...grant,
   ...providers,
   ...providersCommand,
   ...resource,
