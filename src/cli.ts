@@ -348,6 +348,9 @@ export async function runCli(argv: string[]): Promise<number> {
           stopTimeout: num(a, 'stop-timeout'),
           logFormat: str(a, 'log-format'),
           verbose: bool(a, 'verbose'),
+          sink: list(a, 'sink'),
+          metricsFile: str(a, 'metrics-file'),
+          metricsListen: str(a, 'metrics-listen'),
         }),
       ),
     )

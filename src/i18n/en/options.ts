@@ -92,6 +92,10 @@ export const options = {
   'option.stop-timeout': 'on SIGTERM, how long to let refreshes in flight finish (default 30s)',
   'option.log-format': 'json (one line per event) or text (default: text on a terminal, else json)',
   'option.daemon.verbose': 'also log every planned refresh',
+  'option.daemon.sink':
+    'write the access token of NAME to a file, replaced at every refresh: NAME=PATH[,format=token|json|header|env][,mode=0600][,group=GROUP][,var=VAR]; repeatable',
+  'option.daemon.metrics-file': "write Prometheus metrics to this file (node_exporter's textfile collector)",
+  'option.daemon.metrics-listen': 'serve Prometheus metrics on [HOST:]PORT at /metrics (host 127.0.0.1 unless given)',
   'option.fleet.lock-timeout': 'how long to wait for a host refreshing a credential while sealing it again: seconds, or 2m (then exit 6)',
   'option.label': 'a name for the host in `fleet members`',
   'option.fleet_remove_member.force': 'also when it is this host\'s own key',

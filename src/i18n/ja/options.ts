@@ -94,6 +94,10 @@ export const options: SectionOf<typeof en> = {
   'option.stop-timeout': 'SIGTERM のとき、実行中の更新が終わるのを待つ時間（既定 30s）',
   'option.log-format': 'json（イベントごとに 1 行）または text（既定: 端末なら text、それ以外は json）',
   'option.daemon.verbose': '予定した更新もすべてログに出す',
+  'option.daemon.sink':
+    'NAME のアクセストークンをファイルに書き、更新のたびに置き換える: NAME=PATH[,format=token|json|header|env][,mode=0600][,group=GROUP][,var=VAR]。繰り返し指定可',
+  'option.daemon.metrics-file': 'Prometheus のメトリクスをこのファイルに書く（node_exporter のテキストファイルコレクター）',
+  'option.daemon.metrics-listen': 'Prometheus のメトリクスを [HOST:]PORT の /metrics で出す（ホストを書かなければ 127.0.0.1）',
   'option.fleet.lock-timeout': '認証情報を暗号化し直すとき、それを更新中のホストを待つ時間: 秒数、または 2m（過ぎると終了コード 6）',
   'option.label': '`fleet members` に表示するホストの名前',
   'option.fleet_remove_member.force': 'このホスト自身の鍵でも実行する',
