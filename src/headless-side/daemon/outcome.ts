@@ -228,6 +228,25 @@ export class Outcomes {
     this.persist(e);
   }
 
+  /** A registered client's secret runs out (RFC 7591 client_secret_expires_at): refreshing stops working then. */
+  warnSecretExpiring(e: Entry, threshold: number, also: number[], now: number): void {
+    const at = iso(e.secretExpiresAt as number);
+    for (const t of [threshold, ...also]) remember(e, `warn-secret:${t}:${at}`);
+    const left = (e.secretExpiresAt as number) - now;
+    const message =
+      left > 0
+        ? `the client secret registered for it expires in ${formatDuration(left)} (${at}); authorize again before then to register a new client`
+        : `the client secret registered for it expired at ${at}; authorize again to register a new client`;
+    this.c.log('warning', 'client_secret_expiring', message, {
+      name: e.name,
+      client_secret_expires_at: at,
+      threshold_seconds: Math.round(threshold / SECOND),
+      hint: hintFor(new HandoffError(message, { code: CODES.REAUTH_REQUIRED, credential: e.name })),
+    });
+    this.c.hooks.warning({ name: e.name, state: 'client_secret_expiring', event: 'client_secret_expiring', message: `${e.name}: ${message}` });
+    this.persist(e);
+  }
+
   /** Write the state file when something in it changed (one write at a time per credential). */
   persist(e: Entry): void {
     if (e.removed) return;

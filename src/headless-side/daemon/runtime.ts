@@ -158,6 +158,7 @@ export class Daemon implements RunningDaemon, DaemonView {
       keepAliveBeforeMs: o.keepAliveBeforeMs ?? 2 * Math.max(0, ...warnBeforeMs),
       onDue: (e) => this.queue.add(e),
       onWarning: (e, threshold, also, now) => this.outcomes.warnExpiring(e, threshold, also, now),
+      onSecretWarning: (e, threshold, also, now) => this.outcomes.warnSecretExpiring(e, threshold, also, now),
       onExpired: (e) => this.outcomes.expired(e),
     });
     this.watcher = new StoreWatcher(o.store, (names) => this.changedOnDisk(names));
