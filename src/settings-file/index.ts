@@ -13,6 +13,7 @@ export {
   NAME_PATTERN,
   SETTINGS_FORMAT,
   SETTINGS_VERSION,
+  VSCHAR_PATTERN,
   assertValidName,
   decodeSettings,
   encodeSettings,
