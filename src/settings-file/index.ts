@@ -7,17 +7,19 @@ export type { HeldLock, LockHolder, LockOptions } from './lock.js';
 export { assertStoreDirs, createMachineKey, ensureStoreDirs, loadMachineKey, loadOrCreateMachineKey } from './machine-key.js';
 export { assertPrivate, assertPrivateIfExists } from './permissions.js';
 export type { MachineKey } from './machine-key.js';
-export { APP_NAME, HOME_ENV, STORE_ENV, resolveHome, storeLayout } from './paths.js';
+export { APP_NAME, CREDENTIAL_SUFFIX, HOME_ENV, STORE_ENV, resolveHome, storeLayout } from './paths.js';
 export type { StoreLayout } from './paths.js';
 export {
+  GRANT_ID_PATTERN,
   NAME_PATTERN,
   SETTINGS_FORMAT,
   SETTINGS_VERSION,
+  VSCHAR_PATTERN,
   assertValidName,
   decodeSettings,
   encodeSettings,
   secondsLeft,
   validateSettings,
 } from './schema.js';
-export type { ClientAuthMethod, HealthState, Settings, SettingsClient, SettingsEndpoints, SettingsHealth, SettingsToken } from './schema.js';
-export type { CredentialLocation, CredentialStore, WatchTarget } from './store.js';
+export type { ClientAuthMethod, HealthState, Settings, SettingsClient, SettingsEndpoints, SettingsGrant, SettingsHealth, SettingsToken } from './schema.js';
+export type { CredentialLocation, CredentialStore, WatchTarget, WriteOptions } from './store.js';
