@@ -262,6 +262,8 @@ export const importOptions = {
   ...jsonOption,
   name: { type: 'string', describe: 'option.import.name' },
   force: { type: 'boolean', default: false, describe: 'option.import.force' },
+  'allow-older': { type: 'boolean', default: false, describe: 'option.import.allow-older' },
+  'allow-duplicate': { type: 'boolean', default: false, describe: 'option.import.allow-duplicate' },
   verify: { type: 'boolean', default: false, describe: 'option.verify' },
   'passphrase-file': { type: 'string', describe: 'option.import.passphrase-file' },
 } as const satisfies OptionTable;
@@ -322,6 +324,9 @@ export const daemonOptions = {
   'stop-timeout': { type: 'duration', min: 0, group: GROUPS.daemon, describe: 'option.stop-timeout' },
   'log-format': { type: 'string', group: GROUPS.daemon, describe: 'option.log-format' },
   verbose: { type: 'boolean', default: false, group: GROUPS.daemon, describe: 'option.daemon.verbose' },
+  sink: { type: 'string', array: true, group: GROUPS.daemon, describe: 'option.daemon.sink' },
+  'metrics-file': { type: 'string', group: GROUPS.daemon, describe: 'option.daemon.metrics-file' },
+  'metrics-listen': { type: 'string', group: GROUPS.daemon, describe: 'option.daemon.metrics-listen' },
 } as const satisfies OptionTable;
 
 /** `fleet …`: the member hosts of a fleet store (docs/fleet.md). */

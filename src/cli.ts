@@ -129,6 +129,8 @@ export async function runCli(argv: string[]): Promise<number> {
           file: fileArg(a, 'file'),
           name: str(a, 'name'),
           force: bool(a, 'force'),
+          allowOlder: bool(a, 'allow-older'),
+          allowDuplicate: bool(a, 'allow-duplicate'),
           verify: bool(a, 'verify'),
           passphraseFile: str(a, 'passphrase-file'),
           lockTimeoutMs: lockMs(a),
@@ -346,6 +348,9 @@ export async function runCli(argv: string[]): Promise<number> {
           stopTimeout: num(a, 'stop-timeout'),
           logFormat: str(a, 'log-format'),
           verbose: bool(a, 'verbose'),
+          sink: list(a, 'sink'),
+          metricsFile: str(a, 'metrics-file'),
+          metricsListen: str(a, 'metrics-listen'),
         }),
       ),
     )

@@ -61,6 +61,20 @@ export interface SettingsClient {
   registration_client_uri?: string;
 }
 
+/**
+ * The identity of one grant (one authorization), travelling with every copy
+ * of it: export, import, fleet stores. Absent in files written by 0.1.0.
+ */
+export interface SettingsGrant {
+  /** random, made when the authorization completed (authorize, login); never changes */
+  id: string;
+  /** 0 at authorization, one more with every refresh: of two copies of one grant, the higher is newer */
+  generation: number;
+}
+
+/** A grant id: 16 to 64 base64url characters (a new one is 22: 16 random bytes). */
+export const GRANT_ID_PATTERN = /^[A-Za-z0-9_-]{16,64}$/;
+
 export interface Settings {
   format: typeof SETTINGS_FORMAT;
   version: typeof SETTINGS_VERSION;
@@ -77,6 +91,8 @@ export interface Settings {
   token: SettingsToken;
   created: { at: string; by: string; host: string; tool: string; via: string };
   health: SettingsHealth;
+  /** which grant this is, and how far it has come (absent in files written by 0.1.0) */
+  grant?: SettingsGrant;
 }
 
 /** Names become file names and Redis keys: keep them boring. */
@@ -260,6 +276,13 @@ export function validateSettings(input: unknown): Settings {
   put(settings, 'site', url(o, 'site', 'settings', true));
   put(settings, 'redirect_uri', matching(optStr(o, 'redirect_uri', 'settings'), URI_CHARS, 'settings.redirect_uri', 'must be a URI without spaces or control characters'));
   put(settings, 'resource', url(o, 'resource', 'settings', true));
+  if (o.grant !== undefined) {
+    const g = obj(o.grant, 'settings.grant');
+    const id = str(g, 'id', 'grant');
+    if (!GRANT_ID_PATTERN.test(id)) fail('grant.id', 'must be 16-64 letters, digits, "-" or "_"');
+    if (!Number.isSafeInteger(g.generation) || (g.generation as number) < 0) fail('grant.generation', 'must be a whole number');
+    settings.grant = { id, generation: g.generation as number };
+  }
   return settings;
 }
 
