@@ -16,6 +16,7 @@ import {
 } from '../crypto/index.js';
 import type { Identity, Recipient, RecipientInfo } from '../crypto/index.js';
 import { CODES, HandoffError } from '../errors.js';
+import { inputFileError } from '../fs-errors.js';
 import { writeFileAtomic } from './atomic.js';
 import { DEFAULT_LOCK_TIMEOUT_MS, withFileLock } from './lock.js';
 import type { HeldLock, LockOptions } from './lock.js';
@@ -329,7 +330,7 @@ async function readBounded(path: string): Promise<Uint8Array> {
     if ((e as NodeJS.ErrnoException).code === 'ENOENT') {
       throw new HandoffError(`no settings file at ${path}`, { code: CODES.NOT_FOUND, cause: e });
     }
-    throw e;
+    throw inputFileError(e, path, 'the settings file');
   }
 }
 
