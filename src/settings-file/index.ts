@@ -21,4 +21,4 @@ export {
   validateSettings,
 } from './schema.js';
 export type { ClientAuthMethod, HealthState, Settings, SettingsClient, SettingsEndpoints, SettingsGrant, SettingsHealth, SettingsToken } from './schema.js';
-export type { CredentialLocation, CredentialStore, WatchTarget } from './store.js';
+export type { CredentialLocation, CredentialStore, WatchTarget, WriteOptions } from './store.js';
