@@ -72,9 +72,9 @@ export async function forgetCommand(o: ForgetOptions): Promise<number> {
   );
   if (o.json) out.json({ name: o.name, forgotten: true, revoked, client_deleted: clientDeleted });
   else {
-    const also = [revoked ? 'revoked its grant at the provider' : '', clientDeleted ? 'deleted its registered client (RFC 7592)' : ''].filter(Boolean);
-    out.info(`forgot "${o.name}"${also.length ? ` and ${also.join(' and ')}` : ''}`);
-    if (registered && !clientDeleted) out.warn('the client oauth-handoff registered for it still exists at the server (its registration access token was forgotten with it); delete it in the server\'s administration if it is no longer needed');
+    const done = revoked ? (clientDeleted ? 'forget.done_revoked_client_deleted' : 'forget.done_revoked') : clientDeleted ? 'forget.done_client_deleted' : 'forget.done';
+    out.info(out.t(done, { name: o.name }));
+    if (registered && !clientDeleted) out.warn(out.t('forget.client_remains'));
   }
   return 0;
 }

@@ -9,6 +9,7 @@ import { common } from './common.js';
 import { demo } from './demo.js';
 import { fleet } from './fleet.js';
 import { handoff } from './handoff.js';
+import { headless } from './headless.js';
 import { hints } from './hints.js';
 import { options } from './options.js';
 import { providers, providersCommand } from './providers.js';
@@ -18,6 +19,7 @@ export const en = {
   ...common,
   ...cli,
   ...hints,
+  ...headless,
   ...options,
   ...handoff,
   ...demo,

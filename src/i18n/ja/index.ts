@@ -5,6 +5,7 @@ import { common } from './common.js';
 import { demo } from './demo.js';
 import { fleet } from './fleet.js';
 import { handoff } from './handoff.js';
+import { headless } from './headless.js';
 import { hints } from './hints.js';
 import { options } from './options.js';
 import { providers, providersCommand } from './providers.js';
@@ -14,6 +15,7 @@ export const ja: Catalog = {
   ...common,
   ...cli,
   ...hints,
+  ...headless,
   ...options,
   ...handoff,
   ...demo,
