@@ -224,6 +224,11 @@ export const relayOptions = {
   ...jsonOption,
 } as const satisfies OptionTable;
 
+/** `demo`: the whole hand-off against a local sandbox. */
+export const demoOptions = {
+  profile: { type: 'string', default: 'redmine', describe: 'option.demo.profile' },
+} as const satisfies OptionTable;
+
 /** `sandbox`: a local authorization server to try things against. */
 export const sandboxOptions = {
   profile: { type: 'string', default: 'generic', describe: 'option.profile' },
@@ -257,6 +262,8 @@ export const importOptions = {
   ...jsonOption,
   name: { type: 'string', describe: 'option.import.name' },
   force: { type: 'boolean', default: false, describe: 'option.import.force' },
+  'allow-older': { type: 'boolean', default: false, describe: 'option.import.allow-older' },
+  'allow-duplicate': { type: 'boolean', default: false, describe: 'option.import.allow-duplicate' },
   verify: { type: 'boolean', default: false, describe: 'option.verify' },
   'passphrase-file': { type: 'string', describe: 'option.import.passphrase-file' },
 } as const satisfies OptionTable;
@@ -317,6 +324,9 @@ export const daemonOptions = {
   'stop-timeout': { type: 'duration', min: 0, group: GROUPS.daemon, describe: 'option.stop-timeout' },
   'log-format': { type: 'string', group: GROUPS.daemon, describe: 'option.log-format' },
   verbose: { type: 'boolean', default: false, group: GROUPS.daemon, describe: 'option.daemon.verbose' },
+  sink: { type: 'string', array: true, group: GROUPS.daemon, describe: 'option.daemon.sink' },
+  'metrics-file': { type: 'string', group: GROUPS.daemon, describe: 'option.daemon.metrics-file' },
+  'metrics-listen': { type: 'string', group: GROUPS.daemon, describe: 'option.daemon.metrics-listen' },
 } as const satisfies OptionTable;
 
 /** `fleet …`: the member hosts of a fleet store (docs/fleet.md). */

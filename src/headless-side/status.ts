@@ -1,4 +1,4 @@
-import { describeCredential, openStore } from '../credential/index.js';
+import { describeCredential, openStore, shortGrantId } from '../credential/index.js';
 import type { CredentialStatus as BaseStatus } from '../credential/index.js';
 import { DEFAULT_MIN_VALID_SECONDS } from '../defaults.js';
 import { CODES, HandoffError } from '../errors.js';
@@ -33,6 +33,7 @@ export function printStatus(out: Output, list: CredentialStatus[], now = Date.no
     const rows: [MessageKey, string][] = [];
     const state = STATES.has(d.state) ? tr.render(`status.state.${d.state}` as MessageKey) : d.state;
     rows.push(['status.state', `${state}${d.message ? ` — ${d.message}` : ''}`]);
+    if (d.grant_id !== undefined) rows.push(['status.grant', tr.t('status.grant_value', { grant: shortGrantId(d.grant_id), generation: d.grant_generation ?? 0 })]);
     if (d.access_token_expires_at) rows.push(['status.access_token', tr.t('status.expires', { when: when(d.access_token_expires_at), at: d.access_token_expires_at })]);
     else if (d.state !== 'unreadable') rows.push(['status.access_token', tr.t('status.no_expiry')]);
     if (d.refresh_margin_seconds !== undefined && d.state === 'ok') {

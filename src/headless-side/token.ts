@@ -44,6 +44,8 @@ export async function usableToken(store: CredentialStore, o: TokenOptions, out: 
     clearTimeout(notice);
   }
   if (r.warning) out.warn(out.t(doing, { name: o.name, reason: r.warning.key === undefined ? r.warning.message : out.i18n.render(r.warning.key, r.warning.params) }));
+  // VSCHAR allows a space (token responses and files with anything else are refused), but a header cannot carry it safely
+  if (r.settings.token.access_token.includes(' ')) out.warn(out.t('token.space', { name: o.name }));
   return r;
 }
 

@@ -29,6 +29,7 @@ export type DaemonEvent =
   | 'not_refreshable'
   | 'unreadable'
   | 'refresh_token_expiring'
+  | 'client_secret_expiring'
   | 'keep_alive'
   | 'behind'
   | 'hook'
@@ -36,7 +37,12 @@ export type DaemonEvent =
   | 'reloading'
   | 'stopping'
   | 'stopped'
-  | 'lock_lost';
+  | 'lock_lost'
+  | 'sink_written'
+  | 'sink_removed'
+  | 'sink_failed'
+  | 'metrics'
+  | 'notify_failed';
 
 export type LogFields = Record<string, string | number | boolean | undefined | null | string[]>;
 

@@ -43,6 +43,8 @@ const LOAD_CONCURRENCY = 8;
  * manager. Called synchronously; an observer must not throw.
  */
 export interface DaemonObserver {
+  /** the daemon exists: what metrics and status lines read from */
+  attach?(view: DaemonView): void;
   /** the credential's current token: at start, after a refresh, when another process refreshed it */
   token?(name: string, settings: Settings): void;
   /** its token must no longer be handed out: removed from the store, dead grant, or expired */
@@ -156,6 +158,7 @@ export class Daemon implements RunningDaemon, DaemonView {
       keepAliveBeforeMs: o.keepAliveBeforeMs ?? 2 * Math.max(0, ...warnBeforeMs),
       onDue: (e) => this.queue.add(e),
       onWarning: (e, threshold, also, now) => this.warnExpiring(e, threshold, also, now),
+      onSecretWarning: (e, threshold, also, now) => this.warnSecretExpiring(e, threshold, also, now),
       onExpired: (e) => this.expired(e),
     });
     this.watcher = new StoreWatcher(o.store, (names) => this.changedOnDisk(names));
@@ -561,6 +564,24 @@ export class Daemon implements RunningDaemon, DaemonView {
     });
     this.hooks.warning({ name: e.name, state: 'refresh_token_expiring', event: 'refresh_token_expiring', message: `${e.name}: ${message}` });
     this.persist(e);
+  }
+
+  /** A registered client's secret runs out (RFC 7591 client_secret_expires_at): refreshing stops working then. */
+  private warnSecretExpiring(e: Entry, threshold: number, also: number[], now: number): void {
+    const at = iso(e.secretExpiresAt as number);
+    for (const t of [threshold, ...also]) remember(e, `warn-secret:${t}:${at}`);
+    const left = (e.secretExpiresAt as number) - now;
+    const message =
+      left > 0
+        ? `the client secret registered for it expires in ${formatDuration(left)} (${at}); authorize again before then to register a new client`
+        : `the client secret registered for it expired at ${at}; authorize again to register a new client`;
+    this.log('warning', 'client_secret_expiring', message, {
+      name: e.name,
+      client_secret_expires_at: at,
+      threshold_seconds: Math.round(threshold / SECOND),
+      hint: hintFor(new HandoffError(message, { code: CODES.REAUTH_REQUIRED, credential: e.name })),
+    });
+    this.hooks.warning({ name: e.name, state: 'client_secret_expiring', event: 'client_secret_expiring', message: `${e.name}: ${message}` });
   }
 
   /** Write the state file when something in it changed (one write at a time per credential). */

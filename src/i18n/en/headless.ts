@@ -15,6 +15,8 @@ export const headless = {
   'store.label.in_memory': 'changes are kept in memory only',
   'store.label.separator': '; ',
   'status.state': 'state:',
+  'status.grant': 'grant:',
+  'status.grant_value': '{grant} (generation {generation})',
   'status.access_token': 'access token:',
   'status.refresh_margin': 'refresh margin:',
   'status.refresh_token': 'refresh token:',
@@ -68,7 +70,4 @@ export const headless = {
   'export.wrote': 'wrote {file}; on the other machine: oauth-handoff import {file}',
   'forget.done': 'forgot "{name}"',
   'forget.done_revoked': 'forgot "{name}" and revoked its grant at the provider',
-  'forget.done_client_deleted': 'forgot "{name}" and deleted its registered client (RFC 7592)',
-  'forget.done_revoked_client_deleted': 'forgot "{name}", revoked its grant at the provider and deleted its registered client (RFC 7592)',
-  'forget.client_remains': "the client oauth-handoff registered for it still exists at the server (its registration access token was forgotten with it); delete it in the server's administration if it is no longer needed",
 } as const;

@@ -8,11 +8,13 @@ import { cli } from './cli.js';
 import { common } from './common.js';
 import { demo } from './demo.js';
 import { fleet } from './fleet.js';
+import { grant } from './grant.js';
 import { handoff } from './handoff.js';
 import { headless } from './headless.js';
 import { hints } from './hints.js';
 import { options } from './options.js';
 import { providers, providersCommand } from './providers.js';
+import { resource } from './resource.js';
 import { sandbox } from './sandbox.js';
 
 export const en = {
@@ -24,7 +26,9 @@ export const en = {
   ...handoff,
   ...demo,
   ...fleet,
+  ...grant,
   ...providers,
   ...providersCommand,
+  ...resource,
   ...sandbox,
 } as const;

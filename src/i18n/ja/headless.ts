@@ -17,6 +17,8 @@ export const headless: SectionOf<typeof en> = {
   'store.label.in_memory': '変更はメモリーにだけ保持します',
   'store.label.separator': '、',
   'status.state': '状態:',
+  'status.grant': '許可:',
+  'status.grant_value': '{grant}（世代 {generation}）',
   'status.access_token': 'アクセストークン:',
   'status.refresh_margin': '更新の余裕:',
   'status.refresh_token': 'リフレッシュトークン:',
@@ -70,7 +72,4 @@ export const headless: SectionOf<typeof en> = {
   'export.wrote': '{file} に書き出しました。もう一方のマシンで: oauth-handoff import {file}',
   'forget.done': '"{name}" を削除しました',
   'forget.done_revoked': '"{name}" を削除し、プロバイダーで許可を取り消しました',
-  'forget.done_client_deleted': '"{name}" を削除し、登録したクライアントも削除しました（RFC 7592）',
-  'forget.done_revoked_client_deleted': '"{name}" を削除し、プロバイダーで許可を取り消し、登録したクライアントも削除しました（RFC 7592）',
-  'forget.client_remains': 'oauth-handoff がこのために登録したクライアントはサーバーに残っています（登録アクセストークンは一緒に削除されました）。不要ならサーバーの管理画面で削除してください',
 };
