@@ -57,7 +57,7 @@ export function printStatus(out: Output, list: CredentialStatus[], now = Date.no
     if (d.daemon) rows.push(['status.daemon', daemonLine(d.daemon, tr, when)]);
     rows.push(['status.stored_in', storedIn ? storedIn.map((m) => tr.render(m.key, m.params)).join(tr.t('store.label.separator')) : d.stored_in]);
     const labels = rows.map(([k]) => tr.render(k));
-    const width = Math.max(...labels.map(displayWidth)) + 1;
+    const width = Math.max(...labels.map(displayWidth));
     lines.push(`${d.name}  (${d.provider}${d.site ? ` ${d.site}` : ''})`);
     rows.forEach(([, v], i) => lines.push(`  ${padEndToWidth(labels[i] as string, width)} ${v}`));
   }
