@@ -8,6 +8,7 @@ import { fsyncDir, isTempName, writeFileAtomic } from './atomic.js';
 import { withFileLock } from './lock.js';
 import type { HeldLock, LockOptions } from './lock.js';
 import { ensureStoreDirs, loadMachineKey } from './machine-key.js';
+import { assertPrivate } from './permissions.js';
 import type { MachineKey } from './machine-key.js';
 import { CREDENTIAL_SUFFIX, storeLayout } from './paths.js';
 import type { StoreLayout } from './paths.js';
@@ -86,6 +87,7 @@ export class FileStore implements CredentialStore {
     try {
       // Synchronous on purpose: a few KB, and the first use of fs/promises costs a cold `token` several ms.
       const st = statSync(path);
+      assertPrivate(path, `the credential file of "${name}"`, st);
       if (st.size > MAX_FILE_BYTES) throw new HandoffError(`${path} is too large to be a settings file`, { code: CODES.BAD_FILE });
       bytes = readFileSync(path);
     } catch (e) {
