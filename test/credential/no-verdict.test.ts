@@ -64,7 +64,8 @@ for (const [what, answer] of CASES) {
 
 test('a hanging token endpoint: the refresh is bounded by the validity left, and the old token is printed while it is still valid', async (t) => {
   const ep = await tokenEndpoint(t, () => undefined); // never answers
-  const { store, home, base } = await storeFor(t, ep, { secondsLeft: 12 });
+  // 30 s left, the HTTP timeout is 30 s: unbounded, the token would expire during the wait
+  const { store, home, base } = await storeFor(t, ep, { secondsLeft: 30 });
   const expiresAt = Date.parse((await store.read('svc')).token.expires_at as string);
   const r = await runCli(['token', 'svc'], { env: cleanEnv(base, { OAUTH_HANDOFF_HOME: home }) });
   t.is(r.code, 0, r.stderr);
