@@ -7,6 +7,7 @@
  * once, for the library too).
  */
 import { DEFAULT_LOCK_TIMEOUT_MS, DEFAULT_MIN_VALID_SECONDS } from './defaults.js';
+import type { MessageKey } from './i18n/index.js';
 
 export interface OptionSpec {
   /**
@@ -14,7 +15,8 @@ export interface OptionSpec {
    * 12h, 7d); both readers hand it on as seconds.
    */
   type: 'string' | 'boolean' | 'number' | 'duration';
-  describe: string;
+  /** the catalog key of its --help line (src/i18n/en/options.ts) */
+  describe: MessageKey;
   default?: string | boolean | number;
   alias?: string;
   array?: boolean;
@@ -33,12 +35,12 @@ export type OptionTable = Readonly<Record<string, OptionSpec>>;
 
 /** The sections of --help. */
 export const GROUPS = {
-  provider: 'Provider and client:',
-  redirect: 'Redirect:',
-  output: 'Output:',
-  store: 'Store:',
-  daemon: 'Daemon:',
-  ci: 'CI mode:',
+  provider: 'help.group.provider',
+  redirect: 'help.group.redirect',
+  output: 'help.group.output',
+  store: 'help.group.store',
+  daemon: 'help.group.daemon',
+  ci: 'help.group.ci',
 } as const;
 export type OptionGroup = (typeof GROUPS)[keyof typeof GROUPS];
 
@@ -46,9 +48,9 @@ export const storeOptions = {
   store: {
     type: 'string',
     group: GROUPS.store,
-    describe: 'store directory, or a fleet store redis://[user:pass@]host:port/db (default: $OAUTH_HANDOFF_STORE, else $OAUTH_HANDOFF_HOME, else ~/.config/oauth-handoff)',
+    describe: 'option.store',
   },
-  'redis-prefix': { type: 'string', group: GROUPS.store, describe: 'key prefix in a redis:// fleet store (default oauth-handoff:)' },
+  'redis-prefix': { type: 'string', group: GROUPS.store, describe: 'option.redis-prefix' },
 } as const satisfies OptionTable;
 
 export const lockOptions = {
@@ -57,17 +59,17 @@ export const lockOptions = {
     default: DEFAULT_LOCK_TIMEOUT_MS / 1000,
     min: 0,
     group: GROUPS.store,
-    describe: 'how long to wait for another process refreshing the same credential: seconds, or 30s, 2m (then exit 6)',
+    describe: 'option.lock.lock-timeout',
   },
 } as const satisfies OptionTable;
 
 export const jsonOption = {
-  json: { type: 'boolean', default: false, group: GROUPS.output, describe: 'machine-readable JSON on stdout' },
+  json: { type: 'boolean', default: false, group: GROUPS.output, describe: 'option.json' },
 } as const satisfies OptionTable;
 
 /** How long a token must still be valid: shared by `token` and `exec`. */
 const minValidOption = {
-  'min-valid': { type: 'number', default: DEFAULT_MIN_VALID_SECONDS, min: 0, describe: 'refresh first when the token expires within this many seconds' },
+  'min-valid': { type: 'number', default: DEFAULT_MIN_VALID_SECONDS, min: 0, describe: 'option.min-valid' },
 } as const satisfies OptionTable;
 
 /**
@@ -79,24 +81,24 @@ export const fromEnvOption = {
   'from-env': {
     type: 'boolean',
     group: GROUPS.ci,
-    describe: 'use the credential in $OAUTH_HANDOFF_SETTINGS (armored), opened with $OAUTH_HANDOFF_KEY or $OAUTH_HANDOFF_PASSPHRASE; no config dir needed',
+    describe: 'option.from-env',
   },
 } as const satisfies OptionTable;
 
 export const ciOptions = {
   ...fromEnvOption,
-  'write-back': { type: 'string', group: GROUPS.ci, describe: 'with --from-env: after a refresh, write the updated armored settings to this file (store it back as the secret)' },
-  'github-actions': { type: 'boolean', group: GROUPS.ci, describe: 'print ::add-mask:: for the token before anything prints it (default: on when GITHUB_ACTIONS=true)' },
-  'github-output': { type: 'string', group: GROUPS.ci, describe: 'also write NAME=<access token> to $GITHUB_OUTPUT (a step output)' },
+  'write-back': { type: 'string', group: GROUPS.ci, describe: 'option.write-back' },
+  'github-actions': { type: 'boolean', group: GROUPS.ci, describe: 'option.github-actions' },
+  'github-output': { type: 'string', group: GROUPS.ci, describe: 'option.github-output' },
   /** the old name of --github-output: -o/--output names a file everywhere else */
-  output: { type: 'string', hidden: true, describe: 'deprecated: use --github-output' },
+  output: { type: 'string', hidden: true, describe: 'option.ci.output' },
 } as const satisfies OptionTable;
 
 export const execOptions = {
   ...storeOptions,
   ...lockOptions,
   ...ciOptions,
-  'env-var': { type: 'string', default: 'OAUTH_ACCESS_TOKEN', describe: 'the environment variable that carries the access token' },
+  'env-var': { type: 'string', default: 'OAUTH_ACCESS_TOKEN', describe: 'option.env-var' },
   ...minValidOption,
 } as const satisfies OptionTable;
 
@@ -113,30 +115,30 @@ export const tokenOptions = {
  * works but warns; prefer --client-secret-file or $OAUTH_HANDOFF_CLIENT_SECRET.
  */
 export const providerOptions = {
-  provider: { type: 'string', group: GROUPS.provider, describe: 'preset: redmine, backlog, confluence, jira, questetra, generic (default: generic)' },
-  site: { type: 'string', group: GROUPS.provider, describe: "the system's base URL (Redmine, Confluence, Jira) or space/context host (Backlog, Questetra)" },
-  'client-id': { type: 'string', group: GROUPS.provider, describe: 'the client ID registered on the system' },
+  provider: { type: 'string', group: GROUPS.provider, describe: 'option.provider' },
+  site: { type: 'string', group: GROUPS.provider, describe: 'option.site' },
+  'client-id': { type: 'string', group: GROUPS.provider, describe: 'option.client-id' },
   'client-secret': {
     type: 'string',
     group: GROUPS.provider,
-    describe: 'the client secret (visible to other users in ps: prefer --client-secret-file or $OAUTH_HANDOFF_CLIENT_SECRET); without a value: ask',
+    describe: 'option.provider.client-secret',
   },
-  'client-secret-file': { type: 'string', group: GROUPS.provider, describe: 'read the client secret from the first line of this file' },
-  'client-auth': { type: 'string', group: GROUPS.provider, describe: "client_secret_basic, client_secret_post or none (default: the preset's)" },
-  scope: { type: 'string', array: true, group: GROUPS.provider, describe: "scopes to ask for (default: the preset's); repeatable or space-separated" },
+  'client-secret-file': { type: 'string', group: GROUPS.provider, describe: 'option.provider.client-secret-file' },
+  'client-auth': { type: 'string', group: GROUPS.provider, describe: 'option.client-auth' },
+  scope: { type: 'string', array: true, group: GROUPS.provider, describe: 'option.scope' },
   issuer: {
     type: 'string',
     group: GROUPS.provider,
-    describe: "find the endpoints in this issuer's metadata (RFC 8414, then OpenID discovery); with --resource, which of the authorization servers it names",
+    describe: 'option.issuer',
   },
   resource: {
     type: 'string',
     group: GROUPS.provider,
-    describe: "the protected resource's URL: find its authorization server (RFC 9728), register a client when no --client-id is given (RFC 7591), and ask for tokens for it (RFC 8707)",
+    describe: 'option.resource',
   },
-  'authorization-endpoint': { type: 'string', group: GROUPS.provider, describe: 'the authorization endpoint (generic servers)' },
-  'token-endpoint': { type: 'string', group: GROUPS.provider, describe: 'the token endpoint (generic servers)' },
-  'revocation-endpoint': { type: 'string', group: GROUPS.provider, describe: 'the revocation endpoint, RFC 7009 (optional)' },
+  'authorization-endpoint': { type: 'string', group: GROUPS.provider, describe: 'option.authorization-endpoint' },
+  'token-endpoint': { type: 'string', group: GROUPS.provider, describe: 'option.token-endpoint' },
+  'revocation-endpoint': { type: 'string', group: GROUPS.provider, describe: 'option.revocation-endpoint' },
 } as const satisfies OptionTable;
 
 /** How the answer comes back: the same rule for `authorize` and `login` (src/authorization/redirect.ts). */
@@ -144,17 +146,17 @@ export const redirectOptions = {
   'redirect-uri': {
     type: 'string',
     group: GROUPS.redirect,
-    describe: 'the redirect URI exactly as registered on the system: a loopback http URL (no port: a free one) or urn:ietf:wg:oauth:2.0:oob',
+    describe: 'option.redirect-uri',
   },
-  redirect: { type: 'string', group: GROUPS.redirect, describe: "loopback, or oob for the system's out-of-band code page (Redmine: urn:ietf:wg:oauth:2.0:oob)" },
+  redirect: { type: 'string', group: GROUPS.redirect, describe: 'option.redirect' },
 } as const satisfies OptionTable;
 
 const nameOption = {
-  name: { type: 'string', describe: "the credential's name (default: the provider id)" },
+  name: { type: 'string', describe: 'option.name.name' },
 } as const satisfies OptionTable;
 
 const qrOption = {
-  qr: { type: 'boolean', default: true, group: GROUPS.output, describe: 'draw QR codes when they fit the terminal (--no-qr to leave them out)' },
+  qr: { type: 'boolean', default: true, group: GROUPS.output, describe: 'option.qr.qr' },
 } as const satisfies OptionTable;
 
 /** `login` (headless): authorize here, paste the code back or approve on another device. */
@@ -163,14 +165,14 @@ export const loginOptions = {
   'device-authorization-endpoint': {
     type: 'string',
     group: GROUPS.provider,
-    describe: 'the device authorization endpoint, RFC 8628 (optional; found by discovery too)',
+    describe: 'option.device-authorization-endpoint',
   },
   ...redirectOptions,
   ...nameOption,
-  paste: { type: 'boolean', describe: 'print the authorization URL (and QR code), then read the code or the redirect URL on stdin' },
-  device: { type: 'boolean', describe: 'use the device authorization grant (RFC 8628); default when the server offers it' },
-  force: { type: 'boolean', default: false, describe: 'replace a credential of the same name' },
-  timeout: { type: 'duration', default: 600, min: 0, exclusiveMin: true, describe: 'how long to wait for the code or the approval: seconds, or 10m' },
+  paste: { type: 'boolean', describe: 'option.paste' },
+  device: { type: 'boolean', describe: 'option.device' },
+  force: { type: 'boolean', default: false, describe: 'option.login.force' },
+  timeout: { type: 'duration', default: 600, min: 0, exclusiveMin: true, describe: 'option.login.timeout' },
   ...qrOption,
   ...storeOptions,
   ...lockOptions,
@@ -179,17 +181,17 @@ export const loginOptions = {
 
 /** Who can open a sealed settings file, and where it goes: `authorize` and `export`. */
 const sealOptions = {
-  to: { type: 'string', array: true, group: GROUPS.output, describe: "seal to this machine's public key (`oauth-handoff keygen` prints it there); repeatable" },
+  to: { type: 'string', array: true, group: GROUPS.output, describe: 'option.to' },
   passphrase: {
     type: 'boolean',
     default: false,
     group: GROUPS.output,
-    describe: 'also seal to a passphrase (asked twice; or --passphrase-file, $OAUTH_HANDOFF_PASSPHRASE)',
+    describe: 'option.passphrase',
   },
-  'passphrase-file': { type: 'string', group: GROUPS.output, describe: 'read that passphrase from the first line of this file' },
-  output: { type: 'string', alias: 'o', group: GROUPS.output, describe: 'write the sealed settings file here (mode 0600)' },
-  armor: { type: 'boolean', default: false, group: GROUPS.output, describe: 'print the pasteable text block on stdout (the default without -o)' },
-  copy: { type: 'boolean', default: false, group: GROUPS.output, describe: "also put the text block on the terminal's clipboard (OSC 52; works over SSH)" },
+  'passphrase-file': { type: 'string', group: GROUPS.output, describe: 'option.seal.passphrase-file' },
+  output: { type: 'string', alias: 'o', group: GROUPS.output, describe: 'option.seal.output' },
+  armor: { type: 'boolean', default: false, group: GROUPS.output, describe: 'option.seal.armor' },
+  copy: { type: 'boolean', default: false, group: GROUPS.output, describe: 'option.seal.copy' },
 } as const satisfies OptionTable;
 
 /** `authorize` (browser side): which server and client, how the redirect is caught, who can open the file. */
@@ -197,12 +199,12 @@ export const authorizeOptions = {
   ...providerOptions,
   ...redirectOptions,
   ...nameOption,
-  param: { type: 'string', array: true, describe: 'an extra authorization request parameter KEY=VALUE (e.g. prompt=consent); repeatable' },
-  browser: { type: 'boolean', default: true, describe: 'open a browser (--no-browser: print the URL and a QR code only)' },
-  timeout: { type: 'duration', default: 300, min: 0, exclusiveMin: true, describe: 'how long to wait for the approval: seconds, or 5m' },
+  param: { type: 'string', array: true, describe: 'option.param' },
+  browser: { type: 'boolean', default: true, describe: 'option.authorize.browser' },
+  timeout: { type: 'duration', default: 300, min: 0, exclusiveMin: true, describe: 'option.authorize.timeout' },
   ...qrOption,
   ...sealOptions,
-  force: { type: 'boolean', default: false, describe: 'replace an existing -o file' },
+  force: { type: 'boolean', default: false, describe: 'option.authorize.force' },
   ...jsonOption,
 } as const satisfies OptionTable;
 
@@ -210,31 +212,36 @@ export const authorizeOptions = {
 export const exportOptions = {
   ...storeOptions,
   ...sealOptions,
-  output: { type: 'string', alias: 'o', group: GROUPS.output, describe: 'write to this file (default: armored text on stdout)' },
-  armor: { type: 'boolean', default: false, group: GROUPS.output, describe: 'write the pasteable text form' },
+  output: { type: 'string', alias: 'o', group: GROUPS.output, describe: 'option.export.output' },
+  armor: { type: 'boolean', default: false, group: GROUPS.output, describe: 'option.export.armor' },
 } as const satisfies OptionTable;
 
 /** `relay URL` (the laptop half of `login --paste`). */
 export const relayOptions = {
-  browser: { type: 'boolean', default: true, describe: 'open a browser (--no-browser: print the URL only)' },
-  timeout: { type: 'duration', default: 300, min: 0, exclusiveMin: true, describe: 'how long to wait for the redirect: seconds, or 5m' },
-  copy: { type: 'boolean', default: false, group: GROUPS.output, describe: "also put the redirect URL on the terminal's clipboard (OSC 52)" },
+  browser: { type: 'boolean', default: true, describe: 'option.relay.browser' },
+  timeout: { type: 'duration', default: 300, min: 0, exclusiveMin: true, describe: 'option.relay.timeout' },
+  copy: { type: 'boolean', default: false, group: GROUPS.output, describe: 'option.relay.copy' },
   ...jsonOption,
+} as const satisfies OptionTable;
+
+/** `demo`: the whole hand-off against a local sandbox. */
+export const demoOptions = {
+  profile: { type: 'string', default: 'redmine', describe: 'option.demo.profile' },
 } as const satisfies OptionTable;
 
 /** `sandbox`: a local authorization server to try things against. */
 export const sandboxOptions = {
-  profile: { type: 'string', default: 'generic', describe: 'generic, redmine, backlog, confluence, jira, questetra, or oauth21 (an OAuth 2.1 server with a protected resource and client registration)' },
-  port: { type: 'number', default: 0, min: 0, integer: true, describe: 'port on 127.0.0.1 (0: a free one)' },
-  'auto-approve': { type: 'boolean', default: false, describe: 'approve every authorization request without showing the page' },
-  'access-token-ttl': { type: 'number', min: 0, exclusiveMin: true, describe: "seconds an access token lives (default: the profile's)" },
-  'refresh-token-ttl': { type: 'number', min: 0, exclusiveMin: true, describe: "seconds a refresh token lives (default: the profile's)" },
-  'code-ttl': { type: 'number', min: 0, exclusiveMin: true, describe: "seconds an authorization code lives (default: the profile's)" },
-  'client-secret-file': { type: 'string', describe: 'the client secret to use: the first line of this file (else $OAUTH_HANDOFF_SANDBOX_CLIENT_SECRET, else the fixed sandbox-secret)' },
-  'client-secret': { type: 'string', describe: 'the client secret to use (visible in ps: prefer --client-secret-file)' },
-  'device-grant': { type: 'boolean', default: false, describe: 'also serve the device grant, RFC 8628 (generic and oauth21 profiles), to try `login --device`' },
-  'registered-secret-ttl': { type: 'number', min: 0, exclusiveMin: true, describe: 'seconds the secret of a dynamically registered client lives (oauth21; default: forever)' },
-  verbose: { type: 'boolean', default: false, describe: 'print one line per request on stderr (never tokens)' },
+  profile: { type: 'string', default: 'generic', describe: 'option.profile' },
+  port: { type: 'number', default: 0, min: 0, integer: true, describe: 'option.port' },
+  'auto-approve': { type: 'boolean', default: false, describe: 'option.auto-approve' },
+  'access-token-ttl': { type: 'number', min: 0, exclusiveMin: true, describe: 'option.access-token-ttl' },
+  'refresh-token-ttl': { type: 'number', min: 0, exclusiveMin: true, describe: 'option.refresh-token-ttl' },
+  'code-ttl': { type: 'number', min: 0, exclusiveMin: true, describe: 'option.code-ttl' },
+  'client-secret-file': { type: 'string', describe: 'option.sandbox.client-secret-file' },
+  'client-secret': { type: 'string', describe: 'option.sandbox.client-secret' },
+  'device-grant': { type: 'boolean', default: false, describe: 'option.device-grant' },
+  'registered-secret-ttl': { type: 'number', min: 0, exclusiveMin: true, describe: 'option.registered-secret-ttl' },
+  verbose: { type: 'boolean', default: false, describe: 'option.sandbox.verbose' },
   ...jsonOption,
 } as const satisfies OptionTable;
 
@@ -242,10 +249,10 @@ export const sandboxOptions = {
 export const keygenOptions = {
   ...storeOptions,
   ...jsonOption,
-  force: { type: 'boolean', default: false, describe: 'replace an existing key (credentials sealed to the old key become unreadable)' },
-  show: { type: 'boolean', default: false, describe: 'print the existing public key instead of making one' },
-  'export-private': { type: 'boolean', default: false, describe: 'print the secret key, to store as a CI secret (OAUTH_HANDOFF_KEY)' },
-  qr: { type: 'boolean', group: GROUPS.output, describe: 'draw the public key as a QR code (default: on a terminal, when it fits)' },
+  force: { type: 'boolean', default: false, describe: 'option.keygen.force' },
+  show: { type: 'boolean', default: false, describe: 'option.show' },
+  'export-private': { type: 'boolean', default: false, describe: 'option.export-private' },
+  qr: { type: 'boolean', group: GROUPS.output, describe: 'option.keygen.qr' },
 } as const satisfies OptionTable;
 
 /** `import FILE`. */
@@ -253,10 +260,12 @@ export const importOptions = {
   ...storeOptions,
   ...lockOptions,
   ...jsonOption,
-  name: { type: 'string', describe: 'store it under this name instead of the one in the file' },
-  force: { type: 'boolean', default: false, describe: 'replace a credential of the same name' },
-  verify: { type: 'boolean', default: false, describe: 'refresh once to prove the grant works' },
-  'passphrase-file': { type: 'string', describe: 'read the passphrase from this file (else $OAUTH_HANDOFF_PASSPHRASE, else a prompt)' },
+  name: { type: 'string', describe: 'option.import.name' },
+  force: { type: 'boolean', default: false, describe: 'option.import.force' },
+  'allow-older': { type: 'boolean', default: false, describe: 'option.import.allow-older' },
+  'allow-duplicate': { type: 'boolean', default: false, describe: 'option.import.allow-duplicate' },
+  verify: { type: 'boolean', default: false, describe: 'option.verify' },
+  'passphrase-file': { type: 'string', describe: 'option.import.passphrase-file' },
 } as const satisfies OptionTable;
 
 /** `refresh NAME`. */
@@ -270,51 +279,54 @@ export const forgetOptions = {
   ...storeOptions,
   ...lockOptions,
   ...jsonOption,
-  revoke: { type: 'boolean', default: false, describe: 'revoke the grant at the provider first (RFC 7009)' },
+  revoke: { type: 'boolean', default: false, describe: 'option.revoke' },
   'delete-client': {
     type: 'boolean',
-    describe: 'also delete the client oauth-handoff registered at the server (RFC 7592); with --revoke and neither this nor --no-delete-client, asked on a terminal',
+    describe: 'option.delete-client',
   },
 } as const satisfies OptionTable;
 
 /** `daemon [NAME...]`: the refresh loop (docs/operations.md). */
 export const daemonOptions = {
   ...storeOptions,
-  all: { type: 'boolean', default: false, describe: 'every credential in the store, including ones imported later' },
+  all: { type: 'boolean', default: false, describe: 'option.all' },
   'on-failure': {
     type: 'string',
     group: GROUPS.daemon,
-    describe: 'shell command run once per failure, with OAUTH_HANDOFF_NAME, OAUTH_HANDOFF_STATE, OAUTH_HANDOFF_MESSAGE set (never a token)',
+    describe: 'option.on-failure',
   },
-  'on-warning': { type: 'string', group: GROUPS.daemon, describe: 'shell command run once per warning (a refresh token nearing its expiry), same variables' },
+  'on-warning': { type: 'string', group: GROUPS.daemon, describe: 'option.on-warning' },
   'warn-before': {
     type: 'string',
     array: true,
     group: GROUPS.daemon,
-    describe: 'warn this long before a refresh token expires; repeatable or comma-separated (default 7d,1d)',
+    describe: 'option.warn-before',
   },
   'keep-alive-before': {
     type: 'duration',
     min: 0,
     group: GROUPS.daemon,
-    describe: 'refresh an idle grant this long before its refresh token expires (default: twice the longest --warn-before)',
+    describe: 'option.keep-alive-before',
   },
-  'max-rate': { type: 'number', min: 0, exclusiveMin: true, group: GROUPS.daemon, describe: 'start at most this many refreshes per second (default 10)' },
-  concurrency: { type: 'number', min: 1, integer: true, group: GROUPS.daemon, describe: 'refreshes in flight at once (default 4)' },
-  'backoff-base': { type: 'duration', min: 0, exclusiveMin: true, group: GROUPS.daemon, describe: 'first retry delay after a passing failure, e.g. 2s (default 2s)' },
-  'backoff-max': { type: 'duration', min: 0, exclusiveMin: true, group: GROUPS.daemon, describe: 'longest retry delay (default 5m)' },
-  poll: { type: 'duration', min: 0, exclusiveMin: true, group: GROUPS.daemon, describe: 'how often to look for imported or removed credentials (default 5s)' },
-  'http-timeout': { type: 'duration', min: 0, exclusiveMin: true, group: GROUPS.daemon, describe: 'give up on a token request after this long (default 30s)' },
+  'max-rate': { type: 'number', min: 0, exclusiveMin: true, group: GROUPS.daemon, describe: 'option.max-rate' },
+  concurrency: { type: 'number', min: 1, integer: true, group: GROUPS.daemon, describe: 'option.concurrency' },
+  'backoff-base': { type: 'duration', min: 0, exclusiveMin: true, group: GROUPS.daemon, describe: 'option.backoff-base' },
+  'backoff-max': { type: 'duration', min: 0, exclusiveMin: true, group: GROUPS.daemon, describe: 'option.backoff-max' },
+  poll: { type: 'duration', min: 0, exclusiveMin: true, group: GROUPS.daemon, describe: 'option.poll' },
+  'http-timeout': { type: 'duration', min: 0, exclusiveMin: true, group: GROUPS.daemon, describe: 'option.http-timeout' },
   'lock-timeout': {
     type: 'duration',
     min: 0,
     exclusiveMin: true,
     group: GROUPS.store,
-    describe: 'how long a refresh waits for another process holding the credential: seconds, or 30s, 2m (default 60s)',
+    describe: 'option.daemon.lock-timeout',
   },
-  'stop-timeout': { type: 'duration', min: 0, group: GROUPS.daemon, describe: 'on SIGTERM, how long to let refreshes in flight finish (default 30s)' },
-  'log-format': { type: 'string', group: GROUPS.daemon, describe: 'json (one line per event) or text (default: text on a terminal, else json)' },
-  verbose: { type: 'boolean', default: false, group: GROUPS.daemon, describe: 'also log every planned refresh' },
+  'stop-timeout': { type: 'duration', min: 0, group: GROUPS.daemon, describe: 'option.stop-timeout' },
+  'log-format': { type: 'string', group: GROUPS.daemon, describe: 'option.log-format' },
+  verbose: { type: 'boolean', default: false, group: GROUPS.daemon, describe: 'option.daemon.verbose' },
+  sink: { type: 'string', array: true, group: GROUPS.daemon, describe: 'option.daemon.sink' },
+  'metrics-file': { type: 'string', group: GROUPS.daemon, describe: 'option.daemon.metrics-file' },
+  'metrics-listen': { type: 'string', group: GROUPS.daemon, describe: 'option.daemon.metrics-listen' },
 } as const satisfies OptionTable;
 
 /** `fleet …`: the member hosts of a fleet store (docs/fleet.md). */
@@ -325,22 +337,22 @@ export const fleetOptions = {
     default: DEFAULT_LOCK_TIMEOUT_MS / 1000,
     min: 0,
     group: GROUPS.store,
-    describe: 'how long to wait for a host refreshing a credential while sealing it again: seconds, or 2m (then exit 6)',
+    describe: 'option.fleet.lock-timeout',
   },
   ...jsonOption,
 } as const satisfies OptionTable;
 
 export const fleetAddMemberOptions = {
   ...fleetOptions,
-  label: { type: 'string', describe: 'a name for the host in `fleet members`' },
+  label: { type: 'string', describe: 'option.label' },
 } as const satisfies OptionTable;
 
 export const fleetRemoveMemberOptions = {
   ...fleetOptions,
-  force: { type: 'boolean', default: false, describe: "also when it is this host's own key" },
+  force: { type: 'boolean', default: false, describe: 'option.fleet_remove_member.force' },
 } as const satisfies OptionTable;
 
 export const fleetRestoreOptions = {
   ...fleetOptions,
-  force: { type: 'boolean', default: false, describe: 'also when the store holds a newer or different copy' },
+  force: { type: 'boolean', default: false, describe: 'option.fleet_restore.force' },
 } as const satisfies OptionTable;

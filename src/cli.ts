@@ -23,12 +23,14 @@ import {
   refreshOptions,
   relayOptions,
   sandboxOptions,
+  demoOptions,
   statusOptions,
   tokenOptions,
 } from './cli-options.js';
 import type { OptionTable } from './cli-options.js';
 import { CODES, EXIT, EXIT_MEANINGS, HandoffError } from './errors.js';
-import { detectLanguage, isLang, langFromArgv, message } from './i18n/index.js';
+import { detectLanguage, english, isLang, langFromArgv, message } from './i18n/index.js';
+import type { MessageKey, Translator } from './i18n/index.js';
 import { createOutput, reportError } from './terminal/index.js';
 import type { Output } from './terminal/index.js';
 import { VERSION } from './version.js';
@@ -36,10 +38,10 @@ import type { SandboxProfileId } from './sandbox/index.js';
 
 type Args = Record<string, unknown>;
 
-function withOptions(table: OptionTable) {
+function withOptions(table: OptionTable, tr: Translator = english) {
   return (y: Argv): Argv => {
     for (const [key, spec] of Object.entries(table)) {
-      const o: Options = { describe: spec.describe };
+      const o: Options = { describe: tr.render(spec.describe) };
       if (spec.type === 'number' || spec.type === 'duration') {
         // no yargs type: the raw text reaches the table's check (yargs' own number type turns "abc" into NaN)
         o.requiresArg = true;
@@ -48,7 +50,7 @@ function withOptions(table: OptionTable) {
       if (spec.default !== undefined) o.default = spec.default;
       if (spec.alias) o.alias = spec.alias;
       if (spec.array) o.array = true;
-      if (spec.group) o.group = spec.group;
+      if (spec.group) o.group = tr.render(spec.group);
       if (spec.hidden) o.hidden = true;
       y = y.option(key, o);
     }
@@ -102,31 +104,33 @@ export async function runCli(argv: string[]): Promise<number> {
     .scriptName('oauth-handoff')
     .locale(lang)
     .version(VERSION)
-    .usage('$0 <command> [options]\n\nMove OAuth 2.0 credentials from a machine with a browser to machines without one, and keep them fresh there.')
+    .usage(`$0 <command> [options]\n\n${out.t('cli.usage')}`)
     .command(
       'keygen',
-      "make this machine's key pair and print its public key",
-      (y) => withOptions(keygenOptions)(y),
+      out.t('command.keygen'),
+      (y) => withOptions(keygenOptions, out.i18n)(y),
       run(async (a) =>
         (await headless()).keygenCommand({ ...common(a), force: bool(a, 'force'), show: bool(a, 'show'), exportPrivate: bool(a, 'export-private'), qr: a.qr as boolean | undefined }),
       ),
     )
     .command(
       'inspect <file>',
-      "show a settings file's header (who can open it, when it was made) without decrypting it",
-      (y) => withOptions(jsonOption)(y.positional('file', { describe: 'the file, or - for stdin' })),
+      out.t('command.inspect'),
+      (y) => withOptions(jsonOption, out.i18n)(y.positional('file', {describe: out.t('positional.inspect.file') })),
       run(async (a) => (await headless()).inspectCommand({ json: bool(a, 'json'), file: fileArg(a, 'file') })),
     )
     .command(
       'import <file>',
-      'import a settings file (or - for the armored block on stdin) into this machine\'s store',
-      (y) => withOptions(importOptions)(y.positional('file', { describe: 'the file, or - for the armored block on stdin' })),
+      out.t('command.import'),
+      (y) => withOptions(importOptions, out.i18n)(y.positional('file', {describe: out.t('positional.import.file') })),
       run(async (a) =>
         (await headless()).importCommand({
           ...common(a),
           file: fileArg(a, 'file'),
           name: str(a, 'name'),
           force: bool(a, 'force'),
+          allowOlder: bool(a, 'allow-older'),
+          allowDuplicate: bool(a, 'allow-duplicate'),
           verify: bool(a, 'verify'),
           passphraseFile: str(a, 'passphrase-file'),
           lockTimeoutMs: lockMs(a),
@@ -135,28 +139,28 @@ export async function runCli(argv: string[]): Promise<number> {
     )
     .command(
       'token <name>',
-      'print the access token (refreshing first when it is about to expire)',
-      (y) => withOptions({ ...tokenOptions, ...ciOptions })(y.positional('name', { type: 'string', describe: 'the credential (`oauth-handoff status` lists them)' })),
+      out.t('command.token'),
+      (y) => withOptions({ ...tokenOptions, ...ciOptions }, out.i18n)(y.positional('name', {type: 'string', describe: out.t('positional.token.name') })),
       run(async (a) =>
         (await headless()).ciTokenCommand({ ...common(a), name: str(a, 'name') as string, minValid: num(a, 'min-valid'), lockTimeoutMs: lockMs(a), ...ci(a, out) }),
       ),
     )
     .command(
       'refresh <name>',
-      'refresh now, whatever the expiry',
-      (y) => withOptions(refreshOptions)(y.positional('name', { type: 'string', describe: 'the credential' })),
+      out.t('command.refresh'),
+      (y) => withOptions(refreshOptions, out.i18n)(y.positional('name', {type: 'string', describe: out.t('positional.refresh.name') })),
       run(async (a) => (await headless()).refreshCommand({ ...common(a), name: str(a, 'name') as string, lockTimeoutMs: lockMs(a) })),
     )
     .command(
       'status [name]',
-      'expiry, refresh-token expiry, last refresh and state of one or all credentials',
-      (y) => withOptions(statusOptions)(y.positional('name', { type: 'string', describe: 'one credential (default: all of them)' })),
+      out.t('command.status'),
+      (y) => withOptions(statusOptions, out.i18n)(y.positional('name', {type: 'string', describe: out.t('positional.status.name') })),
       run(async (a) => (await headless()).ciStatusCommand({ ...common(a), name: str(a, 'name'), fromEnv: bool(a, 'from-env') })),
     )
     .command(
       'forget <name>',
-      'remove a credential from this machine',
-      (y) => withOptions(forgetOptions)(y.positional('name', { type: 'string', describe: 'the credential to remove' })),
+      out.t('command.forget'),
+      (y) => withOptions(forgetOptions, out.i18n)(y.positional('name', {type: 'string', describe: out.t('positional.forget.name') })),
       run(async (a) =>
         (await headless()).forgetCommand({
           ...common(a),
@@ -169,8 +173,8 @@ export async function runCli(argv: string[]): Promise<number> {
     )
     .command(
       'export <name>',
-      'seal a credential for another machine',
-      (y) => withOptions(exportOptions)(y.positional('name', { type: 'string', describe: 'the credential to seal' })),
+      out.t('command.export'),
+      (y) => withOptions(exportOptions, out.i18n)(y.positional('name', {type: 'string', describe: out.t('positional.export.name') })),
       run(async (a) =>
         (await headless()).exportCommand({
           ...common(a),
@@ -186,8 +190,8 @@ export async function runCli(argv: string[]): Promise<number> {
     )
     .command(
       'login',
-      'authorize here, on the headless machine: paste the code back (--paste) or approve on another device (--device)',
-      (y) => withOptions(loginOptions)(y).conflicts('paste', 'device'),
+      out.t('command.login'),
+      (y) => withOptions(loginOptions, out.i18n)(y).conflicts('paste', 'device'),
       run(async (a) =>
         (await headless()).loginCommand({
           ...common(a),
@@ -217,12 +221,12 @@ export async function runCli(argv: string[]): Promise<number> {
     )
     .command(
       'exec <name> [command..]',
-      'run a command with the access token in its environment: exec NAME [--env-var VAR] -- cmd args…',
+      out.t('command.exec'),
       (y) =>
-        withOptions(execOptions)(
+        withOptions(execOptions, out.i18n)(
           y
-            .positional('name', { type: 'string', describe: 'the credential' })
-            .positional('command', { type: 'string', array: true, describe: 'the command and its arguments, after -- (needed when they start with -)' }),
+            .positional('name', {type: 'string', describe: out.t('positional.exec.name') })
+            .positional('command', {type: 'string', array: true, describe: out.t('positional.exec.command') }),
         ),
       run(async (a) =>
         (await headless()).execCommand({
@@ -238,8 +242,8 @@ export async function runCli(argv: string[]): Promise<number> {
     )
     .command(
       'authorize',
-      'approve access in a browser here and write the encrypted settings file for the headless machine',
-      (y) => withOptions(authorizeOptions)(y),
+      out.t('command.authorize'),
+      (y) => withOptions(authorizeOptions, out.i18n)(y),
       run(async (a) =>
         (await import('./browser-side/index.js')).authorizeCommand({
           provider: str(a, 'provider'),
@@ -274,14 +278,14 @@ export async function runCli(argv: string[]): Promise<number> {
     )
     .command(
       'providers [id]',
-      'list the provider presets and what to register on each system',
-      (y) => withOptions(jsonOption)(y.positional('id', { type: 'string', describe: 'show one preset' })),
+      out.t('command.providers'),
+      (y) => withOptions(jsonOption, out.i18n)(y.positional('id', {type: 'string', describe: out.t('positional.providers.id') })),
       run(async (a) => (await import('./browser-side/index.js')).providersCommand({ id: str(a, 'id'), json: bool(a, 'json') })),
     )
     .command(
       'relay <url>',
-      'on the laptop: open the URL `login --paste` printed, catch its loopback redirect, print it to paste back',
-      (y) => withOptions(relayOptions)(y.positional('url', { type: 'string', describe: 'the authorization URL the headless machine printed' })),
+      out.t('command.relay'),
+      (y) => withOptions(relayOptions, out.i18n)(y.positional('url', {type: 'string', describe: out.t('positional.relay.url') })),
       run(async (a) =>
         (await import('./browser-side/index.js')).relayCommand({
           url: str(a, 'url') as string,
@@ -294,8 +298,8 @@ export async function runCli(argv: string[]): Promise<number> {
     )
     .command(
       'sandbox',
-      'run a local authorization server imitating a preset, to try things out (Ctrl+C stops it)',
-      (y) => withOptions(sandboxOptions)(y),
+      out.t('command.sandbox'),
+      (y) => withOptions(sandboxOptions, out.i18n)(y),
       run(async (a) => {
         await (await import('./sandbox/index.js')).runSandboxCommand({
           profile: str(a, 'profile') as SandboxProfileId | undefined,
@@ -317,14 +321,14 @@ export async function runCli(argv: string[]): Promise<number> {
     )
     .command(
       'demo',
-      'the whole hand-off on this machine against a local sandbox, no account needed (a few seconds)',
-      (y) => y,
-      run(async () => (await import('./demo.js')).demoCommand()),
+      out.t('command.demo'),
+      (y) => withOptions(demoOptions)(y),
+      run(async (a) => (await import('./demo.js')).demoCommand({ profile: str(a, 'profile') })),
     )
     .command(
       'daemon [names..]',
-      'keep credentials fresh unattended: refresh ahead of expiry, retry with backoff, warn before grants expire (for systemd)',
-      (y) => withOptions(daemonOptions)(y.positional('names', { type: 'string', array: true, describe: 'the credentials to keep fresh' })),
+      out.t('command.daemon'),
+      (y) => withOptions(daemonOptions, out.i18n)(y.positional('names', {type: 'string', array: true, describe: out.t('positional.daemon.names') })),
       run(async (a) =>
         (await headless()).daemonCommand({
           store: str(a, 'store'),
@@ -344,56 +348,59 @@ export async function runCli(argv: string[]): Promise<number> {
           stopTimeout: num(a, 'stop-timeout'),
           logFormat: str(a, 'log-format'),
           verbose: bool(a, 'verbose'),
+          sink: list(a, 'sink'),
+          metricsFile: str(a, 'metrics-file'),
+          metricsListen: str(a, 'metrics-listen'),
         }),
       ),
     )
     .command(
       'fleet',
-      'share credentials between hosts through Redis (--store redis://…): members, add-member, remove-member, restore',
+      out.t('command.fleet'),
       (y) =>
         y
           .command(
             'members',
-            'list the hosts whose keys the credentials in the fleet store are sealed to',
-            (y2) => withOptions(fleetOptions)(y2),
+            out.t('command.fleet.members'),
+            (y2) => withOptions(fleetOptions, out.i18n)(y2),
             run(async (a) => (await headless()).fleetMembersCommand({ ...common(a), lockTimeoutMs: lockMs(a) })),
           )
           .command(
             'add-member <key>',
-            "seal every credential to another host's public key as well (`oauth-handoff keygen` prints it there)",
-            (y2) => withOptions(fleetAddMemberOptions)(y2.positional('key', { type: 'string', describe: 'the public key, ohpub1…' })),
+            out.t('command.fleet.add-member'),
+            (y2) => withOptions(fleetAddMemberOptions, out.i18n)(y2.positional('key', {type: 'string', describe: out.t('positional.add-member.key') })),
             run(async (a) => (await headless()).fleetAddMemberCommand({ ...common(a), key: str(a, 'key') as string, label: str(a, 'label'), lockTimeoutMs: lockMs(a) })),
           )
           .command(
             'remove-member <key>',
-            'seal every credential again without that host: it can no longer open them',
-            (y2) => withOptions(fleetRemoveMemberOptions)(y2.positional('key', { type: 'string', describe: 'the public key (ohpub1…) or its fingerprint' })),
+            out.t('command.fleet.remove-member'),
+            (y2) => withOptions(fleetRemoveMemberOptions, out.i18n)(y2.positional('key', {type: 'string', describe: out.t('positional.remove-member.key') })),
             run(async (a) => (await headless()).fleetRemoveMemberCommand({ ...common(a), key: str(a, 'key') as string, force: bool(a, 'force'), lockTimeoutMs: lockMs(a) })),
           )
           .command(
             'restore <names..>',
-            "write this host's cached copy back after Redis lost its data (or went back to an older snapshot)",
+            out.t('command.fleet.restore'),
             (y2) =>
-              withOptions(fleetRestoreOptions)(y2.positional('names', { type: 'string', array: true, describe: 'the credentials to write back' })),
+              withOptions(fleetRestoreOptions, out.i18n)(y2.positional('names', {type: 'string', array: true, describe: out.t('positional.restore.names') })),
             run(async (a) => (await headless()).fleetRestoreCommand({ ...common(a), names: list(a, 'names'), force: bool(a, 'force'), lockTimeoutMs: lockMs(a) })),
           )
-          .demandCommand(1, 'say which fleet command to run: members, add-member, remove-member or restore'),
+          .demandCommand(1, out.t('cli.demand_fleet_command')),
       () => undefined,
     )
-    .option('lang', { type: 'string', choices: ['en', 'ja'], global: true, describe: 'language of messages (default: the locale, LC_ALL / LC_MESSAGES / LANG; or $OAUTH_HANDOFF_LANG)' })
+    .option('lang', { type: 'string', choices: ['en', 'ja'], global: true, describe: out.t('option.lang') })
     .middleware((a) => {
       // below both readers (src/cli-args.ts): the fast path does the same
       const store = storeFromArgs({ store: str(a, 'store'), redisPrefix: str(a, 'redis-prefix') }, process.env, out);
       if (store !== undefined) a.store = store;
     })
-    .completion('completion', 'print a shell completion script (bash/zsh)')
-    .demandCommand(1, 'say which command to run')
+    .completion('completion', out.t('command.completion'))
+    .demandCommand(1, out.t('cli.demand_command'))
     .recommendCommands()
     .strict()
     .help()
     .alias('h', 'help')
     .epilogue(
-      `Exit codes: ${Object.entries(EXIT_MEANINGS).map(([n, m]) => `${n} ${m.summary}`).join(', ')}.\nDocs: README.md, docs/ja/README.md (日本語)`,
+      out.t('cli.epilogue', { codes: Object.keys(EXIT_MEANINGS).map((n) => `${n} ${out.i18n.render(`exit.${n}` as MessageKey)}`).join(out.t('cli.list_separator')) }),
     )
     .wrap(Math.min(100, process.stdout.columns || 100))
     .fail((msg, err) => {

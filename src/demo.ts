@@ -12,8 +12,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Writable } from 'node:stream';
 import { authorizeWithPlan, planAuthorization, resolveRecipients } from './browser-side/index.js';
-import type { BrowserOpener } from './browser-side/index.js';
+import type { AuthorizeOptions, BrowserOpener } from './browser-side/index.js';
 import { CODES, HandoffError } from './errors.js';
+import { message } from './i18n/index.js';
+import type { MessageKey } from './i18n/index.js';
 import { importCommand, keygenCommand, refreshCommand, statusCommand, tokenCommand } from './headless-side/index.js';
 import { startSandbox } from './sandbox/index.js';
 import type { Sandbox } from './sandbox/index.js';
@@ -22,10 +24,56 @@ import { createOutput } from './terminal/index.js';
 import type { Output } from './terminal/index.js';
 
 export interface DemoOptions {
+  /** which sandbox the hand-off runs against (default redmine) */
+  profile?: string;
   /** where the narrative goes (default stdout: the narrative is what the demo produces) */
   stdout?: Writable;
   env?: NodeJS.ProcessEnv;
 }
+
+/**
+ * One demo per kind of system: which sandbox, what the laptop's command is, and
+ * the narration lines that differ (their words are in the catalog, src/i18n).
+ */
+interface Scenario {
+  profile: 'redmine' | 'oauth21';
+  titles: { start: MessageKey; startWhy: MessageKey; authorizeWhy: MessageKey; refreshWhy: MessageKey; next: MessageKey };
+  /** the command a person would type on the laptop, for the narration */
+  command(sandbox: Sandbox, keyStart: string): string;
+  /** the authorize options that command stands for */
+  plan(sandbox: Sandbox, env: NodeJS.ProcessEnv): AuthorizeOptions;
+}
+
+const SCENARIOS: Readonly<Record<Scenario['profile'], Scenario>> = {
+  redmine: {
+    profile: 'redmine',
+    titles: { start: 'demo.1.title', startWhy: 'demo.1.why', authorizeWhy: 'demo.3.why', refreshWhy: 'demo.6.why', next: 'demo.next' },
+    command: (s, key) => `oauth-handoff authorize --provider redmine --site ${s.url} --client-id ${s.client.id} --to ${key}… -o demo.ohs`,
+    plan: (s, env) => ({
+      provider: 'redmine',
+      site: s.url,
+      clientId: s.client.id,
+      name: DEMO_NAME,
+      timeout: 20,
+      env: { ...env, OAUTH_HANDOFF_CLIENT_SECRET: s.client.secret ?? '' },
+    }),
+  },
+  oauth21: {
+    profile: 'oauth21',
+    titles: {
+      start: 'demo.oauth21.1.title',
+      startWhy: 'demo.oauth21.1.why',
+      authorizeWhy: 'demo.oauth21.3.why',
+      refreshWhy: 'demo.oauth21.6.why',
+      next: 'demo.oauth21.next',
+    },
+    command: (s, key) => `oauth-handoff authorize --resource ${s.endpoints.resource} --to ${key}… -o demo.ohs`,
+    plan: (s, env) => ({ resource: s.endpoints.resource!, name: DEMO_NAME, timeout: 20, env }),
+  },
+};
+
+/** The profiles `demo --profile` offers. */
+export const DEMO_PROFILES = Object.keys(SCENARIOS) as readonly Scenario['profile'][];
 
 /** The name the demo credential gets. */
 export const DEMO_NAME = 'demo';
@@ -74,6 +122,11 @@ function bypassProxy(env: NodeJS.ProcessEnv): () => void {
 export async function demoCommand(o: DemoOptions = {}): Promise<number> {
   const stream = o.stdout ?? process.stdout;
   const env = o.env ?? process.env;
+  const wanted = o.profile ?? 'redmine';
+  if (!(DEMO_PROFILES as readonly string[]).includes(wanted)) {
+    throw new HandoffError(message('demo.profile.invalid', { value: wanted }), { code: CODES.USAGE });
+  }
+  const scenario = SCENARIOS[wanted as Scenario['profile']];
   const say = (text: string) => void stream.write(`${text}\n`);
   const cmdOut = indented(stream, env);
   const tr = cmdOut.i18n;
@@ -90,8 +143,8 @@ export async function demoCommand(o: DemoOptions = {}): Promise<number> {
   try {
     say(tr.t('demo.intro'));
 
-    step(1, tr.t('demo.1.title'), tr.t('demo.1.why'));
-    sandbox = await startSandbox({ profile: 'redmine', autoApprove: true });
+    step(1, tr.render(scenario.titles.start), tr.render(scenario.titles.startWhy));
+    sandbox = await startSandbox({ profile: scenario.profile, autoApprove: true });
     say(`   → ${sandbox.url}`);
 
     base = await mkdtemp(join(tmpdir(), 'oauth-handoff-demo-'));
@@ -102,23 +155,9 @@ export async function demoCommand(o: DemoOptions = {}): Promise<number> {
     const publicKey = (kg.json_() as { public_key: string }).public_key;
     say(`   → ${publicKey}`);
 
-    step(
-      3,
-      tr.t('demo.3.title', { command: `oauth-handoff authorize --provider redmine --site ${sandbox.url} --client-id ${sandbox.client.id} --to ${publicKey.slice(0, 12)}… -o demo.ohs` }),
-      tr.t('demo.3.why'),
-    );
+    step(3, tr.t('demo.3.title', { command: scenario.command(sandbox, publicKey.slice(0, 12)) }), tr.render(scenario.titles.authorizeWhy));
     const recipients = await resolveRecipients({ to: [publicKey] }, cmdOut);
-    const plan = await planAuthorization(
-      {
-        provider: 'redmine',
-        site: sandbox.url,
-        clientId: sandbox.client.id,
-        name: DEMO_NAME,
-        timeout: 20,
-        env: { ...env, OAUTH_HANDOFF_CLIENT_SECRET: sandbox.client.secret ?? '' },
-      },
-      cmdOut,
-    );
+    const plan = await planAuthorization(scenario.plan(sandbox, env), cmdOut);
     const browser: BrowserOpener = async (url) => {
       // what a browser does: GET the approval page, follow its redirect to the loopback listener
       const res = await fetch(url);
@@ -137,7 +176,7 @@ export async function demoCommand(o: DemoOptions = {}): Promise<number> {
     const first = await takeToken(server, cmdOut);
     say(`   → ${tr.t('demo.5.result', { token: redactToken(first), status: await apiStatus(sandbox, first) })}`);
 
-    step(6, tr.t('demo.6.title', { name: DEMO_NAME }), tr.t('demo.6.why'));
+    step(6, tr.t('demo.6.title', { name: DEMO_NAME }), tr.render(scenario.titles.refreshWhy));
     const rf = capturing(cmdOut);
     await refreshCommand({ ...server, name: DEMO_NAME, json: true, out: rf });
     const second = await takeToken(server, cmdOut);
@@ -149,7 +188,7 @@ export async function demoCommand(o: DemoOptions = {}): Promise<number> {
 
     say('');
     say(tr.t('demo.done', { seconds: ((Date.now() - started) / 1000).toFixed(1) }));
-    say(tr.t('demo.next'));
+    say(tr.render(scenario.titles.next));
     return 0;
   } finally {
     restoreProxy();
@@ -167,7 +206,8 @@ async function takeToken(server: { store: string; env: NodeJS.ProcessEnv }, out:
 }
 
 async function apiStatus(sandbox: Sandbox, token: string): Promise<number> {
-  const res = await fetch(sandbox.endpoints.api, { headers: { authorization: `Bearer ${token}` } });
+  // the docs' example call: Redmine's /issues.json, the oauth21 protected resource
+  const res = await fetch(sandbox.endpoints.example, { headers: { authorization: `Bearer ${token}` } });
   await res.arrayBuffer();
   return res.status;
 }

@@ -28,7 +28,7 @@ export type ExitCode = (typeof EXIT)[keyof typeof EXIT];
 /** What each exit code means: the README's table and `--help` say this (test/errors.test.ts checks the README). */
 export const EXIT_MEANINGS: Readonly<Record<ExitCode, { summary: string; detail?: string }>> = {
   0: { summary: 'ok' },
-  1: { summary: 'error', detail: 'not found, already exists, unsafe permissions, stopped, …' },
+  1: { summary: 'error', detail: 'not found, already exists, unsafe permissions, a daemon already running, stopped, …' },
   2: { summary: 'usage error', detail: 'a bad option or argument' },
   3: { summary: 're-authorization required', detail: 'the provider rejected the refresh token or code (`invalid_grant`)' },
   4: { summary: 'cannot decrypt or read a settings file', detail: 'wrong key or passphrase; a damaged, tampered or invalid file' },

@@ -4,7 +4,7 @@
  * what `login` stores are the same thing.
  */
 import { hostname, userInfo } from 'node:os';
-import { foldTokenResponse } from '../credential/index.js';
+import { foldTokenResponse, newGrant } from '../credential/index.js';
 import type { ClientConfig, Endpoints, ProviderPreset, TokenSet } from '../oauth/index.js';
 import type { ClientRegistration } from './registration.js';
 import { SETTINGS_FORMAT, SETTINGS_VERSION, validateSettings } from '../settings-file/index.js';
@@ -69,6 +69,7 @@ export function settingsFromTokens(i: SettingsInput): Settings {
     token,
     created: { at: at(i.obtainedAt), by: whoAmI(), host: hostname(), tool: USER_AGENT, via: i.via },
     health: { state: 'ok' },
+    grant: newGrant(),
   };
   if (i.site !== undefined) settings.site = i.site;
   if (i.redirectUri !== undefined) settings.redirect_uri = i.redirectUri;

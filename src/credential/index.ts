@@ -1,6 +1,8 @@
 export { needsRefresh, refreshDueAt, refreshMarginSeconds, stillValid } from './freshness.js';
 export { freshSettings, reauthError, settingsAfterRefresh } from './refresh.js';
 export type { FreshOptions, RefreshDeps, RefreshOutcome, TokenRef } from './refresh.js';
+export { compareCopies, newGrant, nextGeneration, shortGrantId } from './grant.js';
+export type { CopyOrder } from './grant.js';
 export { openStore, openStoreForWriting } from './stores.js';
 export type { LocalKeyStore, StoreOptions } from './stores.js';
 export { foldTokenResponse } from './token-response.js';

@@ -11,6 +11,7 @@ import type { HttpClient, TokenSet } from '../oauth/index.js';
 import type { CredentialStore, HeldLock, Settings } from '../settings-file/index.js';
 import { USER_AGENT } from '../version.js';
 import { needsRefresh, stillValid } from './freshness.js';
+import { nextGeneration } from './grant.js';
 import { foldTokenResponse } from './token-response.js';
 
 export interface RefreshDeps {
@@ -83,13 +84,14 @@ function refreshLifetime(oauth: typeof import('../oauth/index.js'), provider: st
   }
 }
 
-/** A token response folded into the settings it refreshes: new tokens, health back to ok, one more refresh counted. */
+/** A token response folded into the settings it refreshes: new tokens, health back to ok, one more refresh counted, the grant one generation on. */
 export function settingsAfterRefresh(cur: Settings, t: TokenSet, now: number, presetRefreshTokenSeconds?: number): { next: Settings; rotated: boolean } {
   const { token, rotated } = foldTokenResponse(cur.token, t, now, presetRefreshTokenSeconds);
   const next: Settings = {
     ...cur,
     token,
     health: { state: 'ok', last_refresh_at: iso(now), refresh_count: (cur.health.refresh_count ?? 0) + 1 },
+    grant: nextGeneration(cur),
   };
   return { next, rotated };
 }

@@ -22,6 +22,10 @@ export interface CredentialStatus {
    * (with the default --min-valid): the default, capped at half the token's lifetime.
    */
   refresh_margin_seconds?: number;
+  /** the grant's random id (`status` shows its first 8 characters); absent for credentials from 0.1.0 not refreshed since */
+  grant_id?: string;
+  /** one more with every refresh: of two copies of one grant, the higher is newer */
+  grant_generation?: number;
   has_refresh_token: boolean;
   refresh_token_expires_at?: string;
   last_refresh_at?: string;
@@ -59,6 +63,10 @@ export function describeCredential(s: Settings, storedIn: string, now: number, m
     stored_in: storedIn,
   };
   if (s.site) d.site = s.site;
+  if (s.grant) {
+    d.grant_id = s.grant.id;
+    d.grant_generation = s.grant.generation;
+  }
   if (s.resource) d.resource = s.resource;
   if (s.client.secret_expires_at) d.client_secret_expires_at = s.client.secret_expires_at;
   if (s.health.message) d.message = s.health.message;

@@ -1,8 +1,9 @@
 import { passphraseRecipient, seal, x25519Recipient, armor } from '../crypto/index.js';
 import type { Recipient } from '../crypto/index.js';
-import { openStore } from '../credential/index.js';
+import { newGrant, openStore, shortGrantId } from '../credential/index.js';
 import { CODES, HandoffError } from '../errors.js';
 import { encodeSettings, PASSPHRASE_ENV, writeFileAtomic } from '../settings-file/index.js';
+import type { CredentialStore, Settings, SettingsGrant } from '../settings-file/index.js';
 import { copyToClipboard, resolveSecret } from '../terminal/index.js';
 import type { CommonOptions } from './common.js';
 import { outputOf } from './common.js';
@@ -41,7 +42,8 @@ export async function exportCommand(o: ExportOptions): Promise<number> {
   }
   if (recipients.length === 0) throw new HandoffError('say who can open the export: --to KEY (repeatable) and/or --passphrase', { code: CODES.USAGE });
   const store = await openStore(o);
-  const s = await store.read(o.name);
+  const s = await withGrantId(store, await store.read(o.name));
+  const grant = s.grant as SettingsGrant;
   const sealed = await seal(encodeSettings(s), recipients);
   const armored = armor(sealed);
   const bytes = o.armor || !o.output ? new TextEncoder().encode(armored) : sealed;
@@ -51,6 +53,7 @@ export async function exportCommand(o: ExportOptions): Promise<number> {
     if (copyToClipboard(armored, o.env ?? process.env)) out.info("the armored block was sent to your terminal's clipboard (OSC 52; some terminals need this allowed)");
     else out.warn('no terminal to copy to (--copy needs one); use the printed block or the file');
   }
+  out.info(out.t('grant.exported', { name: o.name, grant: shortGrantId(grant.id), generation: grant.generation }));
   if (s.token.refresh_token) {
     out.warn(
       `"${o.name}" can be refreshed from two machines now; with a rotating refresh token only one may refresh: after importing it elsewhere run \`oauth-handoff forget ${o.name}\` here`,
@@ -58,4 +61,19 @@ export async function exportCommand(o: ExportOptions): Promise<number> {
   }
   if (o.output) out.info(`wrote ${o.output}; on the other machine: oauth-handoff import ${o.output}`);
   return 0;
+}
+
+/**
+ * A credential stored by 0.1.0 has no grant id: give it one (stored first,
+ * under the write lock) so that the export and this copy are known as one grant.
+ */
+async function withGrantId(store: CredentialStore, s: Settings): Promise<Settings> {
+  if (s.grant) return s;
+  return store.withWriteLock(s.name, async () => {
+    const cur = await store.read(s.name);
+    if (cur.grant) return cur;
+    const next: Settings = { ...cur, grant: { ...newGrant(), generation: cur.health.refresh_count ?? 0 } };
+    await store.write(next);
+    return next;
+  });
 }

@@ -1,10 +1,11 @@
 import { fingerprint, open, passphraseIdentity, readHeader } from '../crypto/index.js';
 import type { Identity } from '../crypto/index.js';
-import { freshSettings, openStoreForWriting } from '../credential/index.js';
+import { compareCopies, freshSettings, newGrant, openStoreForWriting, shortGrantId } from '../credential/index.js';
 import { CODES, HandoffError } from '../errors.js';
+import { message } from '../i18n/index.js';
 import { getProvider } from '../oauth/index.js';
 import { assertValidName, decodeSettings, PASSPHRASE_ENV } from '../settings-file/index.js';
-import type { Settings } from '../settings-file/index.js';
+import type { CredentialStore, Settings } from '../settings-file/index.js';
 import { resolveSecret } from '../terminal/index.js';
 import type { Output } from '../terminal/index.js';
 import type { CommonOptions } from './common.js';
@@ -21,6 +22,10 @@ export interface ImportOptions extends CommonOptions {
   /** store under this name instead of the one inside the file */
   name?: string;
   force?: boolean;
+  /** put back an older copy of the grant stored under this name (its refresh token may be used up) */
+  allowOlder?: boolean;
+  /** store it even though the same grant is stored under another name */
+  allowDuplicate?: boolean;
   /** one refresh to prove the grant works */
   verify?: boolean;
   passphraseFile?: string;
@@ -88,18 +93,48 @@ export async function importCommand(o: ImportOptions): Promise<number> {
     out,
   });
   const name = assertValidName(o.name ?? settings.name);
-  settings = { ...settings, name };
-  await store.withWriteLock(
+  const hadGrantId = settings.grant !== undefined;
+  // a file from 0.1.0 has no grant id: it gets one here, so that its exports from now on carry it
+  settings = { ...settings, name, grant: settings.grant ?? { ...newGrant(), generation: settings.health.refresh_count ?? 0 } };
+  const grantId = shortGrantId(settings.grant?.id ?? '');
+  if (hadGrantId) {
+    const other = await nameHolding(store, settings, name);
+    if (other !== undefined) {
+      if (!o.allowDuplicate) throw new HandoffError(message('grant.elsewhere', { grant: grantId, other }), { code: CODES.EXISTS, credential: name });
+      out.warn(out.t('grant.duplicate_kept', { grant: grantId, name, other }));
+    }
+  }
+  const written = await store.withWriteLock(
     name,
-    async () => {
-      if (!o.force && (await store.version(name)) !== undefined) {
-        throw new HandoffError(`a credential named "${name}" already exists`, { code: CODES.EXISTS, credential: name });
+    async (): Promise<boolean> => {
+      const stored = await storedCopy(store, name);
+      if (stored !== undefined) {
+        const order = hadGrantId && stored !== 'unreadable' ? compareCopies(stored, settings) : 'unknown';
+        const storedGrant = stored === 'unreadable' ? undefined : stored.grant;
+        const params = { name, grant: grantId, stored: storedGrant?.generation ?? 0, incoming: settings.grant?.generation ?? 0 };
+        if (order === 'older') {
+          if (!o.allowOlder) throw new HandoffError(message('grant.older', params), { code: CODES.EXISTS, credential: name });
+          out.warn(out.t('grant.older_replaced', params));
+        } else if (order === 'same') {
+          out.info(out.t('grant.same', params));
+          return false;
+        } else if (order === 'newer') {
+          out.info(out.t('grant.newer_replaced', params));
+        } else if (!o.force) {
+          throw storedGrant && order === 'other'
+            ? new HandoffError(message('grant.other_grant', { name, grant: shortGrantId(storedGrant.id) }), { code: CODES.EXISTS, credential: name })
+            : new HandoffError(`a credential named "${name}" already exists`, { code: CODES.EXISTS, credential: name });
+        } else if (order === 'unknown' && !hadGrantId) {
+          out.warn(out.t('grant.unknown_order', { name }));
+        }
       }
       await store.write(settings);
+      return true;
     },
     { timeoutMs: o.lockTimeoutMs },
   );
-  if (!o.json) out.info(`imported "${name}" (${settings.provider}${settings.site ? ` at ${settings.site}` : ''}) into the ${store.description}`);
+  if (written && !hadGrantId && !o.json) out.info(out.t('grant.assigned', { name, grant: grantId }));
+  if (written && !o.json) out.info(`imported "${name}" (${settings.provider}${settings.site ? ` at ${settings.site}` : ''}) into the ${store.description}`);
   for (const note of providerNotes(settings.provider)) out.warn(note);
   if (o.verify) {
     const r = await freshSettings(store, name, { minValidSeconds: 0, force: true, now: o.now, lockTimeoutMs: o.lockTimeoutMs });
@@ -109,6 +144,30 @@ export async function importCommand(o: ImportOptions): Promise<number> {
   if (o.json) out.json(describeCredential(settings, store.description, (o.now ?? Date.now)()));
   else printStatus(out, [describeCredential(settings, store.description, (o.now ?? Date.now)())], (o.now ?? Date.now)(), 'stderr');
   return 0;
+}
+
+/** The stored credential of this name: its settings, 'unreadable' (nothing can be compared: --force decides, as before), or undefined. */
+async function storedCopy(store: CredentialStore, name: string): Promise<Settings | 'unreadable' | undefined> {
+  if ((await store.version(name)) === undefined) return undefined;
+  try {
+    return await store.read(name);
+  } catch (e) {
+    if (e instanceof HandoffError && e.code === CODES.NOT_FOUND) return undefined;
+    if (e instanceof HandoffError && (e.code === CODES.BAD_FILE || e.code === CODES.DECRYPT_FAILED)) return 'unreadable';
+    throw e;
+  }
+}
+
+/** Another name under which the same grant is stored already (unreadable credentials are skipped). */
+async function nameHolding(store: CredentialStore, incoming: Settings, name: string): Promise<string | undefined> {
+  const id = incoming.grant?.id;
+  if (id === undefined) return undefined;
+  for (const other of await store.list()) {
+    if (other === name) continue;
+    const s = await store.read(other).catch(() => undefined);
+    if (s?.grant?.id === id) return other;
+  }
+  return undefined;
 }
 
 function providerNotes(provider: string): string[] {

@@ -1,4 +1,4 @@
-import { describeCredential, openStore } from '../credential/index.js';
+import { describeCredential, openStore, shortGrantId } from '../credential/index.js';
 import type { CredentialStatus as BaseStatus } from '../credential/index.js';
 import { DEFAULT_MIN_VALID_SECONDS } from '../defaults.js';
 import { CODES, HandoffError } from '../errors.js';
@@ -26,6 +26,7 @@ export function printStatus(out: Output, list: CredentialStatus[], now = Date.no
   for (const d of list) {
     lines.push(`${d.name}  (${d.provider}${d.site ? ` ${d.site}` : ''})`);
     lines.push(`  state:          ${d.state}${d.message ? ` — ${d.message}` : ''}`);
+    if (d.grant_id !== undefined) lines.push(`  grant:          ${shortGrantId(d.grant_id)} (generation ${d.grant_generation ?? 0})`);
     if (d.access_token_expires_at) {
       lines.push(`  access token:   expires ${relative(Date.parse(d.access_token_expires_at) - now)} (${d.access_token_expires_at})`);
     } else if (d.state !== 'unreadable') lines.push('  access token:   no expiry given by the provider');

@@ -46,6 +46,8 @@ export function authorizeGet(ctx: SandboxContext, ex: Exchange, u: URL): void {
   const { params, duplicate } = parseParams(u.search.slice(1));
   const clientId = params.get('client_id') ?? undefined;
   if (clientId !== undefined) ex.note({ clientId });
+  const resourceSent = params.get('resource');
+  if (resourceSent !== null) ex.note({ resource: resourceSent });
   if (duplicate !== undefined) return refuse(ctx, ex, 400, 'invalid_request', `parameter "${duplicate}" was sent more than once`);
   if (clientId === undefined) return refuse(ctx, ex, 400, 'invalid_request', 'missing "client_id"');
   const client = ctx.clients.get(clientId);

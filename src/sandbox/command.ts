@@ -116,6 +116,11 @@ function describe(s: Sandbox, out: Output, secret: { origin: SecretOrigin; shown
   return rows.filter((r): r is [MessageKey, string] => r[1] !== undefined).map(([k, v]) => [out.i18n.render(k), v]);
 }
 
+/** Request data on a terminal: control characters (C0, C1, DEL) shown as \\xNN, never sent raw. */
+function visible(s: string): string {
+  return s.replace(/[\u0000-\u001f\u007f-\u009f]/g, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`);
+}
+
 function logLine(e: LogEntry): string {
   const parts = [e.at, e.method, e.path, String(e.status)];
   if (e.grantType) parts.push(`grant_type=${e.grantType}`);
@@ -124,7 +129,8 @@ function logLine(e: LogEntry): string {
   if (e.replay) parts.push('REPLAY');
   if (e.error) parts.push(`error=${e.error}`);
   if (e.fault) parts.push(`fault=${e.fault}`);
-  return `oauth-handoff: sandbox: ${parts.join(' ')}\n`;
+  if (e.resource) parts.push(`resource=${e.resource}`);
+  return `oauth-handoff: sandbox: ${parts.map(visible).join(' ')}\n`;
 }
 
 /** The human summary (stderr): endpoints, the client, the lines to paste, the docs' next commands. */

@@ -40,6 +40,8 @@ export async function token(ctx: SandboxContext, ex: Exchange): Promise<void> {
   if (grantType !== undefined) ex.note({ grantType });
   const cid = creds.ok ? creds.value.clientId : (params.get('client_id') ?? undefined);
   if (cid !== undefined) ex.note({ clientId: cid });
+  const resourceSent = params.get('resource');
+  if (resourceSent !== null) ex.note({ resource: resourceSent });
   const rt = params.get('refresh_token');
   if (grantType === 'refresh_token' && rt !== null) ex.note({ refreshTokenId: refreshTokenId(rt) });
 

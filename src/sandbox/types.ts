@@ -93,6 +93,8 @@ export interface LogEntry {
   replay?: boolean;
   /** the fault that shaped this answer, if any */
   fault?: 'status' | 'delay' | 'reset' | 'garbage';
+  /** RFC 8707: the resource parameter the request carried */
+  resource?: string;
 }
 
 interface FaultBase {

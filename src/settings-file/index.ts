@@ -9,6 +9,7 @@ export type { MachineKey } from './machine-key.js';
 export { APP_NAME, HOME_ENV, STORE_ENV, resolveHome, storeLayout } from './paths.js';
 export type { StoreLayout } from './paths.js';
 export {
+  GRANT_ID_PATTERN,
   NAME_PATTERN,
   SETTINGS_FORMAT,
   SETTINGS_VERSION,
@@ -18,5 +19,5 @@ export {
   secondsLeft,
   validateSettings,
 } from './schema.js';
-export type { ClientAuthMethod, HealthState, Settings, SettingsClient, SettingsEndpoints, SettingsHealth, SettingsToken } from './schema.js';
+export type { ClientAuthMethod, HealthState, Settings, SettingsClient, SettingsEndpoints, SettingsGrant, SettingsHealth, SettingsToken } from './schema.js';
 export type { CredentialLocation, CredentialStore, WatchTarget } from './store.js';

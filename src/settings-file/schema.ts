@@ -61,6 +61,20 @@ export interface SettingsClient {
   registration_client_uri?: string;
 }
 
+/**
+ * The identity of one grant (one authorization), travelling with every copy
+ * of it: export, import, fleet stores. Absent in files written by 0.1.0.
+ */
+export interface SettingsGrant {
+  /** random, made when the authorization completed (authorize, login); never changes */
+  id: string;
+  /** 0 at authorization, one more with every refresh: of two copies of one grant, the higher is newer */
+  generation: number;
+}
+
+/** A grant id: 16 to 64 base64url characters (a new one is 22: 16 random bytes). */
+export const GRANT_ID_PATTERN = /^[A-Za-z0-9_-]{16,64}$/;
+
 export interface Settings {
   format: typeof SETTINGS_FORMAT;
   version: typeof SETTINGS_VERSION;
@@ -77,6 +91,8 @@ export interface Settings {
   token: SettingsToken;
   created: { at: string; by: string; host: string; tool: string; via: string };
   health: SettingsHealth;
+  /** which grant this is, and how far it has come (absent in files written by 0.1.0) */
+  grant?: SettingsGrant;
 }
 
 /** Names become file names and Redis keys: keep them boring. */
@@ -116,9 +132,37 @@ function optStr(o: Json, key: string, path: string): string | undefined {
   return v;
 }
 
+/** C0 and C1 controls, DEL, and the bidirectional and invisible formatting characters. */
+const CONTROL = /[\u0000-\u001f\u007f-\u009f\u061c\u200b-\u200f\u2028-\u202e\u2060-\u2069\ufeff]/;
+/** RFC 6749 §A.4 scope-token: NQCHAR, no space, no `"` or `\\`. */
+const SCOPE_TOKEN = /^[\x21\x23-\x5b\x5d-\x7e]+$/;
+/** RFC 6749 §A.1 client_id: VSCHAR (printable ASCII). */
+const CLIENT_ID = /^[\x20-\x7e]{1,255}$/;
+/** A preset id (redmine, backlog, confluence, jira, questetra, generic, and later ones). */
+const PROVIDER_ID = /^[a-z][a-z0-9_-]{0,31}$/;
+/** RFC 3339 §5.6 date-time, as toISOString writes it (with any offset). */
+const DATE_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,9})?(Z|[+-]\d{2}:\d{2})$/;
+/** URIs and the issuer: printable ASCII without spaces, or non-ASCII letters (an IDN), never a control. */
+const URI_CHARS = /^[^\s\u0000-\u001f\u007f-\u009f\u061c\u200b-\u200f\u2028-\u202e\u2060-\u2069\ufeff]+$/;
+const MAX_TEXT = 1024;
+
+/** One line of text for people (who made it, on which host): no controls, bounded. */
+function text(o: Json, key: string, path: string): string {
+  const v = str(o, key, path);
+  if (CONTROL.test(v) || v.length > MAX_TEXT) fail(`${path}.${key}`, `must be one line of at most ${MAX_TEXT} printable characters`);
+  return v;
+}
+
+function matching(v: string | undefined, pattern: RegExp, path: string, what: string): string | undefined {
+  if (v !== undefined && !pattern.test(v)) fail(path, what);
+  return v;
+}
+
 function url(o: Json, key: string, path: string, optional: boolean): string | undefined {
   const v = optional ? optStr(o, key, path) : str(o, key, path);
   if (v === undefined) return undefined;
+  // the URL parser drops tabs and newlines silently: the stored text must have none
+  matching(v, URI_CHARS, `${path}.${key}`, 'must be a URL without spaces or control characters');
   let u: URL;
   try {
     u = new URL(v);
@@ -132,7 +176,7 @@ function url(o: Json, key: string, path: string, optional: boolean): string | un
 function time(o: Json, key: string, path: string, optional: boolean): string | undefined {
   const v = optional ? optStr(o, key, path) : str(o, key, path);
   if (v === undefined) return undefined;
-  if (Number.isNaN(Date.parse(v))) fail(`${path}.${key}`, 'must be an RFC 3339 time');
+  if (!DATE_TIME.test(v) || Number.isNaN(Date.parse(v))) fail(`${path}.${key}`, 'must be an RFC 3339 time (such as 2030-01-31T12:00:00Z)');
   return v;
 }
 
@@ -157,47 +201,53 @@ export function validateSettings(input: unknown): Settings {
   const name = str(o, 'name', 'settings');
   // a bad name inside a file is a bad file, not a bad argument
   if (!NAME_PATTERN.test(name)) fail('settings.name', 'must be 1-64 letters, digits, ".", "_" or "-", starting with a letter or digit');
-  const provider = str(o, 'provider', 'settings');
+  const provider = matching(str(o, 'provider', 'settings'), PROVIDER_ID, 'settings.provider', 'must be a provider id (lowercase letters, digits, "-" or "_")') as string;
 
   const e = obj(o.endpoints, 'settings.endpoints');
   const endpoints: SettingsEndpoints = { token: url(e, 'token', 'endpoints', false) as string };
   put(endpoints, 'authorization', url(e, 'authorization', 'endpoints', true));
   put(endpoints, 'revocation', url(e, 'revocation', 'endpoints', true));
   put(endpoints, 'device_authorization', url(e, 'device_authorization', 'endpoints', true));
-  put(endpoints, 'issuer', optStr(e, 'issuer', 'endpoints'));
+  put(endpoints, 'issuer', matching(optStr(e, 'issuer', 'endpoints'), URI_CHARS, 'endpoints.issuer', 'must be an identifier without spaces or control characters'));
 
   const c = obj(o.client, 'settings.client');
   const auth = c.auth_method;
   if (auth !== 'client_secret_basic' && auth !== 'client_secret_post' && auth !== 'none') {
     fail('client.auth_method', 'must be client_secret_basic, client_secret_post or none');
   }
-  const client: Settings['client'] = { id: str(c, 'id', 'client'), auth_method: auth };
+  const client: Settings['client'] = {
+    id: matching(str(c, 'id', 'client'), CLIENT_ID, 'client.id', 'must be 1-255 printable ASCII characters (RFC 6749 client_id)') as string,
+    auth_method: auth,
+  };
   put(client, 'secret', optStr(c, 'secret', 'client'));
   put(client, 'secret_expires_at', time(c, 'secret_expires_at', 'client', true));
   put(client, 'registration_access_token', optStr(c, 'registration_access_token', 'client'));
   put(client, 'registration_client_uri', url(c, 'registration_client_uri', 'client', true));
   if (auth !== 'none' && client.secret === undefined) fail('client.secret', `is required with ${auth}`);
 
-  if (!Array.isArray(o.scopes) || !o.scopes.every((s) => typeof s === 'string')) fail('settings.scopes', 'must be a list of strings');
+  if (!Array.isArray(o.scopes) || !o.scopes.every((s) => typeof s === 'string' && SCOPE_TOKEN.test(s))) {
+    fail('settings.scopes', 'must be a list of scope tokens (printable ASCII without spaces, quotes or backslashes)');
+  }
 
   const t = obj(o.token, 'settings.token');
   const token: SettingsToken = {
     access_token: str(t, 'access_token', 'token'),
-    token_type: str(t, 'token_type', 'token'),
+    // RFC 6750: the only type this tool sends; the scheme is case-insensitive (RFC 6749 §7.1), stored as "Bearer"
+    token_type: /^bearer$/i.test(str(t, 'token_type', 'token')) ? 'Bearer' : fail('token.token_type', 'must be "Bearer"'),
     obtained_at: time(t, 'obtained_at', 'token', false) as string,
   };
   put(token, 'expires_at', time(t, 'expires_at', 'token', true));
   put(token, 'refresh_token', optStr(t, 'refresh_token', 'token'));
   put(token, 'refresh_token_expires_at', time(t, 'refresh_token_expires_at', 'token', true));
-  put(token, 'scope', optStr(t, 'scope', 'token'));
+  put(token, 'scope', matching(optStr(t, 'scope', 'token'), /^[\x20\x21\x23-\x5b\x5d-\x7e]*$/, 'token.scope', 'must be space-separated scope tokens'));
 
   const cr = obj(o.created, 'settings.created');
   const created: Settings['created'] = {
     at: time(cr, 'at', 'created', false) as string,
-    by: str(cr, 'by', 'created'),
-    host: str(cr, 'host', 'created'),
-    tool: str(cr, 'tool', 'created'),
-    via: str(cr, 'via', 'created'),
+    by: text(cr, 'by', 'created'),
+    host: text(cr, 'host', 'created'),
+    tool: text(cr, 'tool', 'created'),
+    via: text(cr, 'via', 'created'),
   };
 
   const h = o.health === undefined ? { state: 'ok' } : obj(o.health, 'settings.health');
@@ -224,8 +274,15 @@ export function validateSettings(input: unknown): Settings {
     health,
   };
   put(settings, 'site', url(o, 'site', 'settings', true));
-  put(settings, 'redirect_uri', optStr(o, 'redirect_uri', 'settings'));
+  put(settings, 'redirect_uri', matching(optStr(o, 'redirect_uri', 'settings'), URI_CHARS, 'settings.redirect_uri', 'must be a URI without spaces or control characters'));
   put(settings, 'resource', url(o, 'resource', 'settings', true));
+  if (o.grant !== undefined) {
+    const g = obj(o.grant, 'settings.grant');
+    const id = str(g, 'id', 'grant');
+    if (!GRANT_ID_PATTERN.test(id)) fail('grant.id', 'must be 16-64 letters, digits, "-" or "_"');
+    if (!Number.isSafeInteger(g.generation) || (g.generation as number) < 0) fail('grant.generation', 'must be a whole number');
+    settings.grant = { id, generation: g.generation as number };
+  }
   return settings;
 }
 

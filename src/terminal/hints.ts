@@ -18,6 +18,10 @@ export function hintFor(e: HandoffError, tr: Translator = english): string | und
       return tr.t('fleet.hint.members');
     case 'fleet.ioredis_missing':
       return undefined; // the message says what to install
+    case 'grant.older':
+      return tr.t('grant.hint.older', { name });
+    case 'grant.elsewhere':
+      return tr.t('grant.hint.elsewhere', { other: String(e.params?.other ?? 'NAME') });
     default:
       break;
   }

@@ -1,5 +1,6 @@
 export { copyToClipboard, osc52 } from './clipboard.js';
 export { hintFor } from './hints.js';
+export { escapeControls, escapeLine, terminalSafeJson } from './escape.js';
 export { createOutput, redact } from './output.js';
 export type { Output, OutputOptions } from './output.js';
 export { openTty, promptLine, promptSecret, readStdin } from './prompt.js';

@@ -2,6 +2,7 @@ import { Buffer } from 'node:buffer';
 import { writeSync } from 'node:fs';
 import type { Writable } from 'node:stream';
 import { createTranslator, detectLanguage } from '../i18n/index.js';
+import { escapeControls, terminalSafeJson } from './escape.js';
 import type { Lang, Translator } from '../i18n/index.js';
 
 /**
@@ -10,7 +11,7 @@ import type { Lang, Translator } from '../i18n/index.js';
  * `oauth-handoff:` prefix. Colour only on a TTY and never with NO_COLOR.
  */
 export interface Output {
-  /** machine output, written as is */
+  /** machine output (the token, an armored block, a table), with terminal controls escaped */
   data(text: string): void;
   /** one JSON document on stdout */
   json(value: unknown): void;
@@ -79,11 +80,13 @@ export function createOutput(opts: OutputOptions = {}): Output {
     get stderr() {
       return opts.stderr ?? process.stderr;
     },
-    data: (text) => toStdout(text),
-    json: (value) => toStdout(JSON.stringify(value, null, 2) + '\n'),
-    info: (message) => toStderr(`oauth-handoff: ${message}\n`),
-    warn: (message) => toStderr(`oauth-handoff: ${paint('33', 'warning:')} ${message}\n`),
-    raw: (text) => toStderr(text),
+    // Every channel escapes what a terminal would act on (escape.ts), so no value from a file or a
+    // server can write to the clipboard or clear the screen, whoever prints it; our own colour is added after.
+    data: (text) => toStdout(escapeControls(text)),
+    json: (value) => toStdout(terminalSafeJson(JSON.stringify(value, null, 2)) + '\n'),
+    info: (message) => toStderr(`oauth-handoff: ${escapeControls(message)}\n`),
+    warn: (message) => toStderr(`oauth-handoff: ${paint('33', 'warning:')} ${escapeControls(message)}\n`),
+    raw: (text) => toStderr(escapeControls(text)),
   };
 }
 

@@ -9,27 +9,12 @@ import type { ExecutionContext } from 'ava';
 import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { fingerprint } from '../../src/crypto/index.js';
-import { startSandbox } from '../../src/sandbox/index.js';
 import type { Sandbox } from '../../src/sandbox/index.js';
-import type { Settings } from '../../src/settings-file/index.js';
 import { collect } from '../helpers/cli.js';
-import { settingsFrom } from '../helpers/fixtures.js';
-import { makeHost, runHostCli, seedFleet, spawnHostCli, startRedis, waitFor } from './helpers.js';
+import { makeHost, runHostCli, sandboxCredential, seedFleet, spawnHostCli, startRedis, strictSandbox, waitFor } from './helpers.js';
 import type { TestHost } from './helpers.js';
 
-async function sandbox(t: ExecutionContext): Promise<Sandbox> {
-  const s = await startSandbox({ profile: 'generic', replayRevokesGrant: true });
-  t.teardown(() => s.close());
-  return s;
-}
-
 const refreshes = (s: Sandbox) => s.log().filter((e) => e.grantType === 'refresh_token');
-
-/** A credential whose access token is valid for `validFor` more seconds (negative: expired). */
-async function credential(s: Sandbox, name: string, validFor: number): Promise<Settings> {
-  const grant = await s.mintGrant();
-  return settingsFrom(s, { ...grant, expires_in: 3600 }, { name, now: Date.now() - (3600 - validFor) * 1000 });
-}
 
 function cacheFiles(h: TestHost): string[] {
   const dir = join(h.home, 'fleet');
@@ -40,11 +25,11 @@ function cacheFiles(h: TestHost): string[] {
 test('Redis stopped for 10 s while tokens are valid: every token call still succeeds; after the restart refreshes resume', async (t) => {
   t.timeout(60_000);
   const redis = await startRedis(t, { persist: true });
-  const s = await sandbox(t);
+  const s = await strictSandbox(t);
   const hosts = await Promise.all([makeHost(t, redis.url, 'host-a'), makeHost(t, redis.url, 'host-b')]);
   const [a, b] = hosts as [TestHost, TestHost];
   // svc: 1500 s left of 3600, so --min-valid 4000 below makes it due (the margin is capped at half the lifetime)
-  await seedFleet(hosts, await credential(s, 'svc', 1500), await credential(s, 'old', -60));
+  await seedFleet(hosts, await sandboxCredential(s, 'svc', 1500), await sandboxCredential(s, 'old', -60));
   // each host reads once while Redis is up: that leaves its cached copy
   for (const h of hosts) {
     t.is((await runHostCli(t, h, ['token', 'svc'])).code, 0);
@@ -94,9 +79,9 @@ test('Redis stopped for 10 s while tokens are valid: every token call still succ
 test('Redis restarted without its data: token says so (and does not loop); fleet restore writes the newest tokens back', async (t) => {
   t.timeout(60_000);
   const redis = await startRedis(t);
-  const s = await sandbox(t);
+  const s = await strictSandbox(t);
   const [a, b] = await Promise.all([makeHost(t, redis.url, 'host-a'), makeHost(t, redis.url, 'host-b')]);
-  await seedFleet([a, b], await credential(s, 'svc', 30));
+  await seedFleet([a, b], await sandboxCredential(s, 'svc', 30));
   const first = await runHostCli(t, a, ['token', 'svc']);
   t.is(first.code, 0, first.stderr);
   t.is(refreshes(s).length, 1, 'host A refreshed; the server rotated the refresh token');
@@ -134,10 +119,10 @@ test('Redis restarted without its data: token says so (and does not loop); fleet
 test('a removed member can no longer open the credential after the next write; the others can', async (t) => {
   t.timeout(60_000);
   const redis = await startRedis(t);
-  const s = await sandbox(t);
+  const s = await strictSandbox(t);
   const hosts = await Promise.all(['host-a', 'host-b', 'host-c'].map((l) => makeHost(t, redis.url, l)));
   const [a, b, c] = hosts as [TestHost, TestHost, TestHost];
-  await seedFleet(hosts, await credential(s, 'svc', 3000));
+  await seedFleet(hosts, await sandboxCredential(s, 'svc', 3000));
   const before = await runHostCli(t, b, ['token', 'svc']);
   t.is(before.code, 0, before.stderr);
   t.is(cacheFiles(b).length, 1);
@@ -161,10 +146,10 @@ test('a removed member can no longer open the credential after the next write; t
 
 test('status says where a fleet credential lives and which host refreshed it last', async (t) => {
   const redis = await startRedis(t);
-  const s = await sandbox(t);
+  const s = await strictSandbox(t);
   const hosts = await Promise.all(['host-a', 'host-b'].map((l) => makeHost(t, redis.url, l)));
   const [a, b] = hosts as [TestHost, TestHost];
-  await seedFleet(hosts, await credential(s, 'svc', 30));
+  await seedFleet(hosts, await sandboxCredential(s, 'svc', 30));
   t.is((await runHostCli(t, b, ['token', 'svc'])).code, 0);
   const status = await runHostCli(t, a, ['status', 'svc', '--json']);
   t.is(status.code, 0, status.stderr);
@@ -188,9 +173,9 @@ async function refreshIntoOutage(t: ExecutionContext, redis: Awaited<ReturnType<
 test('Redis gone for a moment while a refresh is in flight: the same process stores the new tokens once it is back', async (t) => {
   t.timeout(60_000);
   const redis = await startRedis(t, { persist: true });
-  const s = await sandbox(t);
+  const s = await strictSandbox(t);
   const [a, b] = await Promise.all([makeHost(t, redis.url, 'host-a'), makeHost(t, redis.url, 'host-b')]);
-  await seedFleet([a, b], await credential(s, 'svc', 30));
+  await seedFleet([a, b], await sandboxCredential(s, 'svc', 30));
   s.injectFault({ delayMs: 1000, grantType: 'refresh_token', count: 1 });
   const { run: running } = await refreshIntoOutage(t, redis, a);
   await new Promise((r) => setTimeout(r, 2000)); // the answer arrives while Redis is down
@@ -208,10 +193,10 @@ test('Redis gone for a moment while a refresh is in flight: the same process sto
 test('Redis gone for longer while a refresh is in flight: the host keeps the new tokens, serves them, and writes them back later', async (t) => {
   t.timeout(60_000);
   const redis = await startRedis(t, { persist: true });
-  const s = await sandbox(t);
+  const s = await strictSandbox(t);
   const url = `${redis.url}?lease=1`;
   const [a, b] = await Promise.all([makeHost(t, url, 'host-a'), makeHost(t, url, 'host-b')]);
-  await seedFleet([a, b], await credential(s, 'svc', 30));
+  await seedFleet([a, b], await sandboxCredential(s, 'svc', 30));
   const old = (await runHostCli(t, b, ['token', 'svc', '--min-valid', '0'])).stdout;
   s.injectFault({ delayMs: 300, grantType: 'refresh_token', count: 1 });
   const run = await (await refreshIntoOutage(t, redis, a)).run;

@@ -19,6 +19,8 @@ import { BIN, ROOT, cleanEnv, collect, tempDir } from '../helpers/cli.js';
 import type { CliResult } from '../helpers/cli.js';
 import { settingsFrom } from '../helpers/fixtures.js';
 import { startOidcProvider } from '../helpers/oidc-server.js';
+import { startSandbox } from '../../src/sandbox/index.js';
+import type { Sandbox } from '../../src/sandbox/index.js';
 import type { OidcProviderOptions, OidcServer } from '../helpers/oidc-server.js';
 import { freePort } from '../helpers/net.js';
 
@@ -266,4 +268,17 @@ export async function waitFor(what: string, check: () => Promise<boolean> | bool
     await new Promise((r) => setTimeout(r, stepMs));
   }
   throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+}
+
+/** The sandbox (generic profile) as a strict server: a replayed refresh token revokes the grant. Closed in teardown. */
+export async function strictSandbox(t: ExecutionContext): Promise<Sandbox> {
+  const s = await startSandbox({ profile: 'generic', replayRevokesGrant: true });
+  t.teardown(() => s.close());
+  return s;
+}
+
+/** A fresh grant at the sandbox as settings whose access token is valid for `validFor` more seconds (negative: expired). */
+export async function sandboxCredential(s: Sandbox, name: string, validFor: number): Promise<Settings> {
+  const grant = await s.mintGrant();
+  return settingsFrom(s, { ...grant, expires_in: 3600 }, { name, now: Date.now() - (3600 - validFor) * 1000 });
 }

@@ -4,33 +4,17 @@
  * restored from an older snapshot). Real redis-server, real CLI processes.
  */
 import test from 'ava';
-import type { ExecutionContext } from 'ava';
 import { fingerprint } from '../../src/crypto/index.js';
-import { startSandbox } from '../../src/sandbox/index.js';
-import type { Sandbox } from '../../src/sandbox/index.js';
-import type { Settings } from '../../src/settings-file/index.js';
-import { settingsFrom } from '../helpers/fixtures.js';
-import { makeHost, runHostCli, seedFleet, startRedis } from './helpers.js';
+import { makeHost, runHostCli, sandboxCredential, seedFleet, startRedis, strictSandbox } from './helpers.js';
 
 const KEY = 'oauth-handoff:cred:svc';
-
-async function sandbox(t: ExecutionContext): Promise<Sandbox> {
-  const s = await startSandbox({ profile: 'generic', replayRevokesGrant: true });
-  t.teardown(() => s.close());
-  return s;
-}
-
-async function credential(s: Sandbox, name: string, validFor: number): Promise<Settings> {
-  const grant = await s.mintGrant();
-  return settingsFrom(s, { ...grant, expires_in: 3600 }, { name, now: Date.now() - (3600 - validFor) * 1000 });
-}
 
 test('a flipped byte in a sealed Redis value is "damaged or tampered", never "not a member"; restore --force from a member mends it', async (t) => {
   t.timeout(90_000);
   const redis = await startRedis(t);
-  const s = await sandbox(t);
+  const s = await strictSandbox(t);
   const [a, b] = await Promise.all([makeHost(t, redis.url, 'host-a'), makeHost(t, redis.url, 'host-b')]);
-  await seedFleet([a, b], await credential(s, 'svc', 3000));
+  await seedFleet([a, b], await sandboxCredential(s, 'svc', 3000));
   const good = await runHostCli(t, b, ['token', 'svc']);
   t.is(good.code, 0, good.stderr);
   t.is((await runHostCli(t, a, ['token', 'svc'])).code, 0, 'host A has a cached copy too');
@@ -66,9 +50,9 @@ test('a flipped byte in a sealed Redis value is "damaged or tampered", never "no
 test('Redis back at an older version of a credential: token says so; the CLI names fleet restore, the library does not', async (t) => {
   t.timeout(60_000);
   const redis = await startRedis(t);
-  const s = await sandbox(t);
+  const s = await strictSandbox(t);
   const [a, b] = await Promise.all([makeHost(t, redis.url, 'host-a'), makeHost(t, redis.url, 'host-b')]);
-  await seedFleet([a, b], await credential(s, 'svc', 30));
+  await seedFleet([a, b], await sandboxCredential(s, 'svc', 30));
   const older = (await redis.client.dumpBuffer(KEY)) as Buffer;
   const first = await runHostCli(t, b, ['token', 'svc']);
   t.is(first.code, 0, first.stderr);

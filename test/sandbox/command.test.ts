@@ -95,3 +95,19 @@ test('a port in use is reported, and close() is idempotent', async (t) => {
   await a.close();
   t.pass();
 });
+
+test('the verbose request log shows request data with control characters escaped', async (t) => {
+  const err = collect();
+  const stop = new AbortController();
+  t.teardown(() => stop.abort());
+  let sandbox: Sandbox | undefined;
+  const running = runSandboxCommand({ profile: 'generic', verbose: true, signal: stop.signal, stdout: collect().stream, stderr: err.stream, onListening: (s) => (sandbox = s) });
+  for (let i = 0; i < 100 && sandbox === undefined; i++) await new Promise((r) => setTimeout(r, 10));
+  const s = sandbox!;
+  await fetch(`${s.endpoints.authorization}?client_id=${encodeURIComponent('evil\u001b[2Jclient')}`);
+  for (let i = 0; i < 50 && !err.text().includes('GET /authorize'); i++) await new Promise((r) => setTimeout(r, 20));
+  t.true(err.text().includes('client=evil\\x1b[2Jclient'), err.text());
+  t.false(err.text().includes('\u001b'));
+  stop.abort();
+  await running;
+});

@@ -18,7 +18,7 @@ interface Playground {
 }
 
 /** Start `oauth-handoff sandbox ARGS` and wait (bounded) until it says how to stop it. */
-async function startPlayground(t: ExecutionContext, args: string[], env: NodeJS.ProcessEnv): Promise<Playground & { child: ChildProcess }> {
+async function startPlayground(t: ExecutionContext, args: string[], env: NodeJS.ProcessEnv): Promise<Playground & { child: ChildProcess; stderrNow: () => string }> {
   const child = trackChildren(t)(spawnCli(['sandbox', ...args], { env }));
   let stderr = '';
   let stdout = '';
@@ -40,7 +40,7 @@ async function startPlayground(t: ExecutionContext, args: string[], env: NodeJS.
     }
   }
   if (current) blocks.push(current);
-  const p: Playground & { child: ChildProcess } = { text: stderr, blocks, child };
+  const p: Playground & { child: ChildProcess; stderrNow: () => string } = { text: stderr, blocks, child, stderrNow: () => stderr };
   if (args.includes('--json')) p.json = JSON.parse(stdout) as Record<string, unknown>;
   return p;
 }
@@ -205,4 +205,43 @@ test('the default secret is fixed and shown; $OAUTH_HANDOFF_SANDBOX_CLIENT_SECRE
   const argv = await startPlayground(t, ['--profile', 'redmine', '--client-secret', 'argv-secret'], cleanEnv(home));
   t.regex(argv.text, /warning: a sandbox client secret given on the command line/);
   argv.child.kill('SIGTERM');
+});
+
+test.serial('oauth21: from the resource URL alone (registration, resource indicators), authorize, import, refresh, and only that resource takes the token', async (t) => {
+  const home = await tempDir(t, 'oh-sandbox-home-');
+  const p = await startPlayground(t, ['--profile', 'oauth21', '--auto-approve', '--verbose'], cleanEnv(home));
+  const [paste, next] = p.blocks;
+  t.truthy(next, p.text);
+  t.false(next!.join('\n').includes('--client-id'), 'no client id: it registers one');
+  const resource = /^export RESOURCE_URL=(\S+)$/m.exec(paste!.join('\n'))?.[1];
+  t.truthy(resource);
+  const run = await runAsPerson(
+    t,
+    [
+      ...paste!,
+      ...next!,
+      'oauth-handoff import mcp.ohs',
+      'oauth-handoff refresh mcp',
+      'curl -fsS -H "Authorization: Bearer $(oauth-handoff token mcp)" "$API_URL"',
+      'echo',
+      'curl -sS -o /dev/null -w "other resource: %{http_code}\\n" -H "Authorization: Bearer $(oauth-handoff token mcp)" "$SANDBOX_URL/files"',
+    ].join('\n'),
+  );
+  t.is(run.code, 0, `${run.stderr}\n${run.approvals.join('\n')}`);
+  t.true(run.stdout.includes(`"resource":"${resource}"`), run.stdout);
+  t.true(run.stdout.includes('other resource: 401'), run.stdout);
+  const log = p.stderrNow();
+  t.regex(log, /POST \/register 201 client=dyn-/);
+  t.true(log.includes(`GET /authorize 302 client=`) && log.includes(`resource=${resource}`), log);
+  t.regex(log, new RegExp(`POST /token 200 grant_type=refresh_token client=dyn-\\S+ refresh=\\S+ resource=${resource!.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')}`), 'the refresh names the resource too (RFC 8707)');
+});
+
+test.serial('oauth21 with --device-grant: `login --device --resource` as printed', async (t) => {
+  const home = await tempDir(t, 'oh-sandbox-home-');
+  const p = await startPlayground(t, ['--profile', 'oauth21', '--auto-approve', '--device-grant'], cleanEnv(home));
+  const [paste, , device] = p.blocks;
+  t.truthy(device, p.text);
+  const run = await runAsPerson(t, [...paste!, ...device!, 'curl -fsS -H "Authorization: Bearer $(oauth-handoff token mcp-device)" "$API_URL"'].join('\n'));
+  t.is(run.code, 0, `${run.stderr}\n${run.approvals.join('\n')}`);
+  t.true(run.stdout.includes('"resource":"'), run.stdout);
 });

@@ -3,6 +3,7 @@
  * systemd. Logs one JSON line per event on stdout (human text on a terminal),
  * reloads on SIGHUP, stops cleanly on SIGTERM/SIGINT.
  */
+import { isAbsolute } from 'node:path';
 import { openStore } from '../../credential/index.js';
 import { CODES, EXIT, HandoffError } from '../../errors.js';
 import { assertValidName } from '../../settings-file/index.js';
@@ -15,7 +16,11 @@ import type { LogFormat } from './log.js';
 import { DEFAULT_LOCK_TIMEOUT_MS } from '../../defaults.js';
 import { DEFAULT_HTTP_TIMEOUT_MS, DEFAULT_POLL_MS } from './runtime.js';
 import { DEFAULT_BACKOFF_BASE_MS, DEFAULT_BACKOFF_MAX_MS, DEFAULT_WARN_BEFORE_MS, parseDuration } from './schedule.js';
+import { Metrics, parseListen } from './metrics.js';
+import type { DaemonObserver } from './runtime.js';
+import { Sinks, parseSinkSpec } from './sinks.js';
 import { startDaemon } from './start.js';
+import { SystemdNotifier } from './systemd.js';
 import type { DaemonHandle } from './start.js';
 
 type Duration = string | number;
@@ -38,6 +43,12 @@ export interface DaemonCommandOptions extends CommonOptions {
   httpTimeout?: Duration;
   lockTimeout?: Duration;
   stopTimeout?: Duration;
+  /** `NAME=PATH[,format=token|json|header|env][,mode=0640][,group=G][,var=V]`: write the access token there (sinks.ts) */
+  sink?: string[];
+  /** write Prometheus metrics to this file (node_exporter's textfile collector) */
+  metricsFile?: string;
+  /** serve Prometheus metrics on [HOST:]PORT (/metrics; 127.0.0.1 unless a host is given) */
+  metricsListen?: string;
   /** json, text, or auto (text on a terminal, else json) */
   logFormat?: string;
   verbose?: boolean;
@@ -103,12 +114,28 @@ export async function daemonCommand(o: DaemonCommandOptions): Promise<number> {
   };
   if (options.backoffMaxMs < options.backoffBaseMs) throw usage('--backoff-max must not be shorter than --backoff-base');
 
+  const sinkSpecs = (o.sink ?? []).map(parseSinkSpec);
+  for (const spec of sinkSpecs) {
+    if (names.length > 0 && !names.includes(spec.name)) throw usage(`--sink ${spec.name}: "${spec.name}" is not among the credentials this daemon keeps fresh (${names.join(', ')})`);
+  }
+  const listen = o.metricsListen === undefined || o.metricsListen === '' ? undefined : parseListen(o.metricsListen);
+  if (o.metricsFile !== undefined && !isAbsolute(o.metricsFile)) throw usage(`--metrics-file must be an absolute path, not "${o.metricsFile.slice(0, 80)}"`);
+
   const store = await openStore(o);
   const log = createDaemonLog({ format: logFormat, stream: out.stdout, verbose: o.verbose === true });
+  const env = o.env ?? process.env;
+  const sinks = sinkSpecs.length > 0 ? await Sinks.prepare(sinkSpecs, log) : undefined;
+  const metrics = listen || o.metricsFile ? await Metrics.start({ log, listen, file: o.metricsFile || undefined }) : undefined;
+  const notifier = SystemdNotifier.fromEnv({ env, log });
+  const observers = [sinks, metrics, notifier].filter((x): x is NonNullable<typeof x> => x !== undefined) satisfies DaemonObserver[];
+  const settle = async () => {
+    await Promise.allSettled([...(sinks?.pending() ?? []), notifier?.pending(), metrics?.close()]);
+  };
   let d: DaemonHandle;
   try {
-    d = await startDaemon({ ...options, store, home: store.layout.home, log, http: o.http, env: o.env });
+    d = await startDaemon({ ...options, store, home: store.layout.home, log, http: o.http, env: o.env, observers });
   } catch (e) {
+    await settle();
     if (!isRefusal(e)) throw e;
     out.info(`error: ${(e as Error).message}`);
     out.info('stop that one first (`systemctl stop oauth-handoff`, or kill the pid above), or point this one at another store with --store');
@@ -137,6 +164,7 @@ export async function daemonCommand(o: DaemonCommandOptions): Promise<number> {
   try {
     return await d.done;
   } finally {
+    await settle();
     for (const [sig, h] of handlers) process.off(sig, h);
     o.signal?.removeEventListener('abort', abort);
   }

@@ -36,7 +36,12 @@ export type DaemonEvent =
   | 'reloading'
   | 'stopping'
   | 'stopped'
-  | 'lock_lost';
+  | 'lock_lost'
+  | 'sink_written'
+  | 'sink_removed'
+  | 'sink_failed'
+  | 'metrics'
+  | 'notify_failed';
 
 export type LogFields = Record<string, string | number | boolean | undefined | null | string[]>;
 

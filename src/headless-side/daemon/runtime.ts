@@ -43,6 +43,8 @@ const LOAD_CONCURRENCY = 8;
  * manager. Called synchronously; an observer must not throw.
  */
 export interface DaemonObserver {
+  /** the daemon exists: what metrics and status lines read from */
+  attach?(view: DaemonView): void;
   /** the credential's current token: at start, after a refresh, when another process refreshed it */
   token?(name: string, settings: Settings): void;
   /** its token must no longer be handed out: removed from the store, dead grant, or expired */

@@ -20,6 +20,7 @@ export function startDaemon(o: DaemonOptions): Promise<DaemonHandle> {
     const info = { pid: process.pid, started_at: new Date().toISOString(), scope: o.names && o.names.length > 0 ? o.names : ('all' as const), tool: `${USER_AGENT} on ${hostname()}` };
     const done = withDaemonLock(o.home, info, (lock) => {
       const d = new Daemon(o, lock);
+      for (const ob of o.observers ?? []) ob.attach?.(d);
       started = true;
       resolve({
         ready: d.ready,

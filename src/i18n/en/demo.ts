@@ -22,4 +22,10 @@ export const demo = {
   'demo.7.why': 'Expiry, refresh-token expiry, last refresh and state of every credential; `--json` for monitoring.',
   'demo.done': 'Done in {seconds} s. The temporary store and the sandbox are removed now.',
   'demo.next': 'Next: `oauth-handoff providers` shows what to register on Redmine, Backlog, Confluence, Jira and Questetra.',
+  'demo.profile.invalid': 'demo --profile takes redmine or oauth21, not "{value}"',
+  'demo.oauth21.1.title': 'Start a sandbox OAuth 2.1 server with a protected resource (approvals automatic).',
+  'demo.oauth21.1.why': 'It stands in for a service that publishes its authorization server, such as a remote MCP server: all you need is the resource URL, no client ID.',
+  'demo.oauth21.3.why': "It reads the resource's metadata (RFC 9728), registers a client (RFC 7591) and asks for a token bound to that resource (RFC 8707); an HTTP request follows the automatic approval.",
+  'demo.oauth21.6.why': 'The refresh names the resource again and the server rotates the refresh token: the new one is stored before anything uses the new access token.',
+  'demo.oauth21.next': 'Next: `oauth-handoff authorize --resource URL` does the same for a real resource (docs/providers/generic.md).',
 } as const;

@@ -4,20 +4,26 @@
  * the others; the keys are one flat namespace (`area.what`). English is the
  * reference: its keys and placeholders define the catalog type.
  */
+import { cli } from './cli.js';
 import { common } from './common.js';
 import { demo } from './demo.js';
 import { fleet } from './fleet.js';
+import { grant } from './grant.js';
 import { handoff } from './handoff.js';
 import { hints } from './hints.js';
+import { options } from './options.js';
 import { providers, providersCommand } from './providers.js';
 import { sandbox } from './sandbox.js';
 
 export const en = {
   ...common,
+  ...cli,
   ...hints,
+  ...options,
   ...handoff,
   ...demo,
   ...fleet,
+  ...grant,
   ...providers,
   ...providersCommand,
   ...sandbox,

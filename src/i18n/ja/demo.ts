@@ -24,4 +24,10 @@ export const demo: SectionOf<typeof en> = {
   'demo.7.why': 'すべての認証情報の有効期限、リフレッシュトークンの期限、最後の更新、状態を表示します。監視には `--json` を使います。',
   'demo.done': '{seconds} 秒で完了しました。一時的なストアとサンドボックスはこれから削除します。',
   'demo.next': '次は: `oauth-handoff providers` で Redmine、Backlog、Confluence、Jira、Questetra に登録する内容を確認できます。',
+  'demo.profile.invalid': 'demo --profile には redmine か oauth21 を指定してください（指定された値: "{value}"）',
+  'demo.oauth21.1.title': '保護リソースを持つ OAuth 2.1 のサンドボックスサーバーを起動します（承認は自動）。',
+  'demo.oauth21.1.why': 'リモート MCP サーバーのように認可サーバーを公開しているサービスの代わりです。必要なのはリソースの URL だけで、クライアント ID は要りません。',
+  'demo.oauth21.3.why': 'リソースのメタデータ (RFC 9728) を読み、クライアントを登録し (RFC 7591)、そのリソースに結び付いたトークンを求めます (RFC 8707)。HTTP リクエストが自動承認をたどります。',
+  'demo.oauth21.6.why': '更新でもリソースを指定し、サーバーはリフレッシュトークンをローテーションします。新しいアクセストークンが使われる前に、新しいリフレッシュトークンを保存します。',
+  'demo.oauth21.next': '次は: `oauth-handoff authorize --resource URL` で、本物のリソースに同じことができます（docs/ja/providers/generic.md）。',
 };

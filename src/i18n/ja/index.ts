@@ -1,19 +1,25 @@
 /** The Japanese catalog: the same keys and placeholders as the English one (the type checks the keys, test/i18n the placeholders). */
 import type { Catalog } from '../catalog.js';
+import { cli } from './cli.js';
 import { common } from './common.js';
 import { demo } from './demo.js';
 import { fleet } from './fleet.js';
+import { grant } from './grant.js';
 import { handoff } from './handoff.js';
 import { hints } from './hints.js';
+import { options } from './options.js';
 import { providers, providersCommand } from './providers.js';
 import { sandbox } from './sandbox.js';
 
 export const ja: Catalog = {
   ...common,
+  ...cli,
   ...hints,
+  ...options,
   ...handoff,
   ...demo,
   ...fleet,
+  ...grant,
   ...providers,
   ...providersCommand,
   ...sandbox,
