@@ -8,7 +8,7 @@ import test from 'ava';
 import type { ExecutionContext } from 'ava';
 import { execFile, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { mkdir, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { passphraseRecipient, seal, x25519Recipient } from '../../src/crypto/index.js';
@@ -130,4 +130,54 @@ const refreshes = (sandbox: { log(): readonly { grantType?: string }[] }): numbe
   t.is(r.stdout, `${grant.access_token}\n`);
   const status = await runSea(['status', '--json'], env);
   t.is(status.code, 0, status.stderr);
+});
+
+const hasDpkgDeb = ['/usr/bin/dpkg-deb', '/bin/dpkg-deb'].some((p) => existsSync(p));
+if (!hasDpkgDeb) test('the Debian package (skipped: dpkg-deb is not installed)', (t) => t.pass());
+
+/** dpkg, waiting out another dpkg or apt-get holding its lock (bounded) */
+async function dpkg(args: string[]): Promise<string> {
+  for (let i = 0; ; i++) {
+    try {
+      return (await promisify(execFile)('dpkg', args, { timeout: 5 * 60_000 })).stdout;
+    } catch (e) {
+      if (i < 30 && /lock/i.test(String((e as { stderr?: string }).stderr))) await new Promise((r) => setTimeout(r, 2000));
+      else throw e;
+    }
+  }
+}
+
+(supported && hasDpkgDeb ? test.serial : test.skip)('the Debian package holds the executable and the unit, and dpkg -i installs a working oauth-handoff', async (t) => {
+  t.timeout(10 * 60_000);
+  await buildSea();
+  const version = (JSON.parse(await readFile(join(ROOT, 'package.json'), 'utf8')) as { version: string }).version;
+  await promisify(execFile)(process.execPath, [join(ROOT, 'scripts/build-deb.mjs')], { cwd: ROOT, timeout: 9 * 60_000 });
+  const deb = join(ROOT, `dist/oauth-handoff_${version}_amd64.deb`);
+  const contents = (await promisify(execFile)('dpkg-deb', ['--contents', deb])).stdout;
+  t.regex(contents, /-rwxr-xr-x root\/root\s+\d+ .* \.\/usr\/bin\/oauth-handoff\n/);
+  t.regex(contents, /\.\/lib\/systemd\/system\/oauth-handoff\.service\n/);
+  t.regex((await promisify(execFile)('dpkg-deb', ['--field', deb, 'Package', 'Version', 'Architecture'])).stdout, new RegExp(`Package: oauth-handoff\\nVersion: ${version.replace(/\./g, '\\.')}\\nArchitecture: amd64`));
+
+  if (process.getuid?.() !== 0) {
+    t.log('dpkg -i needs root: the package contents were checked, not installed');
+    return;
+  }
+  const owned = await dpkg(['-S', '/usr/bin/oauth-handoff']).then(
+    () => true,
+    () => false,
+  );
+  if (existsSync('/usr/bin/oauth-handoff') && !owned) {
+    t.log('/usr/bin/oauth-handoff exists and is not from this package: not installing over it');
+    return;
+  }
+  t.teardown(() => dpkg(['--purge', 'oauth-handoff']).then(() => undefined, () => undefined));
+  await dpkg(['-i', deb]);
+  t.regex(await dpkg(['-s', 'oauth-handoff']), /Status: install ok installed/);
+  const installed = await promisify(execFile)('/usr/bin/oauth-handoff', ['--version'], { env: { PATH: '/nonexistent', HOME: '/nonexistent' } });
+  t.is(installed.stdout.trim(), version);
+  t.true(existsSync('/lib/systemd/system/oauth-handoff.service'));
+  const st = await stat('/var/lib/oauth-handoff');
+  t.is(st.mode & 0o777, 0o700);
+  await dpkg(['--purge', 'oauth-handoff']);
+  t.false(existsSync('/usr/bin/oauth-handoff'));
 });
