@@ -7,6 +7,8 @@
  */
 import { hostname } from 'node:os';
 import { CODES, HandoffError } from '../errors.js';
+import { english, message } from '../i18n/index.js';
+import type { Translator } from '../i18n/index.js';
 import { cleanServerText, processRegistrationResponse, registrationAuthMethod, registrationRequest, sameResource } from '../oauth/index.js';
 import type { ClientAuthMethod, ClientConfig, ClientMetadata, HttpClient, ProviderPreset, ResourceMetadata, ServerMetadata } from '../oauth/index.js';
 import { promptLine } from '../terminal/index.js';
@@ -41,30 +43,27 @@ export async function chooseAuthorizationServer(
   meta: ResourceMetadata,
   issuer: string | undefined,
   choose: ((question: string, choices: readonly string[]) => Promise<string>) | undefined,
+  i18n: Translator = english,
 ): Promise<string> {
   const servers = meta.authorization_servers;
   if (servers.length === 0) {
-    throw new HandoffError(`the protected resource ${meta.resource} names no authorization server (RFC 9728 authorization_servers)`, {
-      code: CODES.PROVIDER_ERROR,
-    });
+    throw new HandoffError(message('resource.no_server', { resource: meta.resource }), { code: CODES.PROVIDER_ERROR });
   }
   const list = servers.map((s) => cleanServerText(s, 200));
   if (issuer !== undefined) {
     const match = servers.find((s) => sameResource(s, issuer));
     if (!match) {
-      throw new HandoffError(`the resource ${meta.resource} does not name the authorization server ${issuer} (it names ${list.join(', ')})`, {
-        code: CODES.USAGE,
-      });
+      throw new HandoffError(message('resource.server_not_named', { resource: meta.resource, issuer, servers: list.join(', ') }), { code: CODES.USAGE });
     }
     return match;
   }
   if (servers.length === 1) return servers[0] as string;
-  const question = `${meta.resource} names ${servers.length} authorization servers:\n${list.map((s, i) => `  ${i + 1}) ${s}`).join('\n')}\nwhich one (number)? `;
-  const ask = choose ?? ((q: string) => promptLine(q, { noTtyHint: `choose one with --issuer (${list.join(', ')})` }));
+  const question = i18n.t('resource.choose', { resource: meta.resource, count: servers.length, list: list.map((s, i) => `  ${i + 1}) ${s}`).join('\n') });
+  const ask = choose ?? ((q: string) => promptLine(q, { noTtyHint: i18n.t('resource.choose_no_tty', { servers: list.join(', ') }) }));
   const answer = (await ask(question, servers)).trim();
   const n = Number(answer);
   const picked = Number.isInteger(n) && n >= 1 && n <= servers.length ? servers[n - 1] : servers.find((s) => s === answer);
-  if (picked === undefined) throw new HandoffError('no authorization server was chosen', { code: CODES.ABORTED });
+  if (picked === undefined) throw new HandoffError(message('resource.none_chosen'), { code: CODES.ABORTED });
   return picked;
 }
 
@@ -80,9 +79,7 @@ export function checkOAuth21(meta: ServerMetadata | undefined, fromResource: boo
   const s256 = Array.isArray(methods) && methods.includes('S256');
   if (fromResource) {
     if (Array.isArray(methods) && methods.length > 0 && !s256) {
-      throw new HandoffError(`the authorization server ${meta?.issuer ?? ''} does not support PKCE S256, which OAuth 2.1 requires`, {
-        code: CODES.PROVIDER_ERROR,
-      });
+      throw new HandoffError(message('resource.no_s256', { issuer: meta?.issuer ?? '' }), { code: CODES.PROVIDER_ERROR });
     }
     return true;
   }
@@ -111,14 +108,12 @@ export async function registerClient(
 ): Promise<{ client: ClientConfig; registration: ClientRegistration }> {
   const endpoint = metadata?.registration_endpoint;
   if (!endpoint) {
-    throw new HandoffError(
-      `the client ID is missing: ${metadata ? `the authorization server ${metadata.issuer}` : 'the server'} offers no dynamic client registration (RFC 7591), so give --client-id of a client registered there`,
-      { code: CODES.USAGE },
-    );
+    throw new HandoffError(message('resource.no_registration', { issuer: metadata?.issuer ?? '' }), { code: CODES.USAGE });
   }
   const grants = ['authorization_code', 'refresh_token'];
   const device = 'urn:ietf:params:oauth:grant-type:device_code';
-  if (metadata.device_authorization_endpoint && metadata.grant_types_supported?.includes(device)) grants.push(device);
+  // `login` picks the device grant where the server offers it: the client may use it then
+  if (metadata.device_authorization_endpoint && (metadata.grant_types_supported ?? [device]).includes(device)) grants.push(device);
   const scope = o.scopes.join(o.preset.scopes.separator);
   const request: ClientMetadata = {
     redirect_uris: [registeredRedirectUri(o.redirectUri)],

@@ -7,6 +7,7 @@
  * No prompts except the client secret, no output except through `out`.
  */
 import { CODES, HandoffError } from '../errors.js';
+import { message } from '../i18n/index.js';
 import {
   CLIENT_AUTH_METHODS,
   discover,
@@ -136,15 +137,13 @@ export function checkSelection(
   const clientId = trimmed(o.clientId);
   const resource = trimmed(o.resource);
   if (resource !== undefined) {
-    if (preset.id !== 'generic') throw new HandoffError(`--resource works with the generic provider, not ${preset.title}`, { code: CODES.USAGE });
+    if (preset.id !== 'generic') throw new HandoffError(message('resource.not_generic', { provider: preset.title }), { code: CODES.USAGE });
     parseResourceUrl(resource);
   }
   // without a client id, the server's metadata may offer dynamic registration (RFC 7591)
   const mayRegister = preset.id === 'generic' && (resource !== undefined || trimmed(o.issuer) !== undefined);
   if (!clientId && !mayRegister) {
-    throw new HandoffError('the client ID is missing: give --client-id (registered on the system), or --resource / --issuer of a server that registers clients itself', {
-      code: CODES.USAGE,
-    });
+    throw new HandoffError(message('resource.client_id_missing'), { code: CODES.USAGE });
   }
   const asked = trimmed(o.clientAuth);
   if (asked !== undefined && !CLIENT_AUTH_METHODS.includes(asked as ClientAuthMethod)) {
@@ -174,7 +173,7 @@ export async function resolveTarget(o: ProviderSelection, deps: TargetDeps): Pro
   const resource = trimmed(o.resource);
   if (resource !== undefined) {
     resourceMetadata = await discoverResource(await deps.http(), resource);
-    issuer = await chooseAuthorizationServer(resourceMetadata, issuer, deps.choose);
+    issuer = await chooseAuthorizationServer(resourceMetadata, issuer, deps.choose, deps.out.i18n);
   }
   if (issuer) metadata = await discover(await deps.http(), issuer);
   const oauth21 = checkOAuth21(metadata, resourceMetadata !== undefined);
@@ -206,7 +205,7 @@ export async function resolveTarget(o: ProviderSelection, deps: TargetDeps): Pro
     });
     client = registered.client;
     registration = registered.registration;
-    deps.out.info(`registered the client ${client.id} at ${metadata?.registration_endpoint ?? 'the server'} (RFC 7591)`);
+    deps.out.info(deps.out.t('resource.registered', { client: client.id, endpoint: metadata?.registration_endpoint ?? '' }));
   }
   const target: AuthorizationTarget = {
     preset,

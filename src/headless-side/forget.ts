@@ -1,7 +1,9 @@
 import { openStore } from '../credential/index.js';
 import { CODES, HandoffError } from '../errors.js';
 import { clientDeleteRequest, createHttpClient, processClientDeleteResponse, processRevocationResponse, revocationRequest } from '../oauth/index.js';
+import { message } from '../i18n/index.js';
 import { openTty, promptLine } from '../terminal/index.js';
+import type { Output } from '../terminal/index.js';
 import { USER_AGENT } from '../version.js';
 import type { CommonOptions } from './common.js';
 import { outputOf } from './common.js';
@@ -31,9 +33,7 @@ export async function forgetCommand(o: ForgetOptions): Promise<number> {
   if (deleteClient === undefined && o.revoke) {
     const peek = await store.read(o.name);
     if (peek.client.registration_access_token !== undefined && peek.client.registration_client_uri !== undefined) {
-      deleteClient = await (o.confirm ?? askYesNo)(
-        `"${o.name}" uses a client oauth-handoff registered at the server (${peek.client.id}); delete that client too (RFC 7592)? [y/N] `,
-      );
+      deleteClient = await (o.confirm ?? ((q) => askYesNo(q, out)))(out.t('forget.delete_client_question', { name: o.name, client: peek.client.id }));
     }
   }
   await store.withWriteLock(
@@ -57,10 +57,7 @@ export async function forgetCommand(o: ForgetOptions): Promise<number> {
       registered = rat !== undefined && uri !== undefined;
       if (deleteClient) {
         if (rat === undefined || uri === undefined) {
-          throw new HandoffError(`"${o.name}" was not registered by oauth-handoff (no registration access token): delete its client at the provider, then forget without --delete-client`, {
-            code: CODES.USAGE,
-            credential: o.name,
-          });
+          throw new HandoffError(message('forget.not_registered', { name: o.name }), { code: CODES.USAGE, credential: o.name });
         }
         const http = await createHttpClient({ userAgent: USER_AGENT });
         processClientDeleteResponse(await clientDeleteRequest(http, uri, rat));
@@ -72,18 +69,18 @@ export async function forgetCommand(o: ForgetOptions): Promise<number> {
   );
   if (o.json) out.json({ name: o.name, forgotten: true, revoked, client_deleted: clientDeleted });
   else {
-    const also = [revoked ? 'revoked its grant at the provider' : '', clientDeleted ? 'deleted its registered client (RFC 7592)' : ''].filter(Boolean);
-    out.info(`forgot "${o.name}"${also.length ? ` and ${also.join(' and ')}` : ''}`);
-    if (registered && !clientDeleted) out.warn('the client oauth-handoff registered for it still exists at the server (its registration access token was forgotten with it); delete it in the server\'s administration if it is no longer needed');
+    out.info(`forgot "${o.name}"${revoked ? ' and revoked its grant at the provider' : ''}`);
+    if (clientDeleted) out.info(out.t('forget.client_deleted', { name: o.name }));
+    else if (registered) out.warn(out.t('forget.client_remains', { name: o.name }));
   }
   return 0;
 }
 
 /** A yes/no question on the terminal; no terminal means no. */
-async function askYesNo(question: string): Promise<boolean> {
+async function askYesNo(question: string, out: Output): Promise<boolean> {
   const tty = openTty();
   if (!tty) return false;
   tty.close();
-  const answer = await promptLine(question, { noTtyHint: 'pass --delete-client or --no-delete-client' });
+  const answer = await promptLine(question, { noTtyHint: out.t('forget.delete_client_no_tty') });
   return /^y(es)?$/i.test(answer.trim());
 }

@@ -128,7 +128,8 @@ export async function importCommand(o: ImportOptions): Promise<number> {
           out.warn(out.t('grant.unknown_order', { name }));
         }
       }
-      await store.write(settings);
+      // the fleet store checks both again, atomically (another host may import at the same moment)
+      await store.write(settings, { allowOlder: o.allowOlder === true, allowDuplicate: o.allowDuplicate === true });
       return true;
     },
     { timeoutMs: o.lockTimeoutMs },

@@ -44,6 +44,8 @@ export async function usableToken(store: CredentialStore, o: TokenOptions, out: 
     clearTimeout(notice);
   }
   if (r.warning) out.warn(`could not refresh "${o.name}" (${r.warning.message}); ${doing} the current token, which is still valid`);
+  // VSCHAR allows a space (token responses and files with anything else are refused), but a header cannot carry it safely
+  if (r.settings.token.access_token.includes(' ')) out.warn(out.t('token.space', { name: o.name }));
   return r;
 }
 

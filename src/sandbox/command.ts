@@ -3,7 +3,7 @@ import { resolve } from 'node:path';
 import type { Writable } from 'node:stream';
 import { CODES, HandoffError } from '../errors.js';
 import type { MessageKey } from '../i18n/index.js';
-import { createOutput, displayWidth, padEndToWidth, resolveSecret, type Output } from '../terminal/index.js';
+import { createOutput, displayWidth, escapeLine, padEndToWidth, resolveSecret, type Output } from '../terminal/index.js';
 import {
   DEFAULT_SANDBOX_CLIENT_SECRET,
   DOCS_SECRET_FILE,
@@ -84,7 +84,7 @@ function secretFileLine(origin: SecretOrigin, secret: string, file: string | und
       return `(umask 077; printf '%s\\n' "$${SANDBOX_SECRET_ENV}" > ${DOCS_SECRET_FILE})`;
     case 'file': {
       const abs = shellQuote(resolve(file!));
-      return `[ ${DOCS_SECRET_FILE} -ef ${abs} ] || cp -- ${abs} ${DOCS_SECRET_FILE}`;
+      return escapeLine(`[ ${DOCS_SECRET_FILE} -ef ${abs} ] || cp -- ${abs} ${DOCS_SECRET_FILE}`);
     }
   }
 }
@@ -108,17 +108,12 @@ function describe(s: Sandbox, out: Output, secret: { origin: SecretOrigin; shown
   const secretText =
     secret.origin === 'fixed' ? t('sandbox.secret.fixed', { secret: secret.shown })
     : secret.origin === 'argv' ? t('sandbox.secret.argv', { secret: secret.shown })
-    : secret.origin === 'file' ? t('sandbox.secret.file', { file: secret.file ?? '' })
+    : secret.origin === 'file' ? t('sandbox.secret.file', { file: escapeLine(secret.file ?? '') })
     : t('sandbox.secret.env');
   rows.push(['sandbox.row.client_secret', secretText], ['sandbox.row.redirect_uris', s.client.redirectUris.join(' ')]);
   const redirect = playgroundVariables(s).find(([k]) => k === 'REDIRECT_URI')?.[1];
   rows.push(['sandbox.row.redirect_uri', redirect]);
   return rows.filter((r): r is [MessageKey, string] => r[1] !== undefined).map(([k, v]) => [out.i18n.render(k), v]);
-}
-
-/** Request data on a terminal: control characters (C0, C1, DEL) shown as \\xNN, never sent raw. */
-function visible(s: string): string {
-  return s.replace(/[\u0000-\u001f\u007f-\u009f]/g, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`);
 }
 
 function logLine(e: LogEntry): string {
@@ -130,7 +125,7 @@ function logLine(e: LogEntry): string {
   if (e.error) parts.push(`error=${e.error}`);
   if (e.fault) parts.push(`fault=${e.fault}`);
   if (e.resource) parts.push(`resource=${e.resource}`);
-  return `oauth-handoff: sandbox: ${parts.map(visible).join(' ')}\n`;
+  return `oauth-handoff: sandbox: ${parts.map(escapeLine).join(' ')}\n`;
 }
 
 /** The human summary (stderr): endpoints, the client, the lines to paste, the docs' next commands. */

@@ -351,9 +351,9 @@ export function observeStore(store: CredentialStore, observe: StoreObserver): Cr
       observe(s, 'read');
       return s;
     },
-    write: async (settings) => {
+    write: async (settings, o) => {
       observe(settings, 'write');
-      await store.write(settings);
+      await store.write(settings, o);
     },
     remove: (name) => store.remove(name),
     withWriteLock: (name, fn, opts) => store.withWriteLock(name, fn, opts),

@@ -6,13 +6,14 @@ export { DEFAULT_LOCK_TIMEOUT_MS, FOREIGN_STALE_MS, HEARTBEAT_MS, STALE_MS, lock
 export type { HeldLock, LockHolder, LockOptions } from './lock.js';
 export { assertPrivate, createMachineKey, ensureStoreDirs, loadMachineKey, loadOrCreateMachineKey } from './machine-key.js';
 export type { MachineKey } from './machine-key.js';
-export { APP_NAME, HOME_ENV, STORE_ENV, resolveHome, storeLayout } from './paths.js';
+export { APP_NAME, CREDENTIAL_SUFFIX, HOME_ENV, STORE_ENV, resolveHome, storeLayout } from './paths.js';
 export type { StoreLayout } from './paths.js';
 export {
   GRANT_ID_PATTERN,
   NAME_PATTERN,
   SETTINGS_FORMAT,
   SETTINGS_VERSION,
+  VSCHAR_PATTERN,
   assertValidName,
   decodeSettings,
   encodeSettings,
@@ -20,4 +21,4 @@ export {
   validateSettings,
 } from './schema.js';
 export type { ClientAuthMethod, HealthState, Settings, SettingsClient, SettingsEndpoints, SettingsGrant, SettingsHealth, SettingsToken } from './schema.js';
-export type { CredentialLocation, CredentialStore, WatchTarget } from './store.js';
+export type { CredentialLocation, CredentialStore, WatchTarget, WriteOptions } from './store.js';

@@ -7,7 +7,11 @@
 import test from 'ava';
 import type { ExecutionContext } from 'ava';
 import { Writable } from 'node:stream';
-import { authorizationUrl, exchangeAuthorizationCode, newPendingAuthorization, resolveTarget, settingsFromTokens } from '../../src/authorization/index.js';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { authorizationUrl, checkOAuth21, exchangeAuthorizationCode, newPendingAuthorization, resolveTarget, settingsFromTokens } from '../../src/authorization/index.js';
+import { forgetCommand } from '../../src/headless-side/index.js';
 import { isHandoffError } from '../../src/errors.js';
 import {
   buildAuthorizationUrl,
@@ -17,11 +21,13 @@ import {
   parseAuthorizationResponse,
   parseBearerChallenge,
   processClientDeleteResponse,
+  processRegistrationResponse,
   processTokenResponse,
   refreshTokenGrantRequest,
   resourceMetadataUrls,
 } from '../../src/oauth/index.js';
 import { createOutput } from '../../src/terminal/index.js';
+import { storeWith } from '../helpers/fixtures.js';
 import { driveInteractions, startOidcProvider } from '../helpers/oidc-server.js';
 import type { OidcServer } from '../helpers/oidc-server.js';
 import { startProtectedResource } from '../helpers/protected-resource.js';
@@ -206,4 +212,90 @@ test('several authorization servers: --issuer picks one it names, another is ref
   });
   t.is(asked.endpoints.issuer, op.issuer);
   t.is(questions.length, 1);
+});
+
+/** A grant for the resource with a registered client, as `authorize` makes it (the front channel over HTTP). */
+async function registeredGrant(t: ExecutionContext, clientAuth?: 'client_secret_basic') {
+  const { rs, op } = await world(t);
+  const http = await createHttpClient();
+  const target = await resolveTarget({ resource: rs.url, ...(clientAuth ? { clientAuth } : {}) }, { http: async () => http, out: quiet(), env: {} });
+  const redirectUri = 'http://127.0.0.1:49323/callback';
+  const pending = newPendingAuthorization(target);
+  const location = await driveInteractions(op.issuer, authorizationUrl(target, pending, redirectUri, { prompt: 'consent' }), redirectUri, 'user-1');
+  const { code } = parseAuthorizationResponse(location, { state: pending.state, allowMissingState: false, redirectUri });
+  const tokens = await exchangeAuthorizationCode(http, target, { code, redirectUri, codeVerifier: pending.pkce!.verifier });
+  const settings = settingsFromTokens({ ...target, name: 'mcp', tokens, obtainedAt: Date.now(), via: 'test', redirectUri });
+  return { rs, op, http, target, settings };
+}
+
+test('--client-auth client_secret_basic registers a confidential client: its secret is kept and used for the refresh', async (t) => {
+  const { rs, http, target, settings } = await registeredGrant(t, 'client_secret_basic');
+  t.is(settings.client.auth_method, 'client_secret_basic');
+  t.truthy(settings.client.secret);
+  t.is(settings.client.secret_expires_at, undefined, 'oidc-provider issues secrets that do not expire (0)');
+  const refreshed = processTokenResponse(await refreshTokenGrantRequest(http, target.endpoints, settings.client, settings.token.refresh_token!, { resource: rs.url }));
+  t.is((await fetch(rs.url, { headers: { authorization: `Bearer ${refreshed.access_token}` } })).status, 200);
+});
+
+test('forget --revoke of a registered client: asked, and answered no, the client is kept and the warning says so; --delete-client deletes it; an unregistered one is a usage error', async (t) => {
+  const { op, settings } = await registeredGrant(t);
+  const base = await mkdtemp(join(tmpdir(), 'oh-forget-'));
+  t.teardown(() => rm(base, { recursive: true, force: true }));
+  const home = join(base, 'store');
+  await storeWith(home, settings, { ...settings, name: 'again' }, { ...settings, name: 'plain', client: { id: settings.client.id, auth_method: 'none' } });
+  const lines: string[] = [];
+  const out = createOutput({ stderr: new Writable({ write: (c, _e, cb) => (lines.push(String(c)), cb()) }), stdout: sink(), env: {} });
+
+  const asked: string[] = [];
+  t.is(await forgetCommand({ store: home, name: 'mcp', revoke: true, out, confirm: async (q) => (asked.push(q), false) }), 0);
+  t.regex(asked[0] ?? '', /"mcp" uses a client oauth-handoff registered at the server .*delete that client too \(RFC 7592\)\? \[y\/N\]/);
+  t.regex(lines.join(''), /still exists at the server/);
+  const reg = `${settings.client.registration_client_uri}`;
+  const bearer = { authorization: `Bearer ${settings.client.registration_access_token}` };
+  t.is((await fetch(reg, { headers: bearer })).status, 200, 'the client is still registered');
+
+  const plain = await t.throwsAsync(forgetCommand({ store: home, name: 'plain', deleteClient: true, out }));
+  t.true(isHandoffError(plain, 'USAGE'));
+  t.regex(plain!.message, /has no client registered by oauth-handoff/);
+
+  t.is(await forgetCommand({ store: home, name: 'again', deleteClient: true, out }), 0);
+  t.regex(lines.join(''), /deleted the client oauth-handoff registered for "again"/);
+  t.true((await fetch(reg, { headers: bearer })).status >= 400, 'the client is gone (RFC 7592)');
+  t.truthy(op.issuer);
+});
+
+test('OAuth 2.1 where claimed: a server found from a resource without S256 is refused; metadata with S256 and no implicit or password grant claims it', (t) => {
+  const meta = (extra: Record<string, unknown>) => ({ issuer: 'https://as.example', token_endpoint: 'https://as.example/token', metadataUrl: '', raw: {}, ...extra });
+  const e = t.throws(() => checkOAuth21(meta({ code_challenge_methods_supported: ['plain'] }), true));
+  t.true(isHandoffError(e, 'PROVIDER_ERROR'));
+  t.regex(e!.message, /does not support PKCE S256, which OAuth 2\.1 requires/);
+  t.true(checkOAuth21(meta({}), true), 'from a resource: 2.1 rules, S256 sent even when the server does not list methods');
+  t.true(checkOAuth21(meta({ code_challenge_methods_supported: ['S256'], grant_types_supported: ['authorization_code', 'refresh_token'] }), false));
+  t.false(checkOAuth21(meta({ code_challenge_methods_supported: ['S256'], grant_types_supported: ['authorization_code', 'password'] }), false));
+  t.false(checkOAuth21(meta({ code_challenge_methods_supported: ['S256'], response_types_supported: ['code', 'token'] }), false));
+  t.false(checkOAuth21(meta({}), false));
+});
+
+test('a registration response: the method the server registered wins, a secret that expires keeps its time, 0 means never', (t) => {
+  const res = (status: number, body: unknown) => ({
+    status,
+    headers: { 'content-type': 'application/json' },
+    body,
+    text: JSON.stringify(body),
+    receivedAt: 0,
+    request: { method: 'POST' as const, url: 'https://as.example/reg' },
+  });
+  const asked = { redirect_uris: ['http://127.0.0.1/callback'], client_name: 'x', application_type: 'native' as const, token_endpoint_auth_method: 'none' as const, grant_types: ['authorization_code'], response_types: ['code'] };
+  const r = processRegistrationResponse(res(201, { client_id: 'c1', client_secret: 's3cret', client_secret_expires_at: 2_000_000_000, token_endpoint_auth_method: 'client_secret_post' }), asked);
+  t.deepEqual(r.client, { id: 'c1', secret: 's3cret', auth_method: 'client_secret_post' });
+  t.is(r.client_secret_expires_at, 2_000_000_000);
+  t.is(processRegistrationResponse(res(201, { client_id: 'c2', client_secret: 's', client_secret_expires_at: 0, token_endpoint_auth_method: 'client_secret_basic' }), asked).client_secret_expires_at, undefined);
+  t.deepEqual(processRegistrationResponse(res(201, { client_id: 'c3' }), asked).client, { id: 'c3', auth_method: 'none' });
+  const refused = t.throws(() => processRegistrationResponse(res(400, { error: 'invalid_redirect_uri', error_description: 'no' }), asked));
+  t.true(isHandoffError(refused, 'PROVIDER_ERROR'));
+  t.regex(refused!.message, /refused the redirect URI/);
+  t.throws(() => processRegistrationResponse(res(201, { client_id: 'c4', token_endpoint_auth_method: 'client_secret_basic' }), asked), { message: /without a client_secret/ });
+  t.throws(() => processRegistrationResponse(res(201, { client_id: 'c5', registration_access_token: 'bad token\r\n', registration_client_uri: 'https://as.example/reg/c5' }), asked), {
+    message: /characters a bearer token cannot have/,
+  });
 });

@@ -225,6 +225,9 @@ test.serial('oauth21: from the resource URL alone (registration, resource indica
       'curl -fsS -H "Authorization: Bearer $(oauth-handoff token mcp)" "$API_URL"',
       'echo',
       'curl -sS -o /dev/null -w "other resource: %{http_code}\\n" -H "Authorization: Bearer $(oauth-handoff token mcp)" "$SANDBOX_URL/files"',
+      'TOKEN="$(oauth-handoff token mcp)"',
+      'oauth-handoff forget mcp --revoke --delete-client',
+      'curl -sS -o /dev/null -w "after forget: %{http_code}\\n" -H "Authorization: Bearer $TOKEN" "$API_URL"',
     ].join('\n'),
   );
   t.is(run.code, 0, `${run.stderr}\n${run.approvals.join('\n')}`);
@@ -232,6 +235,10 @@ test.serial('oauth21: from the resource URL alone (registration, resource indica
   t.true(run.stdout.includes('other resource: 401'), run.stdout);
   const log = p.stderrNow();
   t.regex(log, /POST \/register 201 client=dyn-/);
+  t.true(run.stdout.includes('after forget: 401'), run.stdout);
+  for (let i = 0; i < 50 && !/DELETE \/register\/dyn-/.test(p.stderrNow()); i++) await new Promise((r) => setTimeout(r, 100));
+  t.regex(p.stderrNow(), /POST \/revoke 200 client=dyn-/, 'forget --revoke revokes at the server (RFC 7009)');
+  t.regex(p.stderrNow(), /DELETE \/register\/dyn-\S+ 204/, 'and deletes the registered client with its registration access token (RFC 7592)');
   t.true(log.includes(`GET /authorize 302 client=`) && log.includes(`resource=${resource}`), log);
   t.regex(log, new RegExp(`POST /token 200 grant_type=refresh_token client=dyn-\\S+ refresh=\\S+ resource=${resource!.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')}`), 'the refresh names the resource too (RFC 8707)');
 });

@@ -29,6 +29,7 @@ export type DaemonEvent =
   | 'not_refreshable'
   | 'unreadable'
   | 'refresh_token_expiring'
+  | 'client_secret_expiring'
   | 'keep_alive'
   | 'behind'
   | 'hook'

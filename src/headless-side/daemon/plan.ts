@@ -41,6 +41,8 @@ export interface PlannerOptions {
   onDue(e: Entry): void;
   /** a refresh-token expiry warning is due (`threshold`, and others crossed at the same time) */
   onWarning(e: Entry, threshold: number, also: number[], now: number): void;
+  /** a client-secret expiry warning is due (the same thresholds) */
+  onSecretWarning(e: Entry, threshold: number, also: number[], now: number): void;
   /** the access token of a credential whose refreshes keep failing has just run out */
   onExpired(e: Entry): void;
 }
@@ -167,6 +169,12 @@ export class Planner {
       const w = warningsDue({ refreshTokenExpiresAt: e.rtExpiresAt, now, thresholdsMs: this.o.warnBeforeMs, done: (t) => e.notified.includes(`warn:${t}:${rt}`) });
       if (w.crossed !== undefined) this.o.onWarning(e, w.crossed, w.alsoCrossed, now);
       nextWarn = w.nextAt;
+    }
+    if (e.health === 'ok' && e.secretExpiresAt !== undefined) {
+      const at = iso(e.secretExpiresAt);
+      const w = warningsDue({ refreshTokenExpiresAt: e.secretExpiresAt, now, thresholdsMs: this.o.warnBeforeMs, done: (t) => e.notified.includes(`warn-secret:${t}:${at}`) });
+      if (w.crossed !== undefined) this.o.onSecretWarning(e, w.crossed, w.alsoCrossed, now);
+      if (w.nextAt !== undefined && (nextWarn === undefined || w.nextAt < nextWarn)) nextWarn = w.nextAt;
     }
     // a credential whose refreshes fail turns `failing` the moment its access token runs out
     const expiry = e.status === 'retrying' && e.expiresAt !== undefined ? e.expiresAt : undefined;

@@ -21,6 +21,8 @@ export interface Entry {
   obtainedAtMs: number;
   expiresAt?: number;
   rtExpiresAt?: number;
+  /** when the client secret of a registered client stops working (RFC 7591 client_secret_expires_at) */
+  secretExpiresAt?: number;
   health: Settings['health']['state'];
   hasRefreshToken: boolean;
   dueAt?: number;
@@ -89,6 +91,7 @@ export function takeFacts(e: Entry, s: Settings): void {
   e.obtainedAtMs = parseTime(s.token.obtained_at) ?? Date.now();
   e.expiresAt = parseTime(s.token.expires_at);
   e.rtExpiresAt = parseTime(s.token.refresh_token_expires_at);
+  e.secretExpiresAt = parseTime(s.client.secret_expires_at);
   e.health = s.health.state;
   e.hasRefreshToken = s.token.refresh_token !== undefined;
 }

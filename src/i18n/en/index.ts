@@ -13,6 +13,7 @@ import { handoff } from './handoff.js';
 import { hints } from './hints.js';
 import { options } from './options.js';
 import { providers, providersCommand } from './providers.js';
+import { resource } from './resource.js';
 import { sandbox } from './sandbox.js';
 
 export const en = {
@@ -26,5 +27,6 @@ export const en = {
   ...grant,
   ...providers,
   ...providersCommand,
+  ...resource,
   ...sandbox,
 } as const;

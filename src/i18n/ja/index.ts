@@ -9,6 +9,7 @@ import { handoff } from './handoff.js';
 import { hints } from './hints.js';
 import { options } from './options.js';
 import { providers, providersCommand } from './providers.js';
+import { resource } from './resource.js';
 import { sandbox } from './sandbox.js';
 
 export const ja: Catalog = {
@@ -22,5 +23,6 @@ export const ja: Catalog = {
   ...grant,
   ...providers,
   ...providersCommand,
+  ...resource,
   ...sandbox,
 };
