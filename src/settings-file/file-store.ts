@@ -4,6 +4,8 @@ import { join } from 'node:path';
 import { fingerprint, open, seal, x25519Identity, x25519Recipient } from '../crypto/index.js';
 import type { Identity } from '../crypto/index.js';
 import { CODES, HandoffError } from '../errors.js';
+import { message } from '../i18n/index.js';
+import type { Message } from '../i18n/index.js';
 import { fsyncDir, isTempName, writeFileAtomic } from './atomic.js';
 import { withFileLock } from './lock.js';
 import type { HeldLock, LockOptions } from './lock.js';
@@ -52,8 +54,12 @@ export class FileStore implements CredentialStore {
     return this.key.publicKey;
   }
 
+  get label(): readonly Message[] {
+    return [message('store.label.file', { dir: this.layout.credentialsDir, fingerprint: fingerprint(this.key.publicKey) })];
+  }
+
   get description(): string {
-    return `file store ${this.layout.credentialsDir}, sealed to this machine's key ${fingerprint(this.key.publicKey)}`;
+    return this.label.map((m) => m.text).join('; ');
   }
 
   pathOf(name: string): string {
