@@ -316,6 +316,7 @@ export async function runCli(argv: string[]): Promise<number> {
           clientSecret: str(a, 'client-secret'),
           clientSecretFile: str(a, 'client-secret-file'),
           deviceGrant: bool(a, 'device-grant'),
+          redirectPort: num(a, 'redirect-port'),
           registeredSecretTtl: num(a, 'registered-secret-ttl'),
           out,
           accessTokenTtl: num(a, 'access-token-ttl'),

@@ -5,7 +5,7 @@ export { compareCopies, newGrant, nextGeneration, shortGrantId } from './grant.j
 export type { CopyOrder } from './grant.js';
 export { openStore, openStoreForWriting } from './stores.js';
 export type { LocalKeyStore, StoreOptions } from './stores.js';
-export { foldTokenResponse } from './token-response.js';
+export { assertTokenCharacters, foldTokenResponse } from './token-response.js';
 export type { FoldedToken } from './token-response.js';
 export { describeCredential } from './status.js';
 export type { CredentialStatus } from './status.js';

@@ -115,12 +115,14 @@ async function refreshLocked(store: CredentialStore, cur: Settings, lock: HeldLo
 
   // The protocol (and axios) load only when a refresh is due: `token` with a fresh token never needs them.
   const oauth = await import('../oauth/index.js');
-  let tokens: TokenSet;
+  let folded: { next: Settings; rotated: boolean };
   try {
     const http = deps.http ?? (await oauth.createHttpClient({ userAgent: USER_AGENT, timeoutMs: deps.httpTimeoutMs }));
     const res = await oauth.refreshTokenGrantRequest(http, cur.endpoints, cur.client, refreshToken, cur.resource ? { resource: cur.resource } : {});
-    tokens = oauth.processTokenResponse(res);
+    const tokens = oauth.processTokenResponse(res);
     killPoint('responded');
+    // inside the try: a response that cannot be folded (bad token characters) keeps the old tokens
+    folded = settingsAfterRefresh(cur, tokens, now(), refreshLifetime(oauth, cur.provider));
   } catch (e) {
     const err = e instanceof HandoffError ? e : new HandoffError(`refresh failed: ${(e as Error).message}`, { code: CODES.INTERNAL, cause: e });
     if (err.code === CODES.REAUTH_REQUIRED) {
@@ -134,7 +136,7 @@ async function refreshLocked(store: CredentialStore, cur: Settings, lock: HeldLo
     await store.write({ ...cur, health: { ...cur.health, refresh_started_at: undefined } }).catch(() => undefined);
     throw err;
   }
-  const { next, rotated } = settingsAfterRefresh(cur, tokens, now(), refreshLifetime(oauth, cur.provider));
+  const { next, rotated } = folded;
   await store.write(next);
   killPoint('stored');
   if (!lock.held) {

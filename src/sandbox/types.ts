@@ -54,6 +54,8 @@ export interface SandboxOptions {
   clients?: SandboxClient[];
   /** requests per minute to the token endpoint and the protected resource; beyond it: 429 with X-RateLimit-* headers */
   rateLimitPerMinute?: number;
+  /** the loopback port of the default client's fixed-port redirect URIs (default 8765) */
+  redirectPort?: number;
   /** the default client's secret (default: a random one) */
   clientSecret?: string;
   /** serve the device authorization grant (RFC 8628); only profiles of servers that can have it (generic, oauth21) */

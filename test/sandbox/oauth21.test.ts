@@ -59,6 +59,8 @@ test('RFC 9728: the resource answers 401 with resource_metadata, and its metadat
   t.deepEqual(as.code_challenge_methods_supported, ['S256']);
   t.true((as.token_endpoint_auth_methods_supported as string[]).includes('none'));
   t.is((await fetch(`${s.url}/.well-known/oauth-protected-resource`)).status, 404, 'no metadata for the bare origin: it is no resource');
+  const home = await (await fetch(s.url, { headers: { 'accept-language': 'ja' } })).text();
+  t.true(home.includes(`<dt>保護リソース</dt><dd>${s.url}/mcp</dd>`), 'the index page lists the resource, in the browser\'s language');
   const liar = (await (await fetch(`${s.url}/.well-known/oauth-protected-resource/misconfigured`)).json()) as Record<string, unknown>;
   t.is(liar.resource, `${s.url}/mcp`, 'a misconfigured resource, for clients to refuse (RFC 9728 §3.3)');
 });

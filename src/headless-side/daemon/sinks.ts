@@ -247,8 +247,7 @@ export class Sinks implements DaemonObserver {
 
   withdraw(name: string, why: string): void {
     for (const st of this.byName.get(name) ?? []) {
-      this.remove(st);
-      this.log('info', 'sink_removed', `removed the sink ${st.spec.path} (${why.replaceAll('_', ' ')})`, { name, path: st.spec.path, reason: why });
+      this.remove(st, () => this.log('info', 'sink_removed', `removed the sink ${st.spec.path} (${why.replaceAll('_', ' ')})`, { name, path: st.spec.path, reason: why }));
     }
   }
 
@@ -263,12 +262,13 @@ export class Sinks implements DaemonObserver {
     }
   }
 
-  private remove(st: SinkState): void {
+  private remove(st: SinkState, then?: () => void): void {
     this.run(st, async () => {
       st.written = false;
       await unlink(st.spec.path).catch((e: NodeJS.ErrnoException) => {
         if (e.code !== 'ENOENT') throw e;
       });
+      then?.();
     });
   }
 
