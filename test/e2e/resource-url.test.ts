@@ -22,10 +22,18 @@ import { machine, startLogin } from '../headless-side/login-support.js';
 const browser = sharedBrowser(test);
 const SCOPE = 'mcp:tools';
 
-async function world(t: ExecutionContext, o: { resource?: ProtectedResourceOptions; registration?: boolean } = {}): Promise<{ rs: ProtectedResource; op: OidcServer }> {
+async function world(
+  t: ExecutionContext,
+  o: { resource?: ProtectedResourceOptions; registration?: boolean; deviceFlow?: boolean } = {},
+): Promise<{ rs: ProtectedResource; op: OidcServer }> {
   const rs = await startProtectedResource(o.resource);
   t.teardown(() => rs.close());
-  const op = await startOidcProvider({ registration: o.registration ?? true, resourceServers: { [rs.url]: { scope: SCOPE } }, scopes: [SCOPE] });
+  const op = await startOidcProvider({
+    registration: o.registration ?? true,
+    resourceServers: { [rs.url]: { scope: SCOPE } },
+    scopes: [SCOPE],
+    ...(o.deviceFlow ? { deviceFlow: true } : {}),
+  });
   t.teardown(() => op.close());
   rs.trust([op.issuer], op.publicKey, [SCOPE]);
   return { rs, op };
@@ -110,6 +118,31 @@ test.serial('login --paste --resource URL on the server: the address Chromium la
   const rf = await runCli(['refresh', 'mcp'], { env: m.env });
   t.is(rf.code, 0, rf.stderr);
   t.is((await callResource(rs, (await runCli(['token', 'mcp'], { env: m.env })).stdout.trim())).status, 200);
+});
+
+test.serial('login --resource URL where the server offers the device grant: the registered client may use it, Chromium enters the code, the resource accepts the token', async (t) => {
+  const { rs } = await world(t, { deviceFlow: true });
+  const m = await machine(t);
+  const run = startLogin(t, ['--resource', rs.url, '--name', 'mcp-device'], m.env);
+  const shown = await run.waitForStderr(/open (\S+) and enter this code:\n\n {4}(\S+)\n/);
+  t.regex(run.stderr(), /using --device/);
+  const page = await (await browser()).newPage(t);
+  await page.goto(shown[1] as string, { waitUntil: 'domcontentloaded' });
+  await page.fill('input[name=user_code]', shown[2] as string);
+  await page.click('button[form="op.deviceInputForm"]', { noWaitAfter: true });
+  await page.waitForSelector('text=Confirm Device');
+  await page.click('button[autofocus]', { noWaitAfter: true });
+  await page.waitForSelector('input[name=login]');
+  await page.fill('input[name=login]', 'user-1');
+  await page.fill('input[name=password]', 'any');
+  await page.click('button[type=submit]', { noWaitAfter: true });
+  await page.waitForSelector('input[name=prompt][value=consent]', { state: 'attached' });
+  await page.click('button[type=submit]', { noWaitAfter: true });
+  await page.waitForSelector('text=Sign-in Success');
+  const r = await run.done;
+  t.is(r.code, 0, r.stderr);
+  const tok = await runCli(['token', 'mcp-device'], { env: m.env });
+  t.is((await callResource(rs, tok.stdout.trim())).status, 200, 'a device-grant token for the resource (RFC 8707 on the device requests)');
 });
 
 test.serial('a resource whose metadata names a different resource is refused: exit 5, nothing registered', async (t) => {
