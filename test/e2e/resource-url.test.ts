@@ -8,36 +8,18 @@
  * One Chromium for the whole file.
  */
 import test from 'ava';
-import type { ExecutionContext } from 'ava';
 import type { Page } from 'playwright-core';
 import { sharedBrowser } from '../helpers/browser.js';
 import { runCli } from '../helpers/cli.js';
-import { startOidcProvider } from '../helpers/oidc-server.js';
-import type { OidcServer } from '../helpers/oidc-server.js';
-import { startProtectedResource } from '../helpers/protected-resource.js';
-import type { ProtectedResource, ProtectedResourceOptions } from '../helpers/protected-resource.js';
+import { approveDeviceCode } from '../helpers/oidc-server.js';
+import { RESOURCE_SCOPE as SCOPE, startResourceWorld } from '../helpers/protected-resource.js';
+import type { ProtectedResource } from '../helpers/protected-resource.js';
 import { headlessMachine, laptop, printedAuthorizationUrl, startCli } from '../browser-side/helpers.js';
 import { machine, startLogin } from '../headless-side/login-support.js';
 
 const browser = sharedBrowser(test);
-const SCOPE = 'mcp:tools';
 
-async function world(
-  t: ExecutionContext,
-  o: { resource?: ProtectedResourceOptions; registration?: boolean; deviceFlow?: boolean } = {},
-): Promise<{ rs: ProtectedResource; op: OidcServer }> {
-  const rs = await startProtectedResource(o.resource);
-  t.teardown(() => rs.close());
-  const op = await startOidcProvider({
-    registration: o.registration ?? true,
-    resourceServers: { [rs.url]: { scope: SCOPE } },
-    scopes: [SCOPE],
-    ...(o.deviceFlow ? { deviceFlow: true } : {}),
-  });
-  t.teardown(() => op.close());
-  rs.trust([op.issuer], op.publicKey, [SCOPE]);
-  return { rs, op };
-}
+const world = startResourceWorld;
 
 /** oidc-provider's sign-in and consent pages, as a person would use them. */
 async function signInAndConsent(page: Page, url: string): Promise<void> {
@@ -126,19 +108,7 @@ test.serial('login --resource URL where the server offers the device grant: the 
   const run = startLogin(t, ['--resource', rs.url, '--name', 'mcp-device'], m.env);
   const shown = await run.waitForStderr(/open (\S+) and enter this code:\n\n {4}(\S+)\n/);
   t.regex(run.stderr(), /using --device/);
-  const page = await (await browser()).newPage(t);
-  await page.goto(shown[1] as string, { waitUntil: 'domcontentloaded' });
-  await page.fill('input[name=user_code]', shown[2] as string);
-  await page.click('button[form="op.deviceInputForm"]', { noWaitAfter: true });
-  await page.waitForSelector('text=Confirm Device');
-  await page.click('button[autofocus]', { noWaitAfter: true });
-  await page.waitForSelector('input[name=login]');
-  await page.fill('input[name=login]', 'user-1');
-  await page.fill('input[name=password]', 'any');
-  await page.click('button[type=submit]', { noWaitAfter: true });
-  await page.waitForSelector('input[name=prompt][value=consent]', { state: 'attached' });
-  await page.click('button[type=submit]', { noWaitAfter: true });
-  await page.waitForSelector('text=Sign-in Success');
+  await approveDeviceCode(await (await browser()).newPage(t), shown[1] as string, shown[2] as string);
   const r = await run.done;
   t.is(r.code, 0, r.stderr);
   const tok = await runCli(['token', 'mcp-device'], { env: m.env });
