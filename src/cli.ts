@@ -3,7 +3,7 @@
  * one entry function per command, map errors to exit codes. No logic here.
  */
 import yargs from 'yargs';
-import type { Argv, Options } from 'yargs';
+import type { Argv, FallbackCompletionFunction, Options } from 'yargs';
 import { checkOptionValue, storeFromArgs } from './cli-args.js';
 import {
   authorizeOptions,
@@ -91,15 +91,23 @@ export async function runCli(argv: string[]): Promise<number> {
   // --lang means OAUTH_HANDOFF_LANG for this process and what it starts: every
   // command that makes its own Output, and a nested oauth-handoff, speak the same language
   if (langArg !== undefined) process.env.OAUTH_HANDOFF_LANG = lang;
+  // --json: an error is one JSON object on stdout too (read from argv: the parse itself may be what failed)
+  const wantsJson = argv.slice(0, argv.includes('--') ? argv.indexOf('--') : argv.length).includes('--json');
   let code: number = EXIT.OK;
   const run = (fn: (a: Args) => Promise<number>) => async (a: Args) => {
     try {
       code = await fn(a);
     } catch (e) {
-      code = reportError(e, out);
+      code = reportError(e, out, { json: wantsJson });
     }
   };
 
+  // `completion bash|zsh`: yargs picks the script by $SHELL; the argument decides instead
+  if (argv[0] === 'completion' && argv[1] !== undefined && !argv[1].startsWith('-')) {
+    if (argv[1] !== 'bash' && argv[1] !== 'zsh') return reportError(new HandoffError(`unknown shell "${argv[1].slice(0, 20)}" (completion bash, or completion zsh)`, { code: CODES.USAGE }), out);
+    process.env.SHELL = `/bin/${argv[1]}`;
+    argv = [argv[0], ...argv.slice(2)];
+  }
   const parser = yargs(argv)
     .scriptName('oauth-handoff')
     .locale(lang)
@@ -393,7 +401,15 @@ export async function runCli(argv: string[]): Promise<number> {
       const store = storeFromArgs({ store: str(a, 'store'), redisPrefix: str(a, 'redis-prefix') }, process.env, out);
       if (store !== undefined) a.store = store;
     })
-    .completion('completion', out.t('command.completion'))
+    .completion('completion', out.t('command.completion'), ((current: string, _a: unknown, completionFilter: (onCompleted?: (err: unknown, completions: string[]) => void) => void, done: (completions: string[]) => void) => {
+      completionFilter((err: unknown, defaults: string[]) => {
+        const at = argv.indexOf('--get-yargs-completions');
+        const words = at < 0 ? [current] : argv.slice(at + 2);
+        void import('./cli-completion.js')
+          .then((c) => c.extraCompletions(words))
+          .then((extra) => done([...(err ? [] : defaults), ...extra]), () => done(err ? [] : defaults));
+      });
+    }) as FallbackCompletionFunction)
     .demandCommand(1, out.t('cli.demand_command'))
     .recommendCommands()
     .strict()
@@ -407,12 +423,20 @@ export async function runCli(argv: string[]): Promise<number> {
       // stop yargs here: without a throw it would go on to run the command
       // the handlers catch their own errors (run): what arrives here is about argv, also a table's check that yargs wrapped
       if (err instanceof HandoffError) throw err;
+      if (argv[0] === 'exec' && !argv.includes('--') && /Unknown argument/i.test(err?.message ?? msg ?? '')) {
+        throw new HandoffError(`${err?.message ?? msg}: options after the command name are read as oauth-handoff's own; put -- before the command (oauth-handoff exec NAME -- CMD ARGS…)`, { code: CODES.USAGE });
+      }
       throw new HandoffError(err?.message ?? msg, { code: CODES.USAGE });
     });
+  if (argv.length === 0) {
+    // no arguments: the help, on stderr (stdout carries only machine output)
+    out.raw(`${await parser.getHelp()}\n`);
+    return EXIT.USAGE;
+  }
   try {
     await parser.parseAsync();
   } catch (e) {
-    return reportError(e, out);
+    return reportError(e, out, { json: wantsJson });
   }
   return code;
 }

@@ -52,7 +52,7 @@ export function fastToken(argv: readonly string[], env: NodeJS.ProcessEnv = proc
   try {
     store = storeFromArgs({ store: a.store as string | undefined, redisPrefix: a['redis-prefix'] as string | undefined }, env, out);
   } catch (e) {
-    return Promise.resolve(reportError(e, out));
+    return Promise.resolve(reportError(e, out, { json: a.json === true }));
   }
   return tokenCommand({
     name: a.name,
@@ -61,5 +61,5 @@ export function fastToken(argv: readonly string[], env: NodeJS.ProcessEnv = proc
     minValid: a['min-valid'] as number,
     lockTimeoutMs: (a['lock-timeout'] as number) * 1000,
     out,
-  }).catch((e: unknown) => reportError(e, out));
+  }).catch((e: unknown) => reportError(e, out, { json: a.json === true }));
 }

@@ -4,13 +4,13 @@
  * built CLI.
  */
 import test from 'ava';
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, stat, writeFile } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { EXIT, EXIT_FOR, EXIT_MEANINGS } from '../src/errors.js';
 import type { ExitCode } from '../src/errors.js';
 import { FileStore } from '../src/settings-file/index.js';
-import { ROOT, cleanEnv, runCli, tempDir } from './helpers/cli.js';
+import { ROOT, cleanEnv, collect, runCli, spawnCli, tempDir } from './helpers/cli.js';
 import { settingsFrom, storeWith } from './helpers/fixtures.js';
 import { freePort } from './helpers/net.js';
 
@@ -56,7 +56,7 @@ test('the Japanese README has the same exit codes and the same codes per row', a
 
 test('every error code maps to an exit code that the table describes', (t) => {
   for (const exit of Object.values(EXIT_FOR)) t.true(exit in EXIT_MEANINGS, String(exit));
-  t.deepEqual(Object.keys(EXIT_MEANINGS).map(Number), [...new Set(Object.values(EXIT))].sort());
+  t.deepEqual(Object.keys(EXIT_MEANINGS).map(Number), [...new Set(Object.values(EXIT))].sort((a, b) => a - b));
 });
 
 /** A store with one credential whose token expired two hours ago, refreshed at `tokenUrl`. */
@@ -105,5 +105,26 @@ test('each row of the table is produced by a real command of the built CLI', asy
     t.regex(r.stderr, message, args.join(' '));
     seen.add(exit);
   }
-  t.deepEqual([...seen].sort(), Object.keys(EXIT_MEANINGS).map(Number), 'every exit code of the table was produced');
+  // 130: Ctrl-C (SIGINT) while authorize waits for the redirect; nothing is written
+  const pass = join(dir, 'pass.txt');
+  await writeFile(pass, 'correct horse battery staple\n');
+  const out = join(dir, 'interrupted.ohs');
+  const child = spawnCli(
+    ['authorize', '--client-id', 'c', '--authorization-endpoint', `http://127.0.0.1:${closed}/a`, '--token-endpoint', `http://127.0.0.1:${closed}/t`, '--redirect-uri', 'http://127.0.0.1/callback', '--no-browser', '--passphrase-file', pass, '-o', out],
+    { env },
+  );
+  t.teardown(() => void (child.exitCode === null && child.kill('SIGKILL')));
+  const done = collect(child, { timeoutMs: 60_000 });
+  let stderr = '';
+  let sent = false;
+  child.stderr?.on('data', (d: Buffer) => {
+    stderr += d.toString();
+    if (!sent && /waiting for the redirect/.test(stderr)) sent = child.kill('SIGINT');
+  });
+  const interrupted = await done;
+  t.is(interrupted.code, EXIT.INTERRUPTED, interrupted.stderr);
+  t.regex(interrupted.stderr, /interrupted \(Ctrl-C\); nothing was stored/);
+  t.false(await stat(out).then(() => true, () => false));
+  seen.add(interrupted.code as number);
+  t.deepEqual([...seen].sort((a, b) => a - b), Object.keys(EXIT_MEANINGS).map(Number), 'every exit code of the table was produced');
 });

@@ -127,7 +127,7 @@ export async function runAuthorization(o: AuthorizationFlowOptions): Promise<Aut
       throw timeoutError(o, listener, redirectUri, e);
     }
     if (e instanceof HandoffError && e.code === CODES.ABORTED && o.signal?.aborted) {
-      throw new HandoffError('the authorization was cancelled', { code: CODES.ABORTED, cause: e });
+      throw new HandoffError('the authorization was interrupted (Ctrl-C); nothing was stored', { code: CODES.INTERRUPTED, cause: e });
     }
     throw e;
   } finally {

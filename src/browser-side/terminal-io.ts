@@ -115,6 +115,7 @@ export async function promptPasted(question: string, opts: { timeoutMs: number; 
     }
   } catch (e) {
     const timedOut = timeout.aborted && !opts.signal?.aborted && !interrupted.signal.aborted;
+    if (interrupted.signal.aborted) throw new HandoffError('the prompt was interrupted (Ctrl-C); nothing was stored', { code: CODES.INTERRUPTED, cause: e });
     throw new HandoffError(timedOut ? `nothing was pasted within ${Math.round(opts.timeoutMs / 1000)} s` : 'the prompt was cancelled', {
       code: CODES.ABORTED,
       cause: e,

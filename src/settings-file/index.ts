@@ -6,7 +6,7 @@ export { DEFAULT_LOCK_TIMEOUT_MS, FOREIGN_STALE_MS, HEARTBEAT_MS, STALE_MS, lock
 export type { HeldLock, LockHolder, LockOptions } from './lock.js';
 export { assertPrivate, createMachineKey, ensureStoreDirs, loadMachineKey, loadOrCreateMachineKey } from './machine-key.js';
 export type { MachineKey } from './machine-key.js';
-export { APP_NAME, HOME_ENV, STORE_ENV, resolveHome, storeLayout } from './paths.js';
+export { APP_NAME, CREDENTIAL_SUFFIX, HOME_ENV, STORE_ENV, resolveHome, storeLayout } from './paths.js';
 export type { StoreLayout } from './paths.js';
 export {
   GRANT_ID_PATTERN,

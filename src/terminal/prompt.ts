@@ -41,37 +41,85 @@ export function openTty(): Tty | undefined {
 }
 
 export interface PromptOptions {
-  /** ask twice and require the same answer */
+  /** ask twice and require the same answer (a new secret); differing entries are asked again */
   confirm?: boolean;
   /** what to tell the user when there is no terminal */
   noTtyHint: string;
   timeoutMs?: number;
+  /** with confirm: warn about a weak passphrase (and let the person choose another) */
+  checkStrength?: boolean;
 }
 
-/** Ask on the terminal without echo. Prompts only ever go to the TTY, never to stdout. */
+/** Tries at a prompt before giving up (empty entries, differing entries). */
+export const PROMPT_ATTEMPTS = 3;
+/** Shorter passphrases get a warning: Argon2id slows guessing, it does not make a short one strong. */
+export const WEAK_PASSPHRASE_CHARS = 12;
+
+/** `read` rejects with "canceled" on Ctrl-C and "timed out" on its timeout. */
+function promptFailure(e: unknown, what: 'cancelled' | 'cancelled or timed out'): HandoffError {
+  if (e instanceof HandoffError) return e;
+  if ((e as Error)?.message === 'canceled') return new HandoffError('the prompt was interrupted (Ctrl-C); nothing was stored', { code: CODES.INTERRUPTED, cause: e });
+  return new HandoffError(`the prompt was ${what}`, { code: CODES.ABORTED, cause: e });
+}
+
+/** Whether a new passphrase is weak: short, or one repeated character. */
+export function weakPassphrase(p: string): boolean {
+  return [...p].length < WEAK_PASSPHRASE_CHARS || new Set(p).size <= 2;
+}
+
+/**
+ * Ask on the terminal without echo. Prompts only ever go to the TTY, never to
+ * stdout; what went wrong is said on a line of its own, and the question is
+ * asked again (PROMPT_ATTEMPTS in all). Ctrl-C: INTERRUPTED (exit 130).
+ */
 export async function promptSecret(question: string, opts: PromptOptions): Promise<string> {
   const tty = openTty();
   if (!tty) throw new HandoffError(`no terminal to ask for ${question.replace(/:\s*$/, '')}; ${opts.noTtyHint}`, { code: CODES.USAGE });
   const { read } = await import('read');
+  const say = (text: string) => void tty.output.write(`oauth-handoff: ${text}\n`);
   try {
-    const ask = (prompt: string): Promise<string> =>
-      read({ prompt, silent: true, replace: '', input: tty.input, output: tty.output, terminal: true, timeout: opts.timeoutMs }) as Promise<string>;
-    const first = await ask(question);
-    if (opts.confirm) {
-      const second = await ask('again: ');
-      if (first !== second) throw new HandoffError('the two entries did not match', { code: CODES.USAGE });
+    const ask = async (prompt: string): Promise<string> => {
+      const answer = (await read({ prompt, silent: true, replace: '', input: tty.input, output: tty.output, terminal: true, timeout: opts.timeoutMs })) as string;
+      // a silent read leaves the cursor after the prompt: what follows starts a line of its own
+      tty.output.write('\n');
+      return answer;
+    };
+    let problem: 'nothing was entered' | 'the two entries did not match' = 'nothing was entered';
+    for (let attempt = 1; attempt <= PROMPT_ATTEMPTS; attempt++) {
+      const first = await ask(question);
+      if (first.length === 0) {
+        problem = 'nothing was entered';
+        say(attempt < PROMPT_ATTEMPTS ? 'nothing was entered; try again' : 'nothing was entered');
+        continue;
+      } else if (!opts.confirm) {
+        return first;
+      } else {
+        if (opts.checkStrength && weakPassphrase(first)) {
+          say(`warning: this passphrase is weak (fewer than ${WEAK_PASSPHRASE_CHARS} characters, or one character repeated): whoever gets the file can try passphrases offline; four or more random words are strong`);
+          const keep = await ask('press Enter to keep it, or type a stronger one: ');
+          if (keep.length > 0) {
+            const again = await ask('again: ');
+            if (keep === again) return keep;
+            problem = 'the two entries did not match';
+            say(attempt < PROMPT_ATTEMPTS ? 'the two entries did not match; try again' : 'the two entries did not match');
+            continue;
+          }
+        }
+        const second = await ask('again: ');
+        if (first === second) return first;
+        problem = 'the two entries did not match';
+        say(attempt < PROMPT_ATTEMPTS ? 'the two entries did not match; try again' : 'the two entries did not match');
+      }
     }
-    if (first.length === 0) throw new HandoffError('nothing was entered', { code: CODES.USAGE });
-    return first;
+    throw new HandoffError(problem === 'nothing was entered' ? 'nothing was entered, three times' : 'the two entries did not match, three times', { code: CODES.USAGE });
   } catch (e) {
-    if (e instanceof HandoffError) throw e;
-    throw new HandoffError('the prompt was cancelled', { code: CODES.ABORTED, cause: e });
+    throw promptFailure(e, 'cancelled');
   } finally {
     tty.close();
   }
 }
 
-/** Ask for a line with echo (codes and URLs being pasted). */
+/** Ask for a line with echo (codes and URLs being pasted). Ctrl-C: INTERRUPTED (exit 130). */
 export async function promptLine(question: string, opts: PromptOptions): Promise<string> {
   const tty = openTty();
   if (!tty) throw new HandoffError(`no terminal to ask for input; ${opts.noTtyHint}`, { code: CODES.USAGE });
@@ -79,7 +127,7 @@ export async function promptLine(question: string, opts: PromptOptions): Promise
   try {
     return ((await read({ prompt: question, input: tty.input, output: tty.output, terminal: true, timeout: opts.timeoutMs })) as string).trim();
   } catch (e) {
-    throw new HandoffError('the prompt was cancelled or timed out', { code: CODES.ABORTED, cause: e });
+    throw promptFailure(e, 'cancelled or timed out');
   } finally {
     tty.close();
   }

@@ -39,7 +39,7 @@ export async function resolveSecret(src: SecretSource, out: Output): Promise<str
   }
   if (src.envName && env[src.envName]) return env[src.envName];
   if (src.prompt) {
-    return promptSecret(src.prompt.question, { confirm: src.prompt.confirm, noTtyHint: `use ${src.flags}` });
+    return promptSecret(src.prompt.question, { confirm: src.prompt.confirm, checkStrength: src.prompt.confirm === true, noTtyHint: `use ${src.flags}` });
   }
   return undefined;
 }

@@ -6,50 +6,11 @@
  * wrong, is asked again, then pastes the address the browser landed on.
  */
 import test from 'ava';
-import type { ExecutionContext } from 'ava';
-import { execFile } from 'node:child_process';
-import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { startSandbox } from '../../src/sandbox/index.js';
 import { BIN } from '../helpers/cli.js';
+import { tmux } from '../helpers/tmux.js';
 import { decideByHttp, machine, storedNames, tokenOf } from './login-support.js';
 
-const run = promisify(execFile);
-const TMUX = '/usr/bin/tmux';
-
-interface Pane {
-  keys(...keys: string[]): Promise<void>;
-  /** type text literally (no key names) */
-  type(text: string): Promise<void>;
-  /** the screen and its scroll-back, wrapped lines joined */
-  screen(): Promise<string>;
-  waitFor(re: RegExp, timeoutMs?: number): Promise<string>;
-}
-
-/** A private tmux server running `command` in a pane (200×50 unless said); killed when the test ends. */
-async function tmux(t: ExecutionContext, dir: string, env: NodeJS.ProcessEnv, command: string, size = { x: 200, y: 50 }): Promise<Pane & { visible(): Promise<string> }> {
-  const socket = join(dir, 'tmux.sock');
-  const tm = (...args: string[]) => run(TMUX, ['-S', socket, ...args], { env: { ...env, TERM: 'xterm-256color' } });
-  t.teardown(() => tm('kill-server').then(() => undefined, () => undefined));
-  await tm('new-session', '-d', '-s', 'login', '-x', String(size.x), '-y', String(size.y), command);
-  const screen = async () => (await tm('capture-pane', '-p', '-J', '-S', '-500', '-t', 'login')).stdout;
-  return {
-    /** only what is on the screen now (no scroll-back), rows as the terminal shows them */
-    visible: async () => (await tm('capture-pane', '-p', '-t', 'login')).stdout,
-    keys: async (...keys) => void (await tm('send-keys', '-t', 'login', ...keys)),
-    type: async (text) => void (await tm('send-keys', '-t', 'login', '-l', '--', text)),
-    screen,
-    async waitFor(re, timeoutMs = 20_000) {
-      const until = Date.now() + timeoutMs;
-      for (;;) {
-        const s = await screen();
-        if (re.test(s)) return s;
-        if (Date.now() > until) throw new Error(`${re} did not appear in the pane within ${timeoutMs} ms; the pane shows:\n${s}`);
-        await new Promise((r) => setTimeout(r, 100));
-      }
-    },
-  };
-}
 
 test('at a terminal: the secret is asked without echo, the URL, QR code and prompt are shown, a wrong paste is asked again, the landed URL logs in', async (t) => {
   const sb = await startSandbox({ profile: 'redmine' });
@@ -90,7 +51,7 @@ test('at a terminal: the secret is asked without echo, the URL, QR code and prom
   t.true(sb.isAccessTokenValid((await tokenOf(m, 'at-the-desk')).stdout.trim()));
 });
 
-test('at a terminal: Ctrl-C at the prompt stops login with nothing stored', async (t) => {
+test('at a terminal: Ctrl-C at the prompt stops login with exit 130 and nothing stored', async (t) => {
   const sb = await startSandbox({ profile: 'redmine' });
   t.teardown(() => sb.close());
   const m = await machine(t, { OAUTH_HANDOFF_CLIENT_SECRET: sb.client.secret });
@@ -101,8 +62,8 @@ test('at a terminal: Ctrl-C at the prompt stops login with nothing stored', asyn
   t.notRegex(shown, /█/, '--no-qr draws no QR code');
   await pane.keys('C-c');
   const end = await pane.waitFor(/\[login exited \d+\]/);
-  t.regex(end, /\[login exited 1\]/, end);
-  t.regex(end, /cancelled/);
+  t.regex(end, /\[login exited 130\]/, end);
+  t.regex(end, /interrupted \(Ctrl-C\); nothing was stored/);
   t.deepEqual(await storedNames(m.home), []);
 });
 
