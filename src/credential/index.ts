@@ -1,11 +1,11 @@
 export { needsRefresh, refreshDueAt, refreshMarginSeconds, stillValid } from './freshness.js';
-export { freshSettings, reauthError, settingsAfterRefresh } from './refresh.js';
+export { freshSettings, isWithoutVerdict, reauthError, settingsAfterRefresh } from './refresh.js';
 export type { FreshOptions, RefreshDeps, RefreshOutcome, TokenRef } from './refresh.js';
 export { compareCopies, newGrant, nextGeneration, shortGrantId } from './grant.js';
 export type { CopyOrder } from './grant.js';
 export { openStore, openStoreForWriting } from './stores.js';
 export type { LocalKeyStore, StoreOptions } from './stores.js';
-export { foldTokenResponse } from './token-response.js';
+export { assertTokenCharacters, foldTokenResponse } from './token-response.js';
 export type { FoldedToken } from './token-response.js';
 export { describeCredential } from './status.js';
 export type { CredentialStatus } from './status.js';

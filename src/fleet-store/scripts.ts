@@ -5,14 +5,18 @@
  *   PREFIX store             hash: id, created_at, seq (version counter), members_version
  *   PREFIX members           hash: member public key → JSON {fingerprint, label, added_at, added_by}
  *   PREFIX credentials       set of credential names
- *   PREFIX cred:NAME         hash: sealed, version, store_id, written_*, refreshed_*, recipients
+ *   PREFIX cred:NAME         hash: sealed, version, store_id, written_*, refreshed_*, recipients,
+ *                            grant_id, generation (the grant's identity, not secret)
+ *   PREFIX grants            hash: grant id → the credential name holding it
  *   PREFIX lease:NAME        string: the lease owner, with a TTL (PX)
  *   PREFIX wake:NAME         list: one wake-up for the next waiter, pushed on release
  */
 
 /** The names of the keys above, under one prefix. */
 export interface FleetKeys {
+  prefix: string;
   store: string;
+  grants: string;
   members: string;
   credentials: string;
   cred(name: string): string;
@@ -22,7 +26,9 @@ export interface FleetKeys {
 
 export function fleetKeys(prefix: string): FleetKeys {
   return {
+    prefix,
     store: `${prefix}store`,
+    grants: `${prefix}grants`,
     members: `${prefix}members`,
     credentials: `${prefix}credentials`,
     cred: (name) => `${prefix}cred:${name}`,
@@ -35,6 +41,10 @@ export function fleetKeys(prefix: string): FleetKeys {
 export const CAS_OK = 1;
 export const CAS_VERSION_CHANGED = 0;
 export const CAS_MEMBERS_CHANGED = -1;
+/** The write would put an older copy of the stored grant back. */
+export const CAS_GRANT_OLDER = -2;
+/** The grant is stored under another name already. */
+export const CAS_GRANT_ELSEWHERE = -3;
 
 /**
  * Take the lease when free. KEYS: lease. ARGV: owner, ttl ms.
@@ -66,17 +76,32 @@ return 1
 `;
 
 /**
- * Compare-and-swap write of one credential. KEYS: cred, store, credentials.
+ * Compare-and-swap write of one credential. KEYS: cred, store, credentials, grants.
  * ARGV: expected version (0 = must not exist), members_version sealed to,
  * sealed bytes, now ms, writer label, writer key fingerprint, refreshed (1/0),
- * recipients (fingerprints), name, a new store id (used only for a store's first write).
- * Returns {1, new version, store id} | {0, current version} | {-1, current members_version}.
+ * recipients (fingerprints), name, a new store id (used only for a store's first write),
+ * grant id ('' = none), generation, allow older (1/0), allow duplicate (1/0), key prefix.
+ * Returns {1, new version, store id} | {0, current version} | {-1, current members_version}
+ * | {-2, current version, stored generation} (an older copy of the stored grant)
+ * | {-3, current version, other name} (the grant is stored under that name).
  */
 export const WRITE_CREDENTIAL = `
 local cur = tonumber(redis.call('HGET', KEYS[1], 'version') or '0')
 if cur ~= tonumber(ARGV[1]) then return {0, cur} end
 local mv = tonumber(redis.call('HGET', KEYS[2], 'members_version') or '0')
 if mv ~= tonumber(ARGV[2]) then return {-1, mv} end
+local gid = ARGV[11]
+local had = redis.call('HGET', KEYS[1], 'grant_id')
+if gid ~= '' then
+  if had == gid and ARGV[13] ~= '1' then
+    local gen = tonumber(redis.call('HGET', KEYS[1], 'generation') or '-1')
+    if tonumber(ARGV[12]) < gen then return {-2, cur, gen} end
+  end
+  if had ~= gid and ARGV[14] ~= '1' then
+    local other = redis.call('HGET', KEYS[4], gid)
+    if other and other ~= ARGV[9] and redis.call('HGET', ARGV[15] .. 'cred:' .. other, 'grant_id') == gid then return {-3, cur, other} end
+  end
+end
 if redis.call('HSETNX', KEYS[2], 'id', ARGV[10]) == 1 then redis.call('HSET', KEYS[2], 'created_at', ARGV[4]) end
 local v = redis.call('HINCRBY', KEYS[2], 'seq', 1)
 redis.call('HSET', KEYS[1], 'sealed', ARGV[3], 'version', v, 'store_id', redis.call('HGET', KEYS[2], 'id'),
@@ -84,12 +109,19 @@ redis.call('HSET', KEYS[1], 'sealed', ARGV[3], 'version', v, 'store_id', redis.c
 if ARGV[7] == '1' then
   redis.call('HSET', KEYS[1], 'refreshed_at', ARGV[4], 'refreshed_by', ARGV[5], 'refreshed_key', ARGV[6])
 end
+if had and had ~= gid and redis.call('HGET', KEYS[4], had) == ARGV[9] then redis.call('HDEL', KEYS[4], had) end
+if gid ~= '' then
+  redis.call('HSET', KEYS[1], 'grant_id', gid, 'generation', ARGV[12])
+  redis.call('HSET', KEYS[4], gid, ARGV[9])
+else
+  redis.call('HDEL', KEYS[1], 'grant_id', 'generation')
+end
 redis.call('SADD', KEYS[3], ARGV[9])
 return {1, v, redis.call('HGET', KEYS[2], 'id')}
 `;
 
 /**
- * Compare-and-swap removal. KEYS: cred, store, credentials. ARGV: expected version, name.
+ * Compare-and-swap removal. KEYS: cred, store, credentials, grants. ARGV: expected version, name.
  * Returns {1, removed version (0 = there was nothing)} | {0, current version}.
  */
 export const REMOVE_CREDENTIAL = `
@@ -97,6 +129,8 @@ local cur = tonumber(redis.call('HGET', KEYS[1], 'version') or '0')
 if cur ~= tonumber(ARGV[1]) then return {0, cur} end
 redis.call('SREM', KEYS[3], ARGV[2])
 if cur == 0 then return {1, 0} end
+local gid = redis.call('HGET', KEYS[1], 'grant_id')
+if gid and redis.call('HGET', KEYS[4], gid) == ARGV[2] then redis.call('HDEL', KEYS[4], gid) end
 redis.call('DEL', KEYS[1])
 return {1, cur}
 `;

@@ -22,9 +22,10 @@ import { fingerprint, open, readHeader, seal, x25519Identity, x25519Recipient } 
 import type { Identity } from '../crypto/index.js';
 import { CODES, HandoffError } from '../errors.js';
 import { message } from '../i18n/index.js';
-import { stillValid } from '../credential/index.js';
+import type { Message } from '../i18n/index.js';
+import { shortGrantId, stillValid } from '../credential/index.js';
 import { assertValidName, decodeSettings, encodeSettings, ensureStoreDirs, loadMachineKey, storeLayout } from '../settings-file/index.js';
-import type { CredentialLocation, CredentialStore, HeldLock, LockOptions, MachineKey, Settings, StoreLayout } from '../settings-file/index.js';
+import type { CredentialLocation, CredentialStore, HeldLock, LockOptions, MachineKey, Settings, StoreLayout, WriteOptions } from '../settings-file/index.js';
 import { FleetCache } from './cache.js';
 import type { CacheMeta } from './cache.js';
 import { Leases } from './lease.js';
@@ -32,7 +33,7 @@ import type { LeaseState } from './lease.js';
 import { COMMAND_TIMEOUT_MS, RedisLink, isUnreachable } from './link.js';
 import { MemberList } from './members.js';
 import type { FleetMember, MemberChange, Members } from './types.js';
-import { CAS_MEMBERS_CHANGED, CAS_OK, REMOVE_CREDENTIAL, WRITE_CREDENTIAL, fleetKeys } from './scripts.js';
+import { CAS_GRANT_ELSEWHERE, CAS_GRANT_OLDER, CAS_MEMBERS_CHANGED, CAS_OK, REMOVE_CREDENTIAL, WRITE_CREDENTIAL, fleetKeys } from './scripts.js';
 import type { FleetKeys } from './scripts.js';
 import { parseRedisStoreUrl } from './url.js';
 import type { RedisTarget } from './url.js';
@@ -112,9 +113,14 @@ export class RedisStore implements CredentialStore {
     return this.key.publicKey;
   }
 
+  get label(): readonly Message[] {
+    const label = [message('store.label.fleet', { target: this.target.display, prefix: this.target.prefix, fingerprint: this.fp })];
+    if (this.unreachable) label.push(message('store.label.fleet_unreachable', { error: this.unreachable.message }));
+    return label;
+  }
+
   get description(): string {
-    const down = this.unreachable ? `; unreachable now (${this.unreachable.message}), serving this host's cached copies` : '';
-    return `fleet store ${this.target.display} (keys ${this.target.prefix}*), sealed to every member host's key; this host's key ${this.fp}${down}`;
+    return this.label.map((m) => m.text).join('; ');
   }
 
   private credKey(name: string): string {
@@ -339,7 +345,7 @@ export class RedisStore implements CredentialStore {
 
   // ------------------------------------------------------------------ writing
 
-  async write(settings: Settings): Promise<void> {
+  async write(settings: Settings, o: WriteOptions = {}): Promise<void> {
     const name = assertValidName(settings.name);
     const ctx = this.requireLease(name, 'write');
     if (ctx.offline) throw this.offlineError(settings, ctx.offline);
@@ -347,7 +353,9 @@ export class RedisStore implements CredentialStore {
     const expected = ctx.version ?? (await this.currentVersion(name));
     const refreshed = settings.health.last_refresh_at !== undefined && settings.health.last_refresh_at !== ctx.prev?.health.last_refresh_at;
     // seal to the current member list and compare-and-swap; seal again when the list changed meanwhile
-    const send = async (): Promise<[number, number, string?]> => {
+    const grant = settings.grant;
+    const grantArgs = [grant?.id ?? '', String(grant?.generation ?? 0), o.allowOlder ? '1' : '0', o.allowDuplicate ? '1' : '0', this.keys.prefix];
+    const send = async (): Promise<[number, number, (string | number)?]> => {
       for (let attempt = 0; attempt < 5; attempt++) {
         const members = ctx.members ?? (await this.memberList.read());
         if (members.keys.size === 0) {
@@ -362,18 +370,26 @@ export class RedisStore implements CredentialStore {
         const recipients = keys.map((k) => members.keys.get(k)?.fingerprint ?? fingerprint(k)).join(',');
         const args = [String(expected), String(members.version), Buffer.from(sealed), String(Date.now()), this.hostLabel, this.fp, refreshed ? '1' : '0', recipients, name];
         const r = (await this.link.run((c) =>
-          c.eval(WRITE_CREDENTIAL, 3, this.credKey(name), this.keys.store, this.keys.credentials, ...args, randomBytes(8).toString('hex')),
-        )) as [number, number, string?];
+          c.eval(WRITE_CREDENTIAL, 4, this.credKey(name), this.keys.store, this.keys.credentials, this.keys.grants, ...args, randomBytes(8).toString('hex'), ...grantArgs),
+        )) as [number, number, (string | number)?];
         if (r[0] !== CAS_MEMBERS_CHANGED) return r;
         ctx.members = undefined;
       }
       throw new HandoffError(`the member list of the fleet store ${this.target.display} kept changing while "${name}" was written`, { code: CODES.STORE_CONFLICT, credential: name });
     };
     const r = await this.pendingOnFailure(name, settings, expected, send, ctx);
+    if (r[0] === CAS_GRANT_OLDER && grant !== undefined) {
+      // nothing was written: a newer copy of this grant is stored (its refresh token has replaced this one's)
+      const params = { name, grant: shortGrantId(grant.id), stored: Number(r[2]), incoming: grant.generation };
+      throw new HandoffError(message('grant.older', params), { code: CODES.EXISTS, credential: name });
+    }
+    if (r[0] === CAS_GRANT_ELSEWHERE && grant !== undefined) {
+      throw new HandoffError(message('grant.elsewhere', { grant: shortGrantId(grant.id), other: String(r[2]) }), { code: CODES.EXISTS, credential: name });
+    }
     if (r[0] !== CAS_OK) throw this.conflict(name, expected, r[1]);
     ctx.version = r[1];
     ctx.prev = settings;
-    await this.cache.put(name, settings, this.cacheMeta(r[2] ?? '', r[1]));
+    await this.cache.put(name, settings, this.cacheMeta(String(r[2] ?? ''), r[1]));
   }
 
   /**
@@ -415,7 +431,7 @@ export class RedisStore implements CredentialStore {
     if (ctx.offline) throw new HandoffError(`${ctx.offline.message}: cannot remove "${name}" now`, { code: CODES.STORE_UNAVAILABLE, cause: ctx.offline, credential: name });
     const expected = ctx.version ?? (await this.currentVersion(name));
     const r = (await this.noted(
-      this.link.run((c) => c.eval(REMOVE_CREDENTIAL, 3, this.credKey(name), this.keys.store, this.keys.credentials, String(expected), name)),
+      this.link.run((c) => c.eval(REMOVE_CREDENTIAL, 4, this.credKey(name), this.keys.store, this.keys.credentials, this.keys.grants, String(expected), name)),
     )) as [number, number];
     if (r[0] !== CAS_OK) throw this.conflict(name, expected, r[1]);
     ctx.version = 0;
@@ -545,7 +561,13 @@ export class RedisStore implements CredentialStore {
             return { restored: false, version: current, reason: `the store holds a copy written since it was reset (version ${current})` };
           }
         }
-        await this.write(cached.settings);
+        try {
+          // --force may put back an older copy of the grant, or one another name holds now; otherwise the write refuses
+          await this.write(cached.settings, o.force ? { allowOlder: true, allowDuplicate: true } : {});
+        } catch (e) {
+          if (e instanceof HandoffError && (e.key === 'grant.older' || e.key === 'grant.elsewhere')) return { restored: false, version: current, reason: e.message };
+          throw e;
+        }
         return { restored: true, version: ctx.version ?? 0 };
       },
       o.lockTimeoutMs === undefined ? {} : { timeoutMs: o.lockTimeoutMs },

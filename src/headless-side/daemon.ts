@@ -11,7 +11,8 @@ import type { DaemonStateRecord } from './daemon/state-file.js';
 export type { DaemonCommandOptions } from './daemon/command.js';
 export type { HookEvent } from './daemon/hooks.js';
 export type { DaemonEvent, DaemonLog, LogFormat, LogLevel } from './daemon/log.js';
-export type { DaemonCredentialSnapshot, DaemonOptions, RunningDaemon } from './daemon/runtime.js';
+export type { DaemonCredentialSnapshot, DaemonObserver, DaemonOptions, DaemonView, RunningDaemon } from './daemon/runtime.js';
+export type { SinkFormat, SinkSpec } from './daemon/sinks.js';
 export type { DaemonHandle } from './daemon/start.js';
 export type { DaemonCredentialState, DaemonErrorRecord, DaemonInfo, DaemonStateRecord, DaemonStatusView, NextAttemptReason } from './daemon/state-file.js';
 

@@ -83,7 +83,7 @@ export async function importCommand(o: ImportOptions): Promise<number> {
   const out = outputOf(o);
   const sealed = await readSettingsInput(o.file);
   const { store, keyCreated } = await openStoreForWriting(o);
-  if (keyCreated) out.info(`made this machine's key (${store.layout.keyFile})`);
+  if (keyCreated) out.info(out.t('import.key_made', { path: store.layout.keyFile }));
   let settings = await openTransferFile({
     sealed,
     machineIdentity: store.identity,
@@ -128,21 +128,25 @@ export async function importCommand(o: ImportOptions): Promise<number> {
           out.warn(out.t('grant.unknown_order', { name }));
         }
       }
-      await store.write(settings);
+      // the fleet store checks both again, atomically (another host may import at the same moment)
+      await store.write(settings, { allowOlder: o.allowOlder === true, allowDuplicate: o.allowDuplicate === true });
       return true;
     },
     { timeoutMs: o.lockTimeoutMs },
   );
   if (written && !hadGrantId && !o.json) out.info(out.t('grant.assigned', { name, grant: grantId }));
-  if (written && !o.json) out.info(`imported "${name}" (${settings.provider}${settings.site ? ` at ${settings.site}` : ''}) into the ${store.description}`);
-  for (const note of providerNotes(settings.provider)) out.warn(note);
+  if (written && !o.json) {
+    const where = store.label.map((m) => out.i18n.render(m.key, m.params)).join(out.t('store.label.separator'));
+    out.info(settings.site ? out.t('import.imported_site', { name, provider: settings.provider, site: settings.site, store: where }) : out.t('import.imported', { name, provider: settings.provider, store: where }));
+  }
+  for (const note of providerNotes(settings.provider, out)) out.warn(note);
   if (o.verify) {
     const r = await freshSettings(store, name, { minValidSeconds: 0, force: true, now: o.now, lockTimeoutMs: o.lockTimeoutMs });
     settings = r.settings;
-    if (!o.json) out.info(`verified: the provider accepted the refresh token${r.rotated ? ' and issued a new one (stored)' : ''}`);
+    if (!o.json) out.info(out.t(r.rotated ? 'import.verified_rotated' : 'import.verified'));
   }
   if (o.json) out.json(describeCredential(settings, store.description, (o.now ?? Date.now)()));
-  else printStatus(out, [describeCredential(settings, store.description, (o.now ?? Date.now)())], (o.now ?? Date.now)(), 'stderr');
+  else printStatus(out, [describeCredential(settings, store.description, (o.now ?? Date.now)())], (o.now ?? Date.now)(), 'stderr', store.label);
   return 0;
 }
 
@@ -170,11 +174,11 @@ async function nameHolding(store: CredentialStore, incoming: Settings, name: str
   return undefined;
 }
 
-function providerNotes(provider: string): string[] {
+function providerNotes(provider: string, out: Output): string[] {
   try {
     const p = getProvider(provider);
     return p.maxRefreshTokensPerUser !== undefined
-      ? [`${p.title} keeps at most ${p.maxRefreshTokensPerUser} refresh tokens per user and client: authorizing the same client more often silently ends the oldest grant, so several installations can log each other out`]
+      ? [out.t('import.token_cap', { provider: p.title, count: p.maxRefreshTokensPerUser })]
       : [];
   } catch {
     return [];

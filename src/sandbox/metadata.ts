@@ -1,5 +1,6 @@
 /** RFC 8414 §2 Authorization Server Metadata, and the sandbox's own index page. */
 import { endpointsOf, type SandboxContext } from './context.js';
+import type { MessageKey } from '../i18n/index.js';
 import type { Exchange } from './exchange.js';
 import { DEVICE_CODE_GRANT } from './device-grant.js';
 import { indexPage, pageTranslator } from './pages.js';
@@ -32,17 +33,21 @@ export function metadata(ctx: SandboxContext, ex: Exchange): void {
 
 /** GET /: what this sandbox is, for a person who opens it in a browser. */
 export function home(ctx: SandboxContext, ex: Exchange): void {
+  const tr = pageTranslator(ex.req);
   const e = endpointsOf(ctx, ctx.url);
-  const entries: [string, string][] = [
-    ['profile', ctx.profile.id],
-    ['authorization endpoint', e.authorization],
-    ['token endpoint', e.token],
+  const rows: [MessageKey, string | undefined][] = [
+    ['sandbox.row.profile', ctx.profile.id],
+    ['sandbox.row.authorization', e.authorization],
+    ['sandbox.row.token', e.token],
+    ['sandbox.row.revocation', e.revocation],
+    ['sandbox.row.issuer', e.issuer],
+    ['sandbox.row.device', e.deviceAuthorization],
+    ['sandbox.row.verification', e.deviceVerification],
+    ['sandbox.row.registration', e.registration],
+    ['sandbox.row.resource', e.resource],
+    ['sandbox.row.example', e.example],
+    ['sandbox.row.client_id', ctx.mainClient.id],
   ];
-  if (e.revocation) entries.push(['revocation endpoint', e.revocation]);
-  if (e.issuer) entries.push(['issuer (RFC 8414)', e.issuer]);
-  if (e.deviceAuthorization) entries.push(['device authorization (RFC 8628)', e.deviceAuthorization]);
-  if (e.registration) entries.push(['client registration (RFC 7591)', e.registration]);
-  if (e.resource) entries.push(['protected resource (RFC 9728)', e.resource]);
-  entries.push(['protected resource', e.api], ['client id', ctx.mainClient.id]);
-  ex.html(200, indexPage({ tr: pageTranslator(ex.req), profileTitle: ctx.profile.title, entries }));
+  const entries = rows.filter((r): r is [MessageKey, string] => r[1] !== undefined).map(([k, v]): [string, string] => [tr.render(k), v]);
+  ex.html(200, indexPage({ tr, profileTitle: ctx.profile.title, entries }));
 }

@@ -4,10 +4,13 @@ import { join } from 'node:path';
 import { fingerprint, open, seal, x25519Identity, x25519Recipient } from '../crypto/index.js';
 import type { Identity } from '../crypto/index.js';
 import { CODES, HandoffError } from '../errors.js';
+import { message } from '../i18n/index.js';
+import type { Message } from '../i18n/index.js';
 import { fsyncDir, isTempName, writeFileAtomic } from './atomic.js';
 import { withFileLock } from './lock.js';
 import type { HeldLock, LockOptions } from './lock.js';
 import { ensureStoreDirs, loadMachineKey } from './machine-key.js';
+import { assertPrivate } from './permissions.js';
 import type { MachineKey } from './machine-key.js';
 import { CREDENTIAL_SUFFIX, storeLayout } from './paths.js';
 import type { StoreLayout } from './paths.js';
@@ -51,8 +54,12 @@ export class FileStore implements CredentialStore {
     return this.key.publicKey;
   }
 
+  get label(): readonly Message[] {
+    return [message('store.label.file', { dir: this.layout.credentialsDir, fingerprint: fingerprint(this.key.publicKey) })];
+  }
+
   get description(): string {
-    return `file store ${this.layout.credentialsDir}, sealed to this machine's key ${fingerprint(this.key.publicKey)}`;
+    return this.label.map((m) => m.text).join('; ');
   }
 
   pathOf(name: string): string {
@@ -86,6 +93,7 @@ export class FileStore implements CredentialStore {
     try {
       // Synchronous on purpose: a few KB, and the first use of fs/promises costs a cold `token` several ms.
       const st = statSync(path);
+      assertPrivate(path, `the credential file of "${name}"`, st);
       if (st.size > MAX_FILE_BYTES) throw new HandoffError(`${path} is too large to be a settings file`, { code: CODES.BAD_FILE });
       bytes = readFileSync(path);
     } catch (e) {

@@ -48,6 +48,11 @@ export interface SettingsHealth {
    * sending and storing: the server may have rotated the refresh token.
    */
   refresh_started_at?: string;
+  /**
+   * With state reauthorization_required: the rejection came in a 2xx response
+   * (not a definite one), so the access token is still served until it expires.
+   */
+  serving_until_expiry?: boolean;
 }
 
 /** The client; the last three are kept from a dynamic registration (RFC 7591 §3.2.1, RFC 7592 §3). */
@@ -71,6 +76,13 @@ export interface SettingsGrant {
   /** 0 at authorization, one more with every refresh: of two copies of one grant, the higher is newer */
   generation: number;
 }
+
+/**
+ * RFC 6749 Appendix A VSCHAR (%x20-7E): the only characters an access or
+ * refresh token may hold. No CR, LF or other control characters, nothing
+ * outside ASCII: a token is put into HTTP headers and printed to terminals.
+ */
+export const VSCHAR_PATTERN = /^[\x20-\x7e]+$/;
 
 /** A grant id: 16 to 64 base64url characters (a new one is 22: 16 random bytes). */
 export const GRANT_ID_PATTERN = /^[A-Za-z0-9_-]{16,64}$/;
@@ -180,6 +192,11 @@ function time(o: Json, key: string, path: string, optional: boolean): string | u
   return v;
 }
 
+function tokenValue(v: string, key: 'access_token' | 'refresh_token'): string {
+  if (!VSCHAR_PATTERN.test(v)) fail(`token.${key}`, 'must be printable ASCII (RFC 6749 VSCHAR): no control characters, line breaks or non-ASCII');
+  return v;
+}
+
 function put<T extends object, K extends string, V>(target: T, key: K, value: V | undefined): void {
   if (value !== undefined) (target as Record<string, unknown>)[key] = value;
 }
@@ -231,13 +248,14 @@ export function validateSettings(input: unknown): Settings {
 
   const t = obj(o.token, 'settings.token');
   const token: SettingsToken = {
-    access_token: str(t, 'access_token', 'token'),
+    access_token: tokenValue(str(t, 'access_token', 'token'), 'access_token'),
     // RFC 6750: the only type this tool sends; the scheme is case-insensitive (RFC 6749 §7.1), stored as "Bearer"
     token_type: /^bearer$/i.test(str(t, 'token_type', 'token')) ? 'Bearer' : fail('token.token_type', 'must be "Bearer"'),
     obtained_at: time(t, 'obtained_at', 'token', false) as string,
   };
   put(token, 'expires_at', time(t, 'expires_at', 'token', true));
-  put(token, 'refresh_token', optStr(t, 'refresh_token', 'token'));
+  const refreshToken = optStr(t, 'refresh_token', 'token');
+  put(token, 'refresh_token', refreshToken === undefined ? undefined : tokenValue(refreshToken, 'refresh_token'));
   put(token, 'refresh_token_expires_at', time(t, 'refresh_token_expires_at', 'token', true));
   put(token, 'scope', matching(optStr(t, 'scope', 'token'), /^[\x20\x21\x23-\x5b\x5d-\x7e]*$/, 'token.scope', 'must be space-separated scope tokens'));
 
@@ -256,6 +274,10 @@ export function validateSettings(input: unknown): Settings {
   put(health, 'last_refresh_at', time(h, 'last_refresh_at', 'health', true));
   put(health, 'message', optStr(h, 'message', 'health'));
   put(health, 'refresh_started_at', time(h, 'refresh_started_at', 'health', true));
+  if (h.serving_until_expiry !== undefined) {
+    if (typeof h.serving_until_expiry !== 'boolean') fail('health.serving_until_expiry', 'must be true or false');
+    if (h.serving_until_expiry) health.serving_until_expiry = true;
+  }
   if (h.refresh_count !== undefined) {
     if (!Number.isSafeInteger(h.refresh_count) || (h.refresh_count as number) < 0) fail('health.refresh_count', 'must be a whole number');
     health.refresh_count = h.refresh_count as number;

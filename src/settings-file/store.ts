@@ -1,3 +1,4 @@
+import type { Message } from '../i18n/index.js';
 import type { HeldLock, LockOptions } from './lock.js';
 import type { Settings } from './schema.js';
 
@@ -12,11 +13,18 @@ import type { Settings } from './schema.js';
 export interface CredentialStore {
   /** for `status`: where credentials live and how they are protected */
   readonly description: string;
+  /** the same, as catalog messages (one clause each) for people: the CLI says it in their language */
+  readonly label: readonly Message[];
   list(): Promise<string[]>;
   /** decrypts and validates; NOT_FOUND when there is no such credential */
   read(name: string): Promise<Settings>;
-  /** seals and replaces atomically; call inside withWriteLock(settings.name) */
-  write(settings: Settings): Promise<void>;
+  /**
+   * seals and replaces atomically; call inside withWriteLock(settings.name).
+   * A store that can tell (the fleet store) refuses a copy of the stored grant
+   * with a lower generation, and a grant stored under another name already,
+   * unless `o` allows it.
+   */
+  write(settings: Settings, o?: WriteOptions): Promise<void>;
   /** true when something was removed; call inside withWriteLock(name) */
   remove(name: string): Promise<boolean>;
   withWriteLock<T>(name: string, fn: (lock: HeldLock) => Promise<T>, opts?: LockOptions): Promise<T>;
@@ -50,6 +58,14 @@ export interface WatchTarget {
   directory: string;
   /** the credential a changed file belongs to; undefined for anything else (temp files, locks) */
   nameOf(fileName: string): string | undefined;
+}
+
+/** What a write may do that a store refuses otherwise (`import --allow-older`, `--allow-duplicate`). */
+export interface WriteOptions {
+  /** replace a newer copy of the same grant with this older one */
+  allowOlder?: boolean;
+  /** store the grant under this name although another name holds it too */
+  allowDuplicate?: boolean;
 }
 
 /** Where one credential lives in a shared store, and who last changed it. */

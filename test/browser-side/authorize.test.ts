@@ -54,6 +54,7 @@ test('a redirect with a wrong or missing state, or to another path, is refused; 
   t.is(ok.status, 200);
   t.regex(page, /You can close this tab/);
   t.regex(page, /このタブを閉じてかまいません/);
+  t.regex(page, /received the tokens/, 'success is said only after the code exchange');
   const res = await r.cli.done;
   t.is(res.code, 0, res.stderr);
   t.is((await stat(r.file)).mode & 0o777, 0o600);
@@ -191,7 +192,16 @@ test('a wrong client secret is named as the likely cause (invalid_client, exit 5
   await writeFile(secretFile, 'wrong-secret\n');
   const file = join(lap.base, 'x.ohs');
   const cli = startCli(t, ['authorize', '--provider', 'redmine', '--site', s.url, '--client-id', s.client.id, '--client-secret-file', secretFile, '--no-browser', '--to', server.publicKey, '-o', file], lap.env);
-  await fetch((await printedAuthorizationUrl(cli)).href).then((res) => res.arrayBuffer());
+  // the tab is answered after the code exchange: it says the exchange failed, never "received"
+  const landed = await fetch((await printedAuthorizationUrl(cli)).href);
+  const page = await landed.text();
+  t.is(landed.status, 400);
+  t.regex(page, /data-result="error"/);
+  t.regex(page, /Authorization failed/);
+  t.regex(page, /invalid_client/);
+  t.regex(page, /Nothing was stored/);
+  t.notRegex(page, /Authorization received|Authorized</);
+  t.false(page.includes('wrong-secret'));
   const res = await cli.done;
   t.is(res.code, 5, res.stderr);
   t.regex(res.stderr, /invalid_client.*likely cause: the client id or secret is wrong/);

@@ -3,6 +3,7 @@ import { mkdir, readFile, stat } from 'node:fs/promises';
 import parsePrometheusTextFormat from 'parse-prometheus-text-format';
 import type { ParsedFamily } from 'parse-prometheus-text-format';
 import { parseListen } from '../../src/headless-side/daemon/metrics.js';
+import { runCli } from '../helpers/cli.js';
 import { freePort } from '../helpers/net.js';
 import { FAST, fixture, sleep, spawnDaemon, stopDaemon } from './helpers.js';
 
@@ -70,6 +71,14 @@ test('Prometheus metrics, scraped and read by a real parser: values after a refr
   t.true((sample(fromFile, 'oauth_handoff_refresh_failures_total', { credential: failing, reason: 'server_error' }) ?? 0) >= 1, 'the OAuth error of the 500 answer');
   t.is((await stat(file)).mode & 0o777, 0o644);
   t.false(text.includes(f.sandbox.client.secret as string));
+
+  // a forgotten credential leaves no series behind
+  const forgot = await runCli(['forget', failing], { env: f.env });
+  t.is(forgot.code, 0, forgot.stderr);
+  await d.waitFor((e) => e.event === 'removed' && e.name === failing, 10_000, 'removed');
+  const gone = (await scrape(url)).families;
+  t.false(gone.some((fam) => fam.metrics.some((m) => m.labels?.credential === failing)), `no series for ${failing}`);
+  t.true(gone.some((fam) => fam.metrics.some((m) => m.labels?.credential !== undefined)), 'the other credential is still there');
 
   const other = await fetch(`http://127.0.0.1:${port}/`);
   t.is(other.status, 404);

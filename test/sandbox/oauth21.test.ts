@@ -59,6 +59,8 @@ test('RFC 9728: the resource answers 401 with resource_metadata, and its metadat
   t.deepEqual(as.code_challenge_methods_supported, ['S256']);
   t.true((as.token_endpoint_auth_methods_supported as string[]).includes('none'));
   t.is((await fetch(`${s.url}/.well-known/oauth-protected-resource`)).status, 404, 'no metadata for the bare origin: it is no resource');
+  const home = await (await fetch(s.url, { headers: { 'accept-language': 'ja' } })).text();
+  t.true(home.includes(`<dt>保護リソース</dt><dd>${s.url}/mcp</dd>`), 'the index page lists the resource, in the browser\'s language');
   const liar = (await (await fetch(`${s.url}/.well-known/oauth-protected-resource/misconfigured`)).json()) as Record<string, unknown>;
   t.is(liar.resource, `${s.url}/mcp`, 'a misconfigured resource, for clients to refuse (RFC 9728 §3.3)');
 });
@@ -212,4 +214,18 @@ test('profiles without registration or resource indicators are unchanged', async
   const { challenge } = pkce();
   const page = await openApprovalPage(s, { redirectUri: 'http://127.0.0.1:5000/callback', challenge, method: 'S256', resource: 'https://elsewhere.example/' });
   t.truthy(new URL(page.location!).searchParams.get('code'), 'the resource parameter is ignored where the server does not know it');
+});
+
+test('confidentialClients: no public clients, so registration issues secrets', async (t) => {
+  const s = await start(t, { profile: 'oauth21', confidentialClients: true });
+  const as = (await (await fetch(`${s.url}/.well-known/oauth-authorization-server`)).json()) as Record<string, unknown>;
+  t.false((as.token_endpoint_auth_methods_supported as string[]).includes('none'));
+  const pub = await registerClient(s, { redirect_uris: [LOOPBACK], token_endpoint_auth_method: 'none' });
+  t.is(pub.status, 400);
+  t.is(pub.body.error, 'invalid_client_metadata');
+  const conf = await registerClient(s, { redirect_uris: [LOOPBACK] });
+  t.is(conf.status, 201);
+  t.is(conf.body.token_endpoint_auth_method, 'client_secret_basic', 'the RFC 7591 default');
+  t.is(typeof conf.body.client_secret, 'string');
+  t.is(conf.body.client_secret_expires_at, 0, 'no --registered-secret-ttl: it never expires');
 });

@@ -52,6 +52,8 @@ export class Metrics implements DaemonObserver {
   private readonly refreshes: InstanceType<PromClient['Counter']>;
   private readonly failures: InstanceType<PromClient['Counter']>;
   private readonly known = new Set<string>();
+  /** the label sets each counter has, per credential (to remove them when it is forgotten) */
+  private readonly labelsSeen = new Map<InstanceType<PromClient['Counter']>, Map<string, Set<string>>>();
   private readonly startedAt = Date.now();
   private view?: DaemonView;
   private server?: Server;
@@ -105,7 +107,7 @@ export class Metrics implements DaemonObserver {
     });
     this.refreshes = new prom.Counter({
       name: `${METRIC_PREFIX}refreshes_total`,
-      help: 'Refreshes made by this daemon, by reason (refresh, keep-alive, retry).',
+      help: 'Refreshes made by this daemon, by reason (refresh, keep_alive, retry).',
       labelNames: ['credential', 'reason'],
       registers: [registry],
     });
@@ -203,11 +205,30 @@ export class Metrics implements DaemonObserver {
   }
 
   refreshed(name: string, reason: string): void {
-    this.refreshes.inc({ credential: name, reason: reason.replaceAll('-', '_') });
+    this.count(this.refreshes, name, reason.replaceAll('-', '_'));
   }
 
   failed(name: string, reason: string): void {
-    this.failures.inc({ credential: name, reason });
+    this.count(this.failures, name, reason);
+  }
+
+  /** A forgotten credential's counters go too (its gauges go at the next scrape). */
+  withdraw(name: string, why: string): void {
+    if (why !== 'removed') return;
+    for (const [counter, byName] of this.labelsSeen) {
+      for (const reason of byName.get(name) ?? []) counter.remove({ credential: name, reason });
+      byName.delete(name);
+    }
+    this.known.delete(name);
+  }
+
+  private count(counter: InstanceType<PromClient['Counter']>, name: string, reason: string, by = 1): void {
+    counter.inc({ credential: name, reason }, by);
+    let byName = this.labelsSeen.get(counter);
+    if (!byName) this.labelsSeen.set(counter, (byName = new Map()));
+    const reasons = byName.get(name) ?? new Set<string>();
+    reasons.add(reason);
+    byName.set(name, reasons);
   }
 
   /** Counters start at 0 for every credential (so `rate()` and `increase()` see the first one). */
@@ -215,7 +236,7 @@ export class Metrics implements DaemonObserver {
     for (const e of this.view?.entries() ?? []) {
       if (this.known.has(e.name) || !e.loaded) continue;
       this.known.add(e.name);
-      this.refreshes.inc({ credential: e.name, reason: 'refresh' }, 0);
+      this.count(this.refreshes, e.name, 'refresh', 0);
     }
   }
 

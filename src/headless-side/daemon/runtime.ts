@@ -1,32 +1,31 @@
 /**
- * The refresh loop: run, reload, stop, and what happens to a credential when
- * the store changes or an attempt ends. One timer per credential (plan.ts),
- * no polling loop for refreshes: due refreshes go through a rate-limited
- * queue (queue.ts) to one attempt each (attempt.ts); the store is watched
- * (watch.ts) and scanned every pollMs for what a watcher misses. No
+ * The refresh loop: run, reload and stop, reading the store and starting
+ * attempts. One timer per credential (plan.ts), no polling loop for
+ * refreshes: due refreshes go through a rate-limited queue (queue.ts) to one
+ * attempt each (attempt.ts), whose outcome outcome.ts applies; the store is
+ * watched (watch.ts) and scanned every pollMs for what a watcher misses. No
  * decrypted settings are kept between wake-ups, only the per-credential
  * record (record.ts) of times, states and counters.
  */
-import { reauthError } from '../../credential/index.js';
 import { DEFAULT_LOCK_TIMEOUT_MS } from '../../defaults.js';
-import { CODES, HandoffError } from '../../errors.js';
+import { CODES } from '../../errors.js';
 import { createHttpClient } from '../../oauth/index.js';
 import type { HttpClient } from '../../oauth/index.js';
 import { NAME_PATTERN } from '../../settings-file/index.js';
 import type { CredentialStore, HeldLock, Settings } from '../../settings-file/index.js';
-import { hintFor } from '../../terminal/index.js';
 import { USER_AGENT } from '../../version.js';
-import { asHandoffError, attemptRefresh, failureKind } from './attempt.js';
+import { asHandoffError, attemptRefresh } from './attempt.js';
 import type { AttemptOutcome } from './attempt.js';
 import { HookRunner } from './hooks.js';
 import type { DaemonLog } from './log.js';
+import { Outcomes } from './outcome.js';
 import { Planner } from './plan.js';
 import { RefreshQueue } from './queue.js';
-import { clearFailures, iso, newEntry, recordOf, remember, restoreFrom, snapshotOf, takeFacts } from './record.js';
+import { clearFailures, iso, newEntry, restoreFrom, snapshotOf } from './record.js';
 import type { DaemonCredentialSnapshot, Entry } from './record.js';
-import { DEFAULT_BACKOFF_BASE_MS, DEFAULT_BACKOFF_MAX_MS, DEFAULT_WARN_BEFORE_MS, SECOND, backoffDelay, formatDuration, retryBeforeExpiry } from './schedule.js';
+import { DEFAULT_WARN_BEFORE_MS, SECOND, formatDuration } from './schedule.js';
 import type { Random } from './schedule.js';
-import { ensureStateDir, readDaemonState, removeDaemonState, writeDaemonState } from './state-file.js';
+import { ensureStateDir, readDaemonState, removeDaemonState } from './state-file.js';
 import { StoreWatcher } from './watch.js';
 
 export type { DaemonCredentialSnapshot } from './record.js';
@@ -129,6 +128,7 @@ export class Daemon implements RunningDaemon, DaemonView {
   private readonly queue: RefreshQueue;
   private readonly watcher: StoreWatcher;
   private readonly hooks: HookRunner;
+  private readonly outcomes: Outcomes;
   private readonly observers: DaemonObserver[];
   private pollTimer?: NodeJS.Timeout;
   private lastFullScan = 0;
@@ -157,12 +157,13 @@ export class Daemon implements RunningDaemon, DaemonView {
       warnBeforeMs,
       keepAliveBeforeMs: o.keepAliveBeforeMs ?? 2 * Math.max(0, ...warnBeforeMs),
       onDue: (e) => this.queue.add(e),
-      onWarning: (e, threshold, also, now) => this.warnExpiring(e, threshold, also, now),
-      onSecretWarning: (e, threshold, also, now) => this.warnSecretExpiring(e, threshold, also, now),
-      onExpired: (e) => this.expired(e),
+      onWarning: (e, threshold, also, now) => this.outcomes.warnExpiring(e, threshold, also, now),
+      onSecretWarning: (e, threshold, also, now) => this.outcomes.warnSecretExpiring(e, threshold, also, now),
+      onExpired: (e) => this.outcomes.expired(e),
     });
     this.watcher = new StoreWatcher(o.store, (names) => this.changedOnDisk(names));
     this.hooks = new HookRunner({ log: o.log, env: o.env, onFailure: o.onFailure, onWarning: o.onWarning });
+    this.outcomes = new Outcomes({ o, log: o.log, planner: this.planner, hooks: this.hooks, tell: (fn) => this.tell(fn), stopping: () => this.stopping });
     this.ready = new Promise((r) => (this.resolveReady = r));
     this.finished = new Promise((r) => (this.finish = r));
     if (o.http) this.http = Promise.resolve(o.http);
@@ -297,8 +298,8 @@ export class Daemon implements RunningDaemon, DaemonView {
       e.status = 'unreadable';
       e.lastError = { code: h.code, message: h.message, at: iso(Date.now()) };
       this.log('error', 'unreadable', `${h.message}; not refreshing it until the file is replaced`, { name: e.name, code: h.code });
-      this.notify(e, key, 'unreadable', h.message);
-      this.persist(e);
+      this.outcomes.notify(e, key, 'unreadable', h.message);
+      this.outcomes.persist(e);
       return;
     }
     const first = !e.loaded;
@@ -311,7 +312,7 @@ export class Daemon implements RunningDaemon, DaemonView {
       if (r) restoreFrom(e, r, s, Date.now());
     }
     if (!first && !tokenChanged && !healthChanged && !wasStopped && !o.reload) return;
-    this.absorb(e, s);
+    this.outcomes.absorb(e, s);
     if (tokenChanged || wasStopped || (healthChanged && s.health.state === 'ok')) clearFailures(e);
     if (o.reload && (e.status === 'retrying' || e.status === 'failing' || e.status === 'client_rejected')) {
       e.retryAt = undefined;
@@ -325,29 +326,8 @@ export class Daemon implements RunningDaemon, DaemonView {
     if (!first && !tokenChanged && !healthChanged && !wasStopped && o.reload && e.dueAt !== undefined && e.retryAt === undefined && e.dueReason !== 'retry') {
       this.planner.arm(e);
     } else this.planner.schedule(e);
-    this.persist(e);
+    this.outcomes.persist(e);
     this.tell((ob) => ob.changed?.());
-  }
-
-  /** Settings → the record; says when the grant turned out dead. The settings themselves are not kept. */
-  private absorb(e: Entry, s: Settings): void {
-    takeFacts(e, s);
-    if (e.health === 'reauthorization_required') {
-      const was = e.status;
-      e.status = 'reauthorization_required';
-      e.retryAt = undefined;
-      const message = s.health.message ?? 'the provider rejected its refresh token';
-      if (was !== 'reauthorization_required') this.reauthRequired(e, reauthError(s));
-      else this.notify(e, `reauth:${e.obtainedAt}`, 'reauthorization_required', message);
-      return;
-    }
-    if (!e.hasRefreshToken) {
-      if (e.status !== 'not_refreshable') {
-        this.log('warning', 'not_refreshable', 'it has no refresh token, so it cannot be kept fresh; its access token is served until it expires', { name: e.name });
-      }
-      e.status = 'not_refreshable';
-    } else if (e.status !== 'retrying' && e.status !== 'failing' && e.status !== 'client_rejected') e.status = 'scheduled';
-    if (e.expiresAt === undefined || e.expiresAt > Date.now()) this.tell((ob) => ob.token?.(e.name, s));
   }
 
   private forget(e: Entry): void {
@@ -398,207 +378,10 @@ export class Daemon implements RunningDaemon, DaemonView {
         lockTimeoutMs: this.o.lockTimeoutMs ?? DEFAULT_LOCK_TIMEOUT_MS,
       });
     } catch (err) {
-      await this.failed(e, asHandoffError(err));
+      if ((await this.outcomes.failed(e, asHandoffError(err))) === 'gone') this.forget(e);
       return;
     }
-    e.version = outcome.version;
-    const after = e.attempts;
-    if (reason === 'keep-alive' && rtBefore !== undefined) e.keepAliveFor = rtBefore;
-    clearFailures(e);
-    if (e.status === 'retrying' || e.status === 'failing' || e.status === 'client_rejected') e.status = 'scheduled';
-    this.absorb(e, outcome.settings);
-    if (e.status === 'reauthorization_required' || e.status === 'not_refreshable') {
-      // another process found the grant dead meanwhile (absorb has said so)
-      this.planner.schedule(e);
-      this.persist(e);
-      this.tell((ob) => ob.changed?.());
-      return;
-    }
-    if (outcome.refreshed) e.lastSuccessAt = iso(Date.now());
-    this.planner.schedule(e);
-    const next = e.dueAt === undefined ? '' : `; next ${e.dueReason} in ${formatDuration(e.dueAt - Date.now())}`;
-    const expires = e.expiresAt === undefined ? 'no expiry given' : `expires in ${formatDuration(e.expiresAt - Date.now())}`;
-    if (outcome.refreshed) {
-      const extended = reason === 'keep-alive' && rtBefore !== undefined && e.rtExpiresAt === rtBefore ? ' (the refresh token expiry did not move)' : '';
-      this.log('info', 'refreshed', `refreshed${reason === 'refresh' ? '' : ` (${reason})`}${after > 0 ? ` after ${after} failed attempt(s)` : ''}; the new access token ${expires}${next}${extended}`, {
-        name: e.name,
-        reason,
-        rotated: outcome.rotated,
-        expires_at: e.expiresAt === undefined ? undefined : iso(e.expiresAt),
-        refresh_token_expires_at: e.rtExpiresAt === undefined ? undefined : iso(e.rtExpiresAt),
-        next_attempt_at: e.dueAt === undefined ? undefined : iso(e.dueAt),
-        failed_attempts: after > 0 ? after : undefined,
-      });
-      if (reason === 'keep-alive') {
-        this.log('info', 'keep_alive', `kept the idle grant alive; its refresh token ${extended ? 'still expires' : 'now expires'} ${e.rtExpiresAt === undefined ? '(no known expiry)' : `at ${iso(e.rtExpiresAt)}`}`, {
-          name: e.name,
-          refresh_token_expires_at: e.rtExpiresAt === undefined ? undefined : iso(e.rtExpiresAt),
-          extended: extended === '',
-        });
-      }
-      if (after > 0) this.log('info', 'recovered', `refreshes work again after ${after} failed attempt(s)`, { name: e.name, failed_attempts: after });
-      this.tell((ob) => ob.refreshed?.(e.name, reason));
-    } else {
-      this.log('info', 'skipped', `another process refreshed it first; its access token ${expires}${next}`, { name: e.name });
-    }
-    this.persist(e);
-    this.tell((ob) => ob.changed?.());
-  }
-
-  private reauthRequired(e: Entry, err: HandoffError): void {
-    this.planner.unplan(e);
-    e.status = 'reauthorization_required';
-    e.health = 'reauthorization_required';
-    e.retryAt = undefined;
-    const hint = hintFor(new HandoffError(err.message, { code: CODES.REAUTH_REQUIRED, credential: e.name }));
-    this.log('error', 'reauthorization_required', `${err.message}; no more refreshes are tried for it (the others go on)`, { name: e.name, code: err.code, hint });
-    this.notify(e, `reauth:${e.obtainedAt}`, 'reauthorization_required', err.message);
-    this.tell((ob) => ob.withdraw?.(e.name, 'reauthorization_required'));
-  }
-
-  private async failed(e: Entry, err: HandoffError): Promise<void> {
-    const now = Date.now();
-    const kind = failureKind(err);
-    if (kind === 'gone') return this.forget(e);
-    e.lastError = { code: err.code, message: err.message, at: iso(now) };
-    if (err.oauth?.status !== undefined) e.lastError.status = err.oauth.status;
-    if (err.oauth?.error !== undefined) e.lastError.error = err.oauth.error;
-    this.tell((ob) => ob.failed?.(e.name, (err.oauth?.error ?? err.code).toLowerCase()));
-    if (kind === 'reauthorization') {
-      e.version = await this.o.store.version(e.name);
-      this.reauthRequired(e, err);
-      this.planner.arm(e);
-      this.persist(e);
-      this.tell((ob) => ob.changed?.());
-      return;
-    }
-    e.attempts += 1;
-    if (kind === 'client') {
-      // retrying cannot help until the client registration is fixed
-      this.planner.unplan(e);
-      e.status = 'client_rejected';
-      e.retryAt = undefined;
-      const hint = hintFor(new HandoffError(err.message, { code: CODES.PROVIDER_ERROR, credential: e.name }));
-      const message = `the provider refuses the client registration (${err.oauth?.error}): ${err.message}; no more refreshes are tried for it until its settings change or the daemon reloads (the others go on)`;
-      this.log('error', 'client_rejected', message, { name: e.name, code: err.code, status: err.oauth?.status, error: err.oauth?.error, hint });
-      this.notify(e, `client:${err.oauth?.error}:${e.obtainedAt}`, 'client_rejected', message);
-      this.planner.arm(e);
-      this.persist(e);
-      this.tell((ob) => ob.changed?.());
-      return;
-    }
-    const validFor = e.expiresAt === undefined ? undefined : e.expiresAt - now;
-    const baseMs = this.o.backoffBaseMs ?? DEFAULT_BACKOFF_BASE_MS;
-    const wanted = backoffDelay({
-      attempt: e.attempts,
-      baseMs,
-      maxMs: this.o.backoffMaxMs ?? DEFAULT_BACKOFF_MAX_MS,
-      retryAfterSeconds: err.oauth?.retryAfter,
-      validForMs: validFor,
-      random: this.o.random ?? Math.random,
-    });
-    // never sleep past the expiry of the token we still hold: retry before it
-    const { delayMs: delay, ignoredMs } = retryBeforeExpiry({ delayMs: wanted, validForMs: validFor, baseMs });
-    e.retryAt = now + delay;
-    const transient = kind === 'transient';
-    const expired = validFor !== undefined && validFor <= 0;
-    e.status = transient && !expired ? 'retrying' : 'failing';
-    const still = validFor === undefined ? '' : expired ? '; the access token has expired' : `; the current access token stays valid for ${formatDuration(validFor)}`;
-    const cut = ignoredMs > 0 ? ` (not the ${formatDuration(wanted)} asked for: ${formatDuration(ignoredMs)} of it ignored, so the retry comes before the access token expires)` : '';
-    const message = `${err.message}; attempt ${e.attempts} failed${this.stopping ? '' : `, next in ${formatDuration(delay)}${cut}`}${still}`;
-    this.log(transient && !expired ? 'warning' : 'error', e.status, message, {
-      name: e.name,
-      code: err.code,
-      status: err.oauth?.status,
-      error: err.oauth?.error,
-      attempt: e.attempts,
-      retry_in_ms: Math.round(delay),
-      retry_after_seconds: err.oauth?.retryAfter,
-      ignored_wait_ms: ignoredMs > 0 ? Math.round(ignoredMs) : undefined,
-      next_attempt_at: iso(e.retryAt),
-    });
-    if (expired) {
-      this.notify(e, `expired:${e.obtainedAt}`, 'failing', message);
-      this.tell((ob) => ob.withdraw?.(e.name, 'expired'));
-    } else if (e.status === 'failing') this.notify(e, `failing:${err.code}:${e.obtainedAt}`, 'failing', message);
-    this.planner.schedule(e);
-    this.persist(e);
-    this.tell((ob) => ob.changed?.());
-  }
-
-  /** The access token ran out while refreshes kept failing: say so once, and stop handing it out. */
-  private expired(e: Entry): void {
-    e.status = 'failing';
-    const why = e.lastError ? `: ${e.lastError.message}` : '';
-    const message = `the access token expired at ${iso(e.expiresAt as number)} while refreshes kept failing${why}`;
-    this.log('error', 'failing', `${message}; still retrying`, { name: e.name, code: e.lastError?.code, attempt: e.attempts });
-    this.notify(e, `expired:${e.obtainedAt}`, 'failing', message);
-    this.tell((ob) => ob.withdraw?.(e.name, 'expired'));
-    this.persist(e);
-    this.tell((ob) => ob.changed?.());
-  }
-
-  // ---------------------------------------------------------------- hooks and the state file
-
-  /** Each failure is reported once (per token, per cause), not on every attempt or restart. */
-  private notify(e: Entry, key: string, state: string, message: string): void {
-    if (e.notified.includes(key)) return;
-    remember(e, key);
-    this.hooks.failure({ name: e.name, state, event: state, message: `${e.name}: ${message}` });
-  }
-
-  private warnExpiring(e: Entry, threshold: number, also: number[], now: number): void {
-    const rtIso = iso(e.rtExpiresAt as number);
-    for (const t of [threshold, ...also]) remember(e, `warn:${t}:${rtIso}`);
-    const left = (e.rtExpiresAt as number) - now;
-    const message =
-      left > 0
-        ? `the refresh token expires in ${formatDuration(left)} (${rtIso}) and refreshing does not extend it; re-authorize before then`
-        : `the refresh token expired at ${rtIso}; re-authorize`;
-    e.rtWarning = { threshold_seconds: Math.round(threshold / SECOND), at: iso(now), refresh_token_expires_at: rtIso };
-    this.log('warning', 'refresh_token_expiring', message, {
-      name: e.name,
-      refresh_token_expires_at: rtIso,
-      threshold_seconds: Math.round(threshold / SECOND),
-      hint: hintFor(new HandoffError(message, { code: CODES.REAUTH_REQUIRED, credential: e.name })),
-    });
-    this.hooks.warning({ name: e.name, state: 'refresh_token_expiring', event: 'refresh_token_expiring', message: `${e.name}: ${message}` });
-    this.persist(e);
-  }
-
-  /** A registered client's secret runs out (RFC 7591 client_secret_expires_at): refreshing stops working then. */
-  private warnSecretExpiring(e: Entry, threshold: number, also: number[], now: number): void {
-    const at = iso(e.secretExpiresAt as number);
-    for (const t of [threshold, ...also]) remember(e, `warn-secret:${t}:${at}`);
-    const left = (e.secretExpiresAt as number) - now;
-    const message =
-      left > 0
-        ? `the client secret registered for it expires in ${formatDuration(left)} (${at}); authorize again before then to register a new client`
-        : `the client secret registered for it expired at ${at}; authorize again to register a new client`;
-    this.log('warning', 'client_secret_expiring', message, {
-      name: e.name,
-      client_secret_expires_at: at,
-      threshold_seconds: Math.round(threshold / SECOND),
-      hint: hintFor(new HandoffError(message, { code: CODES.REAUTH_REQUIRED, credential: e.name })),
-    });
-    this.hooks.warning({ name: e.name, state: 'client_secret_expiring', event: 'client_secret_expiring', message: `${e.name}: ${message}` });
-  }
-
-  /** Write the state file when something in it changed (one write at a time per credential). */
-  private persist(e: Entry): void {
-    if (e.removed) return;
-    e.writing = e.writing.then(async () => {
-      if (e.removed) return;
-      const r = recordOf(e);
-      const text = JSON.stringify(r);
-      if (text === e.lastWritten) return;
-      try {
-        await writeDaemonState(this.o.home, { ...r, updated_at: iso(Date.now()), pid: process.pid });
-        e.lastWritten = text;
-      } catch (err) {
-        this.log('warning', 'unreadable', `cannot write the daemon state file: ${(err as Error).message}`, { name: e.name });
-      }
-    });
+    this.outcomes.succeeded(e, outcome, reason, rtBefore);
   }
 
   // ---------------------------------------------------------------- tick, reload and stop

@@ -10,7 +10,8 @@
  */
 import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { open, readFile, realpath, rename, stat, unlink } from 'node:fs/promises';
+import { constants } from 'node:fs';
+import { access, open, readFile, realpath, rename, stat, unlink } from 'node:fs/promises';
 import { basename, dirname, isAbsolute, join } from 'node:path';
 import { promisify } from 'node:util';
 import { CODES, HandoffError } from '../../errors.js';
@@ -152,6 +153,11 @@ export async function checkSinkDirectory(path: string): Promise<void> {
   if (uid !== undefined && st.uid !== uid && st.uid !== 0) {
     throw new HandoffError(`the sink directory ${real} belongs to another user (uid ${st.uid}); use a directory of your own (\`chown ${uid} ${real}\`)`, { code: CODES.PERMISSIONS });
   }
+  try {
+    await access(real, constants.W_OK);
+  } catch {
+    throw new HandoffError(`this user cannot write to the sink directory ${real}; make it theirs (\`chown\`), or use $XDG_RUNTIME_DIR or systemd's RuntimeDirectory=`, { code: CODES.PERMISSIONS });
+  }
   if (st.mode & 0o022) {
     throw new HandoffError(
       `the sink directory ${real} is writable by ${st.mode & 0o002 ? 'every user' : 'its group'} (mode ${(st.mode & 0o7777).toString(8).padStart(4, '0')}), so another user could replace the token file; run \`chmod go-w ${real}\` or choose another directory`,
@@ -247,8 +253,7 @@ export class Sinks implements DaemonObserver {
 
   withdraw(name: string, why: string): void {
     for (const st of this.byName.get(name) ?? []) {
-      this.remove(st);
-      this.log('info', 'sink_removed', `removed the sink ${st.spec.path} (${why.replaceAll('_', ' ')})`, { name, path: st.spec.path, reason: why });
+      this.remove(st, () => this.log('info', 'sink_removed', `removed the sink ${st.spec.path} (${why.replaceAll('_', ' ')})`, { name, path: st.spec.path, reason: why }));
     }
   }
 
@@ -263,12 +268,13 @@ export class Sinks implements DaemonObserver {
     }
   }
 
-  private remove(st: SinkState): void {
+  private remove(st: SinkState, then?: () => void): void {
     this.run(st, async () => {
       st.written = false;
       await unlink(st.spec.path).catch((e: NodeJS.ErrnoException) => {
         if (e.code !== 'ENOENT') throw e;
       });
+      then?.();
     });
   }
 

@@ -18,4 +18,5 @@ export const grant = {
   'grant.other_grant': 'a credential named "{name}" already exists and holds another grant ({grant}); nothing was changed',
   'grant.assigned': 'this file has no grant id (written by oauth-handoff 0.1.0): "{name}" now has grant id {grant}; export it again to carry it',
   'grant.exported': 'exported "{name}": grant {grant}, generation {generation}',
+  'token.space': 'the access token of "{name}" contains a space, which an Authorization header cannot carry safely; check what the provider issues',
 } as const;

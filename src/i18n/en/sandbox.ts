@@ -29,6 +29,7 @@ export const sandbox = {
   'sandbox.page.device.denied.more': 'The device was not given access.',
   // `oauth-handoff sandbox` (src/sandbox/command.ts)
   'sandbox.listening': '{profile} sandbox listening on {url}',
+  'sandbox.row.profile': 'profile',
   'sandbox.row.authorization': 'authorization endpoint',
   'sandbox.row.token': 'token endpoint',
   'sandbox.row.revocation': 'revocation endpoint',

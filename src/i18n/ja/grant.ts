@@ -18,4 +18,5 @@ export const grant = {
   'grant.other_grant': '"{name}" という認証情報はすでにあり、別のグラント（{grant}）を持っています。何も変更していません',
   'grant.assigned': 'このファイルにはグラント ID がありません（oauth-handoff 0.1.0 で作成）。"{name}" にグラント ID {grant} を付けました。持ち運ぶには改めてエクスポートしてください',
   'grant.exported': '"{name}" をエクスポートしました：グラント {grant}、世代 {generation}',
+  'token.space': '"{name}" のアクセストークンに空白が含まれています。Authorization ヘッダーでは安全に運べません。プロバイダーが発行するものを確認してください',
 } as const;

@@ -6,6 +6,7 @@ import { demo } from './demo.js';
 import { fleet } from './fleet.js';
 import { grant } from './grant.js';
 import { handoff } from './handoff.js';
+import { headless } from './headless.js';
 import { hints } from './hints.js';
 import { options } from './options.js';
 import { providers, providersCommand } from './providers.js';
@@ -16,6 +17,7 @@ export const ja: Catalog = {
   ...common,
   ...cli,
   ...hints,
+  ...headless,
   ...options,
   ...handoff,
   ...demo,

@@ -31,6 +31,7 @@ export const sandbox: SectionOf<typeof en> = {
   'sandbox.page.device.denied.more': 'デバイスにアクセスは与えられませんでした。',
   // `oauth-handoff sandbox`
   'sandbox.listening': '{profile} サンドボックスが {url} で待ち受けています',
+  'sandbox.row.profile': 'プロファイル',
   'sandbox.row.authorization': '認可エンドポイント',
   'sandbox.row.token': 'トークンエンドポイント',
   'sandbox.row.revocation': '失効エンドポイント',
