@@ -1,5 +1,5 @@
 /**
- * The provider presets: one object of one type per system (STYLE.md §2),
+ * The provider presets: one object of one type per system (no `if (provider === …)` in the flow),
  * facts from PROVIDERS.md. All presets live in this one module on purpose:
  * it is loaded on the `token` hot path, where each extra ES module costs
  * about 1 ms of start-up. Adding a system = adding one ProviderPreset object
