@@ -230,7 +230,8 @@ export async function exchangeCode(target: LoginTarget, req: PasteRequest, code:
     const ttl = target.preset.lifetimes.authorizationCodeSeconds;
     throw new HandoffError(
       `the authorization code was rejected (invalid_grant)${said}: it was mistyped, already used, expired${ttl !== undefined ? ` (${target.preset.title} codes live ${ttl} s)` : ''}, or belongs to another login attempt; nothing was stored`,
-      { code: CODES.REAUTH_REQUIRED, cause: e, ...(e.oauth ? { oauth: e.oauth } : {}), ...(deps.name ? { credential: deps.name } : {}) },
+      // no credential: nothing of that name was stored or changed
+      { code: CODES.REAUTH_REQUIRED, cause: e, ...(e.oauth ? { oauth: e.oauth } : {}) },
     );
   }
 }
