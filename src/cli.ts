@@ -318,6 +318,7 @@ export async function runCli(argv: string[]): Promise<number> {
           deviceGrant: bool(a, 'device-grant'),
           redirectPort: num(a, 'redirect-port'),
           registeredSecretTtl: num(a, 'registered-secret-ttl'),
+          confidentialClients: bool(a, 'confidential-clients'),
           out,
           accessTokenTtl: num(a, 'access-token-ttl'),
           refreshTokenTtl: num(a, 'refresh-token-ttl'),

@@ -336,11 +336,9 @@ export async function authorizeWithPlan(
         then.push({ kind: 'info', text: out.t('handoff.waiting_limit', { duration: out.i18n.duration(info.deadline - now()), until: clockTime(info.deadline) }) });
         if (useBrowser) {
           await showUrl(out, url, { qr: false, what: out.t('authorize.opening') });
-          try {
-            await opener(url);
-          } catch (e) {
-            out.warn(out.t('authorize.no_browser', { error: (e as Error).message }));
-          }
+          // not awaited: a browser that loads the page to its end (demo's) would wait for the answer,
+          // which the listener gives only after the code exchange
+          opener(url).catch((e: unknown) => out.warn(out.t('authorize.no_browser', { error: (e as Error).message })));
           for (const l of then) out.info(l.text);
         } else {
           // another device can take part only when a code or an address is pasted back here

@@ -36,6 +36,8 @@ export interface SandboxCommandOptions {
   deviceGrant?: boolean;
   /** the loopback port of the redirect URI the docs' commands use (default 8765) */
   redirectPort?: number;
+  /** registration issues only confidential clients (with secrets) */
+  confidentialClients?: boolean;
   /** seconds a dynamically registered client's secret lives */
   registeredSecretTtl?: number;
   /** the default client's secret, given in argv (works, warns) */
@@ -178,6 +180,7 @@ export async function runSandboxCommand(opts: SandboxCommandOptions = {}): Promi
     replayRevokesGrant: opts.replayRevokesGrant === true,
     clientSecret: secret.secret,
     deviceGrant: opts.deviceGrant === true,
+    confidentialClients: opts.confidentialClients === true,
     ...(opts.redirectPort !== undefined ? { redirectPort: opts.redirectPort } : {}),
     ...(opts.accessTokenTtl !== undefined ? { accessTokenTtl: opts.accessTokenTtl } : {}),
     ...(opts.refreshTokenTtl !== undefined ? { refreshTokenTtl: opts.refreshTokenTtl } : {}),

@@ -80,7 +80,10 @@ function registerClients(profile: SandboxProfile, opts: SandboxOptions): { byId:
 }
 
 function contextOf(opts: SandboxOptions, closing: AbortSignal): SandboxContext {
-  const profile = SANDBOX_PROFILES[opts.profile ?? 'generic'];
+  const base = SANDBOX_PROFILES[opts.profile ?? 'generic'];
+  // the profile as this server runs it: options only take away
+  const profile: SandboxProfile =
+    opts.confidentialClients === true ? { ...base, clientAuthMethods: base.clientAuthMethods.filter((m) => m !== 'none') } : base;
   const now = opts.now ?? Date.now;
   const lifetimes: Lifetimes = {
     accessToken: opts.accessTokenTtl ?? profile.lifetimes.accessToken,

@@ -60,6 +60,8 @@ export interface SandboxOptions {
   clientSecret?: string;
   /** serve the device authorization grant (RFC 8628); only profiles of servers that can have it (generic, oauth21) */
   deviceGrant?: boolean;
+  /** only confidential clients: `none` is left out of the token endpoint's auth methods, so registration issues secrets (oauth21) */
+  confidentialClients?: boolean;
   /** seconds a dynamically registered client's secret lives (RFC 7591 client_secret_expires_at); default: forever */
   registeredSecretTtl?: number;
   /** the clock in epoch milliseconds (default Date.now) */

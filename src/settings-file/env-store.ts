@@ -16,6 +16,7 @@ import {
 } from '../crypto/index.js';
 import type { Identity, Recipient, RecipientInfo } from '../crypto/index.js';
 import { CODES, HandoffError } from '../errors.js';
+import { inputFileError } from '../fs-errors.js';
 import { message } from '../i18n/index.js';
 import type { Message } from '../i18n/index.js';
 import { writeFileAtomic } from './atomic.js';
@@ -358,7 +359,7 @@ async function readBounded(path: string): Promise<Uint8Array> {
     if ((e as NodeJS.ErrnoException).code === 'ENOENT') {
       throw new HandoffError(`no settings file at ${path}`, { code: CODES.NOT_FOUND, cause: e });
     }
-    throw e;
+    throw inputFileError(e, path, 'the settings file');
   }
 }
 

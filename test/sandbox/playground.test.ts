@@ -255,3 +255,16 @@ test.serial('oauth21 with --device-grant: `login --device --resource` as printed
   t.is(run.code, 0, `${run.stderr}\n${run.approvals.join('\n')}`);
   t.true(run.stdout.includes('"resource":"'), run.stdout);
 });
+
+test.serial('oauth21 with --confidential-clients --registered-secret-ttl: the registered secret expires, and status says when', async (t) => {
+  const home = await tempDir(t, 'oh-sandbox-home-');
+  const p = await startPlayground(t, ['--profile', 'oauth21', '--auto-approve', '--confidential-clients', '--registered-secret-ttl', '7200'], cleanEnv(home));
+  const [paste, next] = p.blocks;
+  const run = await runAsPerson(t, [...paste!, ...next!, 'oauth-handoff import mcp.ohs', 'oauth-handoff status mcp --json'].join('\n'));
+  t.is(run.code, 0, `${run.stderr}\n${run.approvals.join('\n')}`);
+  const status = JSON.parse(run.stdout.slice(run.stdout.indexOf('{'))) as unknown;
+  const entry = (Array.isArray(status) ? status[0] : (status as { credentials?: unknown[] }).credentials?.[0] ?? status) as Record<string, unknown>;
+  t.is(typeof entry.client_secret_expires_at, 'string', run.stdout);
+  const left = Date.parse(entry.client_secret_expires_at as string) - Date.now();
+  t.true(left > 0 && left <= 7200 * 1000, `${entry.client_secret_expires_at}`);
+});
