@@ -210,7 +210,7 @@ async function pasteOnce(target: LoginTarget, redirect: RedirectChoice, deps: Pa
       }).code;
     } catch (e) {
       if (!deps.interactive || attempt >= PASTE_ATTEMPTS || !isHandoffError(e, CODES.USAGE)) throw e;
-      deps.out.warn(`${e.message}; try again (${PASTE_ATTEMPTS - attempt} ${PASTE_ATTEMPTS - attempt === 1 ? 'attempt' : 'attempts'} left)`);
+      deps.out.warn(PASTE_ATTEMPTS - attempt === 1 ? deps.out.t('login.bad_paste_one', { message: e.message }) : deps.out.t('login.bad_paste_many', { message: e.message, count: PASTE_ATTEMPTS - attempt }));
     }
   }
   return { tokens: await exchangeCode(target, req, code, deps), redirectUri: redirect.uri };
