@@ -16,6 +16,7 @@ console.log(`seed ${r.seed}, ${r.cases} cases (${r.byKind.file} binary files, ${
 console.log(`untouched credential  ${r.counts.unchanged}`);
 console.log(`BAD_FILE              ${r.counts.BAD_FILE}`);
 console.log(`DECRYPT_FAILED        ${r.counts.DECRYPT_FAILED}`);
+console.log(`empty (USAGE)         ${r.counts.EMPTY}`);
 console.log(`findings              ${r.counts.finding}`);
 for (const f of r.findings) console.log(`  case ${f.index} (${f.kind}, ${f.mutators.join(' + ')}): ${f.detail}`);
 process.exitCode = r.counts.finding === 0 ? 0 : 1;

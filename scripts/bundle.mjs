@@ -7,42 +7,12 @@
 // src/errors.ts; HandoffError's instanceof works across copies (a global symbol).
 import { build } from 'esbuild';
 import { readFileSync } from 'node:fs';
+import { lazyCatalogs, lazyFsPromises, split } from './bundle-plugins.mjs';
 
 const root = new URL('..', import.meta.url).pathname;
 const pkg = JSON.parse(readFileSync(`${root}package.json`, 'utf8'));
 // optional peer dependencies (ioredis) stay outside too: an install may not have them
 const external = [...Object.keys(pkg.dependencies), ...Object.keys(pkg.peerDependencies ?? {})].filter((d) => d !== 'env-paths');
-
-/** Dynamic imports that become separate bundles, loaded by require() at run time. */
-const split = {
-  name: 'split-lazy-parts',
-  setup(b) {
-    b.onResolve({ filter: /(^|\/)oauth\/index\.js$/ }, (a) => (a.kind === 'dynamic-import' ? { path: './fast-oauth.cjs', external: true } : undefined));
-    b.onResolve({ filter: /^\.\/store\.js$/ }, (a) => (a.kind === 'dynamic-import' && /[\\/]fleet-store[\\/]open\.ts$/.test(a.importer) ? { path: './fast-redis-store.cjs', external: true } : undefined));
-  },
-};
-
-/**
- * `node:fs/promises` as a module whose functions load it on first call. Requiring it loads the
- * readline and file-watcher machinery (≈ 1 ms of a cold `token`), and the fresh-token read never
- * calls it: the store reads synchronously, and only a refresh writes.
- */
-const lazyFsPromises = {
-  name: 'lazy-fs-promises',
-  setup(b) {
-    b.onResolve({ filter: /^(node:)?fs\/promises$/ }, () => ({ path: 'fs/promises', namespace: 'lazy-fs-promises' }));
-    b.onLoad({ filter: /.*/, namespace: 'lazy-fs-promises' }, async () => {
-      const { promises } = await import('node:fs');
-      const names = Object.keys(promises).filter((k) => /^[a-z]\w*$/i.test(k));
-      const lines = names.map((k) =>
-        typeof promises[k] === 'function'
-          ? `export const ${k} = (...args) => fs.promises.${k}(...args);`
-          : `export const ${k} = fs.${k === 'constants' ? 'constants' : `promises.${k}`};`,
-      );
-      return { contents: `import * as fs from 'node:fs';\n${lines.join('\n')}\nexport default fs.promises;\n`, loader: 'js', resolveDir: root };
-    });
-  },
-};
 
 const common = {
   bundle: true,
@@ -55,7 +25,7 @@ const common = {
   sourcemap: false,
   legalComments: 'none',
   logLevel: 'warning',
-  plugins: [split, lazyFsPromises],
+  plugins: [split, lazyFsPromises, lazyCatalogs],
 };
 
 await Promise.all([

@@ -240,6 +240,8 @@ export const sandboxOptions = {
   'client-secret-file': { type: 'string', describe: 'option.sandbox.client-secret-file' },
   'client-secret': { type: 'string', describe: 'option.sandbox.client-secret' },
   'device-grant': { type: 'boolean', default: false, describe: 'option.device-grant' },
+  'redirect-port': { type: 'number', min: 1, integer: true, describe: 'option.redirect-port' },
+  'confidential-clients': { type: 'boolean', default: false, describe: 'option.confidential-clients' },
   'registered-secret-ttl': { type: 'number', min: 0, exclusiveMin: true, describe: 'option.registered-secret-ttl' },
   verbose: { type: 'boolean', default: false, describe: 'option.sandbox.verbose' },
   ...jsonOption,

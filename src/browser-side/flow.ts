@@ -13,6 +13,8 @@ import type { HttpClient, TokenSet } from '../oauth/index.js';
 import { explainProviderError, redirectAdvice } from './explain.js';
 import type { ExplainContext } from './explain.js';
 import { parseLoopbackRedirectUri, startLoopbackListener } from './loopback.js';
+import { AUTHORIZED_PAGE, exchangeFailedPage } from './pages.js';
+import { hintFor } from '../terminal/index.js';
 import type { ListenerEvent, LoopbackListener } from './loopback.js';
 
 export type FlowEvent = ListenerEvent | { kind: 'bad-paste'; message: string };
@@ -56,7 +58,8 @@ export interface AuthorizationResult {
   obtainedAt: number;
 }
 
-type Received = { input: string; source: 'listener' | 'paste' };
+/** What came back; from the listener, with the browser's tab still waiting for its answer. */
+type Received = { input: string; source: 'listener' | 'paste'; respond?: (html: string, status?: number) => void };
 
 /** Run the flow once. Throws HandoffError: USAGE, ABORTED (time-out, denial), PROVIDER_ERROR, PROVIDER_UNAVAILABLE. */
 export async function runAuthorization(o: AuthorizationFlowOptions): Promise<AuthorizationResult> {
@@ -72,6 +75,7 @@ export async function runAuthorization(o: AuthorizationFlowOptions): Promise<Aut
 
   let listener: LoopbackListener | undefined;
   let redirectUri = o.redirectUri;
+  let answer: Received['respond'];
   const ctx = (): ExplainContext => ({
     preset: o.preset,
     step: 'authorization',
@@ -99,6 +103,8 @@ export async function runAuthorization(o: AuthorizationFlowOptions): Promise<Aut
     await o.present(url, { redirectUri, deadline });
 
     const received = await waitForResponse(o, listener, stop.signal, state, redirectUri);
+    // the browser's tab is answered after the exchange: success only on success
+    answer = received.respond;
     // the code is exchanged at once: some servers' codes live 10 s (Confluence)
     let code: string;
     try {
@@ -121,8 +127,15 @@ export async function runAuthorization(o: AuthorizationFlowOptions): Promise<Aut
     } catch (e) {
       throw explainProviderError(e, { ...ctx(), step: 'token' });
     }
+    answer?.(AUTHORIZED_PAGE);
+    answer = undefined;
     return { tokens, redirectUri, obtainedAt: now() };
   } catch (e) {
+    if (answer) {
+      const failed = e instanceof HandoffError ? e : new HandoffError(String((e as Error)?.message ?? e), { code: CODES.INTERNAL });
+      answer(exchangeFailedPage(failed.message, hintFor(failed)), 400);
+      answer = undefined;
+    }
     if (e instanceof HandoffError && e.code === CODES.ABORTED && stop.signal.aborted && !o.signal?.aborted) {
       throw timeoutError(o, listener, redirectUri, e);
     }
@@ -148,8 +161,9 @@ function timeoutError(o: AuthorizationFlowOptions, listener: LoopbackListener | 
   const refusedText = wrongState
     ? `; ${wrongState} redirect${wrongState === 1 ? '' : 's'} with a wrong or missing state ${wrongState === 1 ? 'was' : 'were'} refused (from another run or another page)`
     : '';
+  // the likely suspects, in the order they are worth checking: the server, the client, the redirect URI
   return new HandoffError(
-    `no redirect reached ${redirectUri} within ${secs} s${refusedText}; if the browser showed an error page instead of coming back, ${redirectAdvice(o.preset, redirectUri)}`,
+    `no redirect reached ${redirectUri} within ${secs} s${refusedText}; if the browser showed an error page instead of coming back, check in this order: 1. the site: ${o.endpoints.authorization} must be ${o.preset.title}'s own authorization endpoint (a typo in the host, port, path or scheme shows an error or a foreign page); 2. the client id "${o.client.id}" must be registered there; 3. the redirect URI: ${redirectAdvice(o.preset, redirectUri)}`,
     { code: CODES.ABORTED, cause },
   );
 }
@@ -165,7 +179,7 @@ async function waitForResponse(
   const racers: Promise<Received>[] = [];
   const pasteStop = new AbortController();
   const pasteSignal = AbortSignal.any([signal, pasteStop.signal]);
-  if (listener) racers.push(listener.callback.then((c) => ({ input: c.url, source: 'listener' as const })));
+  if (listener) racers.push(listener.callback.then((c) => ({ input: c.url, source: 'listener' as const, respond: c.respond })));
   if (o.readPasted) racers.push(readUsablePaste(o, pasteSignal, state, redirectUri));
   try {
     return await Promise.race(racers);

@@ -119,7 +119,16 @@ export interface LoopbackCallback {
   isError: boolean;
   /** epoch ms */
   receivedAt: number;
+  /**
+   * Answer the browser, once: the flow does it after the code exchange, so
+   * the page tells the truth. Unanswered, the tab gets the neutral
+   * "received" page after ANSWER_WITHIN_MS. (A provider error is answered at once.)
+   */
+  respond(html: string, status?: number): void;
 }
+
+/** How long the browser's tab waits for the flow's answer before the neutral "received" page. */
+export const ANSWER_WITHIN_MS = 60_000;
 
 export interface LoopbackListener {
   /** the redirect URI to send: as given when it named a port, else with the port bound */
@@ -281,11 +290,20 @@ export async function startLoopbackListener(o: LoopbackOptions): Promise<Loopbac
       return res.end();
     }
     accepted = true;
-    res.writeHead(isError ? 400 : 200, { ...PAGE_HEADERS, Connection: 'close' });
-    res.end(isError ? PROVIDER_ERROR_PAGE : SUCCESS_PAGE, () => {
-      for (const s of servers) s.closeAllConnections();
-    });
-    settle(() => resolveCallback({ url: url.toString(), isError, receivedAt: now() }));
+    let answered = false;
+    const respond = (html: string, status = 200) => {
+      if (answered) return;
+      answered = true;
+      clearTimeout(fallback);
+      res.writeHead(status, { ...PAGE_HEADERS, Connection: 'close' });
+      res.end(html, () => {
+        for (const s of servers) s.closeAllConnections();
+      });
+    };
+    const fallback = setTimeout(() => respond(SUCCESS_PAGE), ANSWER_WITHIN_MS);
+    fallback.unref();
+    if (isError) respond(PROVIDER_ERROR_PAGE, 400);
+    settle(() => resolveCallback({ url: url.toString(), isError, receivedAt: now(), respond }));
   };
 
   const servers = o.target.bindAddresses.map(() => createServer({ requestTimeout: 10_000 }, handle));

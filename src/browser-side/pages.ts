@@ -4,6 +4,11 @@
  * The pages never show the code, the state or anything else from the query.
  */
 
+/** Text from the terminal's side (an error message) made safe for the page. */
+function escapeHtml(text: string): string {
+  return text.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] as string);
+}
+
 function page(title: string, heading: string, en: string, ja: string, kind: 'ok' | 'error'): string {
   const colour = kind === 'ok' ? '#006644' : '#bf2600';
   return `<!doctype html>
@@ -32,7 +37,7 @@ function page(title: string, heading: string, en: string, ja: string, kind: 'ok'
 `;
 }
 
-/** The one valid callback. */
+/** The one valid callback, received for someone else to use (relay): nothing here knows yet whether it works. */
 export const SUCCESS_PAGE = page(
   'oauth-handoff: authorization received',
   'Authorization received',
@@ -40,6 +45,32 @@ export const SUCCESS_PAGE = page(
   '認可を受け取りました。このタブを閉じてかまいません。ターミナルに戻ってください。',
   'ok',
 );
+
+/** The code was exchanged and the tokens received: only then does the page say it worked. */
+export const AUTHORIZED_PAGE = page(
+  'oauth-handoff: authorized',
+  'Authorized',
+  'oauth-handoff received the tokens. You can close this tab and return to the terminal.',
+  'oauth-handoff がトークンを受け取りました。このタブを閉じてかまいません。ターミナルに戻ってください。',
+  'ok',
+);
+
+/**
+ * The redirect arrived, but exchanging its code failed (a wrong client
+ * secret, an expired code…): the page says so, with the server's words and
+ * what to do, instead of a success the terminal then contradicts.
+ */
+export function exchangeFailedPage(message: string, hint: string | undefined): string {
+  const what = escapeHtml(message);
+  const next = hint ? ` ${escapeHtml(hint)}` : '';
+  return page(
+    'oauth-handoff: authorization failed',
+    'Authorization failed',
+    `The approval reached oauth-handoff, but exchanging the code for tokens failed: ${what}.${next} Nothing was stored. Fix this, then run the command again; the terminal shows the same.`,
+    `承認は oauth-handoff に届きましたが、コードをトークンに交換できませんでした: ${what}。${next} 何も保存していません。原因を直してから、もう一度コマンドを実行してください（ターミナルにも同じ内容が表示されています）。`,
+    'error',
+  );
+}
 
 /** The provider answered with an error (access_denied, invalid_scope…): the terminal says more. */
 export const PROVIDER_ERROR_PAGE = page(

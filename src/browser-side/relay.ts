@@ -13,6 +13,7 @@ import { createOutput } from '../terminal/index.js';
 import type { Output } from '../terminal/index.js';
 import { DEFAULT_TIMEOUT_SECONDS } from './authorize.js';
 import { parseLoopbackRedirectUri, startLoopbackListener } from './loopback.js';
+import { SUCCESS_PAGE } from './pages.js';
 import type { ListenerEvent } from './loopback.js';
 import { canOpenBrowser, copyToClipboard, showUrl, startCountdown, systemBrowser } from './terminal-io.js';
 import type { BrowserOpener, Countdown } from './terminal-io.js';
@@ -119,6 +120,8 @@ export async function relayCommand(o: RelayOptions): Promise<number> {
     out.info(`listening on ${listener.redirectUri} for the redirect (this machine never exchanges the code)`);
     countdown = startCountdown(out.stderr, now() + timeoutSeconds * 1000, 'oauth-handoff: waiting for the approval:', now);
     const cb = await listener.callback.finally(() => countdown?.stop());
+    // relay never exchanges the code: "received" is all this machine can truthfully say
+    cb.respond(SUCCESS_PAGE, cb.isError ? 400 : 200);
 
     let code: string | undefined;
     let failure: unknown;

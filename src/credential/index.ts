@@ -1,5 +1,5 @@
 export { needsRefresh, refreshDueAt, refreshMarginSeconds, stillValid } from './freshness.js';
-export { freshSettings, reauthError, settingsAfterRefresh } from './refresh.js';
+export { freshSettings, isWithoutVerdict, reauthError, settingsAfterRefresh } from './refresh.js';
 export type { FreshOptions, RefreshDeps, RefreshOutcome, TokenRef } from './refresh.js';
 export { compareCopies, newGrant, nextGeneration, shortGrantId } from './grant.js';
 export type { CopyOrder } from './grant.js';

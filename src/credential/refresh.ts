@@ -8,6 +8,7 @@
 import { DEFAULT_MIN_VALID_SECONDS } from '../defaults.js';
 import { CODES, HandoffError, isPassingFailure } from '../errors.js';
 import type { HttpClient, TokenSet } from '../oauth/index.js';
+import { secondsLeft } from '../settings-file/index.js';
 import type { CredentialStore, HeldLock, Settings } from '../settings-file/index.js';
 import { USER_AGENT } from '../version.js';
 import { needsRefresh, stillValid } from './freshness.js';
@@ -20,6 +21,11 @@ export interface RefreshDeps {
   /** an HTTP client (tests and the daemon pass one in; made on demand otherwise) */
   http?: HttpClient;
   httpTimeoutMs?: number;
+}
+
+interface AttemptDeps extends RefreshDeps {
+  /** give up on the token endpoint after this long (the validity left, when the old token is served on failure) */
+  attemptTimeoutMs?: number;
 }
 
 export interface RefreshOutcome {
@@ -69,8 +75,10 @@ function killPoint(step: 'marked' | 'responded' | 'stored'): void {
   if (process.env.OAUTH_HANDOFF_TEST_KILL_AT === step) process.kill(process.pid, 'SIGKILL');
 }
 
-export function reauthError(s: Settings): HandoffError {
-  return new HandoffError(`credential "${s.name}" needs re-authorization: ${s.health.message ?? 'the provider rejected its refresh token'}`, {
+/** The grant is dead; `serving`: its access token is still served until it expires (said in the message). */
+export function reauthError(s: Settings, serving = false): HandoffError {
+  const until = serving && s.token.expires_at ? `; its access token is served until it expires at ${s.token.expires_at}` : '';
+  return new HandoffError(`credential "${s.name}" needs re-authorization: ${s.health.message ?? 'the provider rejected its refresh token'}${until}`, {
     code: CODES.REAUTH_REQUIRED,
     credential: s.name,
   });
@@ -102,7 +110,7 @@ export function settingsAfterRefresh(cur: Settings, t: TokenSet, now: number, pr
  * the attempt, send, and persist the result before anything can use the new
  * access token.
  */
-async function refreshLocked(store: CredentialStore, cur: Settings, lock: HeldLock, deps: RefreshDeps): Promise<{ settings: Settings; rotated: boolean }> {
+async function refreshLocked(store: CredentialStore, cur: Settings, lock: HeldLock, deps: AttemptDeps): Promise<{ settings: Settings; rotated: boolean }> {
   const now = deps.now ?? Date.now;
   const name = cur.name;
   const refreshToken = cur.token.refresh_token;
@@ -117,8 +125,10 @@ async function refreshLocked(store: CredentialStore, cur: Settings, lock: HeldLo
   const oauth = await import('../oauth/index.js');
   let folded: { next: Settings; rotated: boolean };
   try {
-    const http = deps.http ?? (await oauth.createHttpClient({ userAgent: USER_AGENT, timeoutMs: deps.httpTimeoutMs }));
-    const res = await oauth.refreshTokenGrantRequest(http, cur.endpoints, cur.client, refreshToken, cur.resource ? { resource: cur.resource } : {});
+    const bound = deps.attemptTimeoutMs;
+    const timeoutMs = bound === undefined ? deps.httpTimeoutMs : Math.min(bound, deps.httpTimeoutMs ?? bound);
+    const http = deps.http ?? (await oauth.createHttpClient({ userAgent: USER_AGENT, timeoutMs }));
+    const res = await withinDeadline(oauth.refreshTokenGrantRequest(http, cur.endpoints, cur.client, refreshToken, cur.resource ? { resource: cur.resource } : {}), bound);
     const tokens = oauth.processTokenResponse(res);
     killPoint('responded');
     // inside the try: a response that cannot be folded (bad token characters) keeps the old tokens
@@ -129,7 +139,10 @@ async function refreshLocked(store: CredentialStore, cur: Settings, lock: HeldLo
       const why = interruptedAt
         ? `${err.message}; an earlier refresh (started ${interruptedAt}) was interrupted after its request may have reached the server, which had then already replaced the refresh token`
         : err.message;
-      await store.write({ ...cur, health: { ...cur.health, state: 'reauthorization_required', message: why, refresh_started_at: undefined } });
+      const health: Settings['health'] = { ...cur.health, state: 'reauthorization_required', message: why, refresh_started_at: undefined };
+      // a rejection inside a 2xx answer is no definite verdict on the access token: serve it until it expires
+      if (isSoftRejection(err)) health.serving_until_expiry = true;
+      await store.write({ ...cur, health });
       throw new HandoffError(why, { code: CODES.REAUTH_REQUIRED, credential: name, cause: err, oauth: err.oauth });
     }
     // Nothing changed at the server (or we cannot know): keep the old tokens, drop the marker.
@@ -146,6 +159,47 @@ async function refreshLocked(store: CredentialStore, cur: Settings, lock: HeldLo
   return { settings: next, rotated };
 }
 
+/** `invalid_grant` and friends inside a 2xx response: the grant is marked, but the access token is not known to be dead. */
+function isSoftRejection(e: HandoffError): boolean {
+  const status = e.oauth?.status;
+  return e.code === CODES.REAUTH_REQUIRED && status !== undefined && status >= 200 && status <= 299;
+}
+
+/**
+ * A refresh that failed without a verdict on the grant: the provider or the
+ * store unreachable, or an answer that is not a token response (a captive
+ * portal's HTML, a redirect, broken JSON, a body too large). A still-valid
+ * token may be served meanwhile. Only a rejection of the grant (REAUTH_REQUIRED) is a verdict.
+ */
+export function isWithoutVerdict(e: unknown): e is HandoffError {
+  return isPassingFailure(e) || (e instanceof HandoffError && e.code === CODES.PROVIDER_ERROR);
+}
+
+/** The validity left bounds a refresh attempt when the old token is served on failure: it is served in time. */
+function attemptBound(s: Settings, now: number): number | undefined {
+  const leftMs = secondsLeft(s.token, now) * 1000;
+  if (!Number.isFinite(leftMs) || leftMs <= 0) return undefined;
+  // leave half of what is left (up to 10 s) for the caller to use the token it gets
+  return Math.max(200, Math.round(leftMs - Math.min(10_000, leftMs / 2)));
+}
+
+/** `p`, or PROVIDER_UNAVAILABLE after `ms` (the request may still reach the server: the same window as any timeout). */
+async function withinDeadline<T>(p: Promise<T>, ms: number | undefined): Promise<T> {
+  if (ms === undefined) return p;
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<never>((_resolve, reject) => {
+    timer = setTimeout(
+      () => reject(new HandoffError(`the token endpoint did not answer within ${(ms / 1000).toFixed(1)} s, while the current access token is still valid`, { code: CODES.PROVIDER_UNAVAILABLE })),
+      ms,
+    );
+  });
+  try {
+    return await Promise.race([p, late]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
 /** The stored token is no longer the one named, and it is still valid: someone replaced it. */
 function replaced(s: Settings, ref: TokenRef, now: number): boolean {
   const other =
@@ -153,14 +207,28 @@ function replaced(s: Settings, ref: TokenRef, now: number): boolean {
   return other && stillValid(s, now);
 }
 
-/** Whether these settings can be returned as they are; throws when the grant is known dead. */
-function serveAsIs(s: Settings, o: FreshOptions, now: number): boolean {
-  if (o.force) return false;
+/**
+ * Whether these settings can be returned as they are ('serve'), returned with
+ * a warning ('serve-marked': marked for re-authorization by a rejection that
+ * was no definite verdict, still valid), or need a refresh; throws when the
+ * grant is known dead.
+ */
+function serveAsIs(s: Settings, o: FreshOptions, now: number): 'serve' | 'serve-marked' | 'refresh' {
+  if (o.force) return 'refresh';
   if (o.replacing !== undefined) {
-    if (replaced(s, o.replacing, now)) return true;
-  } else if (!needsRefresh(s, now, o.minValidSeconds ?? DEFAULT_MIN_VALID_SECONDS)) return true;
-  if (s.health.state === 'reauthorization_required') throw reauthError(s);
-  return false;
+    if (replaced(s, o.replacing, now)) return 'serve';
+  } else if (!needsRefresh(s, now, o.minValidSeconds ?? DEFAULT_MIN_VALID_SECONDS)) return 'serve';
+  if (s.health.state === 'reauthorization_required') {
+    if (o.serveValidOnFailure && s.health.serving_until_expiry && stillValid(s, now)) return 'serve-marked';
+    throw reauthError(s);
+  }
+  return 'refresh';
+}
+
+function served(s: Settings, how: 'serve' | 'serve-marked', version: string | undefined): RefreshOutcome {
+  const r: RefreshOutcome = { settings: s, refreshed: false, rotated: false, version };
+  if (how === 'serve-marked') r.warning = reauthError(s, true);
+  return r;
 }
 
 /**
@@ -175,7 +243,8 @@ export async function freshSettings(store: CredentialStore, name: string, o: Fre
   // lock-free first (also: a missing credential fails here, before any lock is made for it)
   const v0 = await version();
   const first = await store.read(name);
-  if (serveAsIs(first, o, now())) return { settings: first, refreshed: false, rotated: false, version: v0 };
+  const look = serveAsIs(first, o, now());
+  if (look !== 'refresh') return served(first, look, v0);
   // the newest settings seen: served when a refresh fails without a verdict on the grant
   let latest = first;
   try {
@@ -184,18 +253,24 @@ export async function freshSettings(store: CredentialStore, name: string, o: Fre
       async (lock): Promise<RefreshOutcome> => {
         const v1 = await version();
         const cur = (latest = await store.read(name));
-        if (serveAsIs(cur, o, now())) return { settings: cur, refreshed: false, rotated: false, version: v1 };
-        const r = await refreshLocked(store, cur, lock, o);
+        const again = serveAsIs(cur, o, now());
+        if (again !== 'refresh') return served(cur, again, v1);
+        const r = await refreshLocked(store, cur, lock, { ...o, attemptTimeoutMs: o.serveValidOnFailure ? attemptBound(cur, now()) : undefined });
         // still under the lock: nobody else can have written since
         return { settings: r.settings, refreshed: true, rotated: r.rotated, version: await version() };
       },
       { timeoutMs: o.lockTimeoutMs, onWait: o.onWait },
     );
   } catch (e) {
-    // the provider or the store is unreachable (the store even for taking the lock): the old token still works
-    if (o.serveValidOnFailure && isPassingFailure(e) && stillValid(latest, now())) {
+    // no verdict on the grant (the provider or the store unreachable, an answer that is no token response): the old token still works
+    if (o.serveValidOnFailure && isWithoutVerdict(e) && stillValid(latest, now())) {
       // no version: which write `latest` matches is not known here, so a cache looks again next time
       return { settings: latest, refreshed: false, rotated: false, warning: e };
+    }
+    // rejected inside a 2xx answer: marked for re-authorization, but the access token is served until it expires
+    if (o.serveValidOnFailure && e instanceof HandoffError && isSoftRejection(e) && stillValid(latest, now())) {
+      const marked = await store.read(name).catch(() => latest);
+      return { settings: marked, refreshed: false, rotated: false, warning: reauthError(marked, true) };
     }
     throw e;
   }

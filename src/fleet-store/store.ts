@@ -22,6 +22,7 @@ import { fingerprint, open, readHeader, seal, x25519Identity, x25519Recipient } 
 import type { Identity } from '../crypto/index.js';
 import { CODES, HandoffError } from '../errors.js';
 import { message } from '../i18n/index.js';
+import type { Message } from '../i18n/index.js';
 import { shortGrantId, stillValid } from '../credential/index.js';
 import { assertValidName, decodeSettings, encodeSettings, ensureStoreDirs, loadMachineKey, storeLayout } from '../settings-file/index.js';
 import type { CredentialLocation, CredentialStore, HeldLock, LockOptions, MachineKey, Settings, StoreLayout, WriteOptions } from '../settings-file/index.js';
@@ -112,9 +113,14 @@ export class RedisStore implements CredentialStore {
     return this.key.publicKey;
   }
 
+  get label(): readonly Message[] {
+    const label = [message('store.label.fleet', { target: this.target.display, prefix: this.target.prefix, fingerprint: this.fp })];
+    if (this.unreachable) label.push(message('store.label.fleet_unreachable', { error: this.unreachable.message }));
+    return label;
+  }
+
   get description(): string {
-    const down = this.unreachable ? `; unreachable now (${this.unreachable.message}), serving this host's cached copies` : '';
-    return `fleet store ${this.target.display} (keys ${this.target.prefix}*), sealed to every member host's key; this host's key ${this.fp}${down}`;
+    return this.label.map((m) => m.text).join('; ');
   }
 
   private credKey(name: string): string {

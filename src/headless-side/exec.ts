@@ -46,7 +46,7 @@ async function execWith(o: ExecOptions, out: Output): Promise<number> {
   }
   const ci = ciSession(o, out);
   const store = await openStore({ store: o.store, env: o.env, ...ci.storeOptions });
-  const r = await usableToken(store, o, out, 'running with');
+  const r = await usableToken(store, o, out, 'exec.serving_valid');
   await ci.finish();
 
   // the token and nothing secret of ours, with or without --from-env

@@ -50,16 +50,14 @@ export async function exportCommand(o: ExportOptions): Promise<number> {
   if (o.output) await writeFileAtomic(o.output, bytes, { mode: 0o600 });
   else out.data(armored);
   if (o.copy) {
-    if (copyToClipboard(armored, o.env ?? process.env)) out.info("the armored block was sent to your terminal's clipboard (OSC 52; some terminals need this allowed)");
-    else out.warn('no terminal to copy to (--copy needs one); use the printed block or the file');
+    if (copyToClipboard(armored, o.env ?? process.env)) out.info(out.t('export.copied'));
+    else out.warn(out.t('export.no_terminal'));
   }
   out.info(out.t('grant.exported', { name: o.name, grant: shortGrantId(grant.id), generation: grant.generation }));
   if (s.token.refresh_token) {
-    out.warn(
-      `"${o.name}" can be refreshed from two machines now; with a rotating refresh token only one may refresh: after importing it elsewhere run \`oauth-handoff forget ${o.name}\` here`,
-    );
+    out.warn(out.t('export.two_refreshers', { name: o.name }));
   }
-  if (o.output) out.info(`wrote ${o.output}; on the other machine: oauth-handoff import ${o.output}`);
+  if (o.output) out.info(out.t('export.wrote', { file: o.output }));
   return 0;
 }
 

@@ -69,7 +69,7 @@ export async function forgetCommand(o: ForgetOptions): Promise<number> {
   );
   if (o.json) out.json({ name: o.name, forgotten: true, revoked, client_deleted: clientDeleted });
   else {
-    out.info(`forgot "${o.name}"${revoked ? ' and revoked its grant at the provider' : ''}`);
+    out.info(out.t(revoked ? 'forget.done_revoked' : 'forget.done', { name: o.name }));
     if (clientDeleted) out.info(out.t('forget.client_deleted', { name: o.name }));
     else if (registered) out.warn(out.t('forget.client_remains', { name: o.name }));
   }

@@ -83,7 +83,7 @@ export async function importCommand(o: ImportOptions): Promise<number> {
   const out = outputOf(o);
   const sealed = await readSettingsInput(o.file);
   const { store, keyCreated } = await openStoreForWriting(o);
-  if (keyCreated) out.info(`made this machine's key (${store.layout.keyFile})`);
+  if (keyCreated) out.info(out.t('import.key_made', { path: store.layout.keyFile }));
   let settings = await openTransferFile({
     sealed,
     machineIdentity: store.identity,
@@ -104,10 +104,13 @@ export async function importCommand(o: ImportOptions): Promise<number> {
       out.warn(out.t('grant.duplicate_kept', { grant: grantId, name, other }));
     }
   }
+  // what the store held before, put back when --verify fails
+  let previous: Settings | 'unreadable' | undefined;
   const written = await store.withWriteLock(
     name,
     async (): Promise<boolean> => {
       const stored = await storedCopy(store, name);
+      previous = stored;
       if (stored !== undefined) {
         const order = hadGrantId && stored !== 'unreadable' ? compareCopies(stored, settings) : 'unknown';
         const storedGrant = stored === 'unreadable' ? undefined : stored.grant;
@@ -135,16 +138,43 @@ export async function importCommand(o: ImportOptions): Promise<number> {
     { timeoutMs: o.lockTimeoutMs },
   );
   if (written && !hadGrantId && !o.json) out.info(out.t('grant.assigned', { name, grant: grantId }));
-  if (written && !o.json) out.info(`imported "${name}" (${settings.provider}${settings.site ? ` at ${settings.site}` : ''}) into the ${store.description}`);
-  for (const note of providerNotes(settings.provider)) out.warn(note);
+  if (written && !o.json) {
+    const where = store.label.map((m) => out.i18n.render(m.key, m.params)).join(out.t('store.label.separator'));
+    out.info(settings.site ? out.t('import.imported_site', { name, provider: settings.provider, site: settings.site, store: where }) : out.t('import.imported', { name, provider: settings.provider, store: where }));
+  }
+  for (const note of providerNotes(settings.provider, out)) out.warn(note);
   if (o.verify) {
-    const r = await freshSettings(store, name, { minValidSeconds: 0, force: true, now: o.now, lockTimeoutMs: o.lockTimeoutMs });
+    let r: Awaited<ReturnType<typeof freshSettings>>;
+    try {
+      r = await freshSettings(store, name, { minValidSeconds: 0, force: true, now: o.now, lockTimeoutMs: o.lockTimeoutMs });
+    } catch (e) {
+      // a credential that failed its verification is not kept: the store goes back to what it held
+      if (written) await undoImport(store, name, previous, o.lockTimeoutMs);
+      const before = !written ? 'the stored copy is unchanged' : previous === undefined ? 'it was not kept' : previous === 'unreadable' ? 'it was not kept (the damaged copy it replaced is gone)' : 'the earlier copy was put back';
+      throw new HandoffError(`verification of "${name}" failed, so ${before}: ${(e as Error).message}`, {
+        code: e instanceof HandoffError ? e.code : CODES.INTERNAL,
+        cause: e,
+        ...(e instanceof HandoffError && e.oauth ? { oauth: e.oauth } : {}),
+      });
+    }
     settings = r.settings;
-    if (!o.json) out.info(`verified: the provider accepted the refresh token${r.rotated ? ' and issued a new one (stored)' : ''}`);
+    if (!o.json) out.info(out.t(r.rotated ? 'import.verified_rotated' : 'import.verified'));
   }
   if (o.json) out.json(describeCredential(settings, store.description, (o.now ?? Date.now)()));
-  else printStatus(out, [describeCredential(settings, store.description, (o.now ?? Date.now)())], (o.now ?? Date.now)(), 'stderr');
+  else printStatus(out, [describeCredential(settings, store.description, (o.now ?? Date.now)())], (o.now ?? Date.now)(), 'stderr', store.label);
   return 0;
+}
+
+/** Put back what the store held before an import whose verification failed. */
+async function undoImport(store: CredentialStore, name: string, previous: Settings | 'unreadable' | undefined, timeoutMs: number | undefined): Promise<void> {
+  await store.withWriteLock(
+    name,
+    async () => {
+      if (previous === undefined || previous === 'unreadable') await store.remove(name);
+      else await store.write(previous, { allowOlder: true, allowDuplicate: true });
+    },
+    { timeoutMs },
+  );
 }
 
 /** The stored credential of this name: its settings, 'unreadable' (nothing can be compared: --force decides, as before), or undefined. */
@@ -171,11 +201,11 @@ async function nameHolding(store: CredentialStore, incoming: Settings, name: str
   return undefined;
 }
 
-function providerNotes(provider: string): string[] {
+function providerNotes(provider: string, out: Output): string[] {
   try {
     const p = getProvider(provider);
     return p.maxRefreshTokensPerUser !== undefined
-      ? [`${p.title} keeps at most ${p.maxRefreshTokensPerUser} refresh tokens per user and client: authorizing the same client more often silently ends the oldest grant, so several installations can log each other out`]
+      ? [out.t('import.token_cap', { provider: p.title, count: p.maxRefreshTokensPerUser })]
       : [];
   } catch {
     return [];

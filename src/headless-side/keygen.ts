@@ -21,7 +21,7 @@ export async function keygenCommand(o: KeygenOptions): Promise<number> {
   const layout = storeLayout(resolveHome(o.store, o.env));
   const key = o.show || o.exportPrivate ? await loadMachineKey(layout) : await createMachineKey(layout, { force: o.force });
   if (o.exportPrivate) {
-    out.warn('this is the secret key: store it only as a CI secret; anyone holding it can open every credential sealed to this machine');
+    out.warn(out.t('keygen.secret_warning'));
     out.data(key.secretKey + '\n');
     return 0;
   }
@@ -31,8 +31,8 @@ export async function keygenCommand(o: KeygenOptions): Promise<number> {
     return 0;
   }
   out.data(key.publicKey + '\n');
-  if (!o.show) out.info(`made this machine's key (${key.path}, fingerprint ${fp}); the line above is its public key`);
+  if (!o.show) out.info(out.t('keygen.made', { path: key.path, fingerprint: fp }));
   if (o.qr ?? (out.stderr as { isTTY?: boolean }).isTTY === true) out.raw(await renderQr(key.publicKey));
-  out.info(`on the machine with a browser: oauth-handoff authorize … --to ${key.publicKey}`);
+  out.info(out.t('keygen.next', { public_key: key.publicKey }));
   return 0;
 }

@@ -16,8 +16,8 @@ export async function refreshCommand(o: RefreshOptions): Promise<number> {
   const d = describeCredential(r.settings, store.description, (o.now ?? Date.now)());
   if (o.json) out.json({ ...d, rotated: r.rotated });
   else {
-    out.info(`refreshed "${o.name}"${r.rotated ? '; the provider issued a new refresh token (stored)' : ''}`);
-    printStatus(out, [d], (o.now ?? Date.now)(), 'stderr');
+    out.info(out.t(r.rotated ? 'refresh.done_rotated' : 'refresh.done', { name: o.name }));
+    printStatus(out, [d], (o.now ?? Date.now)(), 'stderr', store.label);
   }
   return 0;
 }

@@ -23,7 +23,7 @@ export interface TokenOptions extends CommonOptions, RefreshDeps {
  * first when due; when a refresh fails for a passing reason and the current
  * token still works, that one, with a warning.
  */
-export async function usableToken(store: CredentialStore, o: TokenOptions, out: Output, doing: string): Promise<RefreshOutcome> {
+export async function usableToken(store: CredentialStore, o: TokenOptions, out: Output, doing: 'token.serving_valid' | 'exec.serving_valid'): Promise<RefreshOutcome> {
   // waiting on another process's lock: say so after a moment instead of staying silent up to --lock-timeout
   let notice: NodeJS.Timeout | undefined;
   const onWait = () => {
@@ -43,7 +43,7 @@ export async function usableToken(store: CredentialStore, o: TokenOptions, out: 
   } finally {
     clearTimeout(notice);
   }
-  if (r.warning) out.warn(`could not refresh "${o.name}" (${r.warning.message}); ${doing} the current token, which is still valid`);
+  if (r.warning) out.warn(out.t(doing, { name: o.name, reason: r.warning.key === undefined ? r.warning.message : out.i18n.render(r.warning.key, r.warning.params) }));
   // VSCHAR allows a space (token responses and files with anything else are refused), but a header cannot carry it safely
   if (r.settings.token.access_token.includes(' ')) out.warn(out.t('token.space', { name: o.name }));
   return r;
@@ -56,7 +56,7 @@ export async function usableToken(store: CredentialStore, o: TokenOptions, out: 
  */
 export async function tokenCommand(o: TokenOptions): Promise<number> {
   const out = outputOf(o);
-  const r = await usableToken(await openStore(o), o, out, 'printing');
+  const r = await usableToken(await openStore(o), o, out, 'token.serving_valid');
   if (o.json) out.json({ access_token: r.settings.token.access_token, token_type: r.settings.token.token_type, expires_at: r.settings.token.expires_at });
   else out.data(r.settings.token.access_token + '\n');
   return 0;

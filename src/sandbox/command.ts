@@ -34,6 +34,10 @@ export interface SandboxCommandOptions {
   replayRevokesGrant?: boolean;
   /** serve the device grant (RFC 8628) */
   deviceGrant?: boolean;
+  /** the loopback port of the redirect URI the docs' commands use (default 8765) */
+  redirectPort?: number;
+  /** registration issues only confidential clients (with secrets) */
+  confidentialClients?: boolean;
   /** seconds a dynamically registered client's secret lives */
   registeredSecretTtl?: number;
   /** the default client's secret, given in argv (works, warns) */
@@ -89,7 +93,7 @@ function secretFileLine(origin: SecretOrigin, secret: string, file: string | und
   }
 }
 
-function describe(s: Sandbox, out: Output, secret: { origin: SecretOrigin; shown: string; file?: string }): [string, string][] {
+function describe(s: Sandbox, out: Output, secret: { origin: SecretOrigin; shown: string; file?: string }, port: { redirectPort?: number }): [string, string][] {
   const t = out.t;
   const e = s.endpoints;
   const rows: [MessageKey, string | undefined][] = [
@@ -111,7 +115,7 @@ function describe(s: Sandbox, out: Output, secret: { origin: SecretOrigin; shown
     : secret.origin === 'file' ? t('sandbox.secret.file', { file: escapeLine(secret.file ?? '') })
     : t('sandbox.secret.env');
   rows.push(['sandbox.row.client_secret', secretText], ['sandbox.row.redirect_uris', s.client.redirectUris.join(' ')]);
-  const redirect = playgroundVariables(s).find(([k]) => k === 'REDIRECT_URI')?.[1];
+  const redirect = playgroundVariables(s, port).find(([k]) => k === 'REDIRECT_URI')?.[1];
   rows.push(['sandbox.row.redirect_uri', redirect]);
   return rows.filter((r): r is [MessageKey, string] => r[1] !== undefined).map(([k, v]) => [out.i18n.render(k), v]);
 }
@@ -129,13 +133,13 @@ function logLine(e: LogEntry): string {
 }
 
 /** The human summary (stderr): endpoints, the client, the lines to paste, the docs' next commands. */
-function printSummary(s: Sandbox, out: Output, secret: { origin: SecretOrigin; shown: string; file?: string }, autoApprove: boolean): void {
+function printSummary(s: Sandbox, out: Output, secret: { origin: SecretOrigin; shown: string; file?: string }, autoApprove: boolean, port: { redirectPort?: number }): void {
   const t = out.t;
-  const rows = describe(s, out, secret);
+  const rows = describe(s, out, secret, port);
   const w = Math.max(...rows.map(([k]) => displayWidth(k)));
   const lines = [t('sandbox.listening', { profile: s.profile, url: s.url }), ...rows.map(([k, v]) => `  ${padEndToWidth(k, w)}  ${v}`), ''];
   lines.push(t('sandbox.paste'), '');
-  for (const [k, v] of playgroundVariables(s)) lines.push(`  export ${k}=${shellQuote(v)}`);
+  for (const [k, v] of playgroundVariables(s, port)) lines.push(`  export ${k}=${shellQuote(v)}`);
   lines.push(`  ${secretFileLine(secret.origin, secret.shown, secret.file)}`, '');
   const { next, device } = playgroundNext(s);
   if (s.endpoints.registration) lines.push(t('sandbox.next.registration'));
@@ -176,6 +180,8 @@ export async function runSandboxCommand(opts: SandboxCommandOptions = {}): Promi
     replayRevokesGrant: opts.replayRevokesGrant === true,
     clientSecret: secret.secret,
     deviceGrant: opts.deviceGrant === true,
+    confidentialClients: opts.confidentialClients === true,
+    ...(opts.redirectPort !== undefined ? { redirectPort: opts.redirectPort } : {}),
     ...(opts.accessTokenTtl !== undefined ? { accessTokenTtl: opts.accessTokenTtl } : {}),
     ...(opts.refreshTokenTtl !== undefined ? { refreshTokenTtl: opts.refreshTokenTtl } : {}),
     ...(opts.codeTtl !== undefined ? { codeTtl: opts.codeTtl } : {}),
@@ -184,6 +190,7 @@ export async function runSandboxCommand(opts: SandboxCommandOptions = {}): Promi
     ...(opts.clients !== undefined ? { clients: opts.clients } : {}),
   });
 
+  const port = opts.redirectPort !== undefined ? { redirectPort: opts.redirectPort } : {};
   let poll: NodeJS.Timeout | undefined;
   try {
     const shown = secret.origin === 'fixed' || secret.origin === 'argv';
@@ -194,12 +201,12 @@ export async function runSandboxCommand(opts: SandboxCommandOptions = {}): Promi
         profile: sandbox.profile,
         endpoints: endpointsJson(sandbox.endpoints),
         client: clientJson(sandbox.client, shown),
-        variables: Object.fromEntries(playgroundVariables(sandbox)),
+        variables: Object.fromEntries(playgroundVariables(sandbox, port)),
         next: [...next],
         next_with_device: device.length > 0 ? [...device] : null,
       });
     } else {
-      printSummary(sandbox, out, { origin: secret.origin, shown: secret.secret, ...(opts.clientSecretFile ? { file: opts.clientSecretFile } : {}) }, opts.autoApprove === true);
+      printSummary(sandbox, out, { origin: secret.origin, shown: secret.secret, ...(opts.clientSecretFile ? { file: opts.clientSecretFile } : {}) }, opts.autoApprove === true, port);
     }
     opts.onListening?.(sandbox);
 

@@ -3,7 +3,7 @@
  * the shell variables the docs use, set to this sandbox, and the docs' next
  * commands. The docs test sets the same variables from the same function.
  */
-import { SANDBOX_PROFILES } from './profiles.js';
+import { SANDBOX_PROFILES, withRedirectPort } from './profiles.js';
 import type { Sandbox } from './types.js';
 
 /** Where the sandbox command reads a client secret chosen by the user. */
@@ -20,16 +20,17 @@ export function shellQuote(s: string): string {
 
 /**
  * The docs' variables for this sandbox, in the order a person reads them.
- * `client` overrides the default client (the docs test registers its own, on a free port).
+ * `client` overrides the default client (the docs test registers its own, on a free port), or
+ * moves its fixed redirect port (`sandbox --redirect-port`).
  */
-export function playgroundVariables(s: Sandbox, client: { id?: string; redirectUri?: string } = {}): [string, string][] {
+export function playgroundVariables(s: Sandbox, client: { id?: string; redirectUri?: string; redirectPort?: number } = {}): [string, string][] {
   const p = SANDBOX_PROFILES[s.profile];
   const e = s.endpoints;
   const v: [string, string][] = [['SANDBOX_URL', s.url]];
   if (p.playground.siteVariable) v.push([p.playground.siteVariable, s.url]);
   if (e.issuer) v.push(['ISSUER', e.issuer]);
   v.push(['CLIENT_ID', client.id ?? s.client.id]);
-  if (p.playground.redirectUri) v.push(['REDIRECT_URI', client.redirectUri ?? p.playground.redirectUri]);
+  if (p.playground.redirectUri) v.push(['REDIRECT_URI', client.redirectUri ?? withRedirectPort(p.playground.redirectUri, client.redirectPort)]);
   if (p.playground.endpointVariables) {
     v.push(['AUTHORIZATION_ENDPOINT', e.authorization], ['TOKEN_ENDPOINT', e.token]);
     if (e.revocation) v.push(['REVOCATION_ENDPOINT', e.revocation]);

@@ -134,6 +134,15 @@ const OOB = 'urn:ietf:wg:oauth:2.0:oob';
 export const DEFAULT_FIXED_REDIRECT_PORT = 8765;
 const FIXED = DEFAULT_FIXED_REDIRECT_PORT;
 
+/** A profile's redirect URI with the fixed loopback port replaced (when that port is taken on this machine). */
+export function withRedirectPort(uri: string, port: number | undefined): string {
+  if (port === undefined || !URL.canParse(uri)) return uri;
+  const u = new URL(uri);
+  if (u.port !== String(FIXED)) return uri;
+  u.port = String(port);
+  return u.toString();
+}
+
 const DAY = 86_400;
 
 /** The server half of every journey: the machine key, and its public half for --to. */

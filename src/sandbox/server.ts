@@ -10,7 +10,7 @@ import { CODES, HandoffError } from '../errors.js';
 import { endpointsOf, publicClient, type SandboxContext } from './context.js';
 import { DeviceGrants } from './device-grant.js';
 import { FaultQueue, faultProblem } from './faults.js';
-import { SANDBOX_PROFILES, type SandboxProfile } from './profiles.js';
+import { SANDBOX_PROFILES, withRedirectPort, type SandboxProfile } from './profiles.js';
 import { RateLimit } from './rate-limit.js';
 import { Registrations } from './registration.js';
 import { RequestLog } from './request-log.js';
@@ -44,6 +44,8 @@ function checkOptions(opts: SandboxOptions): void {
   if (opts.clientSecret !== undefined && (typeof opts.clientSecret !== 'string' || !/^[\x21-\x7e]{1,256}$/.test(opts.clientSecret))) {
     throw usage('the sandbox client secret must be 1 to 256 printable ASCII characters without spaces');
   }
+  const rp = opts.redirectPort;
+  if (rp !== undefined && !(Number.isInteger(rp) && rp >= 1 && rp <= 65535)) throw usage('the sandbox redirect port must be an integer from 1 to 65535');
   const st = opts.registeredSecretTtl;
   if (st !== undefined && !(Number.isFinite(st) && st > 0)) throw usage('sandbox registeredSecretTtl must be a positive number of seconds');
   for (const k of ['accessTokenTtl', 'codeTtl'] as const) {
@@ -60,7 +62,7 @@ function registerClients(profile: SandboxProfile, opts: SandboxOptions): { byId:
   const main: SandboxClient = {
     id: DEFAULT_CLIENT_ID,
     secret: opts.clientSecret ?? randomToken(),
-    redirectUris: [...profile.defaultRedirectUris],
+    redirectUris: profile.defaultRedirectUris.map((u) => withRedirectPort(u, opts.redirectPort)),
     name: 'oauth-handoff sandbox client',
   };
   const byId = new Map<string, SandboxClient>([[main.id, main]]);
@@ -78,7 +80,10 @@ function registerClients(profile: SandboxProfile, opts: SandboxOptions): { byId:
 }
 
 function contextOf(opts: SandboxOptions, closing: AbortSignal): SandboxContext {
-  const profile = SANDBOX_PROFILES[opts.profile ?? 'generic'];
+  const base = SANDBOX_PROFILES[opts.profile ?? 'generic'];
+  // the profile as this server runs it: options only take away
+  const profile: SandboxProfile =
+    opts.confidentialClients === true ? { ...base, clientAuthMethods: base.clientAuthMethods.filter((m) => m !== 'none') } : base;
   const now = opts.now ?? Date.now;
   const lifetimes: Lifetimes = {
     accessToken: opts.accessTokenTtl ?? profile.lifetimes.accessToken,

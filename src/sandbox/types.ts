@@ -54,10 +54,14 @@ export interface SandboxOptions {
   clients?: SandboxClient[];
   /** requests per minute to the token endpoint and the protected resource; beyond it: 429 with X-RateLimit-* headers */
   rateLimitPerMinute?: number;
+  /** the loopback port of the default client's fixed-port redirect URIs (default 8765) */
+  redirectPort?: number;
   /** the default client's secret (default: a random one) */
   clientSecret?: string;
   /** serve the device authorization grant (RFC 8628); only profiles of servers that can have it (generic, oauth21) */
   deviceGrant?: boolean;
+  /** only confidential clients: `none` is left out of the token endpoint's auth methods, so registration issues secrets (oauth21) */
+  confidentialClients?: boolean;
   /** seconds a dynamically registered client's secret lives (RFC 7591 client_secret_expires_at); default: forever */
   registeredSecretTtl?: number;
   /** the clock in epoch milliseconds (default Date.now) */

@@ -16,6 +16,9 @@ import {
 } from '../crypto/index.js';
 import type { Identity, Recipient, RecipientInfo } from '../crypto/index.js';
 import { CODES, HandoffError } from '../errors.js';
+import { inputFileError } from '../fs-errors.js';
+import { message } from '../i18n/index.js';
+import type { Message } from '../i18n/index.js';
 import { writeFileAtomic } from './atomic.js';
 import { DEFAULT_LOCK_TIMEOUT_MS, withFileLock } from './lock.js';
 import type { HeldLock, LockOptions } from './lock.js';
@@ -46,8 +49,25 @@ interface Opened {
   recipients: Recipient[];
   /** original recipients it cannot reproduce (another machine's key, a passphrase it was not given) */
   lost: RecipientInfo[];
-  /** how it was opened, for `status` ("key 0123…", "a passphrase") */
-  openedWith: string;
+  /** how it was opened, for `status`: the fingerprint of the key used, and whether a passphrase was */
+  openedWith: { key?: string; passphrase: boolean };
+}
+
+/** "… opened with key 0123…", "… with a passphrase", "… with key 0123… and a passphrase": whole sentences, one per case. */
+function openedLabel(
+  what: 'store.label.env' | 'store.label.settings_file',
+  where: { variable: string } | { path: string },
+  o: Opened['openedWith'],
+): Message {
+  const place = 'variable' in where ? where.variable : where.path;
+  if (what === 'store.label.env') {
+    if (o.key !== undefined && o.passphrase) return message('store.label.env.key_and_passphrase', { variable: place, fingerprint: o.key });
+    if (o.key !== undefined) return message('store.label.env.key', { variable: place, fingerprint: o.key });
+    return message('store.label.env.passphrase', { variable: place });
+  }
+  if (o.key !== undefined && o.passphrase) return message('store.label.settings_file.key_and_passphrase', { path: place, fingerprint: o.key });
+  if (o.key !== undefined) return message('store.label.settings_file.key', { path: place, fingerprint: o.key });
+  return message('store.label.settings_file.passphrase', { path: place });
 }
 
 function secretKeyOf(text: string): string {
@@ -76,17 +96,17 @@ async function openSealed(input: Uint8Array, secrets: SealSecrets, where: string
 
   const recipients: Recipient[] = [];
   const lost: RecipientInfo[] = [];
-  const used: string[] = [];
+  const used: Opened['openedWith'] = { passphrase: false };
   for (const r of header.recipients) {
     if (r.type === 'X25519' && 'fingerprint' in r && ourPublicKey !== undefined && r.fingerprint === ourFp) {
       recipients.push(x25519Recipient(ourPublicKey));
-      used.push(`key ${ourFp}`);
+      used.key = ourFp;
     } else if (r.type === 'argon2id' && 'opsLimit' in r && secrets.passphrase) {
       recipients.push(passphraseRecipient(secrets.passphrase, { opsLimit: r.opsLimit, memLimit: r.memLimit }));
-      used.push('a passphrase');
+      used.passphrase = true;
     } else lost.push(r);
   }
-  return { settings, armored, recipients, lost, openedWith: used.join(' and ') || 'a key' };
+  return { settings, armored, recipients, lost, openedWith: used };
 }
 
 async function sealAgain(settings: Settings, o: Opened, armored: boolean): Promise<Uint8Array> {
@@ -188,11 +208,17 @@ export class EnvStore implements CredentialStore {
     return this.opened.lost;
   }
 
-  get description(): string {
-    const back = this.writeBack ? `; changes are written back to ${this.writeBack}` : '; changes are kept in memory only';
+  get label(): readonly Message[] {
+    const label = [openedLabel('store.label.env', { variable: SETTINGS_ENV }, this.opened.openedWith)];
     const n = this.opened.lost.length;
-    const lost = n ? ` (also sealed to ${n} recipient${n > 1 ? 's' : ''} that a write-back cannot include)` : '';
-    return `environment variable ${SETTINGS_ENV}, opened with ${this.opened.openedWith}${lost}${back}`;
+    if (n === 1) label.push(message('store.label.lost_recipient'));
+    else if (n > 1) label.push(message('store.label.lost_recipients', { count: n }));
+    label.push(this.writeBack ? message('store.label.write_back', { file: this.writeBack }) : message('store.label.in_memory'));
+    return label;
+  }
+
+  get description(): string {
+    return this.label.map((m) => m.text).join('; ');
   }
 
   async list(): Promise<string[]> {
@@ -271,8 +297,12 @@ export class SettingsFileStore implements CredentialStore {
     return new SettingsFileStore(path, await openSealed(await readBounded(path), secrets, path), secrets);
   }
 
+  get label(): readonly Message[] {
+    return [openedLabel('store.label.settings_file', { path: this.path }, this.opened.openedWith)];
+  }
+
   get description(): string {
-    return `settings file ${this.path}, opened with ${this.opened.openedWith}`;
+    return this.label.map((m) => m.text).join('; ');
   }
 
   async list(): Promise<string[]> {
@@ -329,7 +359,7 @@ async function readBounded(path: string): Promise<Uint8Array> {
     if ((e as NodeJS.ErrnoException).code === 'ENOENT') {
       throw new HandoffError(`no settings file at ${path}`, { code: CODES.NOT_FOUND, cause: e });
     }
-    throw e;
+    throw inputFileError(e, path, 'the settings file');
   }
 }
 
@@ -344,6 +374,9 @@ export function observeStore(store: CredentialStore, observe: StoreObserver): Cr
   const observed: CredentialStore = {
     get description() {
       return store.description;
+    },
+    get label() {
+      return store.label;
     },
     list: () => store.list(),
     read: async (name) => {

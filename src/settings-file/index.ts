@@ -4,7 +4,8 @@ export type { EnvStoreOptions, SealSecrets, StoreObserver } from './env-store.js
 export { FileStore } from './file-store.js';
 export { DEFAULT_LOCK_TIMEOUT_MS, FOREIGN_STALE_MS, HEARTBEAT_MS, STALE_MS, lockHolder, withFileLock } from './lock.js';
 export type { HeldLock, LockHolder, LockOptions } from './lock.js';
-export { assertPrivate, createMachineKey, ensureStoreDirs, loadMachineKey, loadOrCreateMachineKey } from './machine-key.js';
+export { assertStoreDirs, createMachineKey, ensureStoreDirs, loadMachineKey, loadOrCreateMachineKey } from './machine-key.js';
+export { assertPrivate, assertPrivateIfExists } from './permissions.js';
 export type { MachineKey } from './machine-key.js';
 export { APP_NAME, CREDENTIAL_SUFFIX, HOME_ENV, STORE_ENV, resolveHome, storeLayout } from './paths.js';
 export type { StoreLayout } from './paths.js';

@@ -1,8 +1,10 @@
-import { readFileSync, statSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import { formatKeyFile, generateKeyPair, parseKeyFile } from '../crypto/index.js';
 import { CODES, HandoffError } from '../errors.js';
 import { writeFileAtomic } from './atomic.js';
+import { inputFileError, storeWriteError } from '../fs-errors.js';
+import { assertPrivate, assertPrivateIfExists } from './permissions.js';
 import type { StoreLayout } from './paths.js';
 
 export interface MachineKey {
@@ -11,33 +13,34 @@ export interface MachineKey {
   path: string;
 }
 
-/** Refuse keys and stores that others can read: the key opens every credential. */
-export function assertPrivate(path: string, what: string): void {
-  const st = statSync(path);
-  if ((st.mode & 0o077) !== 0) {
-    const mode = (st.mode & 0o777).toString(8).padStart(4, '0');
-    throw new HandoffError(`${what} ${path} is accessible by group or others (mode ${mode}); it must be ${st.isDirectory() ? '0700' : '0600'}`, {
-      code: CODES.PERMISSIONS,
-    });
-  }
-}
-
+/** Make the store's directories (0700) where missing, and refuse ones that are not private (permissions.ts). */
 export async function ensureStoreDirs(layout: StoreLayout): Promise<void> {
   await mkdir(layout.home, { recursive: true, mode: 0o700 });
   await mkdir(layout.credentialsDir, { recursive: true, mode: 0o700 });
+  assertStoreDirs(layout);
+}
+
+/** The store directory and its credentials directory (followed when it is a link) are this user's, and private. */
+export function assertStoreDirs(layout: StoreLayout): void {
+  assertPrivateIfExists(layout.home, 'the store directory');
+  assertPrivateIfExists(layout.credentialsDir, 'the credentials directory');
 }
 
 export async function loadMachineKey(layout: StoreLayout): Promise<MachineKey> {
   let text: string;
   try {
     // Synchronous on purpose: a tiny file on the `token` hot path.
-    assertPrivate(layout.keyFile, 'key file');
+    assertPrivate(layout.keyFile, 'the key file');
+    assertStoreDirs(layout);
     text = readFileSync(layout.keyFile, 'utf8');
   } catch (e) {
     if ((e as NodeJS.ErrnoException).code === 'ENOENT') {
       throw new HandoffError(`this machine has no key yet (${layout.keyFile})`, { code: CODES.BAD_KEY, cause: e });
     }
-    throw e;
+    if ((e as NodeJS.ErrnoException).code === 'ENOTDIR') {
+      throw new HandoffError(`there is no key at ${layout.keyFile}: ${layout.home} is not a directory`, { code: CODES.BAD_KEY, cause: e });
+    }
+    throw inputFileError(e, layout.keyFile, 'the key file');
   }
   const { secretKey, publicKey } = parseKeyFile(text);
   return { secretKey, publicKey, path: layout.keyFile };
@@ -45,7 +48,11 @@ export async function loadMachineKey(layout: StoreLayout): Promise<MachineKey> {
 
 /** Make this machine's X25519 key pair. Refuses to replace an existing key unless `force`. */
 export async function createMachineKey(layout: StoreLayout, opts: { force?: boolean; now?: Date } = {}): Promise<MachineKey> {
-  await ensureStoreDirs(layout);
+  try {
+    await ensureStoreDirs(layout);
+  } catch (e) {
+    throw storeWriteError(e, layout.home, 'create');
+  }
   const { secretKey, publicKey } = generateKeyPair();
   const text = new TextEncoder().encode(formatKeyFile(secretKey, opts.now ?? new Date()));
   try {
@@ -54,7 +61,7 @@ export async function createMachineKey(layout: StoreLayout, opts: { force?: bool
     if ((e as NodeJS.ErrnoException).code === 'EEXIST') {
       throw new HandoffError(`a machine key already exists at ${layout.keyFile}`, { code: CODES.EXISTS, cause: e });
     }
-    throw e;
+    throw storeWriteError(e, layout.keyFile, 'write');
   }
   return { secretKey, publicKey, path: layout.keyFile };
 }

@@ -48,6 +48,11 @@ export interface SettingsHealth {
    * sending and storing: the server may have rotated the refresh token.
    */
   refresh_started_at?: string;
+  /**
+   * With state reauthorization_required: the rejection came in a 2xx response
+   * (not a definite one), so the access token is still served until it expires.
+   */
+  serving_until_expiry?: boolean;
 }
 
 /** The client; the last three are kept from a dynamic registration (RFC 7591 §3.2.1, RFC 7592 §3). */
@@ -269,6 +274,10 @@ export function validateSettings(input: unknown): Settings {
   put(health, 'last_refresh_at', time(h, 'last_refresh_at', 'health', true));
   put(health, 'message', optStr(h, 'message', 'health'));
   put(health, 'refresh_started_at', time(h, 'refresh_started_at', 'health', true));
+  if (h.serving_until_expiry !== undefined) {
+    if (typeof h.serving_until_expiry !== 'boolean') fail('health.serving_until_expiry', 'must be true or false');
+    if (h.serving_until_expiry) health.serving_until_expiry = true;
+  }
   if (h.refresh_count !== undefined) {
     if (!Number.isSafeInteger(h.refresh_count) || (h.refresh_count as number) < 0) fail('health.refresh_count', 'must be a whole number');
     health.refresh_count = h.refresh_count as number;

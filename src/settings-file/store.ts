@@ -1,3 +1,4 @@
+import type { Message } from '../i18n/index.js';
 import type { HeldLock, LockOptions } from './lock.js';
 import type { Settings } from './schema.js';
 
@@ -12,6 +13,8 @@ import type { Settings } from './schema.js';
 export interface CredentialStore {
   /** for `status`: where credentials live and how they are protected */
   readonly description: string;
+  /** the same, as catalog messages (one clause each) for people: the CLI says it in their language */
+  readonly label: readonly Message[];
   list(): Promise<string[]>;
   /** decrypts and validates; NOT_FOUND when there is no such credential */
   read(name: string): Promise<Settings>;

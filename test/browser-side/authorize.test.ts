@@ -54,6 +54,7 @@ test('a redirect with a wrong or missing state, or to another path, is refused; 
   t.is(ok.status, 200);
   t.regex(page, /You can close this tab/);
   t.regex(page, /このタブを閉じてかまいません/);
+  t.regex(page, /received the tokens/, 'success is said only after the code exchange');
   const res = await r.cli.done;
   t.is(res.code, 0, res.stderr);
   t.is((await stat(r.file)).mode & 0o777, 0o600);
@@ -155,6 +156,8 @@ test('the time limit with nothing arriving: exit 1, a clear message, no file', a
   t.is(res.code, 1);
   t.regex(res.stderr, /error: no redirect reached .* within 2 s/);
   t.regex(res.stderr, /if the browser showed an error page instead of coming back/);
+  // the likely suspects, in order: the site, the client id, the redirect URI registration
+  t.regex(res.stderr, /check in this order: 1\. the site: http:\/\/127\.0\.0\.1:\d+\/oauth\/authorize must be Redmine's own authorization endpoint.*2\. the client id "[^"]+" must be registered there; 3\. the redirect URI: the redirect URI sent was/s);
   t.false(existsSync(r.file));
   t.true(Date.now() - started < 10_000);
 });
@@ -191,7 +194,16 @@ test('a wrong client secret is named as the likely cause (invalid_client, exit 5
   await writeFile(secretFile, 'wrong-secret\n');
   const file = join(lap.base, 'x.ohs');
   const cli = startCli(t, ['authorize', '--provider', 'redmine', '--site', s.url, '--client-id', s.client.id, '--client-secret-file', secretFile, '--no-browser', '--to', server.publicKey, '-o', file], lap.env);
-  await fetch((await printedAuthorizationUrl(cli)).href).then((res) => res.arrayBuffer());
+  // the tab is answered after the code exchange: it says the exchange failed, never "received"
+  const landed = await fetch((await printedAuthorizationUrl(cli)).href);
+  const page = await landed.text();
+  t.is(landed.status, 400);
+  t.regex(page, /data-result="error"/);
+  t.regex(page, /Authorization failed/);
+  t.regex(page, /invalid_client/);
+  t.regex(page, /Nothing was stored/);
+  t.notRegex(page, /Authorization received|Authorized</);
+  t.false(page.includes('wrong-secret'));
   const res = await cli.done;
   t.is(res.code, 5, res.stderr);
   t.regex(res.stderr, /invalid_client.*likely cause: the client id or secret is wrong/);

@@ -288,7 +288,11 @@ export function makeCase(base: FuzzBase, seed: number, index: number, kind: Fuzz
 // ---------------------------------------------------------------------------------------------
 // running
 
-export type Verdict = 'unchanged' | 'BAD_FILE' | 'DECRYPT_FAILED' | 'finding';
+/**
+ * EMPTY: an armored block cut down to nothing but whitespace is an unset variable to the env
+ * source (USAGE: "is not set"), not a damaged file; the judge accepts USAGE for exactly those.
+ */
+export type Verdict = 'unchanged' | 'BAD_FILE' | 'DECRYPT_FAILED' | 'EMPTY' | 'finding';
 
 export interface CaseResult {
   verdict: Verdict;
@@ -319,6 +323,9 @@ export async function runCase(base: FuzzBase, c: FuzzCase, dir: string, index: n
     return { verdict: 'unchanged' };
   } catch (e) {
     if (e instanceof HandoffError && ALLOWED.has(e.code)) return { verdict: e.code as Verdict };
+    if (e instanceof HandoffError && e.code === 'USAGE' && c.kind === 'armored' && Buffer.from(c.input).toString('latin1').trim() === '') {
+      return { verdict: 'EMPTY' };
+    }
     const what = e instanceof HandoffError ? `HandoffError ${e.code}: ${e.message}` : e instanceof Error ? `${e.name}: ${e.message}` : String(e);
     return { verdict: 'finding', detail: what };
   } finally {
@@ -344,7 +351,7 @@ export async function runFuzz(seed: number, cases: number, onProgress?: (done: n
   const report: FuzzReport = {
     seed,
     cases,
-    counts: { unchanged: 0, BAD_FILE: 0, DECRYPT_FAILED: 0, finding: 0 },
+    counts: { unchanged: 0, BAD_FILE: 0, DECRYPT_FAILED: 0, EMPTY: 0, finding: 0 },
     byKind: { file: 0, armored: 0 },
     findings: [],
   };

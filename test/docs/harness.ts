@@ -96,7 +96,8 @@ function script(blocks: CodeBlock[], sandboxes: Map<BlockProfile, DocSandbox>): 
 }
 
 /** Run one document's runnable blocks; never throws for a failing command. */
-export async function runDocument(blocks: CodeBlock[], opts: { timeoutMs?: number } = {}): Promise<DocRunResult> {
+/** `env` adds to (or overrides) the reader's environment, e.g. LANG for a run in Japanese. */
+export async function runDocument(blocks: CodeBlock[], opts: { timeoutMs?: number; env?: NodeJS.ProcessEnv } = {}): Promise<DocRunResult> {
   const started = Date.now();
   const base = await mkdtemp(join(tmpdir(), 'oh-docs-'));
   const sandboxes = new Map<BlockProfile, DocSandbox>();
@@ -123,6 +124,7 @@ export async function runDocument(blocks: CodeBlock[], opts: { timeoutMs?: numbe
       NO_COLOR: '1',
       NO_PROXY: '127.0.0.1,localhost',
       TMPDIR: tmpdir(),
+      ...opts.env,
     };
     return await new Promise<DocRunResult>((resolve, reject) => {
       // a new session: no controlling terminal, so a prompt fails instead of waiting on the developer's terminal

@@ -111,7 +111,7 @@ test('a key file readable by group or others is refused with a clear message', a
   await chmod(`${srv.home}/key.txt`, 0o644);
   const r = await runCli(['status'], { env: srv.env });
   t.is(r.code, 1);
-  t.regex(r.stderr, /key file .* accessible by group or others \(mode 0644\)/);
+  t.regex(r.stderr, /key file .* readable by group or others \(mode 0644\)/);
   t.regex(r.stderr, /chmod 600/);
 });
 

@@ -70,3 +70,22 @@ test('layout measures display width: Japanese characters take two columns', (t) 
   t.is(padEndToWidth('状態', 6), '状態  ');
   for (const line of wrapToWidth('ブラウザで次の URL を開き、承認したら表示されたコードを貼り付けてください。'.repeat(3), 40)) t.true(displayWidth(line) <= 40, line);
 });
+
+test('no message key is defined in two sections (a later section would silently win)', async (t) => {
+  const { readdir, readFile } = await import('node:fs/promises');
+  const { join } = await import('node:path');
+  const { ROOT } = await import('../helpers/cli.js');
+  for (const lang of ['en', 'ja']) {
+    const dir = join(ROOT, 'src/i18n', lang);
+    const seen = new Map<string, string>();
+    const dupes: string[] = [];
+    for (const f of (await readdir(dir)).filter((x) => x.endsWith('.ts') && x !== 'index.ts')) {
+      for (const m of (await readFile(join(dir, f), 'utf8')).matchAll(/^\s*'([a-z][\w.-]*)':/gm)) {
+        const k = m[1] as string;
+        if (seen.has(k)) dupes.push(`${lang}: ${k} in ${seen.get(k)} and ${f}`);
+        else seen.set(k, f);
+      }
+    }
+    t.deepEqual(dupes, []);
+  }
+});

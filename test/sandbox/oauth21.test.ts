@@ -215,3 +215,17 @@ test('profiles without registration or resource indicators are unchanged', async
   const page = await openApprovalPage(s, { redirectUri: 'http://127.0.0.1:5000/callback', challenge, method: 'S256', resource: 'https://elsewhere.example/' });
   t.truthy(new URL(page.location!).searchParams.get('code'), 'the resource parameter is ignored where the server does not know it');
 });
+
+test('confidentialClients: no public clients, so registration issues secrets', async (t) => {
+  const s = await start(t, { profile: 'oauth21', confidentialClients: true });
+  const as = (await (await fetch(`${s.url}/.well-known/oauth-authorization-server`)).json()) as Record<string, unknown>;
+  t.false((as.token_endpoint_auth_methods_supported as string[]).includes('none'));
+  const pub = await registerClient(s, { redirect_uris: [LOOPBACK], token_endpoint_auth_method: 'none' });
+  t.is(pub.status, 400);
+  t.is(pub.body.error, 'invalid_client_metadata');
+  const conf = await registerClient(s, { redirect_uris: [LOOPBACK] });
+  t.is(conf.status, 201);
+  t.is(conf.body.token_endpoint_auth_method, 'client_secret_basic', 'the RFC 7591 default');
+  t.is(typeof conf.body.client_secret, 'string');
+  t.is(conf.body.client_secret_expires_at, 0, 'no --registered-secret-ttl: it never expires');
+});

@@ -9,6 +9,7 @@ import { mkdir, symlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import test, { type ExecutionContext } from 'ava';
 import { BIN, cleanEnv, spawnCli, tempDir, trackChildren } from '../helpers/cli.js';
+import { freePort } from '../helpers/net.js';
 
 interface Playground {
   text: string;
@@ -125,18 +126,20 @@ const cases = [
   { profile: 'questetra', expect: '"login":"alice"' },
 ] as const;
 
-// serial: the profiles that match redirect URIs exactly share the documented loopback port
 for (const c of cases) {
+  // serial: each journey runs several processes; one at a time keeps a shared machine's load bounded
   test.serial(`${c.profile}: the pasted lines and the next commands run as printed, and the docs' API call answers`, async (t) => {
     const home = await tempDir(t, 'oh-sandbox-home-');
-    const p = await startPlayground(t, ['--profile', c.profile, '--auto-approve'], cleanEnv(home));
+    // a free port instead of the documented 8765, so a busy machine cannot break the journey
+    const port = await freePort();
+    const p = await startPlayground(t, ['--profile', c.profile, '--auto-approve', '--redirect-port', String(port)], cleanEnv(home));
     t.true(p.text.includes(`${c.profile} sandbox listening on http://127.0.0.1:`), p.text);
     const [paste, next] = p.blocks;
     t.truthy(paste, p.text);
     t.truthy(next, p.text);
     t.true(paste!.some((l) => l.startsWith('export CLIENT_ID=')));
     t.true(paste!.some((l) => l.includes('client-secret.txt')));
-    if (c.profile !== 'redmine') t.true(paste!.some((l) => l.startsWith('export REDIRECT_URI=')), 'systems matching exactly get the redirect URI to use');
+    if (c.profile !== 'redmine') t.true(paste!.some((l) => l.startsWith('export REDIRECT_URI=') && l.includes(`:${port}/callback`)), 'systems matching exactly get the redirect URI to use');
     const name = /--name (\S+)/.exec(next!.join('\n'))?.[1];
     t.truthy(name);
     const run = await runAsPerson(
@@ -251,4 +254,17 @@ test.serial('oauth21 with --device-grant: `login --device --resource` as printed
   const run = await runAsPerson(t, [...paste!, ...device!, 'curl -fsS -H "Authorization: Bearer $(oauth-handoff token mcp-device)" "$API_URL"'].join('\n'));
   t.is(run.code, 0, `${run.stderr}\n${run.approvals.join('\n')}`);
   t.true(run.stdout.includes('"resource":"'), run.stdout);
+});
+
+test.serial('oauth21 with --confidential-clients --registered-secret-ttl: the registered secret expires, and status says when', async (t) => {
+  const home = await tempDir(t, 'oh-sandbox-home-');
+  const p = await startPlayground(t, ['--profile', 'oauth21', '--auto-approve', '--confidential-clients', '--registered-secret-ttl', '7200'], cleanEnv(home));
+  const [paste, next] = p.blocks;
+  const run = await runAsPerson(t, [...paste!, ...next!, 'oauth-handoff import mcp.ohs', 'oauth-handoff status mcp --json'].join('\n'));
+  t.is(run.code, 0, `${run.stderr}\n${run.approvals.join('\n')}`);
+  const status = JSON.parse(run.stdout.slice(run.stdout.indexOf('{'))) as unknown;
+  const entry = (Array.isArray(status) ? status[0] : (status as { credentials?: unknown[] }).credentials?.[0] ?? status) as Record<string, unknown>;
+  t.is(typeof entry.client_secret_expires_at, 'string', run.stdout);
+  const left = Date.parse(entry.client_secret_expires_at as string) - Date.now();
+  t.true(left > 0 && left <= 7200 * 1000, `${entry.client_secret_expires_at}`);
 });

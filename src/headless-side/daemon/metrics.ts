@@ -107,7 +107,7 @@ export class Metrics implements DaemonObserver {
     });
     this.refreshes = new prom.Counter({
       name: `${METRIC_PREFIX}refreshes_total`,
-      help: 'Refreshes made by this daemon, by reason (refresh, keep-alive, retry).',
+      help: 'Refreshes made by this daemon, by reason (refresh, keep_alive, retry).',
       labelNames: ['credential', 'reason'],
       registers: [registry],
     });

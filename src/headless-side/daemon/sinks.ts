@@ -10,7 +10,8 @@
  */
 import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { open, readFile, realpath, rename, stat, unlink } from 'node:fs/promises';
+import { constants } from 'node:fs';
+import { access, open, readFile, realpath, rename, stat, unlink } from 'node:fs/promises';
 import { basename, dirname, isAbsolute, join } from 'node:path';
 import { promisify } from 'node:util';
 import { CODES, HandoffError } from '../../errors.js';
@@ -151,6 +152,11 @@ export async function checkSinkDirectory(path: string): Promise<void> {
   const uid = process.getuid?.();
   if (uid !== undefined && st.uid !== uid && st.uid !== 0) {
     throw new HandoffError(`the sink directory ${real} belongs to another user (uid ${st.uid}); use a directory of your own (\`chown ${uid} ${real}\`)`, { code: CODES.PERMISSIONS });
+  }
+  try {
+    await access(real, constants.W_OK);
+  } catch {
+    throw new HandoffError(`this user cannot write to the sink directory ${real}; make it theirs (\`chown\`), or use $XDG_RUNTIME_DIR or systemd's RuntimeDirectory=`, { code: CODES.PERMISSIONS });
   }
   if (st.mode & 0o022) {
     throw new HandoffError(

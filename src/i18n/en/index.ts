@@ -4,13 +4,16 @@
  * the others; the keys are one flat namespace (`area.what`). English is the
  * reference: its keys and placeholders define the catalog type.
  */
+import { authorize } from './authorize.js';
 import { cli } from './cli.js';
 import { common } from './common.js';
 import { demo } from './demo.js';
 import { fleet } from './fleet.js';
 import { grant } from './grant.js';
 import { handoff } from './handoff.js';
+import { headless } from './headless.js';
 import { hints } from './hints.js';
+import { login } from './login.js';
 import { options } from './options.js';
 import { providers, providersCommand } from './providers.js';
 import { resource } from './resource.js';
@@ -19,7 +22,10 @@ import { sandbox } from './sandbox.js';
 export const en = {
   ...common,
   ...cli,
+  ...authorize,
   ...hints,
+  ...login,
+  ...headless,
   ...options,
   ...handoff,
   ...demo,

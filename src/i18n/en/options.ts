@@ -62,6 +62,8 @@ export const options = {
   'option.sandbox.client-secret-file': 'the client secret to use: the first line of this file (else $OAUTH_HANDOFF_SANDBOX_CLIENT_SECRET, else the fixed sandbox-secret)',
   'option.sandbox.client-secret': 'the client secret to use (visible in ps: prefer --client-secret-file)',
   'option.demo.profile': 'redmine, or oauth21: a protected resource found from its URL alone, a client registered on the fly (RFC 9728, 7591, 8707)',
+  'option.redirect-port': 'the loopback port of the redirect URI it registers and prints for systems that match it exactly (default 8765; when that port is taken)',
+  'option.confidential-clients': 'clients must authenticate with a secret (no public clients): registration issues secrets (oauth21; with --registered-secret-ttl they expire)',
   'option.device-grant': 'also serve the device grant, RFC 8628 (generic and oauth21 profiles), to try `login --device`',
   'option.registered-secret-ttl': 'seconds the secret of a dynamically registered client lives (oauth21; default: forever)',
   'option.sandbox.verbose': 'print one line per request on stderr (never tokens)',

@@ -1,12 +1,15 @@
 /** The Japanese catalog: the same keys and placeholders as the English one (the type checks the keys, test/i18n the placeholders). */
 import type { Catalog } from '../catalog.js';
+import { authorize } from './authorize.js';
 import { cli } from './cli.js';
 import { common } from './common.js';
 import { demo } from './demo.js';
 import { fleet } from './fleet.js';
 import { grant } from './grant.js';
 import { handoff } from './handoff.js';
+import { headless } from './headless.js';
 import { hints } from './hints.js';
+import { login } from './login.js';
 import { options } from './options.js';
 import { providers, providersCommand } from './providers.js';
 import { resource } from './resource.js';
@@ -15,7 +18,10 @@ import { sandbox } from './sandbox.js';
 export const ja: Catalog = {
   ...common,
   ...cli,
+  ...authorize,
   ...hints,
+  ...login,
+  ...headless,
   ...options,
   ...handoff,
   ...demo,

@@ -64,6 +64,8 @@ export const options: SectionOf<typeof en> = {
   'option.sandbox.client-secret-file': '使うクライアントシークレット: このファイルの 1 行目（なければ $OAUTH_HANDOFF_SANDBOX_CLIENT_SECRET、なければ固定の sandbox-secret）',
   'option.sandbox.client-secret': '使うクライアントシークレット（ps で見えます: --client-secret-file を推奨）',
   'option.demo.profile': 'redmine、または oauth21（URL だけから見つける保護リソースと、その場で登録するクライアント。RFC 9728、7591、8707）',
+  'option.redirect-port': 'リダイレクト URI を完全一致で照合するシステム向けに登録・表示するリダイレクト URI のループバックのポート（既定 8765。そのポートが使用中のとき）',
+  'option.confidential-clients': 'クライアントはシークレットで認証する（パブリッククライアントなし）。登録ではシークレットを発行する（oauth21。--registered-secret-ttl で期限付き）',
   'option.device-grant': 'デバイスグラント（RFC 8628）も提供する（generic と oauth21 のプロファイル）。`login --device` を試せます',
   'option.registered-secret-ttl': '動的に登録したクライアントのシークレットの有効秒数（oauth21。既定: 無期限）',
   'option.sandbox.verbose': 'リクエストごとに 1 行を標準エラー出力に出す（トークンは出しません）',

@@ -1,0 +1,60 @@
+'use strict';
+// The main script of the single executable (scripts/build-sea.mjs). The code lives in assets of the
+// executable, split as in the npm package: fast-token.cjs (a plain `token` call), fast-oauth.cjs
+// (the protocol, with axios: a refresh), fast-redis-store.cjs (the fleet store, with ioredis),
+// libsodium.cjs (the passphrase KDF, with its WebAssembly) and cli.cjs (the whole CLI). Each is
+// compiled when first required, with the V8 code cache made for it at build time by this very
+// Node.js binary (asset NAME.cache); V8 checks that cache's version and flags and compiles from
+// source when it refuses it.
+const vm = require('node:vm');
+const { wrap } = require('node:module');
+const { dirname } = require('node:path');
+
+/** what the bundles require, by the asset that provides it */
+const ASSETS = {
+  './fast-oauth.cjs': 'fast-oauth.cjs',
+  './fast-redis-store.cjs': 'fast-redis-store.cjs',
+  'libsodium-wrappers-sumo': 'libsodium.cjs',
+};
+
+/** A loader of assets read with `readAsset(name)` (bytes) and `readAsset(name, 'utf8')` (text). */
+function createLoader(readAsset) {
+  const loaded = new Map();
+  const requireAsset = (id) => (Object.hasOwn(ASSETS, id) ? load(ASSETS[id]) : require(id));
+  function load(name) {
+    const known = loaded.get(name);
+    if (known) return known.module.exports;
+    const source = readAsset(name, 'utf8');
+    let cachedData;
+    try {
+      cachedData = readAsset(`${name}.cache`);
+    } catch {
+      // built without a cache: compile from source
+    }
+    const script = new vm.Script(wrap(source), { filename: `oauth-handoff/${name}`, cachedData });
+    const module = { exports: {} };
+    loaded.set(name, { module, script });
+    script.runInThisContext().call(module.exports, module.exports, requireAsset, module, process.execPath, dirname(process.execPath));
+    return module.exports;
+  }
+  return { load, loaded };
+}
+
+function main() {
+  const sea = require('node:sea');
+  const { load } = createLoader((name, encoding) => (encoding ? sea.getAsset(name, encoding) : Buffer.from(sea.getAsset(name))));
+  const argv = process.argv.slice(2);
+  const run = load('fast-token.cjs').fastToken(argv) || load('cli.cjs').runCli(argv);
+  run.then(
+    (code) => {
+      process.exitCode = code;
+    },
+    (e) => {
+      process.stderr.write(`oauth-handoff: error: ${(e && e.message) || e}\n`);
+      process.exitCode = 1;
+    },
+  );
+}
+
+if (require('node:sea').isSea()) main();
+else module.exports = { ASSETS, createLoader };
