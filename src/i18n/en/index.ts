@@ -7,6 +7,7 @@
 import { authorize } from './authorize.js';
 import { cli } from './cli.js';
 import { common } from './common.js';
+import { daemon } from './daemon.js';
 import { demo } from './demo.js';
 import { fleet } from './fleet.js';
 import { grant } from './grant.js';
@@ -21,6 +22,7 @@ import { sandbox } from './sandbox.js';
 
 export const en = {
   ...common,
+  ...daemon,
   ...cli,
   ...authorize,
   ...hints,

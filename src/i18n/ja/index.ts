@@ -3,6 +3,7 @@ import type { Catalog } from '../catalog.js';
 import { authorize } from './authorize.js';
 import { cli } from './cli.js';
 import { common } from './common.js';
+import { daemon } from './daemon.js';
 import { demo } from './demo.js';
 import { fleet } from './fleet.js';
 import { grant } from './grant.js';
@@ -17,6 +18,7 @@ import { sandbox } from './sandbox.js';
 
 export const ja: Catalog = {
   ...common,
+  ...daemon,
   ...cli,
   ...authorize,
   ...hints,
