@@ -8,6 +8,7 @@ import { authorize } from './authorize.js';
 import { cli } from './cli.js';
 import { common } from './common.js';
 import { daemon } from './daemon.js';
+import { headlessLines } from './headless-lines.js';
 import { demo } from './demo.js';
 import { fleet } from './fleet.js';
 import { grant } from './grant.js';
@@ -23,6 +24,7 @@ import { sandbox } from './sandbox.js';
 export const en = {
   ...common,
   ...daemon,
+  ...headlessLines,
   ...cli,
   ...authorize,
   ...hints,

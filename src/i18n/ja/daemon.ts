@@ -3,8 +3,8 @@ import type { SectionOf } from '../types.js';
 
 export const daemon: SectionOf<typeof en> = {
   'daemon.clause_separator': '。',
-  'daemon.started.some': '{names} を {store} で最新に保ちます',
-  'daemon.started.all': 'すべての認証情報を {store} で最新に保ちます',
+  'daemon.started.some': '{names} を最新に保ちます。ストア: {store}',
+  'daemon.started.all': 'すべての認証情報を最新に保ちます。ストア: {store}',
   'daemon.ready': '認証情報 {count} 件、うち {planned} 件の更新を予定しました',
   'daemon.ready_next': '認証情報 {count} 件、うち {planned} 件の更新を予定しました。最初の更新は {duration}後です',
   'daemon.observer_error': 'オブザーバーで内部エラーが起きました: {error}',
