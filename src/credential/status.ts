@@ -15,6 +15,8 @@ export interface CredentialStatus {
   /** ok | expired | reauthorization_required | unreadable */
   state: string;
   message?: string;
+  /** for an unreadable one: the error code (src/errors.ts) that made it unreadable */
+  error_code?: string;
   access_token_expires_at?: string;
   access_token_expires_in?: number;
   /**

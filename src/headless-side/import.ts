@@ -104,10 +104,13 @@ export async function importCommand(o: ImportOptions): Promise<number> {
       out.warn(out.t('grant.duplicate_kept', { grant: grantId, name, other }));
     }
   }
+  // what the store held before, put back when --verify fails
+  let previous: Settings | 'unreadable' | undefined;
   const written = await store.withWriteLock(
     name,
     async (): Promise<boolean> => {
       const stored = await storedCopy(store, name);
+      previous = stored;
       if (stored !== undefined) {
         const order = hadGrantId && stored !== 'unreadable' ? compareCopies(stored, settings) : 'unknown';
         const storedGrant = stored === 'unreadable' ? undefined : stored.grant;
@@ -141,13 +144,37 @@ export async function importCommand(o: ImportOptions): Promise<number> {
   }
   for (const note of providerNotes(settings.provider, out)) out.warn(note);
   if (o.verify) {
-    const r = await freshSettings(store, name, { minValidSeconds: 0, force: true, now: o.now, lockTimeoutMs: o.lockTimeoutMs });
+    let r: Awaited<ReturnType<typeof freshSettings>>;
+    try {
+      r = await freshSettings(store, name, { minValidSeconds: 0, force: true, now: o.now, lockTimeoutMs: o.lockTimeoutMs });
+    } catch (e) {
+      // a credential that failed its verification is not kept: the store goes back to what it held
+      if (written) await undoImport(store, name, previous, o.lockTimeoutMs);
+      const before = !written ? 'the stored copy is unchanged' : previous === undefined ? 'it was not kept' : previous === 'unreadable' ? 'it was not kept (the damaged copy it replaced is gone)' : 'the earlier copy was put back';
+      throw new HandoffError(`verification of "${name}" failed, so ${before}: ${(e as Error).message}`, {
+        code: e instanceof HandoffError ? e.code : CODES.INTERNAL,
+        cause: e,
+        ...(e instanceof HandoffError && e.oauth ? { oauth: e.oauth } : {}),
+      });
+    }
     settings = r.settings;
     if (!o.json) out.info(out.t(r.rotated ? 'import.verified_rotated' : 'import.verified'));
   }
   if (o.json) out.json(describeCredential(settings, store.description, (o.now ?? Date.now)()));
   else printStatus(out, [describeCredential(settings, store.description, (o.now ?? Date.now)())], (o.now ?? Date.now)(), 'stderr', store.label);
   return 0;
+}
+
+/** Put back what the store held before an import whose verification failed. */
+async function undoImport(store: CredentialStore, name: string, previous: Settings | 'unreadable' | undefined, timeoutMs: number | undefined): Promise<void> {
+  await store.withWriteLock(
+    name,
+    async () => {
+      if (previous === undefined || previous === 'unreadable') await store.remove(name);
+      else await store.write(previous, { allowOlder: true, allowDuplicate: true });
+    },
+    { timeoutMs },
+  );
 }
 
 /** The stored credential of this name: its settings, 'unreadable' (nothing can be compared: --force decides, as before), or undefined. */

@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { decodeSettingsInput, readHeader } from '../crypto/index.js';
-import { CODES, HandoffError } from '../errors.js';
+import { inputFileError } from '../fs-errors.js';
 import { readStdin } from '../terminal/index.js';
 import type { CommonOptions } from './common.js';
 import { outputOf } from './common.js';
@@ -15,8 +15,7 @@ export async function readSettingsInput(file: string): Promise<Uint8Array> {
   try {
     bytes = file === '-' ? await readStdin() : await readFile(file);
   } catch (e) {
-    if (e instanceof HandoffError) throw e;
-    throw new HandoffError(`cannot read ${file}: ${(e as Error).message}`, { code: CODES.USAGE, cause: e });
+    throw inputFileError(e, file, 'the settings file');
   }
   return decodeSettingsInput(bytes);
 }

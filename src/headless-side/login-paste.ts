@@ -167,7 +167,31 @@ export interface PasteFlowDeps {
 }
 
 /** Show the URL, take the pasted answer, check it, and exchange the code at once. */
+/** Authorizations offered in one `login --paste` at a terminal: the first, and fresh ones after a rejected code. */
+export const AUTHORIZATION_ROUNDS = 3;
+
+/**
+ * Show the URL, take the pasted answer, check it, and exchange the code at
+ * once. At a terminal, a rejected code (reused, expired: Confluence and Jira
+ * codes live 10–60 s) offers a fresh authorization — a new URL, the same
+ * command — instead of ending the login.
+ */
 export async function pasteLogin(target: LoginTarget, redirect: RedirectChoice, deps: PasteFlowDeps): Promise<{ tokens: TokenSet; redirectUri: string }> {
+  for (let round = 1; ; round++) {
+    try {
+      return await pasteOnce(target, redirect, deps);
+    } catch (e) {
+      if (!deps.interactive || round >= AUTHORIZATION_ROUNDS || !isHandoffError(e, CODES.REAUTH_REQUIRED)) throw e;
+      deps.out.warn(e.message);
+      const ttl = target.preset.lifetimes.authorizationCodeSeconds;
+      if (ttl !== undefined) deps.out.info(deps.out.t('handoff.code_lifetime_retry', { system: target.preset.title, seconds: ttl }));
+      const answer = await deps.read(deps.out.t('handoff.fresh_authorization'), deps.timeoutMs);
+      if (/^n/i.test(answer.trim())) throw e;
+    }
+  }
+}
+
+async function pasteOnce(target: LoginTarget, redirect: RedirectChoice, deps: PasteFlowDeps): Promise<{ tokens: TokenSet; redirectUri: string }> {
   const req = createPasteRequest(target, redirect);
   await showPasteInstructions(deps.out, target, req, { qr: deps.qr, timeoutMs: deps.timeoutMs, now: deps.now });
   const deadline = deps.now() + deps.timeoutMs;
@@ -186,7 +210,7 @@ export async function pasteLogin(target: LoginTarget, redirect: RedirectChoice, 
       }).code;
     } catch (e) {
       if (!deps.interactive || attempt >= PASTE_ATTEMPTS || !isHandoffError(e, CODES.USAGE)) throw e;
-      deps.out.warn(`${e.message}; try again (${PASTE_ATTEMPTS - attempt} ${PASTE_ATTEMPTS - attempt === 1 ? 'attempt' : 'attempts'} left)`);
+      deps.out.warn(PASTE_ATTEMPTS - attempt === 1 ? deps.out.t('login.bad_paste_one', { message: e.message }) : deps.out.t('login.bad_paste_many', { message: e.message, count: PASTE_ATTEMPTS - attempt }));
     }
   }
   return { tokens: await exchangeCode(target, req, code, deps), redirectUri: redirect.uri };
@@ -206,7 +230,8 @@ export async function exchangeCode(target: LoginTarget, req: PasteRequest, code:
     const ttl = target.preset.lifetimes.authorizationCodeSeconds;
     throw new HandoffError(
       `the authorization code was rejected (invalid_grant)${said}: it was mistyped, already used, expired${ttl !== undefined ? ` (${target.preset.title} codes live ${ttl} s)` : ''}, or belongs to another login attempt; nothing was stored`,
-      { code: CODES.REAUTH_REQUIRED, cause: e, ...(e.oauth ? { oauth: e.oauth } : {}), ...(deps.name ? { credential: deps.name } : {}) },
+      // no credential: nothing of that name was stored or changed
+      { code: CODES.REAUTH_REQUIRED, cause: e, ...(e.oauth ? { oauth: e.oauth } : {}) },
     );
   }
 }

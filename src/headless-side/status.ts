@@ -1,7 +1,8 @@
 import { describeCredential, openStore, shortGrantId } from '../credential/index.js';
 import type { CredentialStatus as BaseStatus } from '../credential/index.js';
 import { DEFAULT_MIN_VALID_SECONDS } from '../defaults.js';
-import { CODES, HandoffError } from '../errors.js';
+import { CODES, EXIT, EXIT_FOR, HandoffError } from '../errors.js';
+import type { ErrorCode } from '../errors.js';
 import type { CredentialStore } from '../settings-file/index.js';
 import type { Message, MessageKey, Translator } from '../i18n/index.js';
 import { displayWidth, padEndToWidth } from '../terminal/index.js';
@@ -96,6 +97,7 @@ export async function collectStatus(store: CredentialStore, names: string[], now
         provider: '?',
         state: 'unreadable',
         message: (e as Error).message,
+        error_code: e instanceof HandoffError ? e.code : CODES.INTERNAL,
         has_refresh_token: false,
         refresh_count: 0,
         scopes: [],
@@ -119,6 +121,7 @@ export async function statusCommand(o: StatusOptions): Promise<number> {
   else if (list.length === 0) out.info(out.t('status.empty', { store: store.label.map((m) => out.i18n.render(m.key, m.params)).join(out.t('store.label.separator')) }));
   else printStatus(out, list, now, 'stdout', store.label);
   if (o.name && list[0]?.state === 'reauthorization_required') return 3;
-  if (o.name && list[0]?.state === 'unreadable') return 4;
+  // the exit code of what made it unreadable (4 for a damaged file, 1 for permissions), as the README's table says
+  if (o.name && list[0]?.state === 'unreadable') return EXIT_FOR[(list[0].error_code ?? CODES.BAD_FILE) as ErrorCode] ?? EXIT.ERROR;
   return 0;
 }

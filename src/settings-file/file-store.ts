@@ -10,6 +10,7 @@ import { fsyncDir, isTempName, writeFileAtomic } from './atomic.js';
 import { withFileLock } from './lock.js';
 import type { HeldLock, LockOptions } from './lock.js';
 import { ensureStoreDirs, loadMachineKey } from './machine-key.js';
+import { inputFileError, storeWriteError, writingStore } from '../fs-errors.js';
 import { assertPrivate } from './permissions.js';
 import type { MachineKey } from './machine-key.js';
 import { CREDENTIAL_SUFFIX, storeLayout } from './paths.js';
@@ -46,7 +47,7 @@ export class FileStore implements CredentialStore {
   /** For writers (import, login): also makes the directories. */
   static async openForWriting(home: string, key: MachineKey): Promise<FileStore> {
     const layout = storeLayout(home);
-    await ensureStoreDirs(layout);
+    await writingStore(layout.credentialsDir, 'create', () => ensureStoreDirs(layout));
     return new FileStore(layout, key);
   }
 
@@ -100,9 +101,18 @@ export class FileStore implements CredentialStore {
       if ((e as NodeJS.ErrnoException).code === 'ENOENT') {
         throw new HandoffError(`no credential named "${name}" in ${this.layout.credentialsDir}`, { code: CODES.NOT_FOUND, credential: name, cause: e });
       }
+      throw inputFileError(e, path, `the credential file of "${name}"`);
+    }
+    let settings: Settings;
+    try {
+      settings = decodeSettings(await open(bytes, [this.identity]));
+    } catch (e) {
+      // a stored copy that does not open: damaged, or not sealed by this machine (another store's file copied in)
+      if (e instanceof HandoffError && (e.code === CODES.BAD_FILE || e.code === CODES.DECRYPT_FAILED)) {
+        throw new HandoffError(`the stored credential "${name}" (${path}) cannot be opened: ${e.message}`, { code: CODES.BAD_FILE, credential: name, cause: e });
+      }
       throw e;
     }
-    const settings = decodeSettings(await open(bytes, [this.identity]));
     if (settings.name !== name) {
       throw new HandoffError(`${path} holds the credential "${settings.name}", not "${name}"`, { code: CODES.BAD_FILE, credential: name });
     }
@@ -112,23 +122,26 @@ export class FileStore implements CredentialStore {
   async write(settings: Settings): Promise<void> {
     const path = this.pathOf(settings.name);
     const sealed = await seal(encodeSettings(settings), [x25519Recipient(this.key.publicKey)]);
-    await writeFileAtomic(path, sealed, { mode: 0o600 });
+    await writingStore(path, 'write', () => writeFileAtomic(path, sealed, { mode: 0o600 }));
   }
 
   async remove(name: string): Promise<boolean> {
+    const path = this.pathOf(name);
     try {
-      await unlink(this.pathOf(name));
+      await unlink(path);
     } catch (e) {
       if ((e as NodeJS.ErrnoException).code === 'ENOENT') return false;
-      throw e;
+      throw storeWriteError(e, path, 'remove');
     }
-    await fsyncDir(this.layout.credentialsDir);
+    await writingStore(this.layout.credentialsDir, 'sync', () => fsyncDir(this.layout.credentialsDir));
     return true;
   }
 
   async withWriteLock<T>(name: string, fn: (lock: HeldLock) => Promise<T>, opts?: LockOptions): Promise<T> {
-    await ensureStoreDirs(this.layout);
-    return withFileLock(this.pathOf(name), `credential "${name}"`, fn, opts);
+    const path = this.pathOf(name);
+    await writingStore(this.layout.credentialsDir, 'create', () => ensureStoreDirs(this.layout));
+    // the lock is a directory beside the file: a store this user cannot write has no lock either
+    return writingStore(`${path}.lock`, 'lock', () => withFileLock(path, `credential "${name}"`, fn, opts));
   }
 
   async version(name: string): Promise<string | undefined> {

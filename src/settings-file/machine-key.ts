@@ -3,6 +3,7 @@ import { mkdir } from 'node:fs/promises';
 import { formatKeyFile, generateKeyPair, parseKeyFile } from '../crypto/index.js';
 import { CODES, HandoffError } from '../errors.js';
 import { writeFileAtomic } from './atomic.js';
+import { inputFileError, storeWriteError } from '../fs-errors.js';
 import { assertPrivate, assertPrivateIfExists } from './permissions.js';
 import type { StoreLayout } from './paths.js';
 
@@ -36,7 +37,10 @@ export async function loadMachineKey(layout: StoreLayout): Promise<MachineKey> {
     if ((e as NodeJS.ErrnoException).code === 'ENOENT') {
       throw new HandoffError(`this machine has no key yet (${layout.keyFile})`, { code: CODES.BAD_KEY, cause: e });
     }
-    throw e;
+    if ((e as NodeJS.ErrnoException).code === 'ENOTDIR') {
+      throw new HandoffError(`there is no key at ${layout.keyFile}: ${layout.home} is not a directory`, { code: CODES.BAD_KEY, cause: e });
+    }
+    throw inputFileError(e, layout.keyFile, 'the key file');
   }
   const { secretKey, publicKey } = parseKeyFile(text);
   return { secretKey, publicKey, path: layout.keyFile };
@@ -44,7 +48,11 @@ export async function loadMachineKey(layout: StoreLayout): Promise<MachineKey> {
 
 /** Make this machine's X25519 key pair. Refuses to replace an existing key unless `force`. */
 export async function createMachineKey(layout: StoreLayout, opts: { force?: boolean; now?: Date } = {}): Promise<MachineKey> {
-  await ensureStoreDirs(layout);
+  try {
+    await ensureStoreDirs(layout);
+  } catch (e) {
+    throw storeWriteError(e, layout.home, 'create');
+  }
   const { secretKey, publicKey } = generateKeyPair();
   const text = new TextEncoder().encode(formatKeyFile(secretKey, opts.now ?? new Date()));
   try {
@@ -53,7 +61,7 @@ export async function createMachineKey(layout: StoreLayout, opts: { force?: bool
     if ((e as NodeJS.ErrnoException).code === 'EEXIST') {
       throw new HandoffError(`a machine key already exists at ${layout.keyFile}`, { code: CODES.EXISTS, cause: e });
     }
-    throw e;
+    throw storeWriteError(e, layout.keyFile, 'write');
   }
   return { secretKey, publicKey, path: layout.keyFile };
 }

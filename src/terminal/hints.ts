@@ -1,4 +1,5 @@
 import { CODES } from '../errors.js';
+import { errnoOf } from '../fs-errors.js';
 import type { HandoffError } from '../errors.js';
 import type { Translator } from '../i18n/index.js';
 import { english } from '../i18n/index.js';
@@ -6,6 +7,7 @@ import { english } from '../i18n/index.js';
 /** The "what to run next" line the CLI prints under an error, in the user's language. Library messages carry none. */
 export function hintFor(e: HandoffError, tr: Translator = english): string | undefined {
   const name = e.credential ?? 'NAME';
+  const errno = errnoOf(e.cause);
   switch (e.key) {
     case 'fleet.lost_empty':
     case 'fleet.lost_reset':
@@ -27,17 +29,21 @@ export function hintFor(e: HandoffError, tr: Translator = english): string | und
   }
   switch (e.code) {
     case CODES.REAUTH_REQUIRED:
-      return tr.t('hint.reauth_required', { name });
+      // without a credential, nothing was stored (a rejected code): no --force to suggest
+      return e.credential ? tr.t('hint.reauth_required', { name }) : tr.t('hint.reauth_new');
     case CODES.DECRYPT_FAILED:
       return tr.t('hint.decrypt_failed');
     case CODES.BAD_FILE:
-      return tr.t('hint.bad_file');
+      // a stored copy that does not open (not a file someone sent): import it again or forget it
+      return e.credential ? tr.t('hint.bad_stored', { name }) : tr.t('hint.bad_file');
     case CODES.BAD_KEY:
       return tr.t('hint.bad_key');
     case CODES.PERMISSIONS:
-      return tr.t('hint.permissions');
+      // the file system refused this user (EACCES), or the store is too open (the message names the chmod)
+      return errno === 'EACCES' || errno === 'EPERM' ? tr.t('hint.fs_access') : tr.t('hint.permissions');
     case CODES.NOT_FOUND:
-      return tr.t('hint.not_found');
+      // a path the user gave, or a credential name
+      return errno !== undefined ? tr.t('hint.fs_path') : tr.t('hint.not_found');
     case CODES.EXISTS:
       // a credential or an output file; never suggest --force for the machine key: that would orphan every credential
       return /machine key/.test(e.message) ? tr.t('hint.exists_key') : tr.t('hint.exists');

@@ -1,5 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { CODES, HandoffError } from '../errors.js';
+import { inputFileError } from '../fs-errors.js';
 import type { Output } from './output.js';
 import { promptSecret } from './prompt.js';
 
@@ -31,7 +32,7 @@ export async function resolveSecret(src: SecretSource, out: Output): Promise<str
     try {
       text = await readFile(src.file, 'utf8');
     } catch (e) {
-      throw new HandoffError(`cannot read the ${src.what} file ${src.file}: ${(e as Error).message}`, { code: CODES.USAGE, cause: e });
+      throw inputFileError(e, src.file, `the ${src.what} file`);
     }
     const line = text.split(/\r?\n/)[0] ?? '';
     if (line.length === 0) throw new HandoffError(`the ${src.what} file ${src.file} is empty`, { code: CODES.USAGE });

@@ -156,6 +156,8 @@ test('the time limit with nothing arriving: exit 1, a clear message, no file', a
   t.is(res.code, 1);
   t.regex(res.stderr, /error: no redirect reached .* within 2 s/);
   t.regex(res.stderr, /if the browser showed an error page instead of coming back/);
+  // the likely suspects, in order: the site, the client id, the redirect URI registration
+  t.regex(res.stderr, /check in this order: 1\. the site: http:\/\/127\.0\.0\.1:\d+\/oauth\/authorize must be Redmine's own authorization endpoint.*2\. the client id "[^"]+" must be registered there; 3\. the redirect URI: the redirect URI sent was/s);
   t.false(existsSync(r.file));
   t.true(Date.now() - started < 10_000);
 });

@@ -8,28 +8,18 @@
  * One Chromium for the whole file.
  */
 import test from 'ava';
-import type { ExecutionContext } from 'ava';
 import type { Page } from 'playwright-core';
 import { sharedBrowser } from '../helpers/browser.js';
 import { runCli } from '../helpers/cli.js';
-import { startOidcProvider } from '../helpers/oidc-server.js';
-import type { OidcServer } from '../helpers/oidc-server.js';
-import { startProtectedResource } from '../helpers/protected-resource.js';
-import type { ProtectedResource, ProtectedResourceOptions } from '../helpers/protected-resource.js';
+import { approveDeviceCode } from '../helpers/oidc-server.js';
+import { RESOURCE_SCOPE as SCOPE, startResourceWorld } from '../helpers/protected-resource.js';
+import type { ProtectedResource } from '../helpers/protected-resource.js';
 import { headlessMachine, laptop, printedAuthorizationUrl, startCli } from '../browser-side/helpers.js';
 import { machine, startLogin } from '../headless-side/login-support.js';
 
 const browser = sharedBrowser(test);
-const SCOPE = 'mcp:tools';
 
-async function world(t: ExecutionContext, o: { resource?: ProtectedResourceOptions; registration?: boolean } = {}): Promise<{ rs: ProtectedResource; op: OidcServer }> {
-  const rs = await startProtectedResource(o.resource);
-  t.teardown(() => rs.close());
-  const op = await startOidcProvider({ registration: o.registration ?? true, resourceServers: { [rs.url]: { scope: SCOPE } }, scopes: [SCOPE] });
-  t.teardown(() => op.close());
-  rs.trust([op.issuer], op.publicKey, [SCOPE]);
-  return { rs, op };
-}
+const world = startResourceWorld;
 
 /** oidc-provider's sign-in and consent pages, as a person would use them. */
 async function signInAndConsent(page: Page, url: string): Promise<void> {
@@ -110,6 +100,19 @@ test.serial('login --paste --resource URL on the server: the address Chromium la
   const rf = await runCli(['refresh', 'mcp'], { env: m.env });
   t.is(rf.code, 0, rf.stderr);
   t.is((await callResource(rs, (await runCli(['token', 'mcp'], { env: m.env })).stdout.trim())).status, 200);
+});
+
+test.serial('login --resource URL where the server offers the device grant: the registered client may use it, Chromium enters the code, the resource accepts the token', async (t) => {
+  const { rs } = await world(t, { deviceFlow: true });
+  const m = await machine(t);
+  const run = startLogin(t, ['--resource', rs.url, '--name', 'mcp-device'], m.env);
+  const shown = await run.waitForStderr(/open (\S+) and enter this code:\n\n {4}(\S+)\n/);
+  t.regex(run.stderr(), /using --device/);
+  await approveDeviceCode(await (await browser()).newPage(t), shown[1] as string, shown[2] as string);
+  const r = await run.done;
+  t.is(r.code, 0, r.stderr);
+  const tok = await runCli(['token', 'mcp-device'], { env: m.env });
+  t.is((await callResource(rs, tok.stdout.trim())).status, 200, 'a device-grant token for the resource (RFC 8707 on the device requests)');
 });
 
 test.serial('a resource whose metadata names a different resource is refused: exit 5, nothing registered', async (t) => {

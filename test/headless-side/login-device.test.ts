@@ -16,7 +16,7 @@ import type { DeviceAuthorization } from '../../src/oauth/index.js';
 import { startSandbox } from '../../src/sandbox/index.js';
 import { createOutput } from '../../src/terminal/index.js';
 import { runCli } from '../helpers/cli.js';
-import { startOidcProvider } from '../helpers/oidc-server.js';
+import { approveDeviceCode, startOidcProvider } from '../helpers/oidc-server.js';
 import { browserFor } from '../helpers/browser.js';
 import { loginOnce, machine, startLogin, storedNames } from './login-support.js';
 
@@ -230,19 +230,7 @@ test('oidc-provider: a real browser enters the user code shown by login and appr
   t.regex(run.stderr(), /using --device/);
   t.notRegex(run.stderr(), /▄/, 'no QR code into a pipe: nobody can scan it there');
 
-  const page = await (await browserFor(t)).newPage(t);
-  await page.goto(shown[1] as string, { waitUntil: 'domcontentloaded' });
-  await page.fill('input[name=user_code]', shown[2] as string);
-  await page.click('button[form="op.deviceInputForm"]', { noWaitAfter: true });
-  await page.waitForSelector('text=Confirm Device');
-  await page.click('button[autofocus]', { noWaitAfter: true });
-  await page.waitForSelector('input[name=login]');
-  await page.fill('input[name=login]', 'user-1');
-  await page.fill('input[name=password]', 'any');
-  await page.click('button[type=submit]', { noWaitAfter: true });
-  await page.waitForSelector('input[name=prompt][value=consent]', { state: 'attached' });
-  await page.click('button[type=submit]', { noWaitAfter: true });
-  await page.waitForSelector('text=Sign-in Success');
+  await approveDeviceCode(await (await browserFor(t)).newPage(t), shown[1] as string, shown[2] as string);
 
   const r = await run.done;
   t.is(r.code, 0, r.stderr);

@@ -16,6 +16,7 @@
  */
 import { createPublicKey, generateKeyPairSync, randomBytes } from 'node:crypto';
 import type { KeyObject } from 'node:crypto';
+import type { Page } from 'playwright-core';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import {
@@ -273,4 +274,23 @@ export async function driveInteractions(issuer: string, startUrl: string, redire
     body = new URLSearchParams(prompt === 'login' ? { prompt, login, password: 'any' } : { prompt }).toString();
   }
   throw new Error('the authorization flow did not reach the redirect URI within 20 hops');
+}
+
+/**
+ * A person at oidc-provider's device pages in a real browser: enter the user
+ * code, confirm, sign in, consent; resolves on the success page.
+ */
+export async function approveDeviceCode(page: Page, verificationUri: string, userCode: string): Promise<void> {
+  await page.goto(verificationUri, { waitUntil: 'domcontentloaded' });
+  await page.fill('input[name=user_code]', userCode);
+  await page.click('button[form="op.deviceInputForm"]', { noWaitAfter: true });
+  await page.waitForSelector('text=Confirm Device');
+  await page.click('button[autofocus]', { noWaitAfter: true });
+  await page.waitForSelector('input[name=login]');
+  await page.fill('input[name=login]', 'user-1');
+  await page.fill('input[name=password]', 'any');
+  await page.click('button[type=submit]', { noWaitAfter: true });
+  await page.waitForSelector('input[name=prompt][value=consent]', { state: 'attached' });
+  await page.click('button[type=submit]', { noWaitAfter: true });
+  await page.waitForSelector('text=Sign-in Success');
 }

@@ -11,6 +11,12 @@ import { createVerify } from 'node:crypto';
 import type { KeyObject } from 'node:crypto';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
+import type { ExecutionContext } from 'ava';
+import { startOidcProvider } from './oidc-server.js';
+import type { OidcServer } from './oidc-server.js';
+
+/** The scope the resource has in startResourceWorld. */
+export const RESOURCE_SCOPE = 'mcp:tools';
 
 export interface ProtectedResourceOptions {
   /** the resource's path; default /mcp */
@@ -108,4 +114,27 @@ export function verifyJwt(token: string, key: KeyObject): Record<string, unknown
   } catch {
     return undefined;
   }
+}
+
+/**
+ * A protected resource and oidc-provider that trusts it (registration and
+ * resource indicators on, JWT access tokens for the resource): both stopped
+ * when the test ends.
+ */
+export async function startResourceWorld(
+  t: ExecutionContext,
+  o: { resource?: ProtectedResourceOptions; registration?: boolean; deviceFlow?: boolean; scope?: string } = {},
+): Promise<{ rs: ProtectedResource; op: OidcServer }> {
+  const scope = o.scope ?? RESOURCE_SCOPE;
+  const rs = await startProtectedResource(o.resource);
+  t.teardown(() => rs.close());
+  const op = await startOidcProvider({
+    registration: o.registration ?? true,
+    resourceServers: { [rs.url]: { scope } },
+    scopes: [scope],
+    ...(o.deviceFlow ? { deviceFlow: true } : {}),
+  });
+  t.teardown(() => op.close());
+  rs.trust([op.issuer], op.publicKey, [scope]);
+  return { rs, op };
 }

@@ -28,35 +28,16 @@ import {
 } from '../../src/oauth/index.js';
 import { createOutput } from '../../src/terminal/index.js';
 import { storeWith } from '../helpers/fixtures.js';
-import { driveInteractions, startOidcProvider } from '../helpers/oidc-server.js';
-import type { OidcServer } from '../helpers/oidc-server.js';
-import { startProtectedResource } from '../helpers/protected-resource.js';
-import type { ProtectedResource, ProtectedResourceOptions } from '../helpers/protected-resource.js';
+import { driveInteractions } from '../helpers/oidc-server.js';
+import { RESOURCE_SCOPE as SCOPE, startProtectedResource, startResourceWorld } from '../helpers/protected-resource.js';
 
-const SCOPE = 'mcp:tools';
 
 function sink(): Writable {
   return new Writable({ write: (_c, _e, cb) => cb() });
 }
 const quiet = () => createOutput({ stderr: sink(), stdout: sink(), env: {} });
 
-/** A protected resource and oidc-provider that trusts it; both stopped when the test ends. */
-async function world(
-  t: ExecutionContext,
-  o: { resource?: ProtectedResourceOptions; registration?: boolean; accessTokenTtl?: number } = {},
-): Promise<{ rs: ProtectedResource; op: OidcServer }> {
-  const rs = await startProtectedResource(o.resource);
-  t.teardown(() => rs.close());
-  const op = await startOidcProvider({
-    registration: o.registration ?? true,
-    resourceServers: { [rs.url]: { scope: SCOPE } },
-    scopes: [SCOPE],
-    ...(o.accessTokenTtl ? { accessTokenTtl: o.accessTokenTtl } : {}),
-  });
-  t.teardown(() => op.close());
-  rs.trust([op.issuer], op.publicKey, [SCOPE]);
-  return { rs, op };
-}
+const world = startResourceWorld;
 
 test('the well-known URL is inserted before the path, with the origin\'s as the fallback (RFC 9728 §3.1)', (t) => {
   t.deepEqual(resourceMetadataUrls('https://api.example.com/v1/mcp'), [

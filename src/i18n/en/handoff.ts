@@ -16,6 +16,8 @@ export const handoff = {
   'handoff.device_waiting': 'waiting for the approval, up to {duration} (until {until}); press Ctrl-C to give up',
   'wait.approval': 'oauth-handoff: waiting for the approval:',
   'handoff.waiting_limit': 'waiting up to {duration} (until {until})',
+  'handoff.fresh_authorization': 'start a fresh authorization (a new URL, nothing else changes)? [Y/n] ',
+  'handoff.code_lifetime_retry': '{system} authorization codes live {seconds} s after the approval: have this terminal ready, approve, and paste the code at once',
   'wait.lock': 'another oauth-handoff process is refreshing "{name}"; waiting up to {duration} for it (--lock-timeout)',
   'cli.option.not_number': '--{option} must be a number, not "{value}"',
   'cli.option.not_duration': '--{option} must be a duration such as 30 (seconds), 30s, 15m, 12h or 7d, not "{value}"',

@@ -4,6 +4,7 @@
  * the others; the keys are one flat namespace (`area.what`). English is the
  * reference: its keys and placeholders define the catalog type.
  */
+import { authorize } from './authorize.js';
 import { cli } from './cli.js';
 import { common } from './common.js';
 import { demo } from './demo.js';
@@ -12,7 +13,9 @@ import { grant } from './grant.js';
 import { handoff } from './handoff.js';
 import { headless } from './headless.js';
 import { hints } from './hints.js';
+import { login } from './login.js';
 import { options } from './options.js';
+import { oauth } from './oauth.js';
 import { providers, providersCommand } from './providers.js';
 import { resource } from './resource.js';
 import { sandbox } from './sandbox.js';
@@ -20,7 +23,9 @@ import { sandbox } from './sandbox.js';
 export const en = {
   ...common,
   ...cli,
+  ...authorize,
   ...hints,
+  ...login,
   ...headless,
   ...options,
   ...handoff,
@@ -31,4 +36,5 @@ export const en = {
   ...providersCommand,
   ...resource,
   ...sandbox,
+  ...oauth,
 } as const;

@@ -18,6 +18,8 @@ export const handoff: SectionOf<typeof en> = {
   'handoff.device_waiting': '承認を最長 {duration}（{until} まで）待ちます。やめるときは Ctrl-C を押してください',
   'wait.approval': 'oauth-handoff: 承認を待っています:',
   'handoff.waiting_limit': '最長 {duration}（{until} まで）待ちます',
+  'handoff.fresh_authorization': '認可をやり直しますか（新しい URL になります。ほかは変わりません）？ [Y/n] ',
+  'handoff.code_lifetime_retry': '{system} の認可コードは承認から {seconds} 秒で失効します。この端末を手元に用意して承認し、すぐにコードを貼り付けてください',
   'wait.lock': '別の oauth-handoff プロセスが "{name}" をリフレッシュしています。最長 {duration} 待ちます（--lock-timeout）',
   'cli.option.not_number': '--{option} には数値を指定してください（"{value}" は数値ではありません）',
   'cli.option.not_duration': '--{option} には 30（秒）、30s、15m、12h、7d のような時間を指定してください（"{value}" は使えません）',

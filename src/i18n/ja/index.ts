@@ -1,5 +1,6 @@
 /** The Japanese catalog: the same keys and placeholders as the English one (the type checks the keys, test/i18n the placeholders). */
 import type { Catalog } from '../catalog.js';
+import { authorize } from './authorize.js';
 import { cli } from './cli.js';
 import { common } from './common.js';
 import { demo } from './demo.js';
@@ -8,7 +9,9 @@ import { grant } from './grant.js';
 import { handoff } from './handoff.js';
 import { headless } from './headless.js';
 import { hints } from './hints.js';
+import { login } from './login.js';
 import { options } from './options.js';
+import { oauth } from './oauth.js';
 import { providers, providersCommand } from './providers.js';
 import { resource } from './resource.js';
 import { sandbox } from './sandbox.js';
@@ -16,7 +19,9 @@ import { sandbox } from './sandbox.js';
 export const ja: Catalog = {
   ...common,
   ...cli,
+  ...authorize,
   ...hints,
+  ...login,
   ...headless,
   ...options,
   ...handoff,
@@ -27,4 +32,5 @@ export const ja: Catalog = {
   ...providersCommand,
   ...resource,
   ...sandbox,
+  ...oauth,
 };
