@@ -18,6 +18,8 @@ import { options } from './options.js';
 import { providers, providersCommand } from './providers.js';
 import { resource } from './resource.js';
 import { sandbox } from './sandbox.js';
+import { store } from './store.js';
+import { crypto } from './crypto.js';
 
 export const en = {
   ...common,
@@ -35,4 +37,6 @@ export const en = {
   ...providersCommand,
   ...resource,
   ...sandbox,
+  ...store,
+  ...crypto,
 } as const;

@@ -14,6 +14,8 @@ import { options } from './options.js';
 import { providers, providersCommand } from './providers.js';
 import { resource } from './resource.js';
 import { sandbox } from './sandbox.js';
+import { store } from './store.js';
+import { crypto } from './crypto.js';
 
 export const ja: Catalog = {
   ...common,
@@ -31,4 +33,6 @@ export const ja: Catalog = {
   ...providersCommand,
   ...resource,
   ...sandbox,
+  ...store,
+  ...crypto,
 };
