@@ -15,6 +15,7 @@ import { headless } from './headless.js';
 import { hints } from './hints.js';
 import { login } from './login.js';
 import { options } from './options.js';
+import { oauth } from './oauth.js';
 import { providers, providersCommand } from './providers.js';
 import { resource } from './resource.js';
 import { sandbox } from './sandbox.js';
@@ -39,4 +40,5 @@ export const en = {
   ...sandbox,
   ...store,
   ...crypto,
+  ...oauth,
 } as const;

@@ -11,6 +11,7 @@ import { headless } from './headless.js';
 import { hints } from './hints.js';
 import { login } from './login.js';
 import { options } from './options.js';
+import { oauth } from './oauth.js';
 import { providers, providersCommand } from './providers.js';
 import { resource } from './resource.js';
 import { sandbox } from './sandbox.js';
@@ -35,4 +36,5 @@ export const ja: Catalog = {
   ...sandbox,
   ...store,
   ...crypto,
+  ...oauth,
 };
