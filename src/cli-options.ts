@@ -74,7 +74,7 @@ const minValidOption = {
 
 /**
  * CI mode (docs/ci.md). Deliberately not in `tokenOptions`: the `token` fast
- * path in bin.ts does not know them, so its strict parse fails and the call
+ * path (src/fast-token.ts) does not know them, so its strict parse fails and the call
  * goes to yargs, which does.
  */
 export const fromEnvOption = {

@@ -14,6 +14,8 @@ import { createHttpClient } from '../oauth/index.js';
 import type { ClientAuthMethod, HttpClient } from '../oauth/index.js';
 import { assertValidName, PASSPHRASE_ENV, writeFileAtomic } from '../settings-file/index.js';
 import type { Settings } from '../settings-file/index.js';
+import { english } from '../i18n/index.js';
+import type { Translator } from '../i18n/index.js';
 import { createOutput } from '../terminal/index.js';
 import type { Output } from '../terminal/index.js';
 import { USER_AGENT } from '../version.js';
@@ -138,10 +140,10 @@ export async function planAuthorization(o: AuthorizeOptions, out: Output): Promi
   if (loopback) {
     const hosts = preset.redirect.loopbackHosts.map((h) => (h.includes(':') ? `[${h}]` : h));
     if (hosts.length > 0 && !hosts.includes(loopback.host)) {
-      out.warn(`${preset.title} accepts plain http redirects only for ${hosts.join(' and ')}; ${loopback.host} will likely be refused`);
+      out.warn(out.t('authorize.loopback_host', { provider: preset.title, hosts: hosts.join(', '), host: loopback.host }));
     }
     if ((loopback.port === undefined || loopback.port === 0) && preset.redirect.exactMatch && !preset.redirect.anyPort) {
-      out.warn(`the redirect URI names no port, so a random one is used; ${preset.title} may require the registered port exactly: if it refuses the redirect URI, register one with a fixed port and give that`);
+      out.warn(out.t('authorize.no_port', { provider: preset.title }));
     }
   }
 
@@ -154,39 +156,40 @@ export async function planAuthorization(o: AuthorizeOptions, out: Output): Promi
 
   const known = preset.scopes.known.length ? preset.scopes.known : meta?.scopes_supported ?? [];
   const unknown = known.length ? scopes.filter((s) => !known.includes(s)) : [];
-  if (unknown.length) out.warn(`${unknown.map((s) => `"${shown(s, 40)}"`).join(', ')} ${unknown.length === 1 ? 'is not a scope' : 'are not scopes'} ${preset.title} is known to have (known: ${known.join(', ')})`);
+  if (unknown.length) out.warn(out.t(unknown.length === 1 ? 'authorize.unknown_scope' : 'authorize.unknown_scopes', { scopes: unknown.map((s) => `"${shown(s, 40)}"`).join(', '), provider: preset.title, known: known.join(', ') }));
 
   const plan: AuthorizePlan = { ...target, name, mode, redirectUri, timeoutMs: timeoutSeconds * 1000, http };
   if (extraParams) plan.extraParams = extraParams;
   return plan;
 }
 
-function refusalText(reason: RefusalReason): string | undefined {
+function refusalText(reason: RefusalReason, out: Output): string | undefined {
   switch (reason) {
     case 'state-mismatch':
-      return 'refused a redirect whose state does not match this run (an older tab or another page); still waiting for the right one';
+      return out.t('authorize.refused.state_mismatch');
     case 'state-missing':
-      return 'refused a redirect without a state (it cannot be told apart from a forged one); still waiting';
+      return out.t('authorize.refused.state_missing');
     case 'no-code':
-      return 'refused a redirect without a code; still waiting';
+      return out.t('authorize.refused.no_code');
     case 'late':
-      return 'ignored a request after the redirect had been received';
+      return out.t('authorize.refused.late');
     default:
       return undefined;
   }
 }
 
 /** The next step on the headless machine, in words. */
-function nextSteps(o: AuthorizeOptions, recipients: RecipientDescription[]): string[] {
-  const passOnly = recipients.every((r) => r.type === 'passphrase');
-  const pass = passOnly ? ` (it asks for the passphrase; or use --passphrase-file FILE or ${PASSPHRASE_ENV})` : '';
+function nextSteps(o: AuthorizeOptions, recipients: RecipientDescription[], tr: Translator): string[] {
+  const pass = recipients.every((r) => r.type === 'passphrase');
+  const variable = PASSPHRASE_ENV;
   const lines: string[] = [];
   if (o.output) {
-    const file = basename(o.output);
-    lines.push(`copy ${o.output} to the headless machine (e.g. scp ${o.output} server:), then run there: oauth-handoff import ${file}${pass}`);
+    const name = basename(o.output);
+    lines.push(pass ? tr.t('authorize.next.file_passphrase', { file: o.output, name, variable }) : tr.t('authorize.next.file', { file: o.output, name }));
   }
   if (o.armor || !o.output || o.copy) {
-    lines.push(`or run there: oauth-handoff import -   and paste the block${o.copy ? ' (it is on your clipboard)' : ' printed above'}, then press Ctrl-D${pass}`);
+    if (o.copy) lines.push(pass ? tr.t('authorize.next.paste_clipboard_passphrase', { variable }) : tr.t('authorize.next.paste_clipboard'));
+    else lines.push(pass ? tr.t('authorize.next.paste_printed_passphrase', { variable }) : tr.t('authorize.next.paste_printed'));
   }
   return lines;
 }
@@ -233,7 +236,7 @@ export async function authorizeCommand(o: AuthorizeOptions): Promise<number> {
       has_refresh_token: outcome.settings.token.refresh_token !== undefined,
       refresh_token_expires_at: outcome.settings.token.refresh_token_expires_at ?? null,
       scope: outcome.settings.token.scope ?? null,
-      next: nextSteps(o, outcome.recipients),
+      next: nextSteps(o, outcome.recipients, english),
     });
   } else if (printArmor) {
     out.data(armored);
@@ -246,25 +249,23 @@ export async function authorizeCommand(o: AuthorizeOptions): Promise<number> {
     });
   }
   if (o.copy) {
-    if (copyToClipboard(armored, env)) out.info('the armored block was sent to your terminal\'s clipboard (OSC 52; some terminals need this allowed)');
-    else out.warn('no terminal to copy to (--copy needs one); use the printed block or the file');
+    if (copyToClipboard(armored, env)) out.info(out.t('authorize.copied'));
+    else out.warn(out.t('authorize.no_terminal'));
   }
   if (!o.json) {
     const t = outcome.settings.token;
-    const expiry = t.expires_at ? `the access token expires at ${t.expires_at}` : 'the provider gave no access-token expiry';
-    const refresh = t.refresh_token
-      ? `a refresh token was issued${t.refresh_token_expires_at ? ` (it expires at ${t.refresh_token_expires_at} unless refreshed)` : ''}`
-      : 'no refresh token was issued';
-    out.info(`authorized "${outcome.settings.name}" (${plan.preset.title}): ${expiry}; ${refresh}`);
-    if (!t.refresh_token) out.warn('without a refresh token the credential stops working when the access token expires; check the scopes (e.g. offline_access) or the application settings');
-    if (o.output !== undefined) out.info(`wrote ${o.output} (mode 0600), sealed to ${describeRecipients(outcome.recipients)}`);
-    for (const line of nextSteps(o, outcome.recipients)) out.info(line);
+    out.info(out.t('authorize.done', { name: outcome.settings.name, provider: plan.preset.title }));
+    out.info(t.expires_at ? out.t('authorize.expires_at', { at: t.expires_at }) : out.t('authorize.no_expiry'));
+    if (t.refresh_token) out.info(t.refresh_token_expires_at ? out.t('authorize.refresh_issued_expires', { at: t.refresh_token_expires_at }) : out.t('authorize.refresh_issued'));
+    else out.warn(out.t('authorize.no_refresh'));
+    if (o.output !== undefined) out.info(out.t('authorize.wrote', { file: o.output, recipients: describeRecipients(outcome.recipients, out) }));
+    for (const line of nextSteps(o, outcome.recipients, out.i18n)) out.info(line);
   }
   return 0;
 }
 
-function describeRecipients(list: RecipientDescription[]): string {
-  return list.map((r) => (r.type === 'X25519' ? `key ${r.fingerprint}` : 'a passphrase')).join(' and ');
+function describeRecipients(list: RecipientDescription[], out: Output): string {
+  return list.map((r) => (r.type === 'X25519' ? out.t('authorize.recipient.key', { fingerprint: r.fingerprint }) : out.t('authorize.recipient.passphrase'))).join(out.t('authorize.recipient.separator'));
 }
 
 /** The browser step and the sealing, with a plan and recipients already resolved. */
@@ -285,7 +286,7 @@ export async function authorizeWithPlan(
 
   let countdown: Countdown | undefined;
   const onEvent = (e: FlowEvent) => {
-    const text = e.kind === 'bad-paste' ? `${e.message}; try again` : refusalText(e.reason);
+    const text = e.kind === 'bad-paste' ? out.t('authorize.bad_paste', { message: e.message }) : refusalText(e.reason, out);
     if (!text) return;
     const print = () => out.warn(text);
     if (countdown) countdown.note(print);
@@ -326,19 +327,19 @@ export async function authorizeWithPlan(
       present: async (url, info) => {
         const then: ScreenLine[] = [];
         if (plan.mode === 'oob') {
-          then.push({ kind: 'info', text: `after the approval ${plan.preset.title} shows an authorization code: paste it${interactive ? ' here' : ' on standard input'} (the whole address works too)` });
+          then.push({ kind: 'info', text: out.t(interactive ? 'authorize.paste_code' : 'authorize.paste_code_stdin', { provider: plan.preset.title }) });
         } else if (pasteBeside) {
-          then.push({ kind: 'info', text: `waiting for the redirect to ${info.redirectUri}; approving on a phone? its browser cannot reach this machine afterwards: paste the address it shows` });
+          then.push({ kind: 'info', text: out.t('authorize.waiting_phone', { uri: info.redirectUri }) });
         } else {
-          then.push({ kind: 'info', text: `waiting for the redirect to ${info.redirectUri}` });
+          then.push({ kind: 'info', text: out.t('authorize.waiting', { uri: info.redirectUri }) });
         }
         // the limit is said when the wait starts
         then.push({ kind: 'info', text: out.t('handoff.waiting_limit', { duration: out.i18n.duration(info.deadline - now()), until: clockTime(info.deadline) }) });
         if (useBrowser) {
-          await showUrl(out, url, { qr: false, what: 'opening your browser to approve the access; if it does not open, open this URL yourself:' });
+          await showUrl(out, url, { qr: false, what: out.t('authorize.opening') });
           // not awaited: a browser that loads the page to its end (demo's) would wait for the answer,
           // which the listener gives only after the code exchange
-          opener(url).catch((e: unknown) => out.warn(`could not open a browser (${(e as Error).message}); open the URL above yourself`));
+          opener(url).catch((e: unknown) => out.warn(out.t('authorize.no_browser', { error: (e as Error).message })));
           for (const l of then) out.info(l.text);
         } else {
           // another device can take part only when a code or an address is pasted back here
@@ -359,7 +360,7 @@ export async function authorizeWithPlan(
     });
     countdown?.stop();
     countdown = undefined;
-    out.info(`received the authorization code and exchanged it at ${plan.endpoints.token}`);
+    out.info(out.t('authorize.exchanged', { endpoint: plan.endpoints.token }));
     const settings = settingsFromTokens({ ...plan, redirectUri: result.redirectUri, tokens: result.tokens, obtainedAt: result.obtainedAt, via: 'authorize' });
     const sealed = await sealSettings(settings, recipients.recipients, new Date(now()));
     return { settings, sealed, recipients: recipients.described };

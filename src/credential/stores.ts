@@ -48,7 +48,7 @@ export async function openStore(opts: StoreOptions = {}): Promise<CredentialStor
   if (opts.fromEnv) {
     store = await EnvStore.fromEnv(opts.env, { writeBack: opts.writeBack });
   } else {
-    if (opts.writeBack !== undefined) throw new HandoffError('writing back settings works only with the credential from the environment (--from-env)', { code: CODES.USAGE });
+    if (opts.writeBack !== undefined) throw new HandoffError('writing back settings works only with the credential from the environment', { code: CODES.USAGE });
     const url = storeUrl(opts);
     store = url ? await openRedisStore({ url, home: localHome(opts), env: opts.env }) : await FileStore.open(resolveHome(opts.store, opts.env));
   }

@@ -157,8 +157,8 @@ export async function deviceLogin(target: LoginTarget, deps: DeviceFlowDeps): Pr
       ...deps,
       onPoll: (e) =>
         countdown.note(() => {
-          if (e.outcome === 'slow_down') deps.out.info(`the server asked to poll more slowly: every ${e.interval} s now`);
-          else if (e.outcome === 'unavailable') deps.out.warn(`the token endpoint is not answering; trying again in ${e.interval} s`);
+          if (e.outcome === 'slow_down') deps.out.info(deps.out.t('login.slow_down', { seconds: e.interval }));
+          else if (e.outcome === 'unavailable') deps.out.warn(deps.out.t('login.unavailable', { seconds: e.interval }));
         }),
     });
   } finally {

@@ -79,7 +79,7 @@ export async function loginCommand(o: LoginOptions): Promise<number> {
 
   // fail before anyone approves anything (or a client is registered): the name is taken, or the store cannot be written
   const { store, keyCreated } = await openStoreForWriting(o);
-  if (keyCreated) out.info(`made this machine's key (${store.layout.keyFile})`);
+  if (keyCreated) out.info(out.t('login.key_made', { path: store.layout.keyFile }));
   if (!o.force && (await store.version(name)) !== undefined) {
     throw new HandoffError(`a credential named "${name}" already exists`, { code: CODES.EXISTS, credential: name });
   }
@@ -94,14 +94,11 @@ export async function loginCommand(o: LoginOptions): Promise<number> {
   }
   if (mode === undefined) {
     mode = target.endpoints.device_authorization ? 'device' : 'paste';
-    out.info(
-      mode === 'device'
-        ? 'the server offers the device authorization grant (RFC 8628): using --device (add --paste to paste a code instead)'
-        : 'the server offers no device authorization grant: using --paste',
-    );
+    out.info(out.t(mode === 'device' ? 'login.mode_device' : 'login.mode_paste'));
   }
   const where = target.site ?? target.endpoints.issuer ?? new URL(target.endpoints.token).origin;
-  out.info(`login --${mode} as "${name}": ${target.preset.title} at ${where}, client ${target.client.id}${target.scopes.length ? `, scopes ${target.scopes.join(' ')}` : ''}`);
+  const summary = { mode, name, provider: target.preset.title, where, client: target.client.id };
+  out.info(target.scopes.length ? out.t('login.summary_scopes', { ...summary, scopes: target.scopes.join(' ') }) : out.t('login.summary', summary));
 
   const qr = o.qr ?? true;
   let tokens: TokenSet;
@@ -149,18 +146,16 @@ export async function loginCommand(o: LoginOptions): Promise<number> {
     },
     o.lockTimeoutMs === undefined ? {} : { timeoutMs: o.lockTimeoutMs },
   );
-  if (!tokens.refresh_token) out.warn('the server issued no refresh token: when the access token expires, run login again');
+  if (!tokens.refresh_token) out.warn(out.t('login.no_refresh'));
   const maxTokens = target.preset.maxRefreshTokensPerUser;
   if (maxTokens !== undefined) {
-    out.warn(
-      `${target.preset.title} keeps at most ${maxTokens} refresh tokens per user and client: authorizing the same client more often silently ends the oldest grant`,
-    );
+    out.warn(out.t('login.token_cap', { provider: target.preset.title, count: maxTokens }));
   }
   const status = describeCredential(settings, store.description, now());
   if (o.json) out.json(status);
   else {
-    out.info(`stored "${name}" in the ${store.description}`);
-    printStatus(out, [status], now(), 'stderr');
+    out.info(out.t('login.stored', { name, store: store.label.map((m) => out.i18n.render(m.key, m.params)).join(out.t('store.label.separator')) }));
+    printStatus(out, [status], now(), 'stderr', store.label);
   }
   return 0;
 }

@@ -1,6 +1,6 @@
 /**
  * The data the OAuth layer passes around. Plain values only: whoever calls the
- * protocol functions holds them (STYLE.md §4). Types only: this module is
+ * protocol functions holds them and passes them on (no module state). Types only: this module is
  * erased at run time.
  */
 

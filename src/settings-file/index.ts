@@ -1,6 +1,10 @@
 export { writeFileAtomic } from './atomic.js';
-export { EnvStore, KEY_ENV, PASSPHRASE_ENV, SETTINGS_ENV, SettingsFileStore, observeStore } from './env-store.js';
-export type { EnvStoreOptions, SealSecrets, StoreObserver } from './env-store.js';
+export { EnvStore, KEY_ENV, PASSPHRASE_ENV, SETTINGS_ENV } from './env-store.js';
+export type { EnvStoreOptions } from './env-store.js';
+export { SettingsFileStore } from './settings-file-store.js';
+export type { SealSecrets } from './sealed.js';
+export { observeStore } from './observe.js';
+export type { StoreObserver } from './observe.js';
 export { FileStore } from './file-store.js';
 export { DEFAULT_LOCK_TIMEOUT_MS, FOREIGN_STALE_MS, HEARTBEAT_MS, STALE_MS, lockHolder, withFileLock } from './lock.js';
 export type { HeldLock, LockHolder, LockOptions } from './lock.js';

@@ -5,7 +5,8 @@ import type { Settings } from './schema.js';
 /**
  * Where credentials live. One interface, several backends: the file store
  * (one sealed file per credential on this machine), the env store (CI: one
- * credential from environment variables), later a shared store for fleets.
+ * credential from environment variables), the single-file store (one sealed
+ * file anywhere, the library's `{ file }`) and the fleet store (Redis, src/fleet-store).
  *
  * Reads never lock. Every write must happen inside `withWriteLock` for the
  * same name, after re-reading (the double-checked refresh rule).

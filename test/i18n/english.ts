@@ -9,7 +9,8 @@ const NOT_PROSE = [
   /"[^"]*"/g, // quoted values (names, providers)
   /https?:\/\/\S+/g,
   /(?:^|\s)(?:\/|~\/|\.\/)\S*/g, // paths
-  /--?[a-z][\w-]*/gi, // options
+  /\boauth-handoff(?: [a-z][a-z-]*)?/g, // the command and its subcommand
+  /(?:^|\s)--?[a-z][\w-]*/gi, // options
   /\$\w+|\b[A-Z][A-Z0-9_]{2,}\b/g, // variables and constants
   /\b\d{4}-\d{2}-\d{2}T[\d:.]+Z\b/g, // timestamps
   /\b[a-z0-9]+(?:[_.:-][a-z0-9]+)+\b/gi, // identifiers like client_secret_post, redmine.ohs, ohpub1…

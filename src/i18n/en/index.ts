@@ -4,23 +4,34 @@
  * the others; the keys are one flat namespace (`area.what`). English is the
  * reference: its keys and placeholders define the catalog type.
  */
+import { authorize } from './authorize.js';
 import { cli } from './cli.js';
 import { common } from './common.js';
+import { daemon } from './daemon.js';
+import { headlessLines } from './headless-lines.js';
 import { demo } from './demo.js';
 import { fleet } from './fleet.js';
 import { grant } from './grant.js';
 import { handoff } from './handoff.js';
 import { headless } from './headless.js';
 import { hints } from './hints.js';
+import { login } from './login.js';
 import { options } from './options.js';
+import { oauth } from './oauth.js';
 import { providers, providersCommand } from './providers.js';
 import { resource } from './resource.js';
 import { sandbox } from './sandbox.js';
+import { store } from './store.js';
+import { crypto } from './crypto.js';
 
 export const en = {
   ...common,
+  ...daemon,
+  ...headlessLines,
   ...cli,
+  ...authorize,
   ...hints,
+  ...login,
   ...headless,
   ...options,
   ...handoff,
@@ -31,4 +42,7 @@ export const en = {
   ...providersCommand,
   ...resource,
   ...sandbox,
+  ...store,
+  ...crypto,
+  ...oauth,
 } as const;

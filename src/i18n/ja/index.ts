@@ -1,22 +1,33 @@
 /** The Japanese catalog: the same keys and placeholders as the English one (the type checks the keys, test/i18n the placeholders). */
 import type { Catalog } from '../catalog.js';
+import { authorize } from './authorize.js';
 import { cli } from './cli.js';
 import { common } from './common.js';
+import { daemon } from './daemon.js';
+import { headlessLines } from './headless-lines.js';
 import { demo } from './demo.js';
 import { fleet } from './fleet.js';
 import { grant } from './grant.js';
 import { handoff } from './handoff.js';
 import { headless } from './headless.js';
 import { hints } from './hints.js';
+import { login } from './login.js';
 import { options } from './options.js';
+import { oauth } from './oauth.js';
 import { providers, providersCommand } from './providers.js';
 import { resource } from './resource.js';
 import { sandbox } from './sandbox.js';
+import { store } from './store.js';
+import { crypto } from './crypto.js';
 
 export const ja: Catalog = {
   ...common,
+  ...daemon,
+  ...headlessLines,
   ...cli,
+  ...authorize,
   ...hints,
+  ...login,
   ...headless,
   ...options,
   ...handoff,
@@ -27,4 +38,7 @@ export const ja: Catalog = {
   ...providersCommand,
   ...resource,
   ...sandbox,
+  ...store,
+  ...crypto,
+  ...oauth,
 };
