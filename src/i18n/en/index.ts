@@ -21,6 +21,8 @@ import { resource } from './resource.js';
 import { sandbox } from './sandbox.js';
 import { store } from './store.js';
 import { crypto } from './crypto.js';
+import { credential } from './credential.js';
+import { terminal } from './terminal.js';
 
 export const en = {
   ...common,
@@ -40,5 +42,7 @@ export const en = {
   ...sandbox,
   ...store,
   ...crypto,
+  ...credential,
+  ...terminal,
   ...oauth,
 } as const;
