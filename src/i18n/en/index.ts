@@ -16,6 +16,7 @@ import { hints } from './hints.js';
 import { login } from './login.js';
 import { options } from './options.js';
 import { oauth } from './oauth.js';
+import { browser } from './browser.js';
 import { providers, providersCommand } from './providers.js';
 import { resource } from './resource.js';
 import { sandbox } from './sandbox.js';
@@ -37,4 +38,5 @@ export const en = {
   ...resource,
   ...sandbox,
   ...oauth,
+  ...browser,
 } as const;

@@ -12,6 +12,7 @@ import { hints } from './hints.js';
 import { login } from './login.js';
 import { options } from './options.js';
 import { oauth } from './oauth.js';
+import { browser } from './browser.js';
 import { providers, providersCommand } from './providers.js';
 import { resource } from './resource.js';
 import { sandbox } from './sandbox.js';
@@ -33,4 +34,5 @@ export const ja: Catalog = {
   ...resource,
   ...sandbox,
   ...oauth,
+  ...browser,
 };
