@@ -7,6 +7,8 @@
 import { authorize } from './authorize.js';
 import { cli } from './cli.js';
 import { common } from './common.js';
+import { daemon } from './daemon.js';
+import { headlessLines } from './headless-lines.js';
 import { demo } from './demo.js';
 import { fleet } from './fleet.js';
 import { grant } from './grant.js';
@@ -20,9 +22,13 @@ import { browser } from './browser.js';
 import { providers, providersCommand } from './providers.js';
 import { resource } from './resource.js';
 import { sandbox } from './sandbox.js';
+import { store } from './store.js';
+import { crypto } from './crypto.js';
 
 export const en = {
   ...common,
+  ...daemon,
+  ...headlessLines,
   ...cli,
   ...authorize,
   ...hints,
@@ -37,6 +43,8 @@ export const en = {
   ...providersCommand,
   ...resource,
   ...sandbox,
+  ...store,
+  ...crypto,
   ...oauth,
   ...browser,
 } as const;

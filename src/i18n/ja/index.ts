@@ -3,6 +3,8 @@ import type { Catalog } from '../catalog.js';
 import { authorize } from './authorize.js';
 import { cli } from './cli.js';
 import { common } from './common.js';
+import { daemon } from './daemon.js';
+import { headlessLines } from './headless-lines.js';
 import { demo } from './demo.js';
 import { fleet } from './fleet.js';
 import { grant } from './grant.js';
@@ -16,9 +18,13 @@ import { browser } from './browser.js';
 import { providers, providersCommand } from './providers.js';
 import { resource } from './resource.js';
 import { sandbox } from './sandbox.js';
+import { store } from './store.js';
+import { crypto } from './crypto.js';
 
 export const ja: Catalog = {
   ...common,
+  ...daemon,
+  ...headlessLines,
   ...cli,
   ...authorize,
   ...hints,
@@ -33,6 +39,8 @@ export const ja: Catalog = {
   ...providersCommand,
   ...resource,
   ...sandbox,
+  ...store,
+  ...crypto,
   ...oauth,
   ...browser,
 };
