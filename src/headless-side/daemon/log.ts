@@ -6,6 +6,7 @@
  * carry none).
  */
 import type { Writable } from 'node:stream';
+import { escapeControls, escapeLine, terminalSafeJson } from '../../terminal/index.js';
 
 export type LogLevel = 'debug' | 'info' | 'warning' | 'error';
 export type LogFormat = 'json' | 'text';
@@ -67,11 +68,12 @@ export function createDaemonLog(o: LogOptions): DaemonLog {
       const line: Record<string, unknown> = { time, level, event };
       for (const [k, v] of Object.entries(fields)) if (v !== undefined && v !== null) line[k] = v;
       line.message = message;
-      o.stream.write(JSON.stringify(line) + '\n');
+      o.stream.write(terminalSafeJson(JSON.stringify(line)) + '\n');
       return;
     }
     const name = typeof fields.name === 'string' ? `${fields.name}: ` : '';
     const hint = typeof fields.hint === 'string' ? `\n${' '.repeat(17)}${fields.hint}` : '';
-    o.stream.write(`${time.slice(11, 19)} ${level.padEnd(7)} ${name}${message}${hint}\n`);
+    // data from files and servers (names, messages) never acts on the terminal, and one event stays one line
+    o.stream.write(escapeControls(`${time.slice(11, 19)} ${level.padEnd(7)} ${escapeLine(name)}${escapeLine(message)}${hint}\n`));
   };
 }
