@@ -29,7 +29,7 @@ export async function steps(name: string): Promise<Record<string, number>> {
   };
   const layout = storeLayout(resolveHome(undefined, process.env));
   lap('store location');
-  assertPrivate(layout.keyFile, 'key file');
+  assertPrivate(layout.keyFile, 'the key file');
   const keyText = readFileSync(layout.keyFile, 'utf8');
   lap('key file read');
   const { secretKey } = parseKeyFile(keyText);

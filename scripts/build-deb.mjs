@@ -1,11 +1,12 @@
 // `npm run build:deb`: dist/oauth-handoff_VERSION_amd64.deb with dpkg-deb, from the single
 // executable (npm run build:sea first): /usr/bin/oauth-handoff, the systemd unit
 // (scripts/deb/oauth-handoff.service, not enabled on install), a postinst that makes the
-// oauth-handoff system user and /var/lib/oauth-handoff (0700), the README and the licence.
-// There is no man page yet; `oauth-handoff --help` is the reference.
+// oauth-handoff system user and /var/lib/oauth-handoff (0700), the man page (scripts/man.mjs),
+// the README and the licence.
 import { execFileSync } from 'node:child_process';
 import { chmodSync, copyFileSync, existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
 
 const root = new URL('..', import.meta.url).pathname;
 const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
@@ -23,6 +24,11 @@ const put = (from, to, mode) => {
 put(exe, 'usr/bin/oauth-handoff', 0o755);
 put(join(root, 'scripts/deb/oauth-handoff.service'), 'lib/systemd/system/oauth-handoff.service', 0o644);
 put(join(root, 'README.md'), 'usr/share/doc/oauth-handoff/README.md', 0o644);
+execFileSync(process.execPath, [join(root, 'scripts/man.mjs')], { stdio: 'inherit' });
+const manPage = join(stage, 'usr/share/man/man1/oauth-handoff.1.gz');
+mkdirSync(join(manPage, '..'), { recursive: true });
+writeFileSync(manPage, gzipSync(readFileSync(join(root, 'dist/man/man1/oauth-handoff.1')), { level: 9 }));
+chmodSync(manPage, 0o644);
 put(join(root, 'LICENSE'), 'usr/share/doc/oauth-handoff/copyright', 0o644);
 put(join(root, 'scripts/deb/postinst'), 'DEBIAN/postinst', 0o755);
 put(join(root, 'scripts/deb/postrm'), 'DEBIAN/postrm', 0o755);

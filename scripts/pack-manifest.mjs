@@ -17,6 +17,7 @@ const step = process.argv[2];
 if (step === 'strip') {
   if (existsSync(saved)) throw new Error(`${saved} exists: a previous pack did not finish; run "node scripts/pack-manifest.mjs restore" first`);
   execFileSync('npm', ['run', 'build'], { cwd: root, stdio: 'inherit' });
+  execFileSync(process.execPath, [`${root}scripts/man.mjs`], { cwd: root, stdio: 'inherit' });
   const text = readFileSync(manifest, 'utf8');
   const pkg = JSON.parse(text);
   writeFileSync(saved, text);

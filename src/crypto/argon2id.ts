@@ -24,6 +24,7 @@ import { decodeBase64Unpadded, encodeBase64Unpadded } from './encoding.js';
 import { aeadOpen, aeadSeal, badFile, decryptFailed, internal, usage } from './primitives.js';
 import { NotMineError } from './recipient.js';
 import type { Identity, Recipient, Stanza } from './recipient.js';
+import { said } from './said.js';
 
 export interface Argon2idStanzaFields {
   salt: Uint8Array;
@@ -133,7 +134,7 @@ export function passphraseIdentity(passphrase: string, caps: KdfCaps = DEFAULT_K
       const wrapKey = await argon2id(secret, salt, { opsLimit, memLimit });
       const fileKey = aeadOpen(wrapKey, body);
       wrapKey.fill(0);
-      if (!fileKey) throw decryptFailed('wrong passphrase');
+      if (!fileKey) throw decryptFailed(said('crypto.wrong_passphrase', 'wrong passphrase'));
       return fileKey;
     },
   };

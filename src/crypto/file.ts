@@ -23,6 +23,7 @@ import { aeadOpen, aeadSeal, badFile, constantTimeEqual, decryptFailed, hkdfSha2
 import { NotMineError } from './recipient.js';
 import type { Identity, Recipient, RecipientInfo, Stanza } from './recipient.js';
 import { parseX25519Stanza } from './x25519.js';
+import { said } from './said.js';
 
 const EMPTY = new Uint8Array(0);
 
@@ -162,7 +163,7 @@ async function unwrapFileKey(stanzas: readonly Stanza[], identities: readonly Id
     }
     return fileKey;
   }
-  throw decryptFailed('no identity matched any recipient');
+  throw decryptFailed(said('crypto.no_identity', 'no identity matched any recipient'));
 }
 
 /** Decrypts a sealed file with the first identity that has a stanza in it (§5). */
@@ -171,14 +172,14 @@ export async function open(sealed: Uint8Array, identities: readonly Identity[]):
   const file = parseFile(sealed instanceof Uint8Array ? Uint8Array.from(sealed) : sealed);
   const fileKey = await unwrapFileKey(file.stanzas, identities);
   try {
-    if (!constantTimeEqual(headerMac(fileKey, file.macInput), file.mac)) throw decryptFailed('header MAC mismatch');
+    if (!constantTimeEqual(headerMac(fileKey, file.macInput), file.mac)) throw decryptFailed(said('crypto.header_mac', 'header MAC mismatch'));
     const nonce = file.payload.subarray(0, PAYLOAD_NONCE_SIZE);
     const plaintext = aeadOpen(
       hkdfSha256(fileKey, nonce, HKDF_INFO_PAYLOAD),
       file.payload.subarray(PAYLOAD_NONCE_SIZE),
       file.header,
     );
-    if (!plaintext) throw decryptFailed('payload authentication failed');
+    if (!plaintext) throw decryptFailed(said('crypto.payload_auth', 'payload authentication failed'));
     return plaintext;
   } finally {
     fileKey.fill(0);

@@ -16,25 +16,26 @@ import {
 } from 'node:crypto';
 import type { KeyObject } from 'node:crypto';
 import { CODES, HandoffError } from '../errors.js';
+import type { Message } from '../i18n/index.js';
 import { AEAD_KEY_SIZE, AEAD_NONCE_SIZE, AEAD_TAG_SIZE, X25519_KEY_SIZE, X25519_PKCS8_PREFIX, X25519_SPKI_PREFIX } from './constants.js';
 
 // =============================================================================================
 // error shorthands (docs/settings-file-format.md §8)
 // =============================================================================================
 
-export function badFile(message: string, cause?: unknown): HandoffError {
+export function badFile(message: string | Message, cause?: unknown): HandoffError {
   return new HandoffError(message, { code: CODES.BAD_FILE, cause });
 }
-export function decryptFailed(message: string, cause?: unknown): HandoffError {
+export function decryptFailed(message: string | Message, cause?: unknown): HandoffError {
   return new HandoffError(message, { code: CODES.DECRYPT_FAILED, cause });
 }
-export function badKey(message: string, cause?: unknown): HandoffError {
+export function badKey(message: string | Message, cause?: unknown): HandoffError {
   return new HandoffError(message, { code: CODES.BAD_KEY, cause });
 }
-export function usage(message: string): HandoffError {
+export function usage(message: string | Message): HandoffError {
   return new HandoffError(message, { code: CODES.USAGE });
 }
-export function internal(message: string, cause?: unknown): HandoffError {
+export function internal(message: string | Message, cause?: unknown): HandoffError {
   return new HandoffError(message, { code: CODES.INTERNAL, cause });
 }
 

@@ -27,6 +27,7 @@ import {
 } from './primitives.js';
 import { NotMineError } from './recipient.js';
 import type { Identity, Recipient, Stanza } from './recipient.js';
+import { said } from './said.js';
 
 export interface X25519StanzaFields {
   fingerprint: string;
@@ -93,7 +94,7 @@ export function x25519Identity(secretKey: string): Identity {
         shared.fill(0);
         const fileKey = aeadOpen(wrapKey, body);
         wrapKey.fill(0);
-        if (!fileKey) throw decryptFailed('the X25519 stanza for this key does not open (wrong key or tampered file)');
+        if (!fileKey) throw decryptFailed(said('crypto.x25519_open', 'the X25519 stanza for this key does not open (wrong key or tampered file)'));
         return fileKey;
       }
       throw new NotMineError();

@@ -1,3 +1,4 @@
+import type { ParamValue } from './format.js';
 import type { en } from './en/index.js';
 
 export type English = typeof en;
@@ -10,4 +11,4 @@ type PlaceholderOf<S extends string> = S extends `${string}{${infer P}}${infer R
 /** The named placeholders of one message, from its English text. */
 export type PlaceholdersOf<K extends MessageKey> = PlaceholderOf<English[K]>;
 /** `t(key)` for a message without placeholders, `t(key, { name })` for one with them: a missing or misspelt placeholder does not compile. */
-export type ParamsArg<K extends MessageKey> = [PlaceholdersOf<K>] extends [never] ? [] : [params: Readonly<Record<PlaceholdersOf<K>, string | number>>];
+export type ParamsArg<K extends MessageKey> = [PlaceholdersOf<K>] extends [never] ? [] : [params: Readonly<Record<PlaceholdersOf<K>, ParamValue>>];

@@ -11,6 +11,6 @@ export type { Translator } from './translator.js';
 export { message } from './message.js';
 export type { Message } from './message.js';
 export { fill, placeholders } from './format.js';
-export type { Params, ParamValue } from './format.js';
+export type { NestedMessage, Params, ParamValue } from './format.js';
 export { en } from './en/index.js';
 export { ja } from './ja/index.js';

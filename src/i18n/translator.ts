@@ -21,7 +21,8 @@ export interface Translator {
 
 export function createTranslator(lang: Lang): Translator {
   const catalog = CATALOGS[lang];
-  const render = (key: MessageKey, params?: Params): string => fill(catalog[key], params);
+  const render = (key: MessageKey, params?: Params): string =>
+    fill(catalog[key], params, (m) => (Object.hasOwn(catalog, m.key) ? render(m.key as MessageKey, m.params) : m.text));
   const duration = (ms: number): string => {
     const abs = Math.abs(ms);
     if (abs < 1000) return render('duration.ms', { n: Math.round(abs) });

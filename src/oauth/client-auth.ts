@@ -3,6 +3,7 @@
  */
 import { CODES, HandoffError } from '../errors.js';
 import type { ClientAuthMethod, ClientConfig } from './types.js';
+import { message } from '../i18n/index.js';
 
 /** The client authentication methods this toolkit speaks (RFC 8414 §2 names). */
 export const CLIENT_AUTH_METHODS: readonly ClientAuthMethod[] = Object.freeze([
@@ -38,11 +39,11 @@ export function applyClientAuth(
   form: Record<string, string>,
 ): { form: Record<string, string>; headers: Record<string, string> } {
   if (typeof client?.id !== 'string' || client.id === '') {
-    throw new HandoffError('the client id is missing', { code: CODES.USAGE });
+    throw new HandoffError(message('oauth.client.id_missing'), { code: CODES.USAGE });
   }
   if (!CLIENT_AUTH_METHODS.includes(client.auth_method)) {
     throw new HandoffError(
-      `unknown client authentication method "${String(client.auth_method)}" (expected ${CLIENT_AUTH_METHODS.join(', ')})`,
+      message('oauth.client.unknown_method', { method: String(client.auth_method), methods: CLIENT_AUTH_METHODS.join(', ') }),
       { code: CODES.USAGE },
     );
   }
@@ -50,7 +51,7 @@ export function applyClientAuth(
     return { form: { ...form, client_id: client.id }, headers: {} };
   }
   if (typeof client.secret !== 'string' || client.secret === '') {
-    throw new HandoffError(`client authentication ${client.auth_method} needs a client secret, and none is set`, {
+    throw new HandoffError(message('oauth.client.secret_missing', { method: client.auth_method }), {
       code: CODES.USAGE,
     });
   }

@@ -3,9 +3,10 @@
  */
 import { CODES, HandoffError } from '../errors.js';
 import { applyClientAuth } from './client-auth.js';
-import { cleanServerText, jsonObjectBody, malformed, throwIfErrorResponse } from './error-mapping.js';
+import { cleanServerText, endpointName, jsonObjectBody, malformed, throwIfErrorResponse } from './error-mapping.js';
 import { requireEndpoint, tokenEndpointRequest, tokenSetFromBody } from './token.js';
 import type { ClientConfig, Endpoints, HttpClient, RawResponse, TokenSet } from './types.js';
+import { message } from '../i18n/index.js';
 
 /** RFC 8628 §3.4 grant type. */
 export const GRANT_DEVICE_CODE = 'urn:ietf:params:oauth:grant-type:device_code';
@@ -55,7 +56,7 @@ export async function deviceAuthorizationRequest(
 
 /** RFC 8628 §3.2 Device Authorization Response (errors as RFC 6749 §5.2). */
 export function processDeviceAuthorizationResponse(res: RawResponse): DeviceAuthorization {
-  const where = `the device authorization endpoint ${res.request.url}`;
+  const where = endpointName('device', res.request.url);
   throwIfErrorResponse(res, where);
   const body = jsonObjectBody(res, where);
   const str = (name: string): string | undefined =>
@@ -65,15 +66,15 @@ export function processDeviceAuthorizationResponse(res: RawResponse): DeviceAuth
   // "verification_url" is what some early implementations send
   const verificationUri = str('verification_uri') ?? str('verification_url');
   if (!deviceCode || !userCode || !verificationUri) {
-    throw malformed(`${where} did not send device_code, user_code and verification_uri`, res);
+    throw malformed(message('oauth.device.incomplete', { endpoint: where }), res);
   }
-  if (!/^https?:\/\//i.test(verificationUri)) throw malformed(`${where} sent a verification_uri that is not a URL`, res);
+  if (!/^https?:\/\//i.test(verificationUri)) throw malformed(message('oauth.device.bad_verification_uri', { endpoint: where }), res);
   const expiresIn = Number(body.expires_in);
-  if (!Number.isFinite(expiresIn) || expiresIn <= 0) throw malformed(`${where} sent no valid expires_in`, res);
+  if (!Number.isFinite(expiresIn) || expiresIn <= 0) throw malformed(message('oauth.device.bad_expires_in', { endpoint: where }), res);
   const intervalRaw = body.interval;
   const interval =
     intervalRaw === undefined || intervalRaw === null ? DEFAULT_DEVICE_INTERVAL_SECONDS : Number(intervalRaw);
-  if (!Number.isFinite(interval) || interval < 0) throw malformed(`${where} sent an invalid interval`, res);
+  if (!Number.isFinite(interval) || interval < 0) throw malformed(message('oauth.device.bad_interval', { endpoint: where }), res);
   const result: DeviceAuthorization = {
     device_code: deviceCode,
     user_code: userCode,
@@ -96,7 +97,7 @@ export async function deviceCodeGrantRequest(
   opts: { resource?: string } = {},
 ): Promise<RawResponse> {
   if (typeof deviceCode !== 'string' || deviceCode === '') {
-    throw new HandoffError('the device code is missing', { code: CODES.USAGE });
+    throw new HandoffError(message('oauth.device.code_missing'), { code: CODES.USAGE });
   }
   const form: Record<string, string> = { grant_type: GRANT_DEVICE_CODE, device_code: deviceCode };
   if (opts.resource) form.resource = opts.resource; // RFC 8707 §2.2
@@ -111,7 +112,7 @@ const PENDING_OUTCOMES = new Set(['authorization_pending', 'slow_down', 'expired
  * (RFC 6749 §5.1 / §5.2, same error mapping as processTokenResponse).
  */
 export function processDeviceCodeResponse(res: RawResponse): DeviceCodeOutcome {
-  const where = `the token endpoint ${res.request.url}`;
+  const where = endpointName('token', res.request.url);
   const body = res.body;
   const error =
     body !== null && typeof body === 'object' && typeof (body as { error?: unknown }).error === 'string'

@@ -2,8 +2,9 @@
  * Authorization server metadata (RFC 8414, OpenID Connect Discovery 1.0).
  */
 import { CODES, HandoffError } from '../errors.js';
-import { jsonObjectBody, malformed, throwIfErrorResponse } from './error-mapping.js';
+import { endpointName, jsonObjectBody, malformed, nestedMessage, throwIfErrorResponse } from './error-mapping.js';
 import type { Endpoints, HttpClient, RawResponse } from './types.js';
+import { message } from '../i18n/index.js';
 
 /** RFC 8414 §3 well-known URI suffix. */
 export const OAUTH_METADATA_SUFFIX = 'oauth-authorization-server';
@@ -38,13 +39,13 @@ function parseIssuer(issuer: string): URL {
   try {
     url = new URL(issuer);
   } catch {
-    throw new HandoffError('the issuer is not an absolute URL', { code: CODES.USAGE });
+    throw new HandoffError(message('oauth.discovery.issuer_not_absolute'), { code: CODES.USAGE });
   }
   if (url.protocol !== 'https:' && url.protocol !== 'http:') {
-    throw new HandoffError(`the issuer has an unsupported scheme "${url.protocol}"`, { code: CODES.USAGE });
+    throw new HandoffError(message('oauth.discovery.issuer_scheme', { scheme: url.protocol }), { code: CODES.USAGE });
   }
   if (url.search || url.hash || url.username || url.password) {
-    throw new HandoffError('the issuer must not have a query, fragment, or credentials (RFC 8414 §2)', {
+    throw new HandoffError(message('oauth.discovery.issuer_parts'), {
       code: CODES.USAGE,
     });
   }
@@ -78,20 +79,20 @@ function sameIssuer(a: string, b: string): boolean {
  * and http(s) URLs.
  */
 export function processDiscoveryResponse(res: RawResponse, issuer: string): ServerMetadata {
-  const where = `the metadata document ${res.request.url}`;
+  const where = endpointName('metadata', res.request.url);
   throwIfErrorResponse(res, where);
   const body = jsonObjectBody(res, where);
   if (typeof body.issuer !== 'string' || !sameIssuer(body.issuer, issuer)) {
-    throw malformed(`${where} is for a different issuer than ${issuer} (RFC 8414 §3.3)`, res);
+    throw malformed(message('oauth.discovery.other_issuer', { endpoint: where, issuer }), res);
   }
   const url = (name: string, required: boolean): string | undefined => {
     const value = body[name];
     if (value === undefined || value === null) {
-      if (required) throw malformed(`${where} has no ${name}`, res);
+      if (required) throw malformed(message('oauth.discovery.missing', { endpoint: where, name }), res);
       return undefined;
     }
     if (typeof value !== 'string' || !/^https?:\/\//i.test(value) || !URL.canParse(value)) {
-      throw malformed(`${where} has a ${name} that is not an http(s) URL`, res);
+      throw malformed(message('oauth.discovery.not_url', { endpoint: where, name }), res);
     }
     return value;
   };
@@ -147,7 +148,8 @@ export async function discover(http: HttpClient, issuer: string): Promise<Server
   const transient = failures.find((f) => f.code === CODES.PROVIDER_UNAVAILABLE);
   if (transient) throw transient;
   throw new HandoffError(
-    `no usable authorization server metadata for ${issuer}: ${failures.map((f) => f.message).join('; ')}`,
+    // two documents were tried (RFC 8414, then OpenID Connect Discovery), so two failures
+    message('oauth.discovery.none_usable', { issuer, first: nestedMessage(failures[0] as HandoffError), second: nestedMessage(failures[1] as HandoffError) }),
     { code: CODES.PROVIDER_ERROR, cause: failures[failures.length - 1] },
   );
 }

@@ -8,33 +8,47 @@
  */
 import { CODES, HandoffError, type OAuthErrorDetail } from '../errors.js';
 import type { RawResponse } from './types.js';
+import { message } from '../i18n/index.js';
+import type { Message, MessageKey, NestedMessage } from '../i18n/index.js';
 
 /** Longest error_description kept, in characters. */
 export const MAX_DESCRIPTION_CHARS = 300;
 
-const ERROR_LABELS: Record<string, string> = {
-  invalid_request: 'the request was malformed or is missing a parameter',
-  invalid_client: 'client authentication failed',
-  unauthorized_client: 'the client is not allowed to use this grant type',
-  unsupported_grant_type: 'the grant type is not supported',
-  invalid_scope: 'the requested scope is invalid or exceeds what was granted',
-  unsupported_token_type: 'the token type cannot be revoked',
-  access_denied: 'access was denied',
-  invalid_token: 'the token is invalid',
-  temporarily_unavailable: 'the server is temporarily unavailable',
-  server_error: 'the server had an internal error',
-  invalid_redirect_uri: 'the server refused the redirect URI of the client registration',
-  invalid_client_metadata: 'the server refused the client registration metadata',
-  invalid_target: 'the resource is invalid, unknown, or not allowed for this client (RFC 8707)',
+const ERROR_LABELS: Record<string, MessageKey> = {
+  invalid_request: 'oauth.label.invalid_request',
+  invalid_client: 'oauth.label.invalid_client',
+  unauthorized_client: 'oauth.label.unauthorized_client',
+  unsupported_grant_type: 'oauth.label.unsupported_grant_type',
+  invalid_scope: 'oauth.label.invalid_scope',
+  unsupported_token_type: 'oauth.label.unsupported_token_type',
+  access_denied: 'oauth.label.access_denied',
+  invalid_token: 'oauth.label.invalid_token',
+  temporarily_unavailable: 'oauth.label.temporarily_unavailable',
+  server_error: 'oauth.label.server_error',
+  invalid_redirect_uri: 'oauth.label.invalid_redirect_uri',
+  invalid_client_metadata: 'oauth.label.invalid_client_metadata',
+  invalid_target: 'oauth.label.invalid_target',
 };
 
 const TRANSIENT_ERRORS = new Set(['temporarily_unavailable', 'server_error']);
 
-const GRANT_NAMES: Record<string, string> = {
-  refresh_token: 'the refresh token',
-  authorization_code: 'the authorization code',
-  'urn:ietf:params:oauth:grant-type:device_code': 'the device code',
+const GRANT_NAMES: Record<string, Message> = {
+  refresh_token: message('oauth.grant.refresh_token'),
+  authorization_code: message('oauth.grant.authorization_code'),
+  'urn:ietf:params:oauth:grant-type:device_code': message('oauth.grant.device_code'),
 };
+
+/** Which endpoint a response came from: a noun phrase for messages ("the token endpoint URL"). */
+export type EndpointKind = 'token' | 'device' | 'revocation' | 'registration' | 'client_configuration' | 'metadata' | 'resource_metadata';
+
+export function endpointName(kind: EndpointKind, url: string): Message {
+  return message(`oauth.endpoint.${kind}`, { url });
+}
+
+/** A HandoffError's message as a placeholder value (rendered in the reader's language when it has a key). */
+export function nestedMessage(e: HandoffError): NestedMessage {
+  return { key: e.key ?? '', ...(e.params ? { params: e.params } : {}), text: e.message };
+}
 
 /** True for statuses worth retrying later: 408, 429 and 5xx. */
 export function isTransientStatus(status: number): boolean {
@@ -80,7 +94,7 @@ export function asObject(body: unknown): Record<string, unknown> | undefined {
  * The HandoffError this response stands for, or undefined when it is a 2xx
  * without an `error` field. `endpoint` names it in messages ("the token endpoint").
  */
-export function errorFromResponse(res: RawResponse, endpoint: string): HandoffError | undefined {
+export function errorFromResponse(res: RawResponse, endpoint: Message): HandoffError | undefined {
   const obj = asObject(res.body);
   const rawError = obj && typeof obj.error === 'string' && obj.error.trim() ? obj.error : undefined;
   const ok = res.status >= 200 && res.status <= 299;
@@ -96,53 +110,60 @@ export function errorFromResponse(res: RawResponse, endpoint: string): HandoffEr
   if (description !== undefined) oauth.error_description = description;
   const retryAfter = retryAfterSeconds(res);
   if (retryAfter !== undefined) oauth.retryAfter = retryAfter;
-  const says = description ? `: ${description}` : '';
-
   if (error === 'invalid_grant') {
-    const what = GRANT_NAMES[res.request.grantType ?? ''] ?? 'the grant';
-    return new HandoffError(`${what} was rejected (invalid_grant)${says}`, { code: CODES.REAUTH_REQUIRED, oauth });
+    const grant = GRANT_NAMES[res.request.grantType ?? ''] ?? message('oauth.grant.other');
+    const text = description
+      ? message('oauth.response.invalid_grant_described', { grant, description })
+      : message('oauth.response.invalid_grant', { grant });
+    return new HandoffError(text, { code: CODES.REAUTH_REQUIRED, oauth });
   }
   if (isTransientStatus(res.status) || (error !== undefined && TRANSIENT_ERRORS.has(error))) {
-    const wait = retryAfter === undefined ? '' : `, retry after ${retryAfter} s`;
-    const named = error === undefined ? '' : ` ${error}`;
-    return new HandoffError(`${endpoint} is unavailable (HTTP ${res.status}${named}${wait})${says}`, {
-      code: CODES.PROVIDER_UNAVAILABLE,
-      oauth,
-    });
+    const http = error === undefined ? `HTTP ${res.status}` : `HTTP ${res.status} ${error}`;
+    const text =
+      retryAfter === undefined
+        ? description
+          ? message('oauth.response.unavailable_described', { endpoint, http, description })
+          : message('oauth.response.unavailable', { endpoint, http })
+        : description
+          ? message('oauth.response.unavailable_retry_described', { endpoint, http, seconds: retryAfter, description })
+          : message('oauth.response.unavailable_retry', { endpoint, http, seconds: retryAfter });
+    return new HandoffError(text, { code: CODES.PROVIDER_UNAVAILABLE, oauth });
   }
   if (error !== undefined) {
-    const label = ERROR_LABELS[error] ?? 'the server returned an error';
-    return new HandoffError(`${endpoint} answered ${error} (HTTP ${res.status}): ${label}${says}`, {
-      code: CODES.PROVIDER_ERROR,
-      oauth,
-    });
+    // every label is a sentence without placeholders
+    const label = message((ERROR_LABELS[error] ?? 'oauth.label.other') as 'oauth.label.other');
+    const status = res.status;
+    const text = description
+      ? message('oauth.response.error_described', { endpoint, error, status, label, description })
+      : message('oauth.response.error', { endpoint, error, status, label });
+    return new HandoffError(text, { code: CODES.PROVIDER_ERROR, oauth });
   }
-  const kind = res.status >= 300 && res.status <= 399 ? 'a redirect' : 'an error';
-  return new HandoffError(`${endpoint} answered HTTP ${res.status} (${kind}) without an OAuth error`, {
-    code: CODES.PROVIDER_ERROR,
-    oauth,
-  });
+  const redirect = res.status >= 300 && res.status <= 399;
+  const text = message(redirect ? 'oauth.response.redirect_without_error' : 'oauth.response.status_without_error', { endpoint, status: res.status });
+  return new HandoffError(text, { code: CODES.PROVIDER_ERROR, oauth });
 }
 
 /** Throw the mapped error, if any. */
-export function throwIfErrorResponse(res: RawResponse, endpoint: string): void {
+export function throwIfErrorResponse(res: RawResponse, endpoint: Message): void {
   const err = errorFromResponse(res, endpoint);
   if (err) throw err;
 }
 
 /** The 2xx body as a JSON object, or PROVIDER_ERROR. Never quotes the body: it may hold a token. */
-export function jsonObjectBody(res: RawResponse, endpoint: string): Record<string, unknown> {
+export function jsonObjectBody(res: RawResponse, endpoint: Message): Record<string, unknown> {
   const obj = asObject(res.body);
   if (obj) return obj;
-  const what = typeof res.body === 'string' ? (res.text.trim() ? 'a body that is not JSON' : 'an empty body') : 'JSON that is not an object';
-  const type = res.headers['content-type'] ? ` (content-type ${cleanServerText(res.headers['content-type'], 60)})` : '';
-  throw new HandoffError(`${endpoint} answered HTTP ${res.status} with ${what}${type}`, {
-    code: CODES.PROVIDER_ERROR,
-    oauth: { status: res.status },
-  });
+  const kind = typeof res.body === 'string' ? (res.text.trim() ? 'not_json' : 'empty') : 'not_object';
+  const contentType = res.headers['content-type'];
+  const status = res.status;
+  const text =
+    contentType
+      ? message(`oauth.response.${kind}_typed`, { endpoint, status, type: cleanServerText(contentType, 60) })
+      : message(`oauth.response.${kind}`, { endpoint, status });
+  throw new HandoffError(text, { code: CODES.PROVIDER_ERROR, oauth: { status: res.status } });
 }
 
 /** A PROVIDER_ERROR about a malformed but successful response. */
-export function malformed(message: string, res: RawResponse): HandoffError {
-  return new HandoffError(message, { code: CODES.PROVIDER_ERROR, oauth: { status: res.status } });
+export function malformed(text: Message, res: RawResponse): HandoffError {
+  return new HandoffError(text, { code: CODES.PROVIDER_ERROR, oauth: { status: res.status } });
 }

@@ -4,6 +4,8 @@
 import { CODES, HandoffError } from '../errors.js';
 import { cleanServerText } from './error-mapping.js';
 import type { Endpoints } from './types.js';
+import { message } from '../i18n/index.js';
+import type { Message, MessageKey } from '../i18n/index.js';
 
 /** Parameters buildAuthorizationUrl sets itself; `extra` may not override them. */
 export const RESERVED_AUTHORIZATION_PARAMS: readonly string[] = Object.freeze([
@@ -37,21 +39,21 @@ export interface AuthorizationUrlParams {
 export function buildAuthorizationUrl(endpoints: Endpoints, params: AuthorizationUrlParams): string {
   const base = endpoints?.authorization;
   if (typeof base !== 'string' || base === '') {
-    throw new HandoffError('no authorization endpoint is configured', { code: CODES.USAGE });
+    throw new HandoffError(message('oauth.authorize.no_endpoint'), { code: CODES.USAGE });
   }
   let url: URL;
   try {
     url = new URL(base);
   } catch {
-    throw new HandoffError('the authorization endpoint is not an absolute URL', { code: CODES.USAGE });
+    throw new HandoffError(message('oauth.authorize.not_absolute'), { code: CODES.USAGE });
   }
   if (url.protocol !== 'https:' && url.protocol !== 'http:') {
-    throw new HandoffError(`the authorization endpoint has an unsupported scheme "${url.protocol}"`, {
+    throw new HandoffError(message('oauth.authorize.scheme', { scheme: url.protocol }), {
       code: CODES.USAGE,
     });
   }
-  if (!params?.clientId) throw new HandoffError('the client id is missing', { code: CODES.USAGE });
-  if (!params.redirectUri) throw new HandoffError('the redirect URI is missing', { code: CODES.USAGE });
+  if (!params?.clientId) throw new HandoffError(message('oauth.client.id_missing'), { code: CODES.USAGE });
+  if (!params.redirectUri) throw new HandoffError(message('oauth.token.redirect_missing'), { code: CODES.USAGE });
 
   const pairs: [string, string][] = [
     ['response_type', 'code'],
@@ -66,7 +68,7 @@ export function buildAuthorizationUrl(endpoints: Endpoints, params: Authorizatio
   if (params.resource) pairs.push(['resource', params.resource]);
   for (const [name, value] of Object.entries(params.extra ?? {})) {
     if (RESERVED_AUTHORIZATION_PARAMS.includes(name) || (name === 'resource' && params.resource)) {
-      throw new HandoffError(`the extra authorization parameter "${name}" would override one set from the options`, {
+      throw new HandoffError(message('oauth.authorize.extra_overrides', { name }), {
         code: CODES.USAGE,
       });
     }
@@ -94,18 +96,18 @@ export interface AuthorizationResponse {
   state?: string;
 }
 
-const AUTHORIZATION_ERROR_LABELS: Record<string, string> = {
-  access_denied: 'the authorization was denied',
-  invalid_request: 'the authorization request was malformed',
-  unauthorized_client: 'the client may not request an authorization code',
-  unsupported_response_type: 'the server does not issue authorization codes to this client',
-  invalid_scope: 'the requested scope is invalid or unknown',
-  server_error: 'the authorization server had an internal error',
-  temporarily_unavailable: 'the authorization server is temporarily unavailable',
+const AUTHORIZATION_ERROR_LABELS: Record<string, MessageKey> = {
+  access_denied: 'oauth.authorize_label.access_denied',
+  invalid_request: 'oauth.authorize_label.invalid_request',
+  unauthorized_client: 'oauth.authorize_label.unauthorized_client',
+  unsupported_response_type: 'oauth.authorize_label.unsupported_response_type',
+  invalid_scope: 'oauth.authorize_label.invalid_scope',
+  server_error: 'oauth.authorize_label.server_error',
+  temporarily_unavailable: 'oauth.authorize_label.temporarily_unavailable',
 };
 
-function usage(message: string): HandoffError {
-  return new HandoffError(message, { code: CODES.USAGE });
+function usage(text: Message): HandoffError {
+  return new HandoffError(text, { code: CODES.USAGE });
 }
 
 /**
@@ -124,7 +126,7 @@ export function parseAuthorizationResponse(
 ): AuthorizationResponse {
   const text = typeof input === 'string' ? input.trim() : '';
   if (text === '') {
-    throw usage('nothing was given: expected the redirect URL, its query string, or the authorization code');
+    throw usage(message('oauth.response_input.empty'));
   }
 
   let params: URLSearchParams;
@@ -133,7 +135,7 @@ export function parseAuthorizationResponse(
     try {
       url = new URL(text);
     } catch {
-      throw usage('the input looks like a URL but cannot be parsed');
+      throw usage(message('oauth.response_input.bad_url'));
     }
     params = url.searchParams;
     if (!params.has('code') && !params.has('error') && url.hash.length > 1) {
@@ -141,44 +143,44 @@ export function parseAuthorizationResponse(
     }
     if (!params.has('code') && !params.has('error')) {
       if (params.has('response_type') && params.has('client_id')) {
-        throw usage('this is the authorization request URL, not the redirect that follows the approval');
+        throw usage(message('oauth.response_input.request_url'));
       }
-      throw usage('the URL has no "code" or "error" parameter');
+      throw usage(message('oauth.response_input.no_code'));
     }
     checkRedirectTarget(url, expect.redirectUri);
   } else if (text.startsWith('?') || /(?:^|&)(?:code|error|state)=/.test(text)) {
     params = new URLSearchParams(text.replace(/^\?/, ''));
   } else {
     if (!/^[\x21-\x7e]+$/.test(text)) {
-      throw usage('the input is not an authorization code, a redirect URL, or a query string');
+      throw usage(message('oauth.response_input.unknown'));
     }
-    return checkState({ code: text }, expect, 'a bare code carries no state to check; the whole redirect URL is needed');
+    return checkState({ code: text }, expect, message('oauth.response_input.bare_code'));
   }
 
   for (const name of ['code', 'state', 'error', 'iss']) {
-    if (params.getAll(name).length > 1) throw usage(`the response repeats the "${name}" parameter`);
+    if (params.getAll(name).length > 1) throw usage(message('oauth.response_input.repeated', { name }));
   }
   const state = params.get('state') || undefined;
   const iss = params.get('iss');
   if (expect.issuer !== undefined && iss !== null && iss !== expect.issuer) {
-    throw new HandoffError('the response names a different issuer than the one this request was sent to (RFC 9207)', {
+    throw new HandoffError(message('oauth.response_input.other_issuer'), {
       code: CODES.PROVIDER_ERROR,
     });
   }
   const error = params.get('error');
   if (error) {
     // a foreign error is reported as foreign; an error without state is still the user's answer
-    if (state !== undefined) checkState({ code: '', state }, expect, '');
+    if (state !== undefined) checkState({ code: '', state }, expect, message('oauth.response_input.no_state'));
     throw authorizationError(error, params.get('error_description'));
   }
   const checked = checkState(
     { code: '', ...(state === undefined ? {} : { state }) },
     expect,
-    'the response has no "state" parameter',
+    message('oauth.response_input.no_state'),
   );
 
   const code = params.get('code');
-  if (!code) throw usage('the response has an empty "code" parameter');
+  if (!code) throw usage(message('oauth.response_input.empty_code'));
   return { ...checked, code };
 }
 
@@ -192,14 +194,14 @@ function checkRedirectTarget(url: URL, redirectUri: string | undefined): void {
   }
   const samePath = (a: string) => a.replace(/\/+$/, '') || '/';
   if (url.origin !== expected.origin || samePath(url.pathname) !== samePath(expected.pathname)) {
-    throw usage(`the URL does not lead to the redirect URI ${expected.origin}${expected.pathname}`);
+    throw usage(message('oauth.response_input.wrong_target', { uri: `${expected.origin}${expected.pathname}` }));
   }
 }
 
 function checkState(
   response: AuthorizationResponse,
   expect: AuthorizationResponseExpectation,
-  missingMessage: string,
+  missingMessage: Message,
 ): AuthorizationResponse {
   if (expect.state === undefined) return response;
   if (response.state === undefined) {
@@ -207,21 +209,24 @@ function checkState(
     throw usage(missingMessage);
   }
   if (response.state !== expect.state) {
-    throw usage('the state in the response does not match this authorization request (a stale or foreign redirect)');
+    throw usage(message('oauth.response_input.state_mismatch'));
   }
   return response;
 }
 
 function authorizationError(error: string, description: string | null): HandoffError {
   const name = cleanServerText(error, 80);
-  const says = description ? `: ${cleanServerText(description)}` : '';
   const oauth = { error: name, ...(description ? { error_description: cleanServerText(description) } : {}) };
-  const label = AUTHORIZATION_ERROR_LABELS[name] ?? 'the authorization server returned an error';
+  // every label is a sentence without placeholders
+  const label = message((AUTHORIZATION_ERROR_LABELS[name] ?? 'oauth.authorize_label.other') as 'oauth.authorize_label.other');
   const code =
     name === 'access_denied'
       ? CODES.ABORTED
       : name === 'server_error' || name === 'temporarily_unavailable'
         ? CODES.PROVIDER_UNAVAILABLE
         : CODES.PROVIDER_ERROR;
-  return new HandoffError(`${label} (${name})${says}`, { code, oauth });
+  const text = description
+    ? message('oauth.authorize.error_described', { label, error: name, description: cleanServerText(description) })
+    : message('oauth.authorize.error', { label, error: name });
+  return new HandoffError(text, { code, oauth });
 }

@@ -11,6 +11,8 @@
 import type { AxiosError, AxiosInstance, AxiosResponse } from 'axios';
 import { CODES, HandoffError } from '../errors.js';
 import type { HttpClient, HttpClientOptions, RawResponse, RequestSummary } from './types.js';
+import { message } from '../i18n/index.js';
+import type { MessageKey } from '../i18n/index.js';
 
 export const DEFAULT_TIMEOUT_MS = 30_000;
 export const DEFAULT_MAX_RESPONSE_BYTES = 1024 * 1024;
@@ -22,7 +24,7 @@ export const MAX_GET_REDIRECTS = 3;
 export async function createHttpClient(opts: HttpClientOptions = {}): Promise<HttpClient> {
   const timeoutMs = opts.timeoutMs ?? DEFAULT_TIMEOUT_MS;
   if (!Number.isFinite(timeoutMs) || timeoutMs <= 0) {
-    throw new HandoffError('the HTTP timeout must be a positive number of milliseconds', { code: CODES.USAGE });
+    throw new HandoffError(message('oauth.http.bad_timeout'), { code: CODES.USAGE });
   }
   const maxBytes = opts.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES;
   const now = opts.now ?? Date.now;
@@ -118,13 +120,13 @@ function checkUrl(url: string): void {
   try {
     parsed = new URL(url);
   } catch {
-    throw new HandoffError('invalid endpoint URL: not an absolute URL', { code: CODES.USAGE });
+    throw new HandoffError(message('oauth.http.url_not_absolute'), { code: CODES.USAGE });
   }
   if (parsed.protocol !== 'https:' && parsed.protocol !== 'http:') {
-    throw new HandoffError(`invalid endpoint URL: unsupported scheme "${parsed.protocol}"`, { code: CODES.USAGE });
+    throw new HandoffError(message('oauth.http.url_scheme', { scheme: parsed.protocol }), { code: CODES.USAGE });
   }
   if (parsed.username || parsed.password) {
-    throw new HandoffError('invalid endpoint URL: it must not contain a user name or password', {
+    throw new HandoffError(message('oauth.http.url_credentials'), {
       code: CODES.USAGE,
     });
   }
@@ -140,20 +142,20 @@ export function withoutQuery(url: string): string {
   }
 }
 
-const NETWORK_REASONS: Record<string, string> = {
-  ECONNREFUSED: 'connection refused',
-  ECONNRESET: 'connection reset',
-  EPIPE: 'connection closed while sending',
-  ENOTFOUND: 'host not found',
-  EAI_AGAIN: 'temporary DNS failure',
-  EHOSTUNREACH: 'host unreachable',
-  ENETUNREACH: 'network unreachable',
-  ENETDOWN: 'network down',
-  ETIMEDOUT: 'timed out',
-  ECONNABORTED: 'timed out',
-  ERR_SOCKET_CONNECTION_TIMEOUT: 'connection timed out',
-  ERR_NETWORK: 'network error',
-  EPROTO: 'TLS protocol error',
+const NETWORK_REASONS: Record<string, MessageKey> = {
+  ECONNREFUSED: 'oauth.net.econnrefused',
+  ECONNRESET: 'oauth.net.econnreset',
+  EPIPE: 'oauth.net.epipe',
+  ENOTFOUND: 'oauth.net.enotfound',
+  EAI_AGAIN: 'oauth.net.eai_again',
+  EHOSTUNREACH: 'oauth.net.ehostunreach',
+  ENETUNREACH: 'oauth.net.enetunreach',
+  ENETDOWN: 'oauth.net.enetdown',
+  ETIMEDOUT: 'oauth.net.timed_out',
+  ECONNABORTED: 'oauth.net.timed_out',
+  ERR_SOCKET_CONNECTION_TIMEOUT: 'oauth.net.connection_timed_out',
+  ERR_NETWORK: 'oauth.net.network_error',
+  EPROTO: 'oauth.net.eproto',
 };
 
 const TLS_CODE = /^(?:ERR_TLS_|ERR_SSL_|CERT_|UNABLE_TO_|DEPTH_ZERO_|SELF_SIGNED_|HOSTNAME_MISMATCH)/;
@@ -192,31 +194,34 @@ function safeCause(e: unknown, code: string | undefined): Error {
 function networkError(e: unknown, request: RequestSummary, timeoutMs: number, deadlinePassed: boolean): HandoffError {
   if (e instanceof HandoffError) return e;
   const axiosError = e as Partial<AxiosError> | undefined;
-  const where = `${request.method} ${request.url}`;
+  const { method, url } = request;
   const code = codeOf(e);
   const cause = safeCause(e, code);
   if (deadlinePassed || code === 'ECONNABORTED' || code === 'ETIMEDOUT') {
-    return new HandoffError(`no response from ${where} within ${formatMs(timeoutMs)}`, {
+    return new HandoffError(message('oauth.http.no_response', { method, url, duration: formatMs(timeoutMs) }), {
       code: CODES.PROVIDER_UNAVAILABLE,
       cause,
     });
   }
-  const message = typeof axiosError?.message === 'string' ? axiosError.message : '';
-  if (/maxContentLength|maxBodyLength/.test(message)) {
-    return new HandoffError(`the response from ${where} was larger than allowed`, {
+  const axiosMessage = typeof axiosError?.message === 'string' ? axiosError.message : '';
+  if (/maxContentLength|maxBodyLength/.test(axiosMessage)) {
+    return new HandoffError(message('oauth.http.too_large', { method, url }), {
       code: CODES.PROVIDER_ERROR,
       cause,
     });
   }
   if (code === 'ERR_INVALID_URL') {
-    return new HandoffError(`invalid endpoint URL ${request.url}`, { code: CODES.USAGE, cause });
+    return new HandoffError(message('oauth.http.invalid_url', { url }), { code: CODES.USAGE, cause });
   }
-  const reason =
-    (code && NETWORK_REASONS[code]) ??
-    (code && TLS_CODE.test(code) ? `TLS error (${code})` : undefined) ??
-    (code ? `network error (${code})` : 'network error');
-  const suffix = code && !reason.includes(code) ? ` (${code})` : '';
-  return new HandoffError(`could not reach ${where}: ${reason}${suffix}`, {
+  // every reason is a phrase without placeholders
+  const known = code ? NETWORK_REASONS[code] : undefined;
+  const text =
+    code === undefined
+      ? message('oauth.http.unreachable', { method, url, reason: message('oauth.net.network_error') })
+      : known !== undefined
+        ? message('oauth.http.unreachable_code', { method, url, reason: message(known as 'oauth.net.network_error'), code })
+        : message('oauth.http.unreachable', { method, url, reason: message(TLS_CODE.test(code) ? 'oauth.net.tls' : 'oauth.net.other_code', { code }) });
+  return new HandoffError(text, {
     code: CODES.PROVIDER_UNAVAILABLE,
     cause,
   });

@@ -3,6 +3,7 @@
  */
 import { createHash, randomBytes } from 'node:crypto';
 import { CODES, HandoffError } from '../errors.js';
+import { message } from '../i18n/index.js';
 
 /** RFC 7636 §4.1: 43–128 characters of [A-Z a-z 0-9 - . _ ~]. */
 export const PKCE_VERIFIER_PATTERN = /^[A-Za-z0-9\-._~]{43,128}$/;
@@ -20,7 +21,7 @@ export interface Pkce {
 /** RFC 7636 §4.2: S256 code_challenge = BASE64URL(SHA256(ASCII(code_verifier))). */
 export function pkceChallenge(verifier: string): string {
   if (!PKCE_VERIFIER_PATTERN.test(verifier)) {
-    throw new HandoffError('a PKCE code verifier must be 43 to 128 unreserved characters (RFC 7636 §4.1)', {
+    throw new HandoffError(message('oauth.pkce.bad_verifier'), {
       code: CODES.USAGE,
     });
   }

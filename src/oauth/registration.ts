@@ -6,8 +6,9 @@
  */
 import { CODES, HandoffError } from '../errors.js';
 import { CLIENT_AUTH_METHODS } from './client-auth.js';
-import { jsonObjectBody, malformed, throwIfErrorResponse } from './error-mapping.js';
+import { endpointName, jsonObjectBody, malformed, throwIfErrorResponse } from './error-mapping.js';
 import type { ClientAuthMethod, ClientConfig, HttpClient, RawResponse } from './types.js';
+import { message } from '../i18n/index.js';
 
 /** RFC 7591 §2 client metadata this toolkit sends. */
 export interface ClientMetadata {
@@ -48,7 +49,7 @@ export function registrationAuthMethod(supported: readonly string[] | undefined)
   if (!supported || supported.length === 0 || supported.includes('none')) return 'none';
   const method = (['client_secret_basic', 'client_secret_post'] as const).find((m) => supported.includes(m));
   if (!method) {
-    throw new HandoffError(`the server registers clients only with authentication methods this toolkit does not speak (${supported.slice(0, 6).join(', ')})`, {
+    throw new HandoffError(message('oauth.registration.no_method', { methods: supported.slice(0, 6).join(', ') }), {
       code: CODES.PROVIDER_ERROR,
     });
   }
@@ -63,17 +64,17 @@ export async function registrationRequest(
   opts: { initialAccessToken?: string } = {},
 ): Promise<RawResponse> {
   if (!Array.isArray(metadata.redirect_uris) || metadata.redirect_uris.length === 0) {
-    throw new HandoffError('a client registration needs at least one redirect URI', { code: CODES.USAGE });
+    throw new HandoffError(message('oauth.registration.no_redirect'), { code: CODES.USAGE });
   }
   const headers: Record<string, string> = {};
-  if (opts.initialAccessToken !== undefined) headers.Authorization = bearer(opts.initialAccessToken, 'initial access token');
+  if (opts.initialAccessToken !== undefined) headers.Authorization = bearer(opts.initialAccessToken, 'initial');
   const body: Record<string, unknown> = { ...metadata };
   return http.postJson(registrationEndpoint, body, headers);
 }
 
-function bearer(token: string, what: string): string {
+function bearer(token: string, what: 'initial' | 'registration'): string {
   if (typeof token !== 'string' || !B64TOKEN.test(token)) {
-    throw new HandoffError(`the ${what} has characters a bearer token cannot have`, { code: CODES.BAD_FILE });
+    throw new HandoffError(message(what === 'initial' ? 'oauth.registration.bad_initial_token' : 'oauth.registration.bad_registration_token'), { code: CODES.BAD_FILE });
   }
   return `Bearer ${token}`;
 }
@@ -84,27 +85,27 @@ function bearer(token: string, what: string): string {
  * The method the server registered wins over the one asked for.
  */
 export function processRegistrationResponse(res: RawResponse, requested: ClientMetadata): RegisteredClient {
-  const where = `the registration endpoint ${res.request.url}`;
+  const where = endpointName('registration', res.request.url);
   throwIfErrorResponse(res, where);
   const body = jsonObjectBody(res, where);
   const id = body.client_id;
-  if (typeof id !== 'string' || id === '') throw malformed(`${where} answered without a client_id`, res);
+  if (typeof id !== 'string' || id === '') throw malformed(message('oauth.registration.no_client_id', { endpoint: where }), res);
   const said = body.token_endpoint_auth_method;
   let method: ClientAuthMethod = requested.token_endpoint_auth_method;
   if (said !== undefined && said !== null) {
     if (typeof said !== 'string' || !CLIENT_AUTH_METHODS.includes(said as ClientAuthMethod)) {
-      throw malformed(`${where} registered the client with an authentication method this toolkit does not speak`, res);
+      throw malformed(message('oauth.registration.unknown_method', { endpoint: where }), res);
     }
     method = said as ClientAuthMethod;
   }
   const secret = typeof body.client_secret === 'string' && body.client_secret !== '' ? body.client_secret : undefined;
-  if (method !== 'none' && secret === undefined) throw malformed(`${where} registered a client for ${method} without a client_secret`, res);
+  if (method !== 'none' && secret === undefined) throw malformed(message('oauth.registration.no_secret', { endpoint: where, method }), res);
   const client: ClientConfig = method === 'none' ? { id, auth_method: 'none' } : { id, secret: secret as string, auth_method: method };
   const out: RegisteredClient = { client, raw: body };
   const seconds = (name: string): number | undefined => {
     const v = body[name];
     if (v === undefined || v === null) return undefined;
-    if (typeof v !== 'number' || !Number.isFinite(v) || v < 0) throw malformed(`${where} sent a ${name} that is not a time in seconds`, res);
+    if (typeof v !== 'number' || !Number.isFinite(v) || v < 0) throw malformed(message('oauth.registration.bad_seconds', { endpoint: where, name }), res);
     return Math.floor(v);
   };
   const expires = seconds('client_secret_expires_at');
@@ -114,7 +115,7 @@ export function processRegistrationResponse(res: RawResponse, requested: ClientM
   const rat = body.registration_access_token;
   const uri = body.registration_client_uri;
   if (typeof rat === 'string' && rat !== '' && typeof uri === 'string' && /^https?:\/\//i.test(uri) && URL.canParse(uri)) {
-    if (!B64TOKEN.test(rat)) throw malformed(`${where} sent a registration_access_token with characters a bearer token cannot have`, res);
+    if (!B64TOKEN.test(rat)) throw malformed(message('oauth.registration.bad_access_token', { endpoint: where }), res);
     out.registration_access_token = rat;
     out.registration_client_uri = uri;
   }
@@ -124,12 +125,12 @@ export function processRegistrationResponse(res: RawResponse, requested: ClientM
 /** RFC 7592 §2.3 Client Delete Request: DELETE the client configuration URI with the registration access token. */
 export async function clientDeleteRequest(http: HttpClient, registrationClientUri: string, registrationAccessToken: string): Promise<RawResponse> {
   if (!/^https?:\/\//i.test(registrationClientUri) || !URL.canParse(registrationClientUri)) {
-    throw new HandoffError('the registration client URI is not an http(s) URL', { code: CODES.BAD_FILE });
+    throw new HandoffError(message('oauth.registration.bad_client_uri'), { code: CODES.BAD_FILE });
   }
-  return http.delete(registrationClientUri, { Authorization: bearer(registrationAccessToken, 'registration access token') });
+  return http.delete(registrationClientUri, { Authorization: bearer(registrationAccessToken, 'registration') });
 }
 
 /** RFC 7592 §2.3: 204 (any 2xx) means deleted; 401, 403 and other errors are PROVIDER_ERROR (the token is no longer good for it). */
 export function processClientDeleteResponse(res: RawResponse): void {
-  throwIfErrorResponse(res, `the client configuration endpoint ${res.request.url}`);
+  throwIfErrorResponse(res, endpointName('client_configuration', res.request.url));
 }

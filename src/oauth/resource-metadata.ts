@@ -8,8 +8,10 @@
  * (§3.3), or it is not used.
  */
 import { CODES, HandoffError } from '../errors.js';
-import { cleanServerText, jsonObjectBody, malformed, throwIfErrorResponse } from './error-mapping.js';
+import { cleanServerText, endpointName, jsonObjectBody, malformed, throwIfErrorResponse } from './error-mapping.js';
 import type { HttpClient, RawResponse } from './types.js';
+import { message } from '../i18n/index.js';
+import type { Message } from '../i18n/index.js';
 
 /** RFC 9728 §3 well-known URI suffix. */
 export const RESOURCE_METADATA_SUFFIX = 'oauth-protected-resource';
@@ -30,8 +32,8 @@ export interface ResourceMetadata {
   raw: Record<string, unknown>;
 }
 
-function usage(message: string): HandoffError {
-  return new HandoffError(message, { code: CODES.USAGE });
+function usage(text: Message): HandoffError {
+  return new HandoffError(text, { code: CODES.USAGE });
 }
 
 /**
@@ -43,11 +45,11 @@ export function parseResourceUrl(resource: string): URL {
   try {
     url = new URL(resource);
   } catch {
-    throw usage('the resource is not an absolute URL');
+    throw usage(message('oauth.resource.not_absolute'));
   }
-  if (url.protocol !== 'https:' && url.protocol !== 'http:') throw usage(`the resource has an unsupported scheme "${url.protocol}"`);
-  if (url.hash || resource.includes('#')) throw usage('the resource must not have a fragment (RFC 8707 §2)');
-  if (url.username || url.password) throw usage('the resource must not carry credentials');
+  if (url.protocol !== 'https:' && url.protocol !== 'http:') throw usage(message('oauth.resource.scheme', { scheme: url.protocol }));
+  if (url.hash || resource.includes('#')) throw usage(message('oauth.resource.fragment'));
+  if (url.username || url.password) throw usage(message('oauth.resource.credentials'));
   return url;
 }
 
@@ -87,25 +89,25 @@ export function processResourceMetadataResponse(
   resource: string,
   foundBy: ResourceMetadata['foundBy'] = 'well-known',
 ): ResourceMetadata {
-  const where = `the protected resource metadata ${res.request.url}`;
+  const where = endpointName('resource_metadata', res.request.url);
   throwIfErrorResponse(res, where);
   const body = jsonObjectBody(res, where);
-  if (typeof body.resource !== 'string' || body.resource === '') throw malformed(`${where} has no resource`, res);
+  if (typeof body.resource !== 'string' || body.resource === '') throw malformed(message('oauth.resource.no_resource', { endpoint: where }), res);
   if (!sameResource(body.resource, resource)) {
     throw new HandoffError(
-      `${where} is for the resource ${cleanServerText(body.resource, 200)}, not ${resource}: it is not used (RFC 9728 §3.3)`,
+      message('oauth.resource.other_resource', { endpoint: where, named: cleanServerText(body.resource, 200), resource }),
       { code: CODES.PROVIDER_ERROR, oauth: { status: res.status } },
     );
   }
   const list = (name: string): string[] | undefined => {
     const value = body[name];
     if (value === undefined || value === null) return undefined;
-    if (!Array.isArray(value) || !value.every((v) => typeof v === 'string')) throw malformed(`${where} has a ${name} that is not a list of strings`, res);
+    if (!Array.isArray(value) || !value.every((v) => typeof v === 'string')) throw malformed(message('oauth.resource.not_list', { endpoint: where, name }), res);
     return value as string[];
   };
   const servers = list('authorization_servers') ?? [];
   for (const s of servers) {
-    if (!/^https?:\/\//i.test(s) || !URL.canParse(s)) throw malformed(`${where} names an authorization server that is not an http(s) URL`, res);
+    if (!/^https?:\/\//i.test(s) || !URL.canParse(s)) throw malformed(message('oauth.resource.bad_server', { endpoint: where }), res);
   }
   const meta: ResourceMetadata = {
     resource: body.resource,
@@ -184,7 +186,7 @@ export async function discoverResource(http: HttpClient, resource: string): Prom
   if (fromChallenge) {
     return processResourceMetadataResponse(await resourceMetadataRequest(http, fromChallenge), resource, 'challenge');
   }
-  failures.push(`${resource} answered HTTP ${probe.status} without a resource_metadata challenge`);
+  failures.push(message('oauth.resource.no_challenge', { resource, status: probe.status }).text);
   let transient: HandoffError | undefined;
   for (const url of resourceMetadataUrls(resource)) {
     const res = await resourceMetadataRequest(http, url);
@@ -198,5 +200,5 @@ export async function discoverResource(http: HttpClient, resource: string): Prom
     }
   }
   if (transient) throw transient;
-  throw new HandoffError(`no protected resource metadata (RFC 9728) for ${resource}: ${failures.join('; ')}`, { code: CODES.PROVIDER_ERROR });
+  throw new HandoffError(message('oauth.resource.none', { resource, failures: failures.join('; ') }), { code: CODES.PROVIDER_ERROR });
 }

@@ -3,9 +3,10 @@
  */
 import { CODES, HandoffError } from '../errors.js';
 import { applyClientAuth } from './client-auth.js';
-import { throwIfErrorResponse } from './error-mapping.js';
+import { endpointName, throwIfErrorResponse } from './error-mapping.js';
 import { requireEndpoint } from './token.js';
 import type { ClientConfig, Endpoints, HttpClient, RawResponse } from './types.js';
+import { message } from '../i18n/index.js';
 
 export type TokenTypeHint = 'access_token' | 'refresh_token';
 
@@ -24,7 +25,7 @@ export async function revocationRequest(
   const hint = typeof opts === 'string' ? opts : opts?.tokenTypeHint;
   const url = requireEndpoint(endpoints?.revocation, 'revocation');
   if (typeof token !== 'string' || token === '') {
-    throw new HandoffError('there is no token to revoke', { code: CODES.USAGE });
+    throw new HandoffError(message('oauth.revocation.no_token'), { code: CODES.USAGE });
   }
   const form: Record<string, string> = { token };
   if (hint) form.token_type_hint = hint;
@@ -38,5 +39,5 @@ export async function revocationRequest(
  * Retry-After; unsupported_token_type and other errors → PROVIDER_ERROR.
  */
 export function processRevocationResponse(res: RawResponse): void {
-  throwIfErrorResponse(res, `the revocation endpoint ${res.request.url}`);
+  throwIfErrorResponse(res, endpointName('revocation', res.request.url));
 }

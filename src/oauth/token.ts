@@ -3,8 +3,10 @@
  */
 import { CODES, HandoffError } from '../errors.js';
 import { applyClientAuth } from './client-auth.js';
-import { jsonObjectBody, malformed, throwIfErrorResponse } from './error-mapping.js';
+import { endpointName, jsonObjectBody, malformed, throwIfErrorResponse } from './error-mapping.js';
 import type { ClientConfig, Endpoints, HttpClient, RawResponse, TokenSet } from './types.js';
+import { message } from '../i18n/index.js';
+import type { Message } from '../i18n/index.js';
 
 export const GRANT_AUTHORIZATION_CODE = 'authorization_code';
 export const GRANT_REFRESH_TOKEN = 'refresh_token';
@@ -30,7 +32,7 @@ export async function refreshTokenGrantRequest(
   opts: { scope?: string; resource?: string } = {},
 ): Promise<RawResponse> {
   if (typeof refreshToken !== 'string' || refreshToken === '') {
-    throw new HandoffError('there is no refresh token to use', { code: CODES.REAUTH_REQUIRED });
+    throw new HandoffError(message('oauth.token.no_refresh_token'), { code: CODES.REAUTH_REQUIRED });
   }
   const form: Record<string, string> = { grant_type: GRANT_REFRESH_TOKEN, refresh_token: refreshToken };
   if (opts.scope) form.scope = opts.scope;
@@ -50,10 +52,10 @@ export async function authorizationCodeGrantRequest(
   params: { code: string; redirectUri: string; codeVerifier?: string; resource?: string },
 ): Promise<RawResponse> {
   if (typeof params?.code !== 'string' || params.code === '') {
-    throw new HandoffError('the authorization code is missing', { code: CODES.USAGE });
+    throw new HandoffError(message('oauth.token.code_missing'), { code: CODES.USAGE });
   }
   if (typeof params.redirectUri !== 'string' || params.redirectUri === '') {
-    throw new HandoffError('the redirect URI is missing', { code: CODES.USAGE });
+    throw new HandoffError(message('oauth.token.redirect_missing'), { code: CODES.USAGE });
   }
   const form: Record<string, string> = {
     grant_type: GRANT_AUTHORIZATION_CODE,
@@ -72,40 +74,40 @@ export async function authorizationCodeGrantRequest(
  * access_token or token_type, or whose token_type is not Bearer (RFC 6750).
  */
 export function processTokenResponse(res: RawResponse): TokenSet {
-  const where = `the token endpoint ${res.request.url}`;
+  const where = endpointName('token', res.request.url);
   throwIfErrorResponse(res, where);
   const body = jsonObjectBody(res, where);
   return tokenSetFromBody(body, res, where);
 }
 
 /** Validate a §5.1 body; shared with the device grant (RFC 8628 §3.5). */
-export function tokenSetFromBody(body: Record<string, unknown>, res: RawResponse, where: string): TokenSet {
+export function tokenSetFromBody(body: Record<string, unknown>, res: RawResponse, where: Message): TokenSet {
   const accessToken = body.access_token;
   if (typeof accessToken !== 'string' || accessToken === '') {
-    throw malformed(`${where} answered HTTP ${res.status} without an access_token`, res);
+    throw malformed(message('oauth.token.no_access_token', { endpoint: where, status: res.status }), res);
   }
   const tokenType = body.token_type;
   if (typeof tokenType !== 'string' || tokenType === '') {
-    throw malformed(`${where} answered HTTP ${res.status} without a token_type`, res);
+    throw malformed(message('oauth.token.no_token_type', { endpoint: where, status: res.status }), res);
   }
   if (tokenType.toLowerCase() !== 'bearer') {
     const shown = tokenType.length <= 20 ? `"${tokenType.replace(/[^\x20-\x7e]/g, '?')}"` : 'an unknown value';
-    throw malformed(`${where} issued a token of type ${shown}; only Bearer tokens are supported`, res);
+    throw malformed(message('oauth.token.not_bearer', { endpoint: where, type: shown }), res);
   }
   const tokens: TokenSet = { access_token: accessToken, token_type: 'Bearer', raw: body };
 
   const expiresIn = optionalNumber(body.expires_in);
-  if (expiresIn === 'invalid') throw malformed(`${where} sent an expires_in that is not a non-negative number`, res);
+  if (expiresIn === 'invalid') throw malformed(message('oauth.token.bad_expires_in', { endpoint: where }), res);
   if (expiresIn !== undefined) tokens.expires_in = expiresIn;
 
   const refresh = body.refresh_token;
   if (refresh !== undefined && refresh !== null && refresh !== '') {
-    if (typeof refresh !== 'string') throw malformed(`${where} sent a refresh_token that is not a string`, res);
+    if (typeof refresh !== 'string') throw malformed(message('oauth.token.bad_refresh_token', { endpoint: where }), res);
     tokens.refresh_token = refresh;
   }
   const scope = body.scope;
   if (scope !== undefined && scope !== null) {
-    if (typeof scope !== 'string') throw malformed(`${where} sent a scope that is not a string`, res);
+    if (typeof scope !== 'string') throw malformed(message('oauth.token.bad_scope', { endpoint: where }), res);
     tokens.scope = scope;
   }
   return tokens;
@@ -122,7 +124,7 @@ function optionalNumber(value: unknown): number | undefined | 'invalid' {
 /** The endpoint URL, or a USAGE error naming which one is missing. */
 export function requireEndpoint(url: string | undefined, name: string): string {
   if (typeof url !== 'string' || url === '') {
-    throw new HandoffError(`no ${name} endpoint is configured`, { code: CODES.USAGE });
+    throw new HandoffError(message('oauth.token.no_endpoint', { name }), { code: CODES.USAGE });
   }
   return url;
 }

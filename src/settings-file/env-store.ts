@@ -2,9 +2,9 @@ import { CODES, HandoffError } from '../errors.js';
 import { message } from '../i18n/index.js';
 import type { Message } from '../i18n/index.js';
 import { writeFileAtomic } from './atomic.js';
-import { DEFAULT_LOCK_TIMEOUT_MS } from './lock.js';
+import { DEFAULT_LOCK_TIMEOUT_MS, lockTimeout } from './lock.js';
 import type { RecipientInfo } from '../crypto/index.js';
-import type { HeldLock, LockOptions } from './lock.js';
+import type { HeldLock, LockOptions, LockSubject } from './lock.js';
 import { notThisOne, openSealed, openedLabel, sealAgain } from './sealed.js';
 import type { Opened, SealSecrets } from './sealed.js';
 import { encodeSettings } from './schema.js';
@@ -26,7 +26,7 @@ class Mutex {
   private tail: Promise<void> = Promise.resolve();
   private busy = 0;
 
-  async run<T>(what: string, fn: (lock: HeldLock) => Promise<T>, opts: LockOptions = {}): Promise<T> {
+  async run<T>(what: LockSubject, fn: (lock: HeldLock) => Promise<T>, opts: LockOptions = {}): Promise<T> {
     const before = this.tail;
     let release!: () => void;
     this.tail = new Promise<void>((r) => (release = r));
@@ -41,7 +41,7 @@ class Mutex {
       if (won === 'timeout') {
         // keep the order: our turn passes on once the holder is done
         void before.then(release);
-        throw new HandoffError(`timed out after ${Math.round(timeoutMs / 1000)} s waiting for the lock on ${what}`, { code: CODES.LOCK_TIMEOUT });
+        throw new HandoffError(lockTimeout(what, timeoutMs), { code: CODES.LOCK_TIMEOUT });
       }
       try {
         return await fn({ held: true });

@@ -99,7 +99,7 @@ export class FileStore implements CredentialStore {
       bytes = readFileSync(path);
     } catch (e) {
       if ((e as NodeJS.ErrnoException).code === 'ENOENT') {
-        throw new HandoffError(`no credential named "${name}" in ${this.layout.credentialsDir}`, { code: CODES.NOT_FOUND, credential: name, cause: e });
+        throw new HandoffError(message('store.not_found', { name, dir: this.layout.credentialsDir }), { code: CODES.NOT_FOUND, credential: name, cause: e });
       }
       throw inputFileError(e, path, `the credential file of "${name}"`);
     }

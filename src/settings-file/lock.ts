@@ -5,6 +5,8 @@ import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { DEFAULT_LOCK_TIMEOUT_MS } from '../defaults.js';
 import { CODES, HandoffError } from '../errors.js';
+import { message } from '../i18n/index.js';
+import type { Message } from '../i18n/index.js';
 
 /**
  * The writer side of the per-credential read/write lock.
@@ -180,7 +182,25 @@ async function clearIfDead(dir: string): Promise<void> {
   if (age !== undefined && age > STALE_MS) return takeOver(dir, undefined);
 }
 
-export async function withFileLock<T>(target: string, what: string, fn: (lock: HeldLock) => Promise<T>, opts: LockOptions = {}): Promise<T> {
+/** What a lock guards, as callers name it (one catalog sentence per kind). */
+export type LockSubject = `credential "${string}"` | `settings file ${string}` | 'the daemon lock';
+
+/** "timed out after N s waiting for the lock on …", as a whole sentence per kind of lock. */
+export function lockTimeout(what: LockSubject, timeoutMs: number, holder?: { pid: number | string; host: string }): Message {
+  const seconds = String(Math.round(timeoutMs / 1000));
+  const name = /^credential "(.*)"$/.exec(what)?.[1];
+  const held = holder ? { pid: String(holder.pid), host: holder.host } : undefined;
+  if (name !== undefined) {
+    return held ? message('store.lock_timeout.credential_held', { seconds, name, ...held }) : message('store.lock_timeout.credential', { seconds, name });
+  }
+  if (what.startsWith('settings file ')) {
+    const path = what.slice('settings file '.length);
+    return held ? message('store.lock_timeout.settings_file_held', { seconds, path, ...held }) : message('store.lock_timeout.settings_file', { seconds, path });
+  }
+  return held ? message('store.lock_timeout.daemon_held', { seconds, ...held }) : message('store.lock_timeout.daemon', { seconds });
+}
+
+export async function withFileLock<T>(target: string, what: LockSubject, fn: (lock: HeldLock) => Promise<T>, opts: LockOptions = {}): Promise<T> {
   const dir = `${target}.lock`;
   const timeoutMs = opts.timeoutMs ?? DEFAULT_LOCK_TIMEOUT_MS;
   const deadline = Date.now() + timeoutMs;
@@ -190,10 +210,7 @@ export async function withFileLock<T>(target: string, what: string, fn: (lock: H
     await clearIfDead(dir);
     if (Date.now() >= deadline) {
       const holder = await readOwner(dir);
-      throw new HandoffError(
-        `timed out after ${Math.round(timeoutMs / 1000)} s waiting for the lock on ${what}${holder ? ` (held by process ${holder.pid} on ${holder.host})` : ''}`,
-        { code: CODES.LOCK_TIMEOUT },
-      );
+      throw new HandoffError(lockTimeout(what, timeoutMs, holder), { code: CODES.LOCK_TIMEOUT });
     }
     if (!waited) {
       waited = true;

@@ -42,8 +42,8 @@ export function hintFor(e: HandoffError, tr: Translator = english): string | und
       // the file system refused this user (EACCES), or the store is too open (the message names the chmod)
       return errno === 'EACCES' || errno === 'EPERM' ? tr.t('hint.fs_access') : tr.t('hint.permissions');
     case CODES.NOT_FOUND:
-      // a path the user gave, or a credential name
-      return errno !== undefined ? tr.t('hint.fs_path') : tr.t('hint.not_found');
+      // a path the user gave, or a credential name (whose missing file is an ENOENT too)
+      return errno !== undefined && e.credential === undefined ? tr.t('hint.fs_path') : tr.t('hint.not_found');
     case CODES.EXISTS:
       // a credential or an output file; never suggest --force for the machine key: that would orphan every credential
       return /machine key/.test(e.message) ? tr.t('hint.exists_key') : tr.t('hint.exists');

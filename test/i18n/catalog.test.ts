@@ -89,3 +89,11 @@ test('no message key is defined in two sections (a later section would silently 
     t.deepEqual(dupes, []);
   }
 });
+
+test('every exit code has its meaning in both catalogs (--help and the man page print them)', async (t) => {
+  const { EXIT_MEANINGS } = await import('../../src/errors.js');
+  for (const n of Object.keys(EXIT_MEANINGS)) {
+    t.true(`exit.${n}` in en, `en exit.${n}`);
+    t.true(`exit.${n}` in ja, `ja exit.${n}`);
+  }
+});

@@ -59,7 +59,7 @@ test.after.always(async () => {
 
 test('the tarball carries the built code, the licence and the changelog, and no maps, tests or sources', async (t) => {
   const { files } = await packAndInstall();
-  for (const f of ['LICENSE', 'CHANGELOG.md', 'README.md', 'bin/oauth-handoff.cjs', 'dist/fast-token.cjs', 'dist/src/index.js', 'dist/src/index.d.ts', 'docs/ja/README.md']) t.true(files.includes(f), f);
+  for (const f of ['LICENSE', 'CHANGELOG.md', 'README.md', 'dist/man/man1/oauth-handoff.1', 'bin/oauth-handoff.cjs', 'dist/fast-token.cjs', 'dist/src/index.js', 'dist/src/index.d.ts', 'docs/ja/README.md']) t.true(files.includes(f), f);
   t.deepEqual(files.filter((f) => f.endsWith('.map')), [], 'no source maps (they would name sources that are not shipped)');
   t.deepEqual(files.filter((f) => /^(src|test|bench|scripts)\//.test(f) || f.startsWith('dist/test/') || f.startsWith('dist/bench/')), []);
 });

@@ -32,14 +32,8 @@ export interface Reply {
   text: string;
 }
 
-export async function postForm(
-  url: string,
-  params: Record<string, string | undefined>,
-  headers: Record<string, string> = {},
-): Promise<Reply> {
-  const form = new URLSearchParams();
-  for (const [k, v] of Object.entries(params)) if (v !== undefined) form.set(k, v);
-  const r = await fetch(url, { method: 'POST', body: form, headers, redirect: 'manual' });
+/** A response read whole: its body as JSON when it is JSON. */
+export async function replyOf(r: Response): Promise<Reply> {
   const text = await r.text();
   let body: unknown;
   try {
@@ -48,6 +42,17 @@ export async function postForm(
     body = undefined;
   }
   return { status: r.status, headers: r.headers, body, text };
+}
+
+export async function postForm(
+  url: string,
+  params: Record<string, string | undefined>,
+  headers: Record<string, string> = {},
+): Promise<Reply> {
+  const form = new URLSearchParams();
+  for (const [k, v] of Object.entries(params)) if (v !== undefined) form.set(k, v);
+  const r = await fetch(url, { method: 'POST', body: form, headers, redirect: 'manual' });
+  return replyOf(r);
 }
 
 export interface AuthorizeParams {
@@ -139,26 +144,12 @@ export async function refreshOk(s: Sandbox, refreshToken: string, client: Sandbo
 /** GET the protected resource with a Bearer token: the status. */
 export async function callApi(s: Sandbox, accessToken: string): Promise<Reply> {
   const r = await fetch(s.endpoints.api, { headers: { Authorization: `Bearer ${accessToken}` } });
-  const text = await r.text();
-  let body: unknown;
-  try {
-    body = JSON.parse(text);
-  } catch {
-    body = undefined;
-  }
-  return { status: r.status, headers: r.headers, body, text };
+  return replyOf(r);
 }
 
 /** GET (or POST) a URL with a Bearer token. */
 export async function getWithToken(url: string, accessToken: string | undefined, method: 'GET' | 'POST' = 'GET'): Promise<Reply> {
   const headers: Record<string, string> = accessToken === undefined ? {} : { Authorization: `Bearer ${accessToken}` };
   const r = await fetch(url, { method, headers });
-  const text = await r.text();
-  let body: unknown;
-  try {
-    body = JSON.parse(text);
-  } catch {
-    body = undefined;
-  }
-  return { status: r.status, headers: r.headers, body, text };
+  return replyOf(r);
 }

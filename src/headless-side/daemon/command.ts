@@ -11,7 +11,7 @@ import type { HttpClient } from '../../oauth/index.js';
 import type { CommonOptions } from '../common.js';
 import { outputOf } from '../common.js';
 import { isRefusal } from './instance.js';
-import { createDaemonLog } from './log.js';
+import { createDaemonLog, errorText } from './log.js';
 import type { LogFormat } from './log.js';
 import { DEFAULT_LOCK_TIMEOUT_MS } from '../../defaults.js';
 import { DEFAULT_HTTP_TIMEOUT_MS, DEFAULT_POLL_MS } from './runtime.js';
@@ -122,7 +122,7 @@ export async function daemonCommand(o: DaemonCommandOptions): Promise<number> {
   if (o.metricsFile !== undefined && !isAbsolute(o.metricsFile)) throw usage(`--metrics-file must be an absolute path, not "${o.metricsFile.slice(0, 80)}"`);
 
   const store = await openStore(o);
-  const log = createDaemonLog({ format: logFormat, stream: out.stdout, verbose: o.verbose === true });
+  const log = createDaemonLog({ format: logFormat, stream: out.stdout, verbose: o.verbose === true, i18n: out.i18n });
   const env = o.env ?? process.env;
   const sinks = sinkSpecs.length > 0 ? await Sinks.prepare(sinkSpecs, log) : undefined;
   const metrics = listen || o.metricsFile ? await Metrics.start({ log, listen, file: o.metricsFile || undefined }) : undefined;
@@ -137,8 +137,8 @@ export async function daemonCommand(o: DaemonCommandOptions): Promise<number> {
   } catch (e) {
     await settle();
     if (!isRefusal(e)) throw e;
-    out.info(`error: ${(e as Error).message}`);
-    out.info('stop that one first (`systemctl stop oauth-handoff`, or kill the pid above), or point this one at another store with --store');
+    out.info(out.t('cli.error', { message: errorText(e, out.i18n) }));
+    out.info(out.t('daemon.refused_hint'));
     return (e as HandoffError).exitCode;
   }
 
@@ -150,7 +150,7 @@ export async function daemonCommand(o: DaemonCommandOptions): Promise<number> {
       if (signals === 1) void d.stop();
       else {
         // a second SIGTERM/SIGINT: do not wait any longer
-        out.info('stopping at once (second signal)');
+        out.info(out.t('daemon.second_signal'));
         process.exit(EXIT.ERROR);
       }
     };

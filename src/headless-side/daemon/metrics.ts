@@ -11,6 +11,7 @@ import { createServer } from 'node:http';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { CODES, HandoffError } from '../../errors.js';
+import { errorText } from './log.js';
 import type { DaemonLog } from './log.js';
 import type { DaemonObserver, DaemonView } from './runtime.js';
 import { writeSinkFile } from './sinks.js';
@@ -170,8 +171,9 @@ export class Metrics implements DaemonObserver {
       server.listen(l.port, l.host, () => {
         this.server = server;
         const a = server.address() as AddressInfo;
-        this.o.log('info', 'metrics', `serving Prometheus metrics on http://${a.family === 'IPv6' ? `[${a.address}]` : a.address}:${a.port}/metrics`, { address: a.address, port: a.port });
-        if (!isLoopback(l.host)) this.o.log('warning', 'metrics', `the metrics endpoint listens on ${l.host}, beyond this machine: credential names and expiry times are visible to whoever reaches it`);
+        const url = `http://${a.family === 'IPv6' ? `[${a.address}]` : a.address}:${a.port}/metrics`;
+        this.o.log('info', 'metrics', (t) => t.t('daemon.metrics_serving', { url }), { address: a.address, port: a.port });
+        if (!isLoopback(l.host)) this.o.log('warning', 'metrics', (t) => t.t('daemon.metrics_exposed', { host: l.host }));
         resolve();
       });
     });
@@ -248,7 +250,7 @@ export class Metrics implements DaemonObserver {
       this.debounce = undefined;
       this.writing = this.writing
         .then(async () => writeSinkFile(file, await this.render(), 0o644))
-        .catch((e: unknown) => this.o.log('warning', 'metrics', `cannot write the metrics file ${file}: ${(e as Error).message}`));
+        .catch((e: unknown) => this.o.log('warning', 'metrics', (t) => t.t('daemon.metrics_file_failed', { file, error: errorText(e, t) })));
     }, ms);
   }
 

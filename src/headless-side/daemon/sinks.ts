@@ -17,6 +17,8 @@ import { promisify } from 'node:util';
 import { CODES, HandoffError } from '../../errors.js';
 import { NAME_PATTERN } from '../../settings-file/index.js';
 import type { Settings } from '../../settings-file/index.js';
+import type { Translator } from '../../i18n/index.js';
+import { errorText } from './log.js';
 import type { DaemonLog } from './log.js';
 import type { DaemonObserver } from './runtime.js';
 
@@ -228,7 +230,7 @@ export class Sinks implements DaemonObserver {
 
   private run(st: SinkState, fn: () => Promise<void>): void {
     st.chain = st.chain.then(fn).catch((err: unknown) => {
-      this.log('error', 'sink_failed', `cannot update the sink ${st.spec.path}: ${(err as Error)?.message ?? String(err)}`, { name: st.spec.name, path: st.spec.path });
+      this.log('error', 'sink_failed', (t) => t.t('daemon.sink_failed', { path: st.spec.path, error: errorText(err, t) }), { name: st.spec.name, path: st.spec.path });
     });
   }
 
@@ -236,7 +238,7 @@ export class Sinks implements DaemonObserver {
     for (const st of this.byName.get(name) ?? []) {
       const content = renderSink(st.spec, s);
       if (content === undefined) {
-        this.log('error', 'sink_failed', `the access token has characters that cannot be written safely in the ${st.spec.format} format; the sink ${st.spec.path} is removed`, {
+        this.log('error', 'sink_failed', (t) => t.t('daemon.sink_unsafe', { format: st.spec.format, path: st.spec.path }), {
           name,
           path: st.spec.path,
         });
@@ -246,14 +248,14 @@ export class Sinks implements DaemonObserver {
       this.run(st, async () => {
         await writeSinkFile(st.spec.path, content, st.spec.mode, st.gid);
         st.written = true;
-        this.log('debug', 'sink_written', `wrote the access token to ${st.spec.path}`, { name, path: st.spec.path, format: st.spec.format });
+        this.log('debug', 'sink_written', (t) => t.t('daemon.sink_written', { path: st.spec.path }), { name, path: st.spec.path, format: st.spec.format });
       });
     }
   }
 
   withdraw(name: string, why: string): void {
     for (const st of this.byName.get(name) ?? []) {
-      this.remove(st, () => this.log('info', 'sink_removed', `removed the sink ${st.spec.path} (${why.replaceAll('_', ' ')})`, { name, path: st.spec.path, reason: why }));
+      this.remove(st, () => this.log('info', 'sink_removed', (t) => sinkRemoved(t, st.spec.path, why), { name, path: st.spec.path, reason: why }));
     }
   }
 
@@ -282,4 +284,11 @@ export class Sinks implements DaemonObserver {
   pending(): Promise<void>[] {
     return [...this.byName.values()].flat().map((st) => st.chain);
   }
+}
+
+function sinkRemoved(t: Translator, path: string, why: string): string {
+  if (why === 'expired') return t.t('daemon.sink_removed.expired', { path });
+  if (why === 'reauthorization_required') return t.t('daemon.sink_removed.reauthorization_required', { path });
+  if (why === 'removed') return t.t('daemon.sink_removed.removed', { path });
+  return t.t('daemon.sink_removed.other', { path, reason: why.replaceAll('_', ' ') });
 }

@@ -51,4 +51,5 @@ export const cli = {
   'exit.5': 'provider unreachable or failing',
   'exit.6': 'busy',
   'exit.7': 'store unavailable',
+  'exit.130': 'interrupted',
 } as const;

@@ -7,6 +7,8 @@
 import { authorize } from './authorize.js';
 import { cli } from './cli.js';
 import { common } from './common.js';
+import { daemon } from './daemon.js';
+import { headlessLines } from './headless-lines.js';
 import { demo } from './demo.js';
 import { fleet } from './fleet.js';
 import { grant } from './grant.js';
@@ -15,12 +17,17 @@ import { headless } from './headless.js';
 import { hints } from './hints.js';
 import { login } from './login.js';
 import { options } from './options.js';
+import { oauth } from './oauth.js';
 import { providers, providersCommand } from './providers.js';
 import { resource } from './resource.js';
 import { sandbox } from './sandbox.js';
+import { store } from './store.js';
+import { crypto } from './crypto.js';
 
 export const en = {
   ...common,
+  ...daemon,
+  ...headlessLines,
   ...cli,
   ...authorize,
   ...hints,
@@ -35,4 +42,7 @@ export const en = {
   ...providersCommand,
   ...resource,
   ...sandbox,
+  ...store,
+  ...crypto,
+  ...oauth,
 } as const;

@@ -53,4 +53,5 @@ export const cli: SectionOf<typeof en> = {
   'exit.5': 'プロバイダーに接続できない・失敗している',
   'exit.6': '使用中',
   'exit.7': 'ストアを使えない',
+  'exit.130': '中断',
 };

@@ -3,6 +3,8 @@ import type { Catalog } from '../catalog.js';
 import { authorize } from './authorize.js';
 import { cli } from './cli.js';
 import { common } from './common.js';
+import { daemon } from './daemon.js';
+import { headlessLines } from './headless-lines.js';
 import { demo } from './demo.js';
 import { fleet } from './fleet.js';
 import { grant } from './grant.js';
@@ -11,12 +13,17 @@ import { headless } from './headless.js';
 import { hints } from './hints.js';
 import { login } from './login.js';
 import { options } from './options.js';
+import { oauth } from './oauth.js';
 import { providers, providersCommand } from './providers.js';
 import { resource } from './resource.js';
 import { sandbox } from './sandbox.js';
+import { store } from './store.js';
+import { crypto } from './crypto.js';
 
 export const ja: Catalog = {
   ...common,
+  ...daemon,
+  ...headlessLines,
   ...cli,
   ...authorize,
   ...hints,
@@ -31,4 +38,7 @@ export const ja: Catalog = {
   ...providersCommand,
   ...resource,
   ...sandbox,
+  ...store,
+  ...crypto,
+  ...oauth,
 };

@@ -8,32 +8,34 @@
 import { CODES, HandoffError } from '../../errors.js';
 import type { Endpoints } from '../types.js';
 import type { ProviderId, ProviderPreset } from './types.js';
+import { message } from '../../i18n/index.js';
+import type { Message } from '../../i18n/index.js';
 
 export type { ProviderId, ProviderPreset } from './types.js';
 
 // ─── Normalising what the user typed for --site ───
 
-function invalid(title: string, why: string): HandoffError {
-  return new HandoffError(`invalid ${title} site: ${why}`, { code: CODES.USAGE });
+function invalid(text: Message): HandoffError {
+  return new HandoffError(text, { code: CODES.USAGE });
 }
 
 /** Parse with https:// assumed when no scheme was typed; reject credentials and other schemes. */
 export function parseSite(site: string, title: string): URL {
   const text = typeof site === 'string' ? site.trim() : '';
-  if (text === '') throw invalid(title, 'it is empty');
-  if (/\s/.test(text)) throw invalid(title, 'it contains white space');
+  if (text === '') throw invalid(message('oauth.site.empty', { title }));
+  if (/\s/.test(text)) throw invalid(message('oauth.site.white_space', { title }));
   const withScheme = /^[a-z][a-z0-9+.-]*:\/\//i.test(text) ? text : `https://${text}`;
   let url: URL;
   try {
     url = new URL(withScheme);
   } catch {
-    throw invalid(title, 'it is not a URL or host name');
+    throw invalid(message('oauth.site.not_url', { title }));
   }
   if (url.protocol !== 'https:' && url.protocol !== 'http:') {
-    throw invalid(title, `unsupported scheme "${url.protocol}" (expected https)`);
+    throw invalid(message('oauth.site.scheme', { title, scheme: url.protocol }));
   }
-  if (url.username || url.password) throw invalid(title, 'it must not contain a user name or password');
-  if (!url.hostname) throw invalid(title, 'it has no host');
+  if (url.username || url.password) throw invalid(message('oauth.site.credentials', { title }));
+  if (!url.hostname) throw invalid(message('oauth.site.no_host', { title }));
   return url;
 }
 
@@ -72,15 +74,18 @@ export function normalizeTenantHost(
   const tenant = /^[a-z0-9](?:[a-z0-9-]*[a-z0-9])?$/i;
   const expanded = defaultDomain && tenant.test(text) ? `${text}.${defaultDomain}` : text;
   const url = parseSite(expanded, title);
-  if (url.port) throw invalid(title, 'it must not name a port');
+  if (url.port) throw invalid(message('oauth.site.port', { title }));
   const host = url.hostname.toLowerCase();
   const domain = domains.find((d) => host.endsWith(`.${d}`));
   if (!domain) {
-    const bare = tenant.test(text) ? ` (give the full host, e.g. ${text}.${domains[0]})` : '';
-    throw invalid(title, `the host must be a subdomain of ${domains.join(', ')}${bare}`);
+    throw invalid(
+      tenant.test(text)
+        ? message('oauth.site.not_subdomain_bare', { title, domains: domains.join(', '), example: `${text}.${domains[0]}` })
+        : message('oauth.site.not_subdomain', { title, domains: domains.join(', ') }),
+    );
   }
   const name = host.slice(0, -(domain.length + 1));
-  if (!tenant.test(name)) throw invalid(title, `"${name}" is not a valid space or context name`);
+  if (!tenant.test(name)) throw invalid(message('oauth.site.bad_tenant', { title, name }));
   return `https://${host}`;
 }
 
@@ -303,7 +308,7 @@ export const generic: ProviderPreset = {
   normalizeSite: (site) => normalizeBaseUrl(site, 'OAuth 2.0 server'),
   endpoints: () => {
     throw new HandoffError(
-      'the generic provider has no fixed endpoints: give the token endpoint (and the authorization endpoint) or an issuer for discovery',
+      message('oauth.provider.generic_no_endpoints'),
       { code: CODES.USAGE },
     );
   },
@@ -356,8 +361,12 @@ export const PROVIDER_IDS: readonly ProviderId[] = Object.freeze(Object.keys(PRO
 export function getProvider(id: string): ProviderPreset {
   const key = typeof id === 'string' ? id.trim().toLowerCase() : '';
   if (Object.hasOwn(PROVIDERS, key)) return PROVIDERS[key as ProviderId];
-  const shown = typeof id === 'string' && id.length <= 40 ? `"${id.replace(/[^\x20-\x7e]/g, '?')}"` : 'given';
-  throw new HandoffError(`unknown provider ${shown}; valid providers: ${PROVIDER_IDS.join(', ')}`, {
+  const providers = PROVIDER_IDS.join(', ');
+  const text =
+    typeof id === 'string' && id.length <= 40
+      ? message('oauth.provider.unknown', { shown: `"${id.replace(/[^\x20-\x7e]/g, '?')}"`, providers })
+      : message('oauth.provider.unknown_unshown', { providers });
+  throw new HandoffError(text, {
     code: CODES.USAGE,
   });
 }
@@ -380,7 +389,7 @@ export function resolveEndpoints(
   if (preset.endpointSource === 'site') {
     if (!opts.site) {
       if (!overrides.token) {
-        throw new HandoffError(`the ${preset.title} provider needs the site (its base URL)`, { code: CODES.USAGE });
+        throw new HandoffError(message('oauth.provider.needs_site', { title: preset.title }), { code: CODES.USAGE });
       }
     } else {
       base = preset.endpoints(preset.normalizeSite(opts.site));
@@ -389,13 +398,13 @@ export function resolveEndpoints(
   const merged = { ...base, ...overrides };
   if (!merged.token) {
     throw new HandoffError(
-      `no token endpoint for the ${preset.title} provider: give the endpoints explicitly or an issuer for discovery`,
+      message('oauth.provider.no_token_endpoint', { title: preset.title }),
       { code: CODES.USAGE },
     );
   }
   for (const [name, url] of Object.entries(merged)) {
     if (!URL.canParse(url) || !/^https?:\/\//i.test(url)) {
-      throw new HandoffError(`the ${name} endpoint is not an http(s) URL`, { code: CODES.USAGE });
+      throw new HandoffError(message('oauth.provider.endpoint_not_url', { name }), { code: CODES.USAGE });
     }
   }
   return merged as Endpoints;
@@ -404,7 +413,7 @@ export function resolveEndpoints(
 /** The loopback redirect URI a preset prefers: http://{first loopback host}:{port}{default path}. */
 export function defaultRedirectUri(preset: ProviderPreset, port: number): string {
   if (!Number.isInteger(port) || port < 1 || port > 65535) {
-    throw new HandoffError('the redirect port must be an integer from 1 to 65535', { code: CODES.USAGE });
+    throw new HandoffError(message('oauth.provider.bad_port'), { code: CODES.USAGE });
   }
   const host = preset.redirect.loopbackHosts[0] ?? '127.0.0.1';
   return `http://${host.includes(':') ? `[${host}]` : host}:${port}${preset.redirect.defaultPath}`;
