@@ -9,6 +9,8 @@ import { createInterface } from 'node:readline';
 import type { Readable } from 'node:stream';
 import { authorizationUrl, exchangeAuthorizationCode, newPendingAuthorization } from '../authorization/index.js';
 import { CODES, HandoffError, isHandoffError } from '../errors.js';
+import { message } from '../i18n/index.js';
+import type { Message } from '../i18n/index.js';
 import { parseAuthorizationResponse } from '../oauth/index.js';
 import type { HttpClient, TokenSet } from '../oauth/index.js';
 import { clockTime, promptLine, showHandoffScreen } from '../terminal/index.js';
@@ -38,9 +40,19 @@ export function createPasteRequest(target: LoginTarget, redirect: RedirectChoice
   return { url, state: pending.state, redirect, ...(pending.pkce ? { codeVerifier: pending.pkce.verifier } : {}) };
 }
 
+/** A rejected paste's reason for the person: the catalog text in their language when it has one. */
+const said = (e: HandoffError, out: Output): string => (e.key === undefined ? e.message : out.i18n.render(e.key, e.params));
+
 /** The URL quoted for a POSIX shell. */
 export function shellQuote(s: string): string {
   return `'${s.replace(/'/g, `'\\''`)}'`;
+}
+
+/** "nothing was pasted within 10 min" as a catalog message (seconds under 2 min, else minutes). */
+function withinMessage(kind: 'nothing_pasted' | 'nothing_usable' | 'no_stdin', ms: number): Message {
+  const s = Math.round(ms / 1000);
+  if (s < 120) return message(`paste.${kind}.s`, { n: s });
+  return message(`paste.${kind}.min`, { n: Math.round(s / 60) });
 }
 
 export function duration(ms: number): string {
@@ -117,7 +129,7 @@ export function readFirstLine(input: Readable, timeoutMs: number): Promise<strin
       else resolve(line as string);
     };
     const timer = setTimeout(
-      () => finish(new HandoffError(`no code or URL arrived on standard input within ${duration(timeoutMs)}`, { code: CODES.ABORTED })),
+      () => finish(new HandoffError(withinMessage('no_stdin', timeoutMs), { code: CODES.ABORTED })),
       timeoutMs,
     );
     rl.on('line', (line) => {
@@ -143,7 +155,7 @@ export function defaultReadPasted(): { read: ReadPasted; interactive: boolean } 
           return await promptLine(question, { noTtyHint: 'pipe the code or URL into standard input', timeoutMs });
         } catch (e) {
           if (isHandoffError(e, CODES.ABORTED) && Date.now() - started >= timeoutMs - 50) {
-            throw new HandoffError(`nothing was pasted within ${duration(timeoutMs)}`, { code: CODES.ABORTED, cause: e });
+            throw new HandoffError(withinMessage('nothing_pasted', timeoutMs), { code: CODES.ABORTED, cause: e });
           }
           throw e;
         }
@@ -195,11 +207,11 @@ async function pasteOnce(target: LoginTarget, redirect: RedirectChoice, deps: Pa
   const req = createPasteRequest(target, redirect);
   await showPasteInstructions(deps.out, target, req, { qr: deps.qr, timeoutMs: deps.timeoutMs, now: deps.now });
   const deadline = deps.now() + deps.timeoutMs;
-  const question = redirect.kind === 'oob' ? 'authorization code (or the page address): ' : 'the address the browser landed on: ';
+  const question = redirect.kind === 'oob' ? deps.out.t('paste.question.code') : deps.out.t('paste.question.landed');
   let code: string | undefined;
   for (let attempt = 1; code === undefined; attempt++) {
     const left = deadline - deps.now();
-    if (left <= 0) throw new HandoffError(`nothing usable was pasted within ${duration(deps.timeoutMs)}`, { code: CODES.ABORTED });
+    if (left <= 0) throw new HandoffError(withinMessage('nothing_usable', deps.timeoutMs), { code: CODES.ABORTED });
     const input = unwrapPasted(await deps.read(question, left));
     try {
       code = parseAuthorizationResponse(input, {
@@ -210,7 +222,7 @@ async function pasteOnce(target: LoginTarget, redirect: RedirectChoice, deps: Pa
       }).code;
     } catch (e) {
       if (!deps.interactive || attempt >= PASTE_ATTEMPTS || !isHandoffError(e, CODES.USAGE)) throw e;
-      deps.out.warn(PASTE_ATTEMPTS - attempt === 1 ? deps.out.t('login.bad_paste_one', { message: e.message }) : deps.out.t('login.bad_paste_many', { message: e.message, count: PASTE_ATTEMPTS - attempt }));
+      deps.out.warn(PASTE_ATTEMPTS - attempt === 1 ? deps.out.t('login.bad_paste_one', { message: said(e, deps.out) }) : deps.out.t('login.bad_paste_many', { message: said(e, deps.out), count: PASTE_ATTEMPTS - attempt }));
     }
   }
   return { tokens: await exchangeCode(target, req, code, deps), redirectUri: redirect.uri };
@@ -226,10 +238,17 @@ export async function exchangeCode(target: LoginTarget, req: PasteRequest, code:
     });
   } catch (e) {
     if (!isHandoffError(e, CODES.REAUTH_REQUIRED)) throw e;
-    const said = e.oauth?.error_description ? ` (the server said: ${e.oauth.error_description})` : '';
+    const server = e.oauth?.error_description;
     const ttl = target.preset.lifetimes.authorizationCodeSeconds;
+    const provider = target.preset.title;
     throw new HandoffError(
-      `the authorization code was rejected (invalid_grant)${said}: it was mistyped, already used, expired${ttl !== undefined ? ` (${target.preset.title} codes live ${ttl} s)` : ''}, or belongs to another login attempt; nothing was stored`,
+      server === undefined
+        ? ttl === undefined
+          ? message('paste.code_rejected')
+          : message('paste.code_rejected.ttl', { provider, ttl })
+        : ttl === undefined
+          ? message('paste.code_rejected.said', { server })
+          : message('paste.code_rejected.said_ttl', { server, provider, ttl }),
       // no credential: nothing of that name was stored or changed
       { code: CODES.REAUTH_REQUIRED, cause: e, ...(e.oauth ? { oauth: e.oauth } : {}) },
     );

@@ -7,6 +7,7 @@
  */
 import { spawn } from 'node:child_process';
 import { childEnv } from '../child-env.js';
+import type { Translator } from '../../i18n/index.js';
 import type { DaemonLog } from './log.js';
 
 export const HOOK_ENV = {
@@ -101,10 +102,19 @@ export class HookRunner {
     if (!command) return;
     const log = this.o.log;
     const p = runHook(command, ev, { env: this.o.env ?? process.env }).then((r) => {
-      if (r.code === 0) log('info', 'hook', `hook for ${ev.event} ran`, { name: ev.name, state: ev.state });
+      const event = ev.event;
+      if (r.code === 0) log('info', 'hook', (t) => t.t('daemon.hook_ran', { event }), { name: ev.name, state: ev.state });
       else {
-        const why = r.timedOut ? 'timed out and was killed' : r.error ? `could not start: ${r.error}` : r.signal ? `was killed by ${r.signal}` : `exited with ${r.code}`;
-        log('warning', 'hook_failed', `hook for ${ev.event} ${why}`, { name: ev.name, state: ev.state, exit_code: r.code });
+        const { error, signal, code } = r;
+        const why = (t: Translator): string =>
+          r.timedOut
+            ? t.t('daemon.hook_timed_out', { event })
+            : error
+              ? t.t('daemon.hook_not_started', { event, error: String(error) })
+              : signal
+                ? t.t('daemon.hook_killed', { event, signal: String(signal) })
+                : t.t('daemon.hook_exited', { event, code: String(code) });
+        log('warning', 'hook_failed', why, { name: ev.name, state: ev.state, exit_code: r.code });
       }
     });
     this.running.add(p);

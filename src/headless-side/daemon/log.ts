@@ -6,6 +6,10 @@
  * carry none).
  */
 import type { Writable } from 'node:stream';
+import { english } from '../../i18n/index.js';
+import type { Translator } from '../../i18n/index.js';
+import { escapeControls, escapeLine, terminalSafeJson } from '../../terminal/index.js';
+import { formatDuration } from '../common.js';
 
 export type LogLevel = 'debug' | 'info' | 'warning' | 'error';
 export type LogFormat = 'json' | 'text';
@@ -44,10 +48,22 @@ export type DaemonEvent =
   | 'metrics'
   | 'notify_failed';
 
-export type LogFields = Record<string, string | number | boolean | undefined | null | string[]>;
+/**
+ * A log line's text: English as given, or rendered by a translator — English
+ * for JSON lines (what programs read), the user's language for text lines.
+ */
+export type LogText = string | ((t: Translator) => string);
+
+/** A field may be a `LogText` (a hint): JSON lines carry its English. */
+export type LogFields = Record<string, string | number | boolean | undefined | null | string[] | ((t: Translator) => string)>;
 
 export interface DaemonLog {
-  (level: LogLevel, event: DaemonEvent, message: string, fields?: LogFields): void;
+  (level: LogLevel, event: DaemonEvent, message: LogText, fields?: LogFields): void;
+}
+
+/** The text of a log line in one language. */
+export function logText(text: LogText, t: Translator): string {
+  return typeof text === 'string' ? text : text(t);
 }
 
 export interface LogOptions {
@@ -56,22 +72,47 @@ export interface LogOptions {
   /** log `debug` events too */
   verbose?: boolean;
   now?: () => number;
+  /** the language of text lines (JSON lines are English); English by default */
+  i18n?: Translator;
 }
 
 export function createDaemonLog(o: LogOptions): DaemonLog {
   const now = o.now ?? Date.now;
+  const tr = o.i18n ?? english;
   return (level, event, message, fields = {}) => {
     if (level === 'debug' && !o.verbose) return;
     const time = new Date(now()).toISOString();
     if (o.format === 'json') {
       const line: Record<string, unknown> = { time, level, event };
-      for (const [k, v] of Object.entries(fields)) if (v !== undefined && v !== null) line[k] = v;
-      line.message = message;
-      o.stream.write(JSON.stringify(line) + '\n');
+      for (const [k, v] of Object.entries(fields)) {
+        const value = typeof v === 'function' ? v(english) || undefined : v;
+        if (value !== undefined && value !== null) line[k] = value;
+      }
+      line.message = logText(message, english);
+      o.stream.write(terminalSafeJson(JSON.stringify(line)) + '\n');
       return;
     }
     const name = typeof fields.name === 'string' ? `${fields.name}: ` : '';
-    const hint = typeof fields.hint === 'string' ? `\n${' '.repeat(17)}${fields.hint}` : '';
-    o.stream.write(`${time.slice(11, 19)} ${level.padEnd(7)} ${name}${message}${hint}\n`);
+    const hintText = typeof fields.hint === 'function' ? fields.hint(tr) : fields.hint;
+    const hint = typeof hintText === 'string' && hintText !== '' ? `\n${' '.repeat(17)}${hintText}` : '';
+    // data from files and servers (names, messages) never acts on the terminal, and one event stays one line
+    o.stream.write(escapeControls(`${time.slice(11, 19)} ${level.padEnd(7)} ${escapeLine(name)}${escapeLine(logText(message, tr))}${hint}\n`));
   };
+}
+
+/** An error's message in one language (its catalog key when it has one). */
+export function errorText(err: unknown, t: Translator): string {
+  const e = err as { key?: Parameters<Translator['render']>[0]; params?: Parameters<Translator['render']>[1]; message?: string } | undefined;
+  if (e?.key !== undefined) return t.render(e.key, e.params);
+  return e?.message ?? String(err);
+}
+
+/** A duration for a log line: the daemon's compact English form, or the translator's ("2 時間 5 分"). */
+export function logDuration(t: Translator, ms: number): string {
+  return t.lang === 'en' ? formatDuration(ms) : t.duration(ms);
+}
+
+/** Clauses that are each a whole sentence, joined the way the language joins them ("; " / "。"). */
+export function clauses(t: Translator, parts: string[]): string {
+  return parts.join(t.t('daemon.clause_separator'));
 }

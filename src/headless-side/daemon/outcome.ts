@@ -13,12 +13,15 @@ import { hintFor } from '../../terminal/index.js';
 import type { AttemptOutcome } from './attempt.js';
 import { failureKind } from './attempt.js';
 import type { HookRunner } from './hooks.js';
+import { english } from '../../i18n/index.js';
+import type { Translator } from '../../i18n/index.js';
+import { clauses, errorText, logDuration } from './log.js';
 import type { DaemonLog } from './log.js';
 import type { Planner } from './plan.js';
 import { clearFailures, iso, recordOf, remember, takeFacts } from './record.js';
 import type { Entry } from './record.js';
 import type { DaemonObserver, DaemonOptions } from './runtime.js';
-import { DEFAULT_BACKOFF_BASE_MS, DEFAULT_BACKOFF_MAX_MS, SECOND, backoffDelay, formatDuration, retryBeforeExpiry } from './schedule.js';
+import { DEFAULT_BACKOFF_BASE_MS, DEFAULT_BACKOFF_MAX_MS, SECOND, backoffDelay, retryBeforeExpiry } from './schedule.js';
 import { writeDaemonState } from './state-file.js';
 import type { NextAttemptReason } from './state-file.js';
 
@@ -52,7 +55,7 @@ export class Outcomes {
     }
     if (!e.hasRefreshToken) {
       if (e.status !== 'not_refreshable') {
-        this.c.log('warning', 'not_refreshable', 'it has no refresh token, so it cannot be kept fresh; its access token is served until it expires', { name: e.name });
+        this.c.log('warning', 'not_refreshable', (t) => t.t('daemon.not_refreshable'), { name: e.name });
       }
       e.status = 'not_refreshable';
     } else if (e.status !== 'retrying' && e.status !== 'failing' && e.status !== 'client_rejected') e.status = 'scheduled';
@@ -76,11 +79,29 @@ export class Outcomes {
     }
     if (outcome.refreshed) e.lastSuccessAt = iso(Date.now());
     this.c.planner.schedule(e);
-    const next = e.dueAt === undefined ? '' : `; next ${e.dueReason} in ${formatDuration(e.dueAt - Date.now())}`;
-    const expires = e.expiresAt === undefined ? 'no expiry given' : `expires in ${formatDuration(e.expiresAt - Date.now())}`;
+    const now = Date.now();
+    const dueAt = e.dueAt;
+    const dueReason = e.dueReason;
+    const expiresAt = e.expiresAt;
+    const next = (t: Translator): string[] => (dueAt === undefined ? [] : [t.t('daemon.next_attempt', { reason: dueReason ?? 'refresh', duration: logDuration(t, dueAt - now) })]);
     if (outcome.refreshed) {
-      const extended = reason === 'keep-alive' && rtBefore !== undefined && e.rtExpiresAt === rtBefore ? ' (the refresh token expiry did not move)' : '';
-      this.c.log('info', 'refreshed', `refreshed${reason === 'refresh' ? '' : ` (${reason})`}${after > 0 ? ` after ${after} failed attempt(s)` : ''}; the new access token ${expires}${next}${extended}`, {
+      const extended = reason === 'keep-alive' && rtBefore !== undefined && e.rtExpiresAt === rtBefore ? 'not_moved' : '';
+      const head = (t: Translator): string =>
+        reason === 'refresh'
+          ? after > 0
+            ? t.t('daemon.refreshed_after', { count: after })
+            : t.t('daemon.refreshed')
+          : after > 0
+            ? t.t('daemon.refreshed_reason_after', { reason, count: after })
+            : t.t('daemon.refreshed_reason', { reason });
+      const line = (t: Translator): string =>
+        clauses(t, [
+          head(t),
+          expiresAt === undefined ? t.t('daemon.new_token_no_expiry') : t.t('daemon.new_token_expires', { duration: logDuration(t, expiresAt - now) }),
+          ...next(t),
+          ...(extended ? [t.t('daemon.rt_expiry_not_moved')] : []),
+        ]);
+      this.c.log('info', 'refreshed', line, {
         name: e.name,
         reason,
         rotated: outcome.rotated,
@@ -90,16 +111,25 @@ export class Outcomes {
         failed_attempts: after > 0 ? after : undefined,
       });
       if (reason === 'keep-alive') {
-        this.c.log('info', 'keep_alive', `kept the idle grant alive; its refresh token ${extended ? 'still expires' : 'now expires'} ${e.rtExpiresAt === undefined ? '(no known expiry)' : `at ${iso(e.rtExpiresAt)}`}`, {
+        const rtAt = e.rtExpiresAt === undefined ? undefined : iso(e.rtExpiresAt);
+        this.c.log('info', 'keep_alive', (t) =>
+          rtAt === undefined
+            ? t.t(extended ? 'daemon.keep_alive.still_unknown' : 'daemon.keep_alive.now_unknown')
+            : t.t(extended ? 'daemon.keep_alive.still' : 'daemon.keep_alive.now', { at: rtAt }), {
           name: e.name,
           refresh_token_expires_at: e.rtExpiresAt === undefined ? undefined : iso(e.rtExpiresAt),
           extended: extended === '',
         });
       }
-      if (after > 0) this.c.log('info', 'recovered', `refreshes work again after ${after} failed attempt(s)`, { name: e.name, failed_attempts: after });
+      if (after > 0) this.c.log('info', 'recovered', (t) => t.t('daemon.recovered', { count: after }), { name: e.name, failed_attempts: after });
       this.c.tell((ob) => ob.refreshed?.(e.name, reason));
     } else {
-      this.c.log('info', 'skipped', `another process refreshed it first; its access token ${expires}${next}`, { name: e.name });
+      this.c.log('info', 'skipped', (t) =>
+        clauses(t, [
+          t.t('daemon.skipped'),
+          expiresAt === undefined ? t.t('daemon.token_no_expiry') : t.t('daemon.token_expires', { duration: logDuration(t, expiresAt - now) }),
+          ...next(t),
+        ]), { name: e.name });
     }
     this.persist(e);
     this.c.tell((ob) => ob.changed?.());
@@ -111,8 +141,9 @@ export class Outcomes {
     e.status = 'reauthorization_required';
     e.health = 'reauthorization_required';
     e.retryAt = undefined;
-    const hint = hintFor(new HandoffError(err.message, { code: CODES.REAUTH_REQUIRED, credential: e.name }));
-    this.c.log('error', 'reauthorization_required', `${err.message}; no more refreshes are tried for it (the others go on)`, { name: e.name, code: err.code, hint });
+    const hintErr = new HandoffError(err.message, { code: CODES.REAUTH_REQUIRED, credential: e.name });
+    const hint = (t: Translator): string => hintFor(hintErr, t) ?? '';
+    this.c.log('error', 'reauthorization_required', (t) => t.t('daemon.reauthorization_required', { error: errorText(err, t) }), { name: e.name, code: err.code, hint });
     this.notify(e, `reauth:${e.obtainedAt}`, 'reauthorization_required', err.message);
     this.c.tell((ob) => ob.withdraw?.(e.name, 'reauthorization_required'));
   }
@@ -140,9 +171,11 @@ export class Outcomes {
       this.c.planner.unplan(e);
       e.status = 'client_rejected';
       e.retryAt = undefined;
-      const hint = hintFor(new HandoffError(err.message, { code: CODES.PROVIDER_ERROR, credential: e.name }));
-      const message = `the provider refuses the client registration (${err.oauth?.error}): ${err.message}; no more refreshes are tried for it until its settings change or the daemon reloads (the others go on)`;
-      this.c.log('error', 'client_rejected', message, { name: e.name, code: err.code, status: err.oauth?.status, error: err.oauth?.error, hint });
+      const hintErr = new HandoffError(err.message, { code: CODES.PROVIDER_ERROR, credential: e.name });
+      const hint = (t: Translator): string => hintFor(hintErr, t) ?? '';
+      const line = (t: Translator): string => t.t('daemon.client_rejected', { oauth_error: String(err.oauth?.error), error: errorText(err, t) });
+      const message = line(english);
+      this.c.log('error', 'client_rejected', line, { name: e.name, code: err.code, status: err.oauth?.status, error: err.oauth?.error, hint });
       this.notify(e, `client:${err.oauth?.error}:${e.obtainedAt}`, 'client_rejected', message);
       this.c.planner.arm(e);
       this.persist(e);
@@ -165,10 +198,20 @@ export class Outcomes {
     const transient = kind === 'transient';
     const expired = validFor !== undefined && validFor <= 0;
     e.status = transient && !expired ? 'retrying' : 'failing';
-    const still = validFor === undefined ? '' : expired ? '; the access token has expired' : `; the current access token stays valid for ${formatDuration(validFor)}`;
-    const cut = ignoredMs > 0 ? ` (not the ${formatDuration(wanted)} asked for: ${formatDuration(ignoredMs)} of it ignored, so the retry comes before the access token expires)` : '';
-    const message = `${err.message}; attempt ${e.attempts} failed${this.c.stopping() ? '' : `, next in ${formatDuration(delay)}${cut}`}${still}`;
-    this.c.log(transient && !expired ? 'warning' : 'error', e.status, message, {
+    const attempt = e.attempts;
+    const stopping = this.c.stopping();
+    const line = (t: Translator): string =>
+      clauses(t, [
+        errorText(err, t),
+        stopping
+          ? t.t('daemon.attempt_failed', { attempt })
+          : ignoredMs > 0
+            ? t.t('daemon.attempt_failed_next_cut', { attempt, duration: logDuration(t, delay), wanted: logDuration(t, wanted), ignored: logDuration(t, ignoredMs) })
+            : t.t('daemon.attempt_failed_next', { attempt, duration: logDuration(t, delay) }),
+        ...(validFor === undefined ? [] : expired ? [t.t('daemon.token_has_expired')] : [t.t('daemon.token_valid_for', { duration: logDuration(t, validFor) })]),
+      ]);
+    const message = line(english);
+    this.c.log(transient && !expired ? 'warning' : 'error', e.status, line, {
       name: e.name,
       code: err.code,
       status: err.oauth?.status,
@@ -191,9 +234,11 @@ export class Outcomes {
   /** The access token ran out while refreshes kept failing: say so once, and stop handing it out. */
   expired(e: Entry): void {
     e.status = 'failing';
-    const why = e.lastError ? `: ${e.lastError.message}` : '';
-    const message = `the access token expired at ${iso(e.expiresAt as number)} while refreshes kept failing${why}`;
-    this.c.log('error', 'failing', `${message}; still retrying`, { name: e.name, code: e.lastError?.code, attempt: e.attempts });
+    const at = iso(e.expiresAt as number);
+    const lastError = e.lastError?.message;
+    const line = (t: Translator): string => (lastError === undefined ? t.t('daemon.expired_while_failing', { at }) : t.t('daemon.expired_while_failing_error', { at, error: lastError }));
+    const message = line(english);
+    this.c.log('error', 'failing', (t) => clauses(t, [line(t), t.t('daemon.still_retrying')]), { name: e.name, code: e.lastError?.code, attempt: e.attempts });
     this.notify(e, `expired:${e.obtainedAt}`, 'failing', message);
     this.c.tell((ob) => ob.withdraw?.(e.name, 'expired'));
     this.persist(e);
@@ -213,16 +258,15 @@ export class Outcomes {
     const rtIso = iso(e.rtExpiresAt as number);
     for (const t of [threshold, ...also]) remember(e, `warn:${t}:${rtIso}`);
     const left = (e.rtExpiresAt as number) - now;
-    const message =
-      left > 0
-        ? `the refresh token expires in ${formatDuration(left)} (${rtIso}) and refreshing does not extend it; re-authorize before then`
-        : `the refresh token expired at ${rtIso}; re-authorize`;
+    const line = (t: Translator): string => (left > 0 ? t.t('daemon.rt_expires_in', { duration: logDuration(t, left), at: rtIso }) : t.t('daemon.rt_expired', { at: rtIso }));
+    const message = line(english);
     e.rtWarning = { threshold_seconds: Math.round(threshold / SECOND), at: iso(now), refresh_token_expires_at: rtIso };
-    this.c.log('warning', 'refresh_token_expiring', message, {
+    const rtHint = new HandoffError(message, { code: CODES.REAUTH_REQUIRED, credential: e.name });
+    this.c.log('warning', 'refresh_token_expiring', line, {
       name: e.name,
       refresh_token_expires_at: rtIso,
       threshold_seconds: Math.round(threshold / SECOND),
-      hint: hintFor(new HandoffError(message, { code: CODES.REAUTH_REQUIRED, credential: e.name })),
+      hint: (t) => hintFor(rtHint, t) ?? '',
     });
     this.c.hooks.warning({ name: e.name, state: 'refresh_token_expiring', event: 'refresh_token_expiring', message: `${e.name}: ${message}` });
     this.persist(e);
@@ -233,15 +277,14 @@ export class Outcomes {
     const at = iso(e.secretExpiresAt as number);
     for (const t of [threshold, ...also]) remember(e, `warn-secret:${t}:${at}`);
     const left = (e.secretExpiresAt as number) - now;
-    const message =
-      left > 0
-        ? `the client secret registered for it expires in ${formatDuration(left)} (${at}); authorize again before then to register a new client`
-        : `the client secret registered for it expired at ${at}; authorize again to register a new client`;
-    this.c.log('warning', 'client_secret_expiring', message, {
+    const line = (t: Translator): string => (left > 0 ? t.t('daemon.secret_expires_in', { duration: logDuration(t, left), at }) : t.t('daemon.secret_expired', { at }));
+    const message = line(english);
+    const secretHint = new HandoffError(message, { code: CODES.REAUTH_REQUIRED, credential: e.name });
+    this.c.log('warning', 'client_secret_expiring', line, {
       name: e.name,
       client_secret_expires_at: at,
       threshold_seconds: Math.round(threshold / SECOND),
-      hint: hintFor(new HandoffError(message, { code: CODES.REAUTH_REQUIRED, credential: e.name })),
+      hint: (t) => hintFor(secretHint, t) ?? '',
     });
     this.c.hooks.warning({ name: e.name, state: 'client_secret_expiring', event: 'client_secret_expiring', message: `${e.name}: ${message}` });
     this.persist(e);
@@ -259,7 +302,7 @@ export class Outcomes {
         await writeDaemonState(this.c.o.home, { ...r, updated_at: iso(Date.now()), pid: process.pid });
         e.lastWritten = text;
       } catch (err) {
-        this.c.log('warning', 'unreadable', `cannot write the daemon state file: ${(err as Error).message}`, { name: e.name });
+        this.c.log('warning', 'unreadable', (t) => t.t('daemon.state_write_failed', { error: errorText(err, t) }), { name: e.name });
       }
     });
   }

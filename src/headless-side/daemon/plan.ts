@@ -7,6 +7,7 @@
  * also wakes for refresh-token expiry warnings and for the moment the access
  * token of a credential whose refreshes fail runs out.
  */
+import { logDuration } from './log.js';
 import type { DaemonLog } from './log.js';
 import type { Entry } from './record.js';
 import { iso } from './record.js';
@@ -18,7 +19,6 @@ import {
   PLANNED_SHARE_OF_RATE,
   SECOND,
   chooseSlot,
-  formatDuration,
   keepAliveAt,
   refreshWindow,
   warningsDue,
@@ -151,7 +151,9 @@ export class Planner {
       this.load.set(e.bucket, (this.load.get(e.bucket) ?? 0) + 1);
     }
     if (e.dueAt !== undefined) {
-      this.o.log('debug', 'scheduled', `${e.dueReason} in ${formatDuration(e.dueAt - now)}`, { name: e.name, next_attempt_at: iso(e.dueAt), reason: e.dueReason });
+      const reason = e.dueReason ?? 'refresh';
+      const dueIn = e.dueAt - now;
+      this.o.log('debug', 'scheduled', (t) => t.t('daemon.scheduled', { reason, duration: logDuration(t, dueIn) }), { name: e.name, next_attempt_at: iso(e.dueAt), reason: e.dueReason });
     }
     this.arm(e);
   }

@@ -3,9 +3,10 @@
  * `concurrency` in flight, earliest due first. When refreshes start well
  * after they were due, it says so (once a minute) with what to raise.
  */
+import { logDuration } from './log.js';
 import type { DaemonLog } from './log.js';
 import type { Entry } from './record.js';
-import { DEFAULT_CONCURRENCY, DEFAULT_MAX_RATE, SECOND, formatDuration } from './schedule.js';
+import { DEFAULT_CONCURRENCY, DEFAULT_MAX_RATE, SECOND } from './schedule.js';
 
 const BEHIND_AFTER_MS = 10 * SECOND;
 const BEHIND_LOG_EVERY_MS = 60 * SECOND;
@@ -99,7 +100,8 @@ export class RefreshQueue {
     const late = now - (e.dueAt ?? now);
     if (late > BEHIND_AFTER_MS && now - this.lastBehindLog > BEHIND_LOG_EVERY_MS) {
       this.lastBehindLog = now;
-      this.o.log('warning', 'behind', `refreshes are starting ${formatDuration(late)} late (${this.waiting.length} waiting); raise --max-rate or --concurrency`, {
+      const count = this.waiting.length;
+      this.o.log('warning', 'behind', (t) => t.t('daemon.behind', { duration: logDuration(t, late), count }), {
         waiting: this.waiting.length,
         late_ms: late,
       });

@@ -17,13 +17,14 @@ import { USER_AGENT } from '../../version.js';
 import { asHandoffError, attemptRefresh } from './attempt.js';
 import type { AttemptOutcome } from './attempt.js';
 import { HookRunner } from './hooks.js';
+import { errorText, logDuration } from './log.js';
 import type { DaemonLog } from './log.js';
 import { Outcomes } from './outcome.js';
 import { Planner } from './plan.js';
 import { RefreshQueue } from './queue.js';
 import { clearFailures, iso, newEntry, restoreFrom, snapshotOf } from './record.js';
 import type { DaemonCredentialSnapshot, Entry } from './record.js';
-import { DEFAULT_WARN_BEFORE_MS, SECOND, formatDuration } from './schedule.js';
+import { DEFAULT_WARN_BEFORE_MS, SECOND } from './schedule.js';
 import type { Random } from './schedule.js';
 import { ensureStateDir, readDaemonState, removeDaemonState } from './state-file.js';
 import { StoreWatcher } from './watch.js';
@@ -172,7 +173,12 @@ export class Daemon implements RunningDaemon, DaemonView {
   /** Runs until stop(); resolves with the exit code. */
   async run(): Promise<number> {
     await ensureStateDir(this.o.home);
-    this.log('info', 'started', `keeping ${this.names ? [...this.names].join(', ') : 'every credential'} fresh in the ${this.o.store.description}`, {
+    const names = this.names ? [...this.names].join(', ') : undefined;
+    const label = this.o.store.label;
+    this.log('info', 'started', (t) => {
+      const store = label.map((m) => t.render(m.key, m.params)).join(t.t('store.label.separator'));
+      return names === undefined ? t.t('daemon.started.all', { store }) : t.t('daemon.started.some', { names, store });
+    }, {
       pid: process.pid,
       scope: this.names ? [...this.names] : 'all',
     });
@@ -182,7 +188,9 @@ export class Daemon implements RunningDaemon, DaemonView {
     this.pollTimer = setInterval(() => void this.tick(), this.o.pollMs ?? DEFAULT_POLL_MS);
     const planned = [...this.entries_.values()].filter((e) => e.dueAt !== undefined);
     const next = planned.reduce<number | undefined>((m, e) => (m === undefined || (e.dueAt as number) < m ? e.dueAt : m), undefined);
-    this.log('info', 'ready', `${this.entries_.size} credential(s), ${planned.length} with a refresh planned${next ? `, the first ${formatDuration(next - Date.now())} from now` : ''}`, {
+    const count = this.entries_.size;
+    const nextIn = next ? next - Date.now() : undefined;
+    this.log('info', 'ready', (t) => (nextIn === undefined ? t.t('daemon.ready', { count, planned: planned.length }) : t.t('daemon.ready_next', { count, planned: planned.length, duration: logDuration(t, nextIn) })), {
       credentials: this.entries_.size,
       scheduled: planned.length,
       next_attempt_at: next === undefined ? undefined : iso(next),
@@ -211,7 +219,7 @@ export class Daemon implements RunningDaemon, DaemonView {
       try {
         fn(ob);
       } catch (err) {
-        this.log('warning', 'failing', `internal error in an observer: ${(err as Error)?.message ?? String(err)}`);
+        this.log('warning', 'failing', (t) => t.t('daemon.observer_error', { error: errorText(err, t) }));
       }
     }
   }
@@ -234,7 +242,7 @@ export class Daemon implements RunningDaemon, DaemonView {
   /** Run `fn` after everything already queued for this credential. */
   private serialize(e: Entry, fn: () => Promise<void>): Promise<void> {
     const p = e.op.then(fn).catch((err) => {
-      this.log('error', 'failing', `internal error: ${(err as Error)?.message ?? String(err)}`, { name: e.name, code: CODES.INTERNAL });
+      this.log('error', 'failing', (t) => t.t('daemon.internal_error', { error: errorText(err, t) }), { name: e.name, code: CODES.INTERNAL });
     });
     e.op = p;
     return p;
@@ -254,7 +262,7 @@ export class Daemon implements RunningDaemon, DaemonView {
     try {
       names = (await this.o.store.list()).filter((n) => this.inScope(n));
     } catch (err) {
-      this.log('error', 'unreadable', `cannot list the store: ${(err as Error).message}`);
+      this.log('error', 'unreadable', (t) => t.t('daemon.cannot_list', { error: errorText(err, t) }));
       return;
     }
     const present = new Set(names);
@@ -263,7 +271,7 @@ export class Daemon implements RunningDaemon, DaemonView {
     }
     if (o.initial && this.names) {
       for (const n of this.names) {
-        if (!present.has(n)) this.log('warning', 'missing', `no credential named "${n}" in the store yet; it will be picked up when it is imported`, { name: n });
+        if (!present.has(n)) this.log('warning', 'missing', (t) => t.t('daemon.missing', { name: n }), { name: n });
       }
     }
     // a credential being refreshed is looked at again when that ends; do not wait for it here
@@ -297,7 +305,7 @@ export class Daemon implements RunningDaemon, DaemonView {
       e.loaded = true;
       e.status = 'unreadable';
       e.lastError = { code: h.code, message: h.message, at: iso(Date.now()) };
-      this.log('error', 'unreadable', `${h.message}; not refreshing it until the file is replaced`, { name: e.name, code: h.code });
+      this.log('error', 'unreadable', (t) => t.t('daemon.unreadable', { error: errorText(h, t) }), { name: e.name, code: h.code });
       this.outcomes.notify(e, key, 'unreadable', h.message);
       this.outcomes.persist(e);
       return;
@@ -318,10 +326,10 @@ export class Daemon implements RunningDaemon, DaemonView {
       e.retryAt = undefined;
       if (e.status === 'client_rejected') e.status = 'scheduled';
     }
-    if (first && !o.initial) this.log('info', 'added', 'new credential; planning its refreshes', { name: e.name });
-    else if (first) this.log('debug', 'added', 'loaded', { name: e.name });
+    if (first && !o.initial) this.log('info', 'added', (t) => t.t('daemon.added'), { name: e.name });
+    else if (first) this.log('debug', 'added', (t) => t.t('daemon.loaded'), { name: e.name });
     else if (tokenChanged || healthChanged || wasStopped) {
-      this.log('info', 'changed', 'changed on disk (refreshed by another process, or replaced); planning again', { name: e.name });
+      this.log('info', 'changed', (t) => t.t('daemon.changed'), { name: e.name });
     }
     if (!first && !tokenChanged && !healthChanged && !wasStopped && o.reload && e.dueAt !== undefined && e.retryAt === undefined && e.dueReason !== 'retry') {
       this.planner.arm(e);
@@ -338,7 +346,7 @@ export class Daemon implements RunningDaemon, DaemonView {
     if (this.entries_.get(e.name) === e) this.entries_.delete(e.name);
     if (!e.loaded) return; // a file event for something never seen (a temp file, a forget we never knew of)
     void e.writing.then(() => removeDaemonState(this.o.home, e.name));
-    this.log('info', 'removed', 'removed from the store; no longer refreshed', { name: e.name });
+    this.log('info', 'removed', (t) => t.t('daemon.removed'), { name: e.name });
     this.tell((ob) => ob.withdraw?.(e.name, 'removed'));
     this.tell((ob) => ob.changed?.());
   }
@@ -392,7 +400,7 @@ export class Daemon implements RunningDaemon, DaemonView {
     this.ticking = true;
     try {
       if (!this.lock.held) {
-        this.log('error', 'lock_lost', 'the daemon lock was taken over (the process stalled for seconds?); stopping so that only one daemon runs');
+        this.log('error', 'lock_lost', (t) => t.t('daemon.lock_lost'));
         void this.stop(1);
         return;
       }
@@ -411,7 +419,7 @@ export class Daemon implements RunningDaemon, DaemonView {
 
   reload(): void {
     if (this.stopping) return;
-    this.log('info', 'reloading', 're-reading the store; credentials waiting out a backoff or refused as a client are tried again now');
+    this.log('info', 'reloading', (t) => t.t('daemon.reloading'));
     void this.scan({ reload: true }).then(() => {
       this.lastFullScan = Date.now();
     });
@@ -430,14 +438,14 @@ export class Daemon implements RunningDaemon, DaemonView {
     this.queue.stop();
     this.tell((ob) => ob.stopping?.());
     const inFlight = this.queue.running();
-    this.log('info', 'stopping', inFlight.length ? `stopping; letting ${inFlight.length} refresh(es) in flight finish` : 'stopping', { in_flight: inFlight.length });
+    this.log('info', 'stopping', (t) => (inFlight.length ? t.t('daemon.stopping_in_flight', { count: inFlight.length }) : t.t('daemon.stopping')), { in_flight: inFlight.length });
     const bounded = (ps: Promise<unknown>[], ms: number) => {
       let timer: NodeJS.Timeout | undefined;
       return Promise.race([Promise.allSettled(ps).then(() => true), new Promise<boolean>((r) => (timer = setTimeout(() => r(false), ms)))]).finally(() => clearTimeout(timer));
     };
     const finished = await bounded(inFlight, this.o.stopTimeoutMs ?? DEFAULT_STOP_TIMEOUT_MS);
     await bounded([...[...this.entries_.values()].map((e) => e.writing), ...this.hooks.pending()], 5 * SECOND);
-    this.log(finished ? 'info' : 'warning', 'stopped', finished ? 'stopped' : 'stopped with a refresh still in flight (it was abandoned; its credential is marked as interrupted)');
+    this.log(finished ? 'info' : 'warning', 'stopped', (t) => (finished ? t.t('daemon.stopped') : t.t('daemon.stopped_abandoned')));
     this.finish(exitCode);
     return exitCode;
   }

@@ -129,7 +129,9 @@ export class SystemdNotifier implements DaemonObserver {
           execFile(this.o.program ?? 'systemd-notify', args, { env: this.o.env, timeout: SEND_TIMEOUT_MS }, (err) => {
             if (err && !this.warned) {
               this.warned = true;
-              this.o.log('warning', 'notify_failed', `cannot notify systemd (${(err as NodeJS.ErrnoException).code === 'ENOENT' ? 'systemd-notify is not installed' : err.message.split('\n')[0]}); the unit needs NotifyAccess=all for Type=notify`);
+              const missing = (err as NodeJS.ErrnoException).code === 'ENOENT';
+              const error = err.message.split('\n')[0] ?? '';
+              this.o.log('warning', 'notify_failed', (t) => (missing ? t.t('daemon.notify_missing') : t.t('daemon.notify_failed', { error })));
             }
             resolve();
           });

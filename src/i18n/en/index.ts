@@ -7,6 +7,8 @@
 import { authorize } from './authorize.js';
 import { cli } from './cli.js';
 import { common } from './common.js';
+import { daemon } from './daemon.js';
+import { headlessLines } from './headless-lines.js';
 import { demo } from './demo.js';
 import { fleet } from './fleet.js';
 import { grant } from './grant.js';
@@ -16,6 +18,7 @@ import { hints } from './hints.js';
 import { login } from './login.js';
 import { options } from './options.js';
 import { oauth } from './oauth.js';
+import { browser } from './browser.js';
 import { providers, providersCommand } from './providers.js';
 import { resource } from './resource.js';
 import { sandbox } from './sandbox.js';
@@ -26,6 +29,8 @@ import { terminal } from './terminal.js';
 
 export const en = {
   ...common,
+  ...daemon,
+  ...headlessLines,
   ...cli,
   ...authorize,
   ...hints,
@@ -45,4 +50,5 @@ export const en = {
   ...credential,
   ...terminal,
   ...oauth,
+  ...browser,
 } as const;

@@ -3,6 +3,8 @@ import type { Catalog } from '../catalog.js';
 import { authorize } from './authorize.js';
 import { cli } from './cli.js';
 import { common } from './common.js';
+import { daemon } from './daemon.js';
+import { headlessLines } from './headless-lines.js';
 import { demo } from './demo.js';
 import { fleet } from './fleet.js';
 import { grant } from './grant.js';
@@ -12,6 +14,7 @@ import { hints } from './hints.js';
 import { login } from './login.js';
 import { options } from './options.js';
 import { oauth } from './oauth.js';
+import { browser } from './browser.js';
 import { providers, providersCommand } from './providers.js';
 import { resource } from './resource.js';
 import { sandbox } from './sandbox.js';
@@ -22,6 +25,8 @@ import { terminal } from './terminal.js';
 
 export const ja: Catalog = {
   ...common,
+  ...daemon,
+  ...headlessLines,
   ...cli,
   ...authorize,
   ...hints,
@@ -41,4 +46,5 @@ export const ja: Catalog = {
   ...credential,
   ...terminal,
   ...oauth,
+  ...browser,
 };
