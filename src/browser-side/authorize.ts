@@ -324,6 +324,7 @@ export async function authorizeWithPlan(
       onEvent,
       signal,
       now,
+      i18n: out.i18n,
       present: async (url, info) => {
         const then: ScreenLine[] = [];
         if (plan.mode === 'oob') {

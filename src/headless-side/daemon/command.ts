@@ -6,6 +6,8 @@
 import { isAbsolute } from 'node:path';
 import { openStore } from '../../credential/index.js';
 import { CODES, EXIT, HandoffError } from '../../errors.js';
+import { message } from '../../i18n/index.js';
+import type { Message } from '../../i18n/index.js';
 import { assertValidName } from '../../settings-file/index.js';
 import type { HttpClient } from '../../oauth/index.js';
 import type { CommonOptions } from '../common.js';
@@ -61,11 +63,11 @@ export interface DaemonCommandOptions extends CommonOptions {
   http?: HttpClient;
 }
 
-const usage = (message: string) => new HandoffError(message, { code: CODES.USAGE });
+const usage = (m: Message) => new HandoffError(m, { code: CODES.USAGE });
 
 function positive(n: number | undefined, what: string): number | undefined {
   if (n === undefined) return undefined;
-  if (!Number.isFinite(n) || n <= 0) throw usage(`${what} must be a positive number`);
+  if (!Number.isFinite(n) || n <= 0) throw usage(message('daemon.error.positive', { option: what }));
   return n;
 }
 
@@ -84,17 +86,17 @@ function durations(list: Duration[] | undefined, what: string): number[] | undef
 function optDuration(d: Duration | undefined, what: string, fallback: number): number {
   if (d === undefined) return fallback;
   const ms = parseDuration(d, what);
-  if (ms <= 0) throw usage(`${what} must be longer than 0`);
+  if (ms <= 0) throw usage(message('daemon.error.longer_than_zero', { option: what }));
   return ms;
 }
 
 export async function daemonCommand(o: DaemonCommandOptions): Promise<number> {
   const out = outputOf(o);
   const names = (o.names ?? []).map((n) => assertValidName(n));
-  if (names.length > 0 && o.all) throw usage('name the credentials to keep fresh, or pass --all, not both');
-  if (names.length === 0 && !o.all) throw usage('name the credentials to keep fresh (oauth-handoff daemon NAME...), or pass --all for every credential in the store');
+  if (names.length > 0 && o.all) throw usage(message('daemon.error.names_and_all'));
+  if (names.length === 0 && !o.all) throw usage(message('daemon.error.no_names'));
   const format = o.logFormat ?? 'auto';
-  if (format !== 'auto' && format !== 'json' && format !== 'text') throw usage(`--log-format must be json, text or auto, not "${format}"`);
+  if (format !== 'auto' && format !== 'json' && format !== 'text') throw usage(message('daemon.error.log_format', { value: format }));
   const logFormat: LogFormat = format === 'auto' ? ((out.stdout as { isTTY?: boolean }).isTTY === true ? 'text' : 'json') : format;
   const warnBeforeMs = durations(o.warnBefore, '--warn-before') ?? [...DEFAULT_WARN_BEFORE_MS];
   const options = {
@@ -112,14 +114,14 @@ export async function daemonCommand(o: DaemonCommandOptions): Promise<number> {
     lockTimeoutMs: optDuration(o.lockTimeout, '--lock-timeout', DEFAULT_LOCK_TIMEOUT_MS),
     stopTimeoutMs: o.stopTimeout === undefined ? undefined : parseDuration(o.stopTimeout, '--stop-timeout'),
   };
-  if (options.backoffMaxMs < options.backoffBaseMs) throw usage('--backoff-max must not be shorter than --backoff-base');
+  if (options.backoffMaxMs < options.backoffBaseMs) throw usage(message('daemon.error.backoff'));
 
   const sinkSpecs = (o.sink ?? []).map(parseSinkSpec);
   for (const spec of sinkSpecs) {
-    if (names.length > 0 && !names.includes(spec.name)) throw usage(`--sink ${spec.name}: "${spec.name}" is not among the credentials this daemon keeps fresh (${names.join(', ')})`);
+    if (names.length > 0 && !names.includes(spec.name)) throw usage(message('daemon.error.sink_not_kept', { name: spec.name, names: names.join(', ') }));
   }
   const listen = o.metricsListen === undefined || o.metricsListen === '' ? undefined : parseListen(o.metricsListen);
-  if (o.metricsFile !== undefined && !isAbsolute(o.metricsFile)) throw usage(`--metrics-file must be an absolute path, not "${o.metricsFile.slice(0, 80)}"`);
+  if (o.metricsFile !== undefined && !isAbsolute(o.metricsFile)) throw usage(message('daemon.error.metrics_file_relative', { value: o.metricsFile.slice(0, 80) }));
 
   const store = await openStore(o);
   const log = createDaemonLog({ format: logFormat, stream: out.stdout, verbose: o.verbose === true, i18n: out.i18n });

@@ -8,14 +8,19 @@
  */
 import { unlink } from 'node:fs/promises';
 import { CODES, HandoffError, isHandoffError } from '../../errors.js';
+import { message } from '../../i18n/index.js';
 import { STALE_MS, withFileLock, writeFileAtomic } from '../../settings-file/index.js';
 import type { HeldLock } from '../../settings-file/index.js';
 import { daemonHolder, daemonInfoFile, daemonLockTarget, readDaemonInfo } from './state-file.js';
 import type { DaemonInfo } from './state-file.js';
 
 function refusal(home: string, info: DaemonInfo | undefined, pid?: number, cause?: unknown): HandoffError {
-  const who = info ? ` (pid ${info.pid}, started ${info.started_at})` : pid !== undefined ? ` (pid ${pid})` : '';
-  return new HandoffError(`another oauth-handoff daemon${who} is already running on the store ${home}; only one daemon may run per store`, {
+  const m = info
+    ? message('daemon.error.running_since', { pid: info.pid, started: info.started_at, home })
+    : pid !== undefined
+      ? message('daemon.error.running_pid', { pid, home })
+      : message('daemon.error.running', { home });
+  return new HandoffError(m, {
     code: CODES.DAEMON_RUNNING,
     cause,
   });

@@ -11,6 +11,7 @@ import { createServer } from 'node:http';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { CODES, HandoffError } from '../../errors.js';
+import { message } from '../../i18n/index.js';
 import { errorText } from './log.js';
 import type { DaemonLog } from './log.js';
 import type { DaemonObserver, DaemonView } from './runtime.js';
@@ -32,7 +33,7 @@ export interface MetricsListen {
 export function parseListen(text: string): MetricsListen {
   const m = /^(?:(\[[0-9a-fA-F:.]+\]|[A-Za-z0-9.-]+):)?(\d{1,5})$/.exec(text.trim());
   const port = Number(m?.[2]);
-  if (!m || port < 1 || port > 65535) throw new HandoffError(`--metrics-listen "${text.slice(0, 60)}": use PORT or HOST:PORT, e.g. 127.0.0.1:9464`, { code: CODES.USAGE });
+  if (!m || port < 1 || port > 65535) throw new HandoffError(message('daemon.error.bad_listen', { value: text.slice(0, 60) }), { code: CODES.USAGE });
   const host = m[1] === undefined ? '127.0.0.1' : m[1].replace(/^\[|\]$/g, '');
   return { host, port };
 }
@@ -166,7 +167,7 @@ export class Metrics implements DaemonObserver {
     server.headersTimeout = 5_000;
     return new Promise((resolve, reject) => {
       server.once('error', (e: NodeJS.ErrnoException) =>
-        reject(new HandoffError(`cannot serve metrics on ${l.host}:${l.port}: ${e.code === 'EADDRINUSE' ? 'the port is in use' : e.message}`, { code: CODES.USAGE, cause: e })),
+        reject(new HandoffError(e.code === 'EADDRINUSE' ? message('daemon.error.port_in_use', { host: l.host, port: l.port }) : message('daemon.error.cannot_listen', { host: l.host, port: l.port, error: e.message }), { code: CODES.USAGE, cause: e })),
       );
       server.listen(l.port, l.host, () => {
         this.server = server;

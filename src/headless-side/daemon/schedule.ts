@@ -4,6 +4,7 @@
  * how long to back off, when to keep a grant alive and when to warn.
  */
 import { CODES, HandoffError } from '../../errors.js';
+import { message } from '../../i18n/index.js';
 import { durationSeconds } from '../../duration.js';
 
 export const SECOND = 1000;
@@ -39,7 +40,7 @@ export type Random = () => number;
 export function parseDuration(text: string | number, what: string): number {
   const seconds = durationSeconds(text);
   if (seconds !== undefined) return Math.round(seconds * SECOND);
-  throw new HandoffError(`invalid ${what} "${String(text).slice(0, 40)}": use a duration such as 30s, 15m, 12h or 7d`, { code: CODES.USAGE });
+  throw new HandoffError(message('daemon.error.bad_duration', { option: what, value: String(text).slice(0, 40) }), { code: CODES.USAGE });
 }
 
 export { formatDuration } from '../common.js';

@@ -15,6 +15,8 @@ import { access, open, readFile, realpath, rename, stat, unlink } from 'node:fs/
 import { basename, dirname, isAbsolute, join } from 'node:path';
 import { promisify } from 'node:util';
 import { CODES, HandoffError } from '../../errors.js';
+import { message } from '../../i18n/index.js';
+import type { Message } from '../../i18n/index.js';
 import { NAME_PATTERN } from '../../settings-file/index.js';
 import type { Settings } from '../../settings-file/index.js';
 import type { Translator } from '../../i18n/index.js';
@@ -46,39 +48,39 @@ export interface SinkSpec {
   envVar?: string;
 }
 
-const usage = (message: string) => new HandoffError(message, { code: CODES.USAGE });
+const usage = (m: Message) => new HandoffError(m, { code: CODES.USAGE });
 
 /** `NAME=PATH[,format=token|json|header|env][,mode=0640][,group=GROUP][,var=NAME]` */
 export function parseSinkSpec(text: string): SinkSpec {
   const eq = text.indexOf('=');
-  if (eq <= 0) throw usage(`--sink "${text.slice(0, 80)}": use NAME=PATH, e.g. --sink api=/run/oauth-handoff/api.token`);
+  if (eq <= 0) throw usage(message('daemon.error.sink.bad_spec', { value: text.slice(0, 80) }));
   const name = text.slice(0, eq);
-  if (!NAME_PATTERN.test(name)) throw usage(`--sink: "${name.slice(0, 40)}" is not a credential name`);
+  if (!NAME_PATTERN.test(name)) throw usage(message('daemon.error.sink.bad_name', { value: name.slice(0, 40) }));
   const [path = '', ...opts] = text.slice(eq + 1).split(',');
-  if (!isAbsolute(path)) throw usage(`--sink ${name}: the path must be absolute, not "${path.slice(0, 80)}"`);
+  if (!isAbsolute(path)) throw usage(message('daemon.error.sink.relative', { name, path: path.slice(0, 80) }));
   const spec: SinkSpec = { name, path, format: 'token', mode: DEFAULT_SINK_MODE };
   for (const opt of opts) {
     const i = opt.indexOf('=');
     const key = i < 0 ? opt : opt.slice(0, i);
     const value = i < 0 ? '' : opt.slice(i + 1);
     if (key === 'format') {
-      if (!(SINK_FORMATS as readonly string[]).includes(value)) throw usage(`--sink ${name}: format must be one of ${SINK_FORMATS.join(', ')}, not "${value.slice(0, 20)}"`);
+      if (!(SINK_FORMATS as readonly string[]).includes(value)) throw usage(message('daemon.error.sink.bad_format', { name, formats: SINK_FORMATS.join(', '), value: value.slice(0, 20) }));
       spec.format = value as SinkFormat;
     } else if (key === 'mode') {
-      if (!/^0?[0-7]{3}$/.test(value)) throw usage(`--sink ${name}: mode must be octal, like 0600 or 0640, not "${value.slice(0, 20)}"`);
+      if (!/^0?[0-7]{3}$/.test(value)) throw usage(message('daemon.error.sink.bad_mode', { name, value: value.slice(0, 20) }));
       spec.mode = parseInt(value, 8);
-      if (spec.mode & 0o137) throw usage(`--sink ${name}: mode ${value} lets others write or execute the file or others read it; use 0600, 0640 or 0440`);
+      if (spec.mode & 0o137) throw usage(message('daemon.error.sink.open_mode', { name, value }));
     } else if (key === 'group') {
-      if (!/^[A-Za-z0-9_][A-Za-z0-9_.-]*\$?$/.test(value)) throw usage(`--sink ${name}: "${value.slice(0, 40)}" is not a group name or number`);
+      if (!/^[A-Za-z0-9_][A-Za-z0-9_.-]*\$?$/.test(value)) throw usage(message('daemon.error.sink.bad_group', { name, value: value.slice(0, 40) }));
       spec.group = value;
     } else if (key === 'var') {
-      if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(value)) throw usage(`--sink ${name}: "${value.slice(0, 40)}" is not an environment variable name`);
+      if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(value)) throw usage(message('daemon.error.sink.bad_var', { name, value: value.slice(0, 40) }));
       spec.envVar = value;
     } else {
-      throw usage(`--sink ${name}: unknown option "${key.slice(0, 20)}" (format, mode, group, var)`);
+      throw usage(message('daemon.error.sink.unknown_option', { name, option: key.slice(0, 20) }));
     }
   }
-  if (spec.envVar !== undefined && spec.format !== 'env') throw usage(`--sink ${name}: var= applies to format=env only`);
+  if (spec.envVar !== undefined && spec.format !== 'env') throw usage(message('daemon.error.sink.var_not_env', { name }));
   return spec;
 }
 
@@ -131,7 +133,7 @@ export async function resolveGroup(group: string): Promise<number> {
     .find((l) => l.split(':')[0] === group);
   const gid = Number(line?.split(':')[2]);
   if (line !== undefined && Number.isInteger(gid)) return gid;
-  throw new HandoffError(`no group named "${group}" on this machine`, { code: CODES.USAGE });
+  throw new HandoffError(message('daemon.error.sink.no_group', { group }), { code: CODES.USAGE });
 }
 
 /**
@@ -145,20 +147,20 @@ export async function checkSinkDirectory(path: string): Promise<void> {
   try {
     real = await realpath(dir);
   } catch {
-    throw new HandoffError(`the directory of the sink ${path} does not exist; create it (mode 0700 or 0750), or use $XDG_RUNTIME_DIR or systemd's RuntimeDirectory=`, {
+    throw new HandoffError(message('daemon.error.sink.no_dir', { path }), {
       code: CODES.NOT_FOUND,
     });
   }
   const st = await stat(real);
-  if (!st.isDirectory()) throw new HandoffError(`${real} is not a directory`, { code: CODES.USAGE });
+  if (!st.isDirectory()) throw new HandoffError(message('daemon.error.sink.not_dir', { path: real }), { code: CODES.USAGE });
   const uid = process.getuid?.();
   if (uid !== undefined && st.uid !== uid && st.uid !== 0) {
-    throw new HandoffError(`the sink directory ${real} belongs to another user (uid ${st.uid}); use a directory of your own (\`chown ${uid} ${real}\`)`, { code: CODES.PERMISSIONS });
+    throw new HandoffError(message('daemon.error.sink.dir_owner', { path: real, uid: st.uid, me: uid }), { code: CODES.PERMISSIONS });
   }
   try {
     await access(real, constants.W_OK);
   } catch {
-    throw new HandoffError(`this user cannot write to the sink directory ${real}; make it theirs (\`chown\`), or use $XDG_RUNTIME_DIR or systemd's RuntimeDirectory=`, { code: CODES.PERMISSIONS });
+    throw new HandoffError(message('daemon.error.sink.dir_not_writable', { path: real }), { code: CODES.PERMISSIONS });
   }
   if (st.mode & 0o022) {
     throw new HandoffError(
@@ -218,7 +220,7 @@ export class Sinks implements DaemonObserver {
     const seen = new Set<string>();
     const states: SinkState[] = [];
     for (const spec of specs) {
-      if (seen.has(spec.path)) throw usage(`--sink: ${spec.path} is named twice`);
+      if (seen.has(spec.path)) throw usage(message('daemon.error.sink.twice', { path: spec.path }));
       seen.add(spec.path);
       await checkSinkDirectory(spec.path);
       const st: SinkState = { spec, chain: Promise.resolve(), written: false };
