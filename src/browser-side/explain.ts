@@ -6,7 +6,8 @@
  */
 import { HandoffError } from '../errors.js';
 import type { ProviderPreset } from '../oauth/index.js';
-import { english } from '../i18n/index.js';
+import { english, message } from '../i18n/index.js';
+import type { Message, MessageKey, NestedMessage } from '../i18n/index.js';
 
 export interface ExplainContext {
   preset: ProviderPreset;
@@ -18,51 +19,59 @@ export interface ExplainContext {
   hasSecret: boolean;
 }
 
-function registerLine(preset: ProviderPreset, word: RegExp): string | undefined {
-  return preset.register.map((k) => english.render(k)).find((line) => word.test(line));
+/** The preset's registration step that mentions `word` (matched in English), as a message of its own. */
+function registerLine(preset: ProviderPreset, word: RegExp): NestedMessage | undefined {
+  const key = preset.register.find((k) => word.test(english.render(k)));
+  return key === undefined ? undefined : { key, text: english.render(key) };
 }
 
 /** What the preset says about redirect URIs, for mismatches and time-outs. */
-export function redirectAdvice(preset: ProviderPreset, redirectUri: string): string {
+export function redirectAdvice(preset: ProviderPreset, redirectUri: string): Message {
   const r = preset.redirect;
-  const rules: string[] = [];
-  if (r.exactMatch) rules.push('it must equal the registered one exactly, port included');
-  else if (r.anyPort) rules.push(`a loopback URI registered without a port matches any port`);
-  if (r.loopbackHosts.length > 0) rules.push(`plain http is accepted for ${r.loopbackHosts.join(' and ')}`);
-  const line = registerLine(preset, /redirect/i);
-  return `the redirect URI sent was ${redirectUri}; on ${preset.title} ${rules.join('; ')}${line ? ` (to register: ${line})` : ''}`;
+  const hosts = r.loopbackHosts.join(' and ');
+  const rules = r.exactMatch
+    ? hosts ? message('browser.rule.exact_hosts', { hosts }) : message('browser.rule.exact')
+    : r.anyPort
+      ? hosts ? message('browser.rule.any_port_hosts', { hosts }) : message('browser.rule.any_port')
+      : hosts ? message('browser.rule.hosts', { hosts }) : message('browser.rule.none');
+  const register = registerLine(preset, /redirect/i);
+  const base = { uri: redirectUri, provider: preset.title, rules };
+  return register ? message('browser.redirect_advice_register', { ...base, register }) : message('browser.redirect_advice', base);
 }
 
-function causeFor(error: string, description: string, c: ExplainContext): string | undefined {
+function causeFor(error: string, description: string, c: ExplainContext): Message | undefined {
   const p = c.preset;
+  const provider = p.title;
   const redirectRelated = /redirect/i.test(description) || error === 'redirect_uri_mismatch';
   if (redirectRelated) return redirectAdvice(p, c.redirectUri);
   switch (error) {
     case 'access_denied':
-      return `the request was denied on ${p.title}: the account that signed in chose Deny, or may not use this application`;
+      return message('browser.cause.access_denied', { provider });
     case 'invalid_scope': {
-      const asked = c.scopes.length ? `"${c.scopes.join(' ')}"` : 'no scope';
-      const known = p.scopes.known.length ? `; ${p.title} knows ${p.scopes.known.join(', ')}` : '';
-      const line = registerLine(p, /scope|permission/i);
-      return `the request asked for ${asked}${known}; a request may only ask for scopes the application was registered with${line ? ` (${line})` : ''}`;
+      const asked = c.scopes.length ? message('browser.cause.scope_asked', { scopes: c.scopes.join(' ') }) : message('browser.cause.scope_none');
+      const known = p.scopes.known.join(', ');
+      const register = registerLine(p, /scope|permission/i);
+      if (known && register) return message('browser.cause.invalid_scope_known_register', { asked, provider, known, register });
+      if (known) return message('browser.cause.invalid_scope_known', { asked, provider, known });
+      if (register) return message('browser.cause.invalid_scope_register', { asked, register });
+      return message('browser.cause.invalid_scope', { asked });
     }
     case 'invalid_client':
     case 'unauthorized_client': {
-      const secret = p.clientSecretRequired && !c.hasSecret ? `; ${p.title} requires the client secret and none was given` : '';
-      return `the client id or secret is wrong, or the client does not authenticate the way ${p.title} expects (sent: ${c.clientAuth}; the preset uses ${p.clientAuth})${secret}`;
+      const params = { provider, sent: c.clientAuth, expected: p.clientAuth };
+      return p.clientSecretRequired && !c.hasSecret
+        ? message('browser.cause.invalid_client_no_secret', params)
+        : message('browser.cause.invalid_client', params);
     }
     case 'invalid_grant': {
       if (c.step !== 'token') return undefined;
-      const life = p.lifetimes.authorizationCodeSeconds;
-      const expiry = life !== undefined ? `it expired (codes live ${life} s on ${p.title})` : 'it expired';
-      return `the authorization code was refused: ${expiry}, it was used already, or the redirect URI or PKCE verifier did not match the authorization request`;
+      const seconds = p.lifetimes.authorizationCodeSeconds;
+      return seconds !== undefined ? message('browser.cause.invalid_grant_life', { seconds, provider }) : message('browser.cause.invalid_grant');
     }
     case 'unsupported_response_type':
-      return `${p.title} does not let this client use the authorization code flow; check the grant types of the registered application`;
+      return message('browser.cause.unsupported_response_type', { provider });
     case 'invalid_request':
-      return p.pkce === 'unknown' || p.pkce === 'supported'
-        ? `the authorization request was refused as malformed; if ${p.title} rejects PKCE or a parameter, check the registered application`
-        : undefined;
+      return p.pkce === 'unknown' || p.pkce === 'supported' ? message('browser.cause.invalid_request', { provider }) : undefined;
     default:
       return undefined;
   }
@@ -81,7 +90,8 @@ export function explainProviderError(e: unknown, c: ExplainContext): unknown {
   const cause = causeFor(error, e.oauth?.error_description ?? '', c);
   if (!cause) return e;
   const code = e.code;
-  return new HandoffError(`${e.message}; likely cause: ${cause}`, {
+  const said: NestedMessage = { key: e.key ?? ('' as MessageKey), ...(e.params ? { params: e.params } : {}), text: e.message };
+  return new HandoffError(message('browser.explained', { message: said, cause }), {
     code,
     cause: e,
     ...(e.oauth ? { oauth: e.oauth } : {}),

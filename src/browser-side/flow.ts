@@ -13,9 +13,11 @@ import type { HttpClient, TokenSet } from '../oauth/index.js';
 import { explainProviderError, redirectAdvice } from './explain.js';
 import type { ExplainContext } from './explain.js';
 import { parseLoopbackRedirectUri, startLoopbackListener } from './loopback.js';
-import { AUTHORIZED_PAGE, exchangeFailedPage } from './pages.js';
+import { exchangeFailedPage, fixedPage } from './pages.js';
 import { hintFor } from '../terminal/index.js';
 import type { ListenerEvent, LoopbackListener } from './loopback.js';
+import { message } from '../i18n/index.js';
+import type { Translator } from '../i18n/index.js';
 
 export type FlowEvent = ListenerEvent | { kind: 'bad-paste'; message: string };
 
@@ -48,6 +50,8 @@ export interface AuthorizationFlowOptions extends RequestTarget {
   onEvent?: (e: FlowEvent) => void;
   signal?: AbortSignal;
   now?: () => number;
+  /** the CLI's language, for the pages the browser shows (default English) */
+  i18n?: Translator;
 }
 
 export interface AuthorizationResult {
@@ -64,7 +68,7 @@ type Received = { input: string; source: 'listener' | 'paste'; respond?: (html: 
 /** Run the flow once. Throws HandoffError: USAGE, ABORTED (time-out, denial), PROVIDER_ERROR, PROVIDER_UNAVAILABLE. */
 export async function runAuthorization(o: AuthorizationFlowOptions): Promise<AuthorizationResult> {
   const now = o.now ?? Date.now;
-  if (o.mode === 'oob' && !o.readPasted) throw new HandoffError('the out-of-band mode needs a way to read the pasted code', { code: CODES.USAGE });
+  if (o.mode === 'oob' && !o.readPasted) throw new HandoffError(message('browser.flow.oob_needs_reader'), { code: CODES.USAGE });
   const pending = newPendingAuthorization(o);
   const { state } = pending;
   const deadline = now() + o.timeoutMs;
@@ -95,6 +99,7 @@ export async function runAuthorization(o: AuthorizationFlowOptions): Promise<Aut
         timeoutMs: o.timeoutMs + 1000,
         signal: stop.signal,
         ...(o.onEvent ? { onEvent: o.onEvent } : {}),
+        ...(o.i18n ? { i18n: o.i18n } : {}),
         now,
       });
       redirectUri = listener.redirectUri;
@@ -127,20 +132,21 @@ export async function runAuthorization(o: AuthorizationFlowOptions): Promise<Aut
     } catch (e) {
       throw explainProviderError(e, { ...ctx(), step: 'token' });
     }
-    answer?.(AUTHORIZED_PAGE);
+    answer?.(fixedPage('authorized', o.i18n));
     answer = undefined;
     return { tokens, redirectUri, obtainedAt: now() };
   } catch (e) {
     if (answer) {
       const failed = e instanceof HandoffError ? e : new HandoffError(String((e as Error)?.message ?? e), { code: CODES.INTERNAL });
-      answer(exchangeFailedPage(failed.message, hintFor(failed)), 400);
+      const shown = o.i18n && failed.key !== undefined ? o.i18n.render(failed.key, failed.params) : failed.message;
+      answer(exchangeFailedPage(shown, hintFor(failed, o.i18n), o.i18n), 400);
       answer = undefined;
     }
     if (e instanceof HandoffError && e.code === CODES.ABORTED && stop.signal.aborted && !o.signal?.aborted) {
       throw timeoutError(o, listener, redirectUri, e);
     }
     if (e instanceof HandoffError && e.code === CODES.ABORTED && o.signal?.aborted) {
-      throw new HandoffError('the authorization was interrupted (Ctrl-C); nothing was stored', { code: CODES.INTERRUPTED, cause: e });
+      throw new HandoffError(message('browser.flow.interrupted'), { code: CODES.INTERRUPTED, cause: e });
     }
     throw e;
   } finally {
@@ -154,16 +160,25 @@ export async function runAuthorization(o: AuthorizationFlowOptions): Promise<Aut
 function timeoutError(o: AuthorizationFlowOptions, listener: LoopbackListener | undefined, redirectUri: string, cause: HandoffError): HandoffError {
   const secs = Math.round(o.timeoutMs / 1000);
   if (!listener) {
-    return new HandoffError(`no authorization code was given within ${secs} s`, { code: CODES.ABORTED, cause });
+    return new HandoffError(message('browser.flow.no_code_in_time', { seconds: secs }), { code: CODES.ABORTED, cause });
   }
   const r = listener.refused();
   const wrongState = (r['state-mismatch'] ?? 0) + (r['state-missing'] ?? 0);
-  const refusedText = wrongState
-    ? `; ${wrongState} redirect${wrongState === 1 ? '' : 's'} with a wrong or missing state ${wrongState === 1 ? 'was' : 'were'} refused (from another run or another page)`
-    : '';
   // the likely suspects, in the order they are worth checking: the server, the client, the redirect URI
+  const params = {
+    uri: redirectUri,
+    seconds: secs,
+    endpoint: o.endpoints.authorization ?? '',
+    provider: o.preset.title,
+    client: o.client.id,
+    advice: redirectAdvice(o.preset, redirectUri),
+  };
   return new HandoffError(
-    `no redirect reached ${redirectUri} within ${secs} s${refusedText}; if the browser showed an error page instead of coming back, check in this order: 1. the site: ${o.endpoints.authorization} must be ${o.preset.title}'s own authorization endpoint (a typo in the host, port, path or scheme shows an error or a foreign page); 2. the client id "${o.client.id}" must be registered there; 3. the redirect URI: ${redirectAdvice(o.preset, redirectUri)}`,
+    wrongState === 0
+      ? message('browser.flow.no_redirect', params)
+      : wrongState === 1
+        ? message('browser.flow.no_redirect_refused_one', params)
+        : message('browser.flow.no_redirect_refused_many', { ...params, count: wrongState }),
     { code: CODES.ABORTED, cause },
   );
 }
@@ -204,5 +219,5 @@ async function readUsablePaste(o: AuthorizationFlowOptions, signal: AbortSignal,
       o.onEvent?.({ kind: 'bad-paste', message: e.message });
     }
   }
-  throw new HandoffError('too many unusable inputs', { code: CODES.USAGE });
+  throw new HandoffError(message('browser.flow.too_many_bad_inputs'), { code: CODES.USAGE });
 }

@@ -17,15 +17,8 @@ import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { shown } from '../authorization/index.js';
 import { CODES, HandoffError } from '../errors.js';
-import {
-  ALREADY_DONE_PAGE,
-  BAD_HOST_PAGE,
-  NO_CODE_PAGE,
-  NOT_FOUND_PAGE,
-  PROVIDER_ERROR_PAGE,
-  SUCCESS_PAGE,
-  WRONG_STATE_PAGE,
-} from './pages.js';
+import { fixedPage } from './pages.js';
+import type { Translator } from '../i18n/index.js';
 
 /** Host names a loopback redirect URI may use, as `URL.hostname` spells them. */
 export const LOOPBACK_HOST_NAMES: readonly string[] = Object.freeze(['127.0.0.1', 'localhost', '[::1]']);
@@ -150,6 +143,8 @@ export interface LoopbackOptions {
   signal?: AbortSignal;
   onEvent?: (e: ListenerEvent) => void;
   now?: () => number;
+  /** the language of the pages shown in the browser: the CLI's (default English) */
+  i18n?: Translator;
 }
 
 /** Random-port binds retried when the second address (::1) finds the port taken. */
@@ -266,25 +261,25 @@ export async function startLoopbackListener(o: LoopbackOptions): Promise<Loopbac
     try {
       url = new URL(req.url ?? '/', `http://${o.target.host}:${port}`);
     } catch {
-      return refuse(res, 400, NOT_FOUND_PAGE, 'not-found', '?');
+      return refuse(res, 400, fixedPage('not_found', o.i18n), 'not-found', '?');
     }
     const path = url.pathname;
     const hostHeader = (req.headers.host ?? '').toLowerCase().replace(/:\d+$/, '');
-    if (!LOOPBACK_HOST_NAMES.includes(hostHeader)) return refuse(res, 400, BAD_HOST_PAGE, 'bad-host', path); // DNS rebinding
-    if (accepted || settled) return refuse(res, 409, ALREADY_DONE_PAGE, 'late', path, { Connection: 'close' });
-    if (req.method !== 'GET' && req.method !== 'HEAD') return refuse(res, 405, NOT_FOUND_PAGE, 'method', path, { Allow: 'GET' });
-    if (path !== o.target.path) return refuse(res, 404, NOT_FOUND_PAGE, 'not-found', path);
+    if (!LOOPBACK_HOST_NAMES.includes(hostHeader)) return refuse(res, 400, fixedPage('bad_host', o.i18n), 'bad-host', path); // DNS rebinding
+    if (accepted || settled) return refuse(res, 409, fixedPage('already', o.i18n), 'late', path, { Connection: 'close' });
+    if (req.method !== 'GET' && req.method !== 'HEAD') return refuse(res, 405, fixedPage('not_found', o.i18n), 'method', path, { Allow: 'GET' });
+    if (path !== o.target.path) return refuse(res, 404, fixedPage('not_found', o.i18n), 'not-found', path);
     const params = url.searchParams;
     const states = params.getAll('state');
     if (o.expect.state !== undefined) {
       if (states.length === 0 || states[0] === '') {
-        if (!o.expect.allowMissingState) return refuse(res, 400, WRONG_STATE_PAGE, 'state-missing', path);
+        if (!o.expect.allowMissingState) return refuse(res, 400, fixedPage('wrong_state', o.i18n), 'state-missing', path);
       } else if (states.length !== 1 || states[0] !== o.expect.state) {
-        return refuse(res, 400, WRONG_STATE_PAGE, 'state-mismatch', path);
+        return refuse(res, 400, fixedPage('wrong_state', o.i18n), 'state-mismatch', path);
       }
     }
     const isError = !!params.get('error');
-    if (!isError && !params.get('code')) return refuse(res, 400, NO_CODE_PAGE, 'no-code', path);
+    if (!isError && !params.get('code')) return refuse(res, 400, fixedPage('no_code', o.i18n), 'no-code', path);
     if (req.method === 'HEAD') {
       res.writeHead(200, PAGE_HEADERS);
       return res.end();
@@ -300,9 +295,9 @@ export async function startLoopbackListener(o: LoopbackOptions): Promise<Loopbac
         for (const s of servers) s.closeAllConnections();
       });
     };
-    const fallback = setTimeout(() => respond(SUCCESS_PAGE), ANSWER_WITHIN_MS);
+    const fallback = setTimeout(() => respond(fixedPage('received', o.i18n)), ANSWER_WITHIN_MS);
     fallback.unref();
-    if (isError) respond(PROVIDER_ERROR_PAGE, 400);
+    if (isError) respond(fixedPage('provider_error', o.i18n), 400);
     settle(() => resolveCallback({ url: url.toString(), isError, receivedAt: now(), respond }));
   };
 

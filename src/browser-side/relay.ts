@@ -13,7 +13,7 @@ import { createOutput } from '../terminal/index.js';
 import type { Output } from '../terminal/index.js';
 import { DEFAULT_TIMEOUT_SECONDS } from './authorize.js';
 import { parseLoopbackRedirectUri, startLoopbackListener } from './loopback.js';
-import { SUCCESS_PAGE } from './pages.js';
+import { fixedPage } from './pages.js';
 import type { ListenerEvent } from './loopback.js';
 import { canOpenBrowser, copyToClipboard, showUrl, startCountdown, systemBrowser } from './terminal-io.js';
 import type { BrowserOpener, Countdown } from './terminal-io.js';
@@ -101,6 +101,7 @@ export async function relayCommand(o: RelayOptions): Promise<number> {
     signal: o.signal ?? cancel.signal,
     onEvent,
     now,
+    i18n: out.i18n,
   });
   try {
     const href = request.url.toString();
@@ -121,7 +122,7 @@ export async function relayCommand(o: RelayOptions): Promise<number> {
     countdown = startCountdown(out.stderr, now() + timeoutSeconds * 1000, 'oauth-handoff: waiting for the approval:', now);
     const cb = await listener.callback.finally(() => countdown?.stop());
     // relay never exchanges the code: "received" is all this machine can truthfully say
-    cb.respond(SUCCESS_PAGE, cb.isError ? 400 : 200);
+    cb.respond(fixedPage('received', out.i18n), cb.isError ? 400 : 200);
 
     let code: string | undefined;
     let failure: unknown;
@@ -135,7 +136,7 @@ export async function relayCommand(o: RelayOptions): Promise<number> {
       failure = e;
     }
     // printed even for an error answer, so a pipe carries the provider's answer to the headless side
-    if (o.json) out.json({ redirect_url: cb.url, ...(code ? { code } : {}), ...(request.state ? { state: request.state } : {}) });
+    if (o.json) out.json({ redirect_url: cb.url, code: code ?? null, state: request.state ?? null });
     else out.data(`${cb.url}\n`);
     if (o.copy) {
       if (copyToClipboard(cb.url, env)) out.info('the redirect URL was sent to your terminal\'s clipboard (OSC 52)');

@@ -68,3 +68,15 @@ test('status shows a stored message with escapes as text, in the table and in --
     t.regex(r.stdout + r.stderr, /\\(x1b|u001b)\]52;c;/, args.join(' '));
   }
 });
+
+test('the daemon log, text and JSON, writes no terminal controls from a message', async (t) => {
+  const { createDaemonLog } = await import('../../src/headless-side/daemon/log.js');
+  for (const format of ['text', 'json'] as const) {
+    const stream = new PassThrough();
+    let text = '';
+    stream.on('data', (d: Buffer) => (text += d.toString()));
+    createDaemonLog({ format, stream })('error', 'failing', `the server said: ${HOSTILE}\u009b2J\nforged line`, { name: 'svc' });
+    t.notRegex(text, ACTIVE, format);
+    t.is(text.split('\n').length, 2, `${format}: one event, one line`);
+  }
+});

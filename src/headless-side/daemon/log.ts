@@ -8,6 +8,7 @@
 import type { Writable } from 'node:stream';
 import { english } from '../../i18n/index.js';
 import type { Translator } from '../../i18n/index.js';
+import { escapeControls, escapeLine, terminalSafeJson } from '../../terminal/index.js';
 import { formatDuration } from '../common.js';
 
 export type LogLevel = 'debug' | 'info' | 'warning' | 'error';
@@ -88,13 +89,14 @@ export function createDaemonLog(o: LogOptions): DaemonLog {
         if (value !== undefined && value !== null) line[k] = value;
       }
       line.message = logText(message, english);
-      o.stream.write(JSON.stringify(line) + '\n');
+      o.stream.write(terminalSafeJson(JSON.stringify(line)) + '\n');
       return;
     }
     const name = typeof fields.name === 'string' ? `${fields.name}: ` : '';
     const hintText = typeof fields.hint === 'function' ? fields.hint(tr) : fields.hint;
     const hint = typeof hintText === 'string' && hintText !== '' ? `\n${' '.repeat(17)}${hintText}` : '';
-    o.stream.write(`${time.slice(11, 19)} ${level.padEnd(7)} ${name}${logText(message, tr)}${hint}\n`);
+    // data from files and servers (names, messages) never acts on the terminal, and one event stays one line
+    o.stream.write(escapeControls(`${time.slice(11, 19)} ${level.padEnd(7)} ${escapeLine(name)}${escapeLine(logText(message, tr))}${hint}\n`));
   };
 }
 

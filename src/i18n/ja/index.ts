@@ -14,11 +14,14 @@ import { hints } from './hints.js';
 import { login } from './login.js';
 import { options } from './options.js';
 import { oauth } from './oauth.js';
+import { browser } from './browser.js';
 import { providers, providersCommand } from './providers.js';
 import { resource } from './resource.js';
 import { sandbox } from './sandbox.js';
 import { store } from './store.js';
 import { crypto } from './crypto.js';
+import { credential } from './credential.js';
+import { terminal } from './terminal.js';
 
 export const ja: Catalog = {
   ...common,
@@ -40,5 +43,8 @@ export const ja: Catalog = {
   ...sandbox,
   ...store,
   ...crypto,
+  ...credential,
+  ...terminal,
   ...oauth,
+  ...browser,
 };
