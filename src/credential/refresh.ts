@@ -7,6 +7,7 @@
  */
 import { DEFAULT_MIN_VALID_SECONDS } from '../defaults.js';
 import { CODES, HandoffError, isPassingFailure } from '../errors.js';
+import { message } from '../i18n/index.js';
 import type { HttpClient, TokenSet } from '../oauth/index.js';
 import { secondsLeft } from '../settings-file/index.js';
 import type { CredentialStore, HeldLock, Settings } from '../settings-file/index.js';
@@ -77,8 +78,18 @@ function killPoint(step: 'marked' | 'responded' | 'stored'): void {
 
 /** The grant is dead; `serving`: its access token is still served until it expires (said in the message). */
 export function reauthError(s: Settings, serving = false): HandoffError {
-  const until = serving && s.token.expires_at ? `; its access token is served until it expires at ${s.token.expires_at}` : '';
-  return new HandoffError(`credential "${s.name}" needs re-authorization: ${s.health.message ?? 'the provider rejected its refresh token'}${until}`, {
+  const name = s.name;
+  const why = s.health.message; // data, stored in English
+  const until = serving && s.token.expires_at ? s.token.expires_at : undefined;
+  const text =
+    why === undefined
+      ? until === undefined
+        ? message('credential.reauth', { name })
+        : message('credential.reauth_serving', { name, expires_at: until })
+      : until === undefined
+        ? message('credential.reauth_why', { name, why })
+        : message('credential.reauth_why_serving', { name, why, expires_at: until });
+  return new HandoffError(text, {
     code: CODES.REAUTH_REQUIRED,
     credential: s.name,
   });
@@ -115,7 +126,7 @@ async function refreshLocked(store: CredentialStore, cur: Settings, lock: HeldLo
   const name = cur.name;
   const refreshToken = cur.token.refresh_token;
   if (refreshToken === undefined) {
-    throw new HandoffError(`credential "${name}" has no refresh token; it cannot be refreshed`, { code: CODES.REAUTH_REQUIRED, credential: name });
+    throw new HandoffError(message('credential.no_refresh_token', { name }), { code: CODES.REAUTH_REQUIRED, credential: name });
   }
   const interruptedAt = cur.health.refresh_started_at;
   await store.write({ ...cur, health: { ...cur.health, refresh_started_at: iso(now()) } });
@@ -189,7 +200,7 @@ async function withinDeadline<T>(p: Promise<T>, ms: number | undefined): Promise
   let timer: NodeJS.Timeout | undefined;
   const late = new Promise<never>((_resolve, reject) => {
     timer = setTimeout(
-      () => reject(new HandoffError(`the token endpoint did not answer within ${(ms / 1000).toFixed(1)} s, while the current access token is still valid`, { code: CODES.PROVIDER_UNAVAILABLE })),
+      () => reject(new HandoffError(message('credential.endpoint_timeout', { seconds: (ms / 1000).toFixed(1) }), { code: CODES.PROVIDER_UNAVAILABLE })),
       ms,
     );
   });

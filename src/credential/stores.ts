@@ -1,4 +1,5 @@
 import { CODES, HandoffError } from '../errors.js';
+import { message } from '../i18n/index.js';
 import { isRedisStoreUrl, openRedisStore } from '../fleet-store/index.js';
 import type { RedisStore } from '../fleet-store/index.js';
 import { EnvStore, FileStore, STORE_ENV, loadOrCreateMachineKey, observeStore, resolveHome, storeLayout } from '../settings-file/index.js';
@@ -30,7 +31,7 @@ function isUrl(s: string): boolean {
 function storeUrl(opts: StoreOptions): string | undefined {
   const where = opts.store || (opts.env ?? process.env)[STORE_ENV];
   if (!where || !isUrl(where)) return undefined;
-  if (!isRedisStoreUrl(where)) throw new HandoffError(`store URLs of the kind ${where.split('://')[0]}:// are not supported (redis:// and rediss:// are)`, { code: CODES.USAGE });
+  if (!isRedisStoreUrl(where)) throw new HandoffError(message('credential.store_url_kind', { scheme: where.split('://')[0] ?? '' }), { code: CODES.USAGE });
   return where;
 }
 
@@ -48,7 +49,7 @@ export async function openStore(opts: StoreOptions = {}): Promise<CredentialStor
   if (opts.fromEnv) {
     store = await EnvStore.fromEnv(opts.env, { writeBack: opts.writeBack });
   } else {
-    if (opts.writeBack !== undefined) throw new HandoffError('writing back settings works only with the credential from the environment', { code: CODES.USAGE });
+    if (opts.writeBack !== undefined) throw new HandoffError(message('credential.write_back_env_only'), { code: CODES.USAGE });
     const url = storeUrl(opts);
     store = url ? await openRedisStore({ url, home: localHome(opts), env: opts.env }) : await FileStore.open(resolveHome(opts.store, opts.env));
   }

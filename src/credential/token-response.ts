@@ -3,6 +3,7 @@
  * for a new grant (authorize, login) and for every refresh (RFC 6749 §6).
  */
 import { CODES, HandoffError } from '../errors.js';
+import { message } from '../i18n/index.js';
 import type { TokenSet } from '../oauth/index.js';
 import { VSCHAR_PATTERN } from '../settings-file/index.js';
 import type { SettingsToken } from '../settings-file/index.js';
@@ -38,7 +39,7 @@ export function assertTokenCharacters(t: Pick<TokenSet, 'access_token' | 'refres
   for (const field of ['access_token', 'refresh_token'] as const) {
     const v = t[field];
     if (v !== undefined && !VSCHAR_PATTERN.test(v)) {
-      throw new HandoffError(`the token endpoint sent an ${field} with characters outside RFC 6749 VSCHAR (control characters, line breaks or non-ASCII); it was not stored`, {
+      throw new HandoffError(message('credential.bad_token_chars', { field }), {
         code: CODES.PROVIDER_ERROR,
       });
     }

@@ -84,12 +84,12 @@ export class EnvStore implements CredentialStore {
   static async fromEnv(env: NodeJS.ProcessEnv = process.env, opts: EnvStoreOptions = {}): Promise<EnvStore> {
     const text = env[SETTINGS_ENV];
     if (text === undefined || text.trim() === '') {
-      throw new HandoffError(`${SETTINGS_ENV} is not set: it must hold the armored settings block`, { code: CODES.USAGE });
+      throw new HandoffError(message('store.env_not_set', { variable: SETTINGS_ENV }), { code: CODES.USAGE });
     }
     const key = env[KEY_ENV];
     const passphrase = env[PASSPHRASE_ENV];
     if (!key?.trim() && !passphrase) {
-      throw new HandoffError(`neither ${KEY_ENV} nor ${PASSPHRASE_ENV} is set: one of them must open ${SETTINGS_ENV}`, { code: CODES.BAD_KEY });
+      throw new HandoffError(message('store.env_no_secret', { key_variable: KEY_ENV, passphrase_variable: PASSPHRASE_ENV, variable: SETTINGS_ENV }), { code: CODES.BAD_KEY });
     }
     const secrets: SealSecrets = {};
     if (key?.trim()) secrets.key = key;
@@ -144,7 +144,9 @@ export class EnvStore implements CredentialStore {
       } catch (e) {
         const rotated = settings.token.refresh_token !== this.opened.settings.token.refresh_token;
         throw new HandoffError(
-          `cannot write the updated settings to ${this.writeBack}: ${(e as Error).message}${rotated ? `; the provider has replaced the refresh token, so the one in ${SETTINGS_ENV} may no longer work` : ''}`,
+          rotated
+            ? message('store.write_back_failed_rotated', { path: this.writeBack, detail: (e as Error).message, variable: SETTINGS_ENV })
+            : message('store.write_back_failed', { path: this.writeBack, detail: (e as Error).message }),
           { code: CODES.STORE_UNAVAILABLE, cause: e, credential: settings.name },
         );
       }
@@ -152,7 +154,7 @@ export class EnvStore implements CredentialStore {
   }
 
   async remove(name: string): Promise<boolean> {
-    throw new HandoffError(`the credential "${name}" comes from ${SETTINGS_ENV} and cannot be removed`, { code: CODES.USAGE, credential: name });
+    throw new HandoffError(message('store.env_cannot_remove', { name, variable: SETTINGS_ENV }), { code: CODES.USAGE, credential: name });
   }
 
   withWriteLock<T>(name: string, fn: (lock: HeldLock) => Promise<T>, opts?: LockOptions): Promise<T> {

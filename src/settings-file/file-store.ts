@@ -95,7 +95,7 @@ export class FileStore implements CredentialStore {
       // Synchronous on purpose: a few KB, and the first use of fs/promises costs a cold `token` several ms.
       const st = statSync(path);
       assertPrivate(path, `the credential file of "${name}"`, st);
-      if (st.size > MAX_FILE_BYTES) throw new HandoffError(`${path} is too large to be a settings file`, { code: CODES.BAD_FILE });
+      if (st.size > MAX_FILE_BYTES) throw new HandoffError(message('store.file_too_large', { path }), { code: CODES.BAD_FILE });
       bytes = readFileSync(path);
     } catch (e) {
       if ((e as NodeJS.ErrnoException).code === 'ENOENT') {
@@ -109,12 +109,12 @@ export class FileStore implements CredentialStore {
     } catch (e) {
       // a stored copy that does not open: damaged, or not sealed by this machine (another store's file copied in)
       if (e instanceof HandoffError && (e.code === CODES.BAD_FILE || e.code === CODES.DECRYPT_FAILED)) {
-        throw new HandoffError(`the stored credential "${name}" (${path}) cannot be opened: ${e.message}`, { code: CODES.BAD_FILE, credential: name, cause: e });
+        throw new HandoffError(message('store.cannot_open', { name, path, detail: e.key === undefined ? e.message : { key: e.key, ...(e.params ? { params: e.params } : {}), text: e.message } }), { code: CODES.BAD_FILE, credential: name, cause: e });
       }
       throw e;
     }
     if (settings.name !== name) {
-      throw new HandoffError(`${path} holds the credential "${settings.name}", not "${name}"`, { code: CODES.BAD_FILE, credential: name });
+      throw new HandoffError(message('store.not_this_one', { where: path, have: settings.name, asked: name }), { code: CODES.BAD_FILE, credential: name });
     }
     return settings;
   }

@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import { formatKeyFile, generateKeyPair, parseKeyFile } from '../crypto/index.js';
 import { CODES, HandoffError } from '../errors.js';
+import { message } from '../i18n/index.js';
 import { writeFileAtomic } from './atomic.js';
 import { inputFileError, storeWriteError } from '../fs-errors.js';
 import { assertPrivate, assertPrivateIfExists } from './permissions.js';
@@ -35,10 +36,10 @@ export async function loadMachineKey(layout: StoreLayout): Promise<MachineKey> {
     text = readFileSync(layout.keyFile, 'utf8');
   } catch (e) {
     if ((e as NodeJS.ErrnoException).code === 'ENOENT') {
-      throw new HandoffError(`this machine has no key yet (${layout.keyFile})`, { code: CODES.BAD_KEY, cause: e });
+      throw new HandoffError(message('store.no_key', { path: layout.keyFile }), { code: CODES.BAD_KEY, cause: e });
     }
     if ((e as NodeJS.ErrnoException).code === 'ENOTDIR') {
-      throw new HandoffError(`there is no key at ${layout.keyFile}: ${layout.home} is not a directory`, { code: CODES.BAD_KEY, cause: e });
+      throw new HandoffError(message('store.key_not_dir', { path: layout.keyFile, home: layout.home }), { code: CODES.BAD_KEY, cause: e });
     }
     throw inputFileError(e, layout.keyFile, 'the key file');
   }
@@ -59,7 +60,7 @@ export async function createMachineKey(layout: StoreLayout, opts: { force?: bool
     await writeFileAtomic(layout.keyFile, text, { mode: 0o600, exclusive: !opts.force });
   } catch (e) {
     if ((e as NodeJS.ErrnoException).code === 'EEXIST') {
-      throw new HandoffError(`a machine key already exists at ${layout.keyFile}`, { code: CODES.EXISTS, cause: e });
+      throw new HandoffError(message('store.key_exists', { path: layout.keyFile }), { code: CODES.EXISTS, cause: e });
     }
     throw storeWriteError(e, layout.keyFile, 'write');
   }

@@ -1,4 +1,5 @@
 import { CODES, HandoffError } from '../errors.js';
+import { message } from '../i18n/index.js';
 import type { ClientAuthMethod } from '../oauth/index.js';
 
 /**
@@ -113,7 +114,7 @@ export const NAME_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
 export function assertValidName(name: string): string {
   if (!NAME_PATTERN.test(name)) {
     throw new HandoffError(
-      `invalid credential name "${name.slice(0, 80)}": use 1-64 letters, digits, ".", "_" or "-", starting with a letter or digit`,
+      message('store.invalid_name', { name: name.slice(0, 80) }),
       { code: CODES.USAGE },
     );
   }
@@ -211,7 +212,7 @@ export function validateSettings(input: unknown): Settings {
   if (o.format !== SETTINGS_FORMAT) fail('settings.format', `must be "${SETTINGS_FORMAT}"`);
   if (o.version !== SETTINGS_VERSION) {
     throw new HandoffError(
-      `unsupported settings version ${JSON.stringify(o.version)} (this oauth-handoff reads version ${SETTINGS_VERSION}; upgrade oauth-handoff)`,
+      message('store.unsupported_version', { version: String(JSON.stringify(o.version)), supported: SETTINGS_VERSION }),
       { code: CODES.BAD_FILE },
     );
   }
@@ -320,7 +321,7 @@ export function decodeSettings(bytes: Uint8Array): Settings {
   try {
     parsed = JSON.parse(decoder.decode(bytes));
   } catch (cause) {
-    throw new HandoffError('invalid settings: the decrypted payload is not JSON', { code: CODES.BAD_FILE, cause });
+    throw new HandoffError(message('store.payload_not_json'), { code: CODES.BAD_FILE, cause });
   }
   return validateSettings(parsed);
 }

@@ -81,7 +81,7 @@ export async function openSealed(input: Uint8Array, secrets: SealSecrets, where:
   }
   if (secrets.passphrase !== undefined && secrets.passphrase !== '') identities.push(passphraseIdentity(secrets.passphrase));
   if (identities.length === 0) {
-    throw new HandoffError(`no key or passphrase was given to open ${where}`, { code: CODES.BAD_KEY });
+    throw new HandoffError(message('store.no_secret', { where }), { code: CODES.BAD_KEY });
   }
   const ourFp = ourPublicKey ? fingerprint(ourPublicKey) : undefined;
   const settings = decodeSettings(await open(sealed, identities));
@@ -107,6 +107,6 @@ export async function sealAgain(settings: Settings, o: Opened, armored: boolean)
 }
 
 export function notThisOne(have: string, asked: string, where: string): HandoffError {
-  return new HandoffError(`${where} holds the credential "${have}", not "${asked}"`, { code: CODES.NOT_FOUND, credential: asked });
+  return new HandoffError(message('store.not_this_one', { where, have, asked }), { code: CODES.NOT_FOUND, credential: asked });
 }
 

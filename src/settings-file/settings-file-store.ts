@@ -1,6 +1,7 @@
 import { readFile, stat } from 'node:fs/promises';
 import { statSync } from 'node:fs';
 import { CODES, HandoffError } from '../errors.js';
+import { message } from '../i18n/index.js';
 import { inputFileError } from '../fs-errors.js';
 import type { Message } from '../i18n/index.js';
 import { writeFileAtomic } from './atomic.js';
@@ -62,7 +63,7 @@ export class SettingsFileStore implements CredentialStore {
   }
 
   async remove(name: string): Promise<boolean> {
-    throw new HandoffError(`the credential "${name}" is the settings file ${this.path}; remove the file instead`, { code: CODES.USAGE, credential: name });
+    throw new HandoffError(message('store.remove_file_instead', { name, path: this.path }), { code: CODES.USAGE, credential: name });
   }
 
   withWriteLock<T>(name: string, fn: (lock: HeldLock) => Promise<T>, opts?: LockOptions): Promise<T> {
@@ -93,11 +94,11 @@ export class SettingsFileStore implements CredentialStore {
 async function readBounded(path: string): Promise<Uint8Array> {
   try {
     const st = await stat(path);
-    if (st.size > MAX_FILE_BYTES) throw new HandoffError(`${path} is too large to be a settings file`, { code: CODES.BAD_FILE });
+    if (st.size > MAX_FILE_BYTES) throw new HandoffError(message('store.file_too_large', { path }), { code: CODES.BAD_FILE });
     return await readFile(path);
   } catch (e) {
     if ((e as NodeJS.ErrnoException).code === 'ENOENT') {
-      throw new HandoffError(`no settings file at ${path}`, { code: CODES.NOT_FOUND, cause: e });
+      throw new HandoffError(message('store.no_settings_file', { path }), { code: CODES.NOT_FOUND, cause: e });
     }
     throw inputFileError(e, path, 'the settings file');
   }

@@ -1,6 +1,8 @@
 import { openSync } from 'node:fs';
 import { ReadStream, WriteStream } from 'node:tty';
 import { CODES, HandoffError } from '../errors.js';
+import { createTranslator, detectLanguage, message } from '../i18n/index.js';
+import type { Translator } from '../i18n/index.js';
 
 /** Read all of stdin (for `import -`, piped passphrases, pasted blocks). */
 export async function readStdin(maxBytes = 4 << 20): Promise<Buffer> {
@@ -8,7 +10,7 @@ export async function readStdin(maxBytes = 4 << 20): Promise<Buffer> {
   let size = 0;
   for await (const chunk of process.stdin) {
     size += (chunk as Buffer).length;
-    if (size > maxBytes) throw new HandoffError(`standard input is larger than ${maxBytes} bytes`, { code: CODES.USAGE });
+    if (size > maxBytes) throw new HandoffError(message('terminal.stdin_too_large', { max: maxBytes }), { code: CODES.USAGE });
     chunks.push(chunk as Buffer);
   }
   return Buffer.concat(chunks);
@@ -46,6 +48,8 @@ export interface PromptOptions {
   /** what to tell the user when there is no terminal */
   noTtyHint: string;
   timeoutMs?: number;
+  /** the user's language for the retry lines and warnings (default: the locale's) */
+  i18n?: Translator;
   /** with confirm: warn about a weak passphrase (and let the person choose another) */
   checkStrength?: boolean;
 }
@@ -58,8 +62,8 @@ export const WEAK_PASSPHRASE_CHARS = 12;
 /** `read` rejects with "canceled" on Ctrl-C and "timed out" on its timeout. */
 function promptFailure(e: unknown, what: 'cancelled' | 'cancelled or timed out'): HandoffError {
   if (e instanceof HandoffError) return e;
-  if ((e as Error)?.message === 'canceled') return new HandoffError('the prompt was interrupted (Ctrl-C); nothing was stored', { code: CODES.INTERRUPTED, cause: e });
-  return new HandoffError(`the prompt was ${what}`, { code: CODES.ABORTED, cause: e });
+  if ((e as Error)?.message === 'canceled') return new HandoffError(message('terminal.interrupted'), { code: CODES.INTERRUPTED, cause: e });
+  return new HandoffError(what === 'cancelled' ? message('terminal.cancelled') : message('terminal.cancelled_or_timed_out'), { code: CODES.ABORTED, cause: e });
 }
 
 /** Whether a new passphrase is weak: short, or one repeated character. */
@@ -76,6 +80,7 @@ export async function promptSecret(question: string, opts: PromptOptions): Promi
   const tty = openTty();
   if (!tty) throw new HandoffError(`no terminal to ask for ${question.replace(/:\s*$/, '')}; ${opts.noTtyHint}`, { code: CODES.USAGE });
   const { read } = await import('read');
+  const tr = opts.i18n ?? createTranslator(detectLanguage(process.env));
   const say = (text: string) => void tty.output.write(`oauth-handoff: ${text}\n`);
   try {
     const ask = async (prompt: string): Promise<string> => {
@@ -89,29 +94,29 @@ export async function promptSecret(question: string, opts: PromptOptions): Promi
       const first = await ask(question);
       if (first.length === 0) {
         problem = 'nothing was entered';
-        say(attempt < PROMPT_ATTEMPTS ? 'nothing was entered; try again' : 'nothing was entered');
+        say(attempt < PROMPT_ATTEMPTS ? tr.t('terminal.nothing_entered_retry') : tr.t('terminal.nothing_entered'));
         continue;
       } else if (!opts.confirm) {
         return first;
       } else {
         if (opts.checkStrength && weakPassphrase(first)) {
-          say(`warning: this passphrase is weak (fewer than ${WEAK_PASSPHRASE_CHARS} characters, or one character repeated): whoever gets the file can try passphrases offline; four or more random words are strong`);
-          const keep = await ask('press Enter to keep it, or type a stronger one: ');
+          say(tr.t('terminal.weak_passphrase', { min: WEAK_PASSPHRASE_CHARS }));
+          const keep = await ask(tr.t('terminal.keep_or_stronger'));
           if (keep.length > 0) {
-            const again = await ask('again: ');
+            const again = await ask(tr.t('terminal.again'));
             if (keep === again) return keep;
             problem = 'the two entries did not match';
-            say(attempt < PROMPT_ATTEMPTS ? 'the two entries did not match; try again' : 'the two entries did not match');
+            say(attempt < PROMPT_ATTEMPTS ? tr.t('terminal.mismatch_retry') : tr.t('terminal.mismatch'));
             continue;
           }
         }
-        const second = await ask('again: ');
+        const second = await ask(tr.t('terminal.again'));
         if (first === second) return first;
         problem = 'the two entries did not match';
-        say(attempt < PROMPT_ATTEMPTS ? 'the two entries did not match; try again' : 'the two entries did not match');
+        say(attempt < PROMPT_ATTEMPTS ? tr.t('terminal.mismatch_retry') : tr.t('terminal.mismatch'));
       }
     }
-    throw new HandoffError(problem === 'nothing was entered' ? 'nothing was entered, three times' : 'the two entries did not match, three times', { code: CODES.USAGE });
+    throw new HandoffError(problem === 'nothing was entered' ? message('terminal.nothing_entered_thrice') : message('terminal.mismatch_thrice'), { code: CODES.USAGE });
   } catch (e) {
     throw promptFailure(e, 'cancelled');
   } finally {

@@ -40,7 +40,7 @@ export async function resolveSecret(src: SecretSource, out: Output): Promise<str
   }
   if (src.envName && env[src.envName]) return env[src.envName];
   if (src.prompt) {
-    return promptSecret(src.prompt.question, { confirm: src.prompt.confirm, checkStrength: src.prompt.confirm === true, noTtyHint: `use ${src.flags}` });
+    return promptSecret(src.prompt.question, { confirm: src.prompt.confirm, checkStrength: src.prompt.confirm === true, noTtyHint: `use ${src.flags}`, i18n: out.i18n });
   }
   return undefined;
 }

@@ -105,3 +105,16 @@ test('a lock held by another process: Japanese message and next step, exit 6', a
   jsonError(t, r.json, 'LOCK_TIMEOUT', 6);
   t.true((await readFile(`${s.home}/credentials/svc.ohs`)).length > 0, 'nothing was forgotten');
 });
+
+test('a tampered stored credential: the reason is Japanese too (a nested message), exit 4', async (t) => {
+  const s = await setup(t);
+  const file = `${s.home}/credentials/svc.ohs`;
+  const bytes = await readFile(file);
+  bytes[bytes.length - 1]! ^= 0x01;
+  await writeFile(file, bytes);
+  const r = await both(t, ['token', 'svc', '--json'], s, 4);
+  t.regex(r.en, /the stored credential "svc" \(.*\) cannot be opened: payload authentication failed/);
+  t.regex(r.ja, /保存されている認証情報「svc」（.*）を開けません: 本体の認証に失敗しました/);
+  t.regex(r.ja, /`oauth-handoff forget svc`/);
+  jsonError(t, r.json, 'BAD_FILE', 4);
+});

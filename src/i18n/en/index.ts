@@ -25,6 +25,8 @@ import { resource } from './resource.js';
 import { sandbox } from './sandbox.js';
 import { store } from './store.js';
 import { crypto } from './crypto.js';
+import { credential } from './credential.js';
+import { terminal } from './terminal.js';
 
 export const en = {
   ...common,
@@ -46,6 +48,8 @@ export const en = {
   ...sandbox,
   ...store,
   ...crypto,
+  ...credential,
+  ...terminal,
   ...oauth,
   ...browser,
   ...authorization,

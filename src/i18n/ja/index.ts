@@ -21,6 +21,8 @@ import { resource } from './resource.js';
 import { sandbox } from './sandbox.js';
 import { store } from './store.js';
 import { crypto } from './crypto.js';
+import { credential } from './credential.js';
+import { terminal } from './terminal.js';
 
 export const ja: Catalog = {
   ...common,
@@ -42,6 +44,8 @@ export const ja: Catalog = {
   ...sandbox,
   ...store,
   ...crypto,
+  ...credential,
+  ...terminal,
   ...oauth,
   ...browser,
   ...authorization,
