@@ -9,6 +9,8 @@ import { CODES, HandoffError } from '../errors.js';
 import { defaultRedirectUri } from '../oauth/index.js';
 import type { ProviderPreset } from '../oauth/index.js';
 import { registerRedirectExample, shown } from './target.js';
+import { message } from '../i18n/index.js';
+import type { Message } from '../i18n/index.js';
 
 /** The standard out-of-band redirect URI (RFC 8252 §7 footnote; Doorkeeper, older Google). */
 export const OOB_REDIRECT_URI = 'urn:ietf:wg:oauth:2.0:oob';
@@ -42,7 +44,7 @@ export interface RedirectSide {
   random?: () => number;
 }
 
-const usage = (message: string) => new HandoffError(message, { code: CODES.USAGE });
+const usage = (text: Message) => new HandoffError(text, { code: CODES.USAGE });
 const trimmed = (s: string | undefined): string | undefined => (typeof s === 'string' && s.trim() !== '' ? s.trim() : undefined);
 
 /** The preset's out-of-band URI; a generic server may have the standard one. */
@@ -65,7 +67,7 @@ export function oobUriOf(preset: ProviderPreset): string | undefined {
 export function chooseRedirect(o: RedirectRequest, preset: ProviderPreset, s: RedirectSide = { side: 'paste' }): RedirectChoice {
   const kind = trimmed(o.redirect)?.toLowerCase();
   if (kind !== undefined && kind !== 'oob' && kind !== 'loopback') {
-    throw usage(`unknown --redirect "${shown(kind, 40)}" (expected loopback or oob)`);
+    throw usage(message('authorization.redirect.unknown_kind', { kind: shown(kind, 40) }));
   }
   const given = trimmed(o.redirectUri);
   const oobUri = oobUriOf(preset);
@@ -73,10 +75,10 @@ export function chooseRedirect(o: RedirectRequest, preset: ProviderPreset, s: Re
   const oob = (uri: string): RedirectChoice => ({ uri, kind: 'oob', allowMissingState: !preset.redirect.oobSendsState });
   if (given !== undefined) {
     if (isOob(given)) {
-      if (kind === 'loopback') throw usage('--redirect loopback contradicts an out-of-band --redirect-uri');
+      if (kind === 'loopback') throw usage(message('authorization.redirect.loopback_vs_oob'));
       return oob(given);
     }
-    if (kind === 'oob') throw usage('--redirect oob contradicts the http(s) --redirect-uri given');
+    if (kind === 'oob') throw usage(message('authorization.redirect.oob_vs_url'));
     let url: URL | undefined;
     try {
       url = new URL(given);
@@ -84,18 +86,18 @@ export function chooseRedirect(o: RedirectRequest, preset: ProviderPreset, s: Re
       url = undefined;
     }
     if (url === undefined || (url.protocol !== 'http:' && url.protocol !== 'https:')) {
-      throw usage(`--redirect-uri "${shown(given, 80)}" must be an http(s) URL or ${OOB_REDIRECT_URI}`);
+      throw usage(message('authorization.redirect.bad_uri', { uri: shown(given, 80), oob: OOB_REDIRECT_URI }));
     }
     return { uri: given, kind: 'url', allowMissingState: false };
   }
   if (kind === 'oob' || (kind === undefined && s.side === 'paste' && preset.redirect.oobUri !== undefined)) {
     if (oobUri === undefined) {
-      throw usage(`${preset.title} has no known out-of-band page: use a loopback redirect (--redirect-uri as registered)`);
+      throw usage(message('authorization.redirect.no_oob', { provider: preset.title }));
     }
     return oob(oobUri);
   }
   if (!preset.redirect.anyPort) {
-    throw usage(`${preset.title} matches the redirect URI exactly: give --redirect-uri as registered on the system (e.g. ${registerRedirectExample(preset)})`);
+    throw usage(message('authorization.redirect.exact', { provider: preset.title, example: registerRedirectExample(preset) }));
   }
   if (s.side === 'browser') {
     // no port: the listener takes a free one, and the server accepts any

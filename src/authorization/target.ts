@@ -147,7 +147,7 @@ export function checkSelection(
   }
   const asked = trimmed(o.clientAuth);
   if (asked !== undefined && !CLIENT_AUTH_METHODS.includes(asked as ClientAuthMethod)) {
-    throw new HandoffError(`unknown client authentication "${shown(asked, 40)}" (expected ${CLIENT_AUTH_METHODS.join(', ')})`, { code: CODES.USAGE });
+    throw new HandoffError(message('authorization.client.unknown_auth', { method: shown(asked, 40), methods: CLIENT_AUTH_METHODS.join(', ') }), { code: CODES.USAGE });
   }
   if (!clientId && trimmed(o.redirectUri) === undefined) {
     // the client registers the loopback redirect without a port: any port matches (RFC 8252 §7.3)
@@ -246,7 +246,7 @@ async function resolveClient(
       ...(o.clientSecretFile !== undefined ? { file: o.clientSecretFile } : {}),
       envName: CLIENT_SECRET_ENV,
       ...(deps.env ? { env: deps.env } : {}),
-      prompt: needsSecret || askForIt ? { question: `client secret for ${id}: ` } : false,
+      prompt: needsSecret || askForIt ? { question: deps.out.t('authorization.client.secret_question', { client: id }) } : false,
       flags: `--client-secret-file or $${CLIENT_SECRET_ENV}`,
     },
     deps.out,
@@ -254,7 +254,7 @@ async function resolveClient(
   if (asked === 'none') return { id, auth_method: 'none' };
   if (secret === undefined || secret === '') {
     if (needsSecret) {
-      throw new HandoffError(`the ${preset.title} client needs its client secret: give --client-secret-file or set $${CLIENT_SECRET_ENV}`, {
+      throw new HandoffError(message('authorization.client.secret_needed', { provider: preset.title, env: CLIENT_SECRET_ENV }), {
         code: CODES.USAGE,
       });
     }

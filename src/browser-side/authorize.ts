@@ -224,17 +224,18 @@ export async function authorizeCommand(o: AuthorizeOptions): Promise<number> {
   const armored = armor(outcome.sealed);
   const printArmor = o.armor || o.output === undefined || writeError !== undefined;
   if (o.json) {
+    // documented fields are always there: null when absent
     out.json({
       name: outcome.settings.name,
       provider: outcome.settings.provider,
-      ...(outcome.settings.site ? { site: outcome.settings.site } : {}),
-      ...(o.output !== undefined && writeError === undefined ? { file: o.output } : {}),
-      ...(printArmor ? { armor: armored } : {}),
+      site: outcome.settings.site ?? null,
+      file: o.output !== undefined && writeError === undefined ? o.output : null,
+      armor: printArmor ? armored : null,
       recipients: outcome.recipients,
-      access_token_expires_at: outcome.settings.token.expires_at,
+      access_token_expires_at: outcome.settings.token.expires_at ?? null,
       has_refresh_token: outcome.settings.token.refresh_token !== undefined,
-      refresh_token_expires_at: outcome.settings.token.refresh_token_expires_at,
-      scope: outcome.settings.token.scope,
+      refresh_token_expires_at: outcome.settings.token.refresh_token_expires_at ?? null,
+      scope: outcome.settings.token.scope ?? null,
       next: nextSteps(o, outcome.recipients, english),
     });
   } else if (printArmor) {

@@ -136,7 +136,7 @@ export async function relayCommand(o: RelayOptions): Promise<number> {
       failure = e;
     }
     // printed even for an error answer, so a pipe carries the provider's answer to the headless side
-    if (o.json) out.json({ redirect_url: cb.url, ...(code ? { code } : {}), ...(request.state ? { state: request.state } : {}) });
+    if (o.json) out.json({ redirect_url: cb.url, code: code ?? null, state: request.state ?? null });
     else out.data(`${cb.url}\n`);
     if (o.copy) {
       if (copyToClipboard(cb.url, env)) out.info('the redirect URL was sent to your terminal\'s clipboard (OSC 52)');

@@ -1,5 +1,7 @@
 import type { StoreOptions } from '../credential/index.js';
 import { CODES, HandoffError } from '../errors.js';
+import { english, message } from '../i18n/index.js';
+import type { Translator } from '../i18n/index.js';
 import { SETTINGS_ENV } from '../settings-file/index.js';
 import type { Settings } from '../settings-file/index.js';
 import { hintFor } from '../terminal/index.js';
@@ -44,11 +46,11 @@ export function ciSession(o: CiOptions & { env?: NodeJS.ProcessEnv }, out: Outpu
   const env = o.env ?? process.env;
   const github = o.githubActions ?? env.GITHUB_ACTIONS === 'true';
   if (o.writeBack !== undefined && !o.fromEnv) {
-    throw new HandoffError('--write-back works only with --from-env (a credential in a store is written back to the store)', { code: CODES.USAGE });
+    throw new HandoffError(message('ci.write_back_needs_env'), { code: CODES.USAGE });
   }
   if (o.output !== undefined) {
-    if (!OUTPUT_NAME.test(o.output)) throw new HandoffError(`"${o.output}" is not a valid output name (letters, digits, - and _)`, { code: CODES.USAGE });
-    if (!env.GITHUB_OUTPUT) throw new HandoffError('--output needs $GITHUB_OUTPUT (set by GitHub Actions in every step)', { code: CODES.USAGE });
+    if (!OUTPUT_NAME.test(o.output)) throw new HandoffError(message('ci.bad_output_name', { name: o.output }), { code: CODES.USAGE });
+    if (!env.GITHUB_OUTPUT) throw new HandoffError(message('ci.output_needs_github'), { code: CODES.USAGE });
   }
   const plain = !o.fromEnv && !github && o.output === undefined;
   const masked = new Set<string>();
@@ -94,7 +96,7 @@ export function ciSession(o: CiOptions & { env?: NodeJS.ProcessEnv }, out: Outpu
     async finish() {
       if (o.output === undefined || last === undefined) return;
       const token = last.token.access_token;
-      if (/[\r\n]/.test(token)) throw new HandoffError('the access token contains a line break and cannot be written to $GITHUB_OUTPUT', { code: CODES.PROVIDER_ERROR });
+      if (/[\r\n]/.test(token)) throw new HandoffError(message('ci.token_line_break'), { code: CODES.PROVIDER_ERROR });
       const { appendFile } = await import('node:fs/promises');
       await appendFile(env.GITHUB_OUTPUT as string, `${o.output}=${token}\n`, { mode: 0o600 });
     },
@@ -102,18 +104,18 @@ export function ciSession(o: CiOptions & { env?: NodeJS.ProcessEnv }, out: Outpu
 }
 
 /** The "what to do next" line when the credential came from CI secrets, not a store. */
-export function ciHintFor(e: HandoffError): string | undefined {
+export function ciHintFor(e: HandoffError, tr: Translator = english): string | undefined {
   switch (e.code) {
     case CODES.REAUTH_REQUIRED:
-      return `authorize again, sealed to the CI key (\`oauth-handoff authorize … --to ohpub1… --armor\`), and replace the ${SETTINGS_ENV} secret (docs/ci.md)`;
+      return tr.t('ci.hint.reauth', { variable: SETTINGS_ENV });
     case CODES.DECRYPT_FAILED:
     case CODES.BAD_KEY:
     case CODES.BAD_FILE:
-      return `check that OAUTH_HANDOFF_KEY (or OAUTH_HANDOFF_PASSPHRASE) opens the block in ${SETTINGS_ENV} and that the block is complete; \`oauth-handoff inspect -\` shows who a block is sealed to (docs/ci.md)`;
+      return tr.t('ci.hint.decrypt', { variable: SETTINGS_ENV });
     case CODES.NOT_FOUND:
-      return `\`oauth-handoff status --from-env\` shows the name of the credential in ${SETTINGS_ENV}`;
+      return tr.t('ci.hint.not_found', { variable: SETTINGS_ENV });
     default:
-      return hintFor(e);
+      return hintFor(e, tr);
   }
 }
 
@@ -124,8 +126,8 @@ export async function reportingForCi(o: CommonOptions & Pick<CiOptions, 'fromEnv
     return await fn();
   } catch (e) {
     if (!(e instanceof HandoffError)) throw e;
-    out.info(`error: ${e.message}`);
-    const hint = ciHintFor(e);
+    out.info(out.t('cli.error', { message: e.key === undefined ? e.message : out.i18n.render(e.key, e.params) }));
+    const hint = ciHintFor(e, out.i18n);
     if (hint) out.info(hint);
     if ((o.env ?? process.env).OAUTH_HANDOFF_DEBUG) out.raw(`${e.stack ?? ''}\n`);
     return e.exitCode;

@@ -1,6 +1,7 @@
 import { openStore } from '../credential/index.js';
 import type { RefreshDeps } from '../credential/index.js';
 import { CODES, HandoffError } from '../errors.js';
+import { message } from '../i18n/index.js';
 import type { Output } from '../terminal/index.js';
 import type { CiOptions } from './ci.js';
 import { childEnv } from './child-env.js';
@@ -40,9 +41,9 @@ export async function execCommand(o: ExecOptions): Promise<number> {
 
 async function execWith(o: ExecOptions, out: Output): Promise<number> {
   const envVar = o.envVar ?? DEFAULT_TOKEN_ENV_VAR;
-  if (!ENV_NAME.test(envVar)) throw new HandoffError(`"${envVar}" is not a valid environment variable name`, { code: CODES.USAGE });
+  if (!ENV_NAME.test(envVar)) throw new HandoffError(message('exec.bad_env_name', { name: envVar }), { code: CODES.USAGE });
   if (o.command.length === 0 || o.command[0] === '') {
-    throw new HandoffError('no command to run: give it after --, as in `exec NAME -- cmd args…`', { code: CODES.USAGE });
+    throw new HandoffError(message('exec.no_command'), { code: CODES.USAGE });
   }
   const ci = ciSession(o, out);
   const store = await openStore({ store: o.store, env: o.env, ...ci.storeOptions });
@@ -82,7 +83,7 @@ export function runChild(
     child.on('error', (e: NodeJS.ErrnoException) => {
       // spawn failed (no process): the codes a shell uses
       const notFound = e.code === 'ENOENT';
-      out.info(`error: cannot run "${file}": ${notFound ? 'command not found' : e.message}`);
+      out.info(out.t('cli.error', { message: notFound ? out.t('exec.not_found', { file }) : out.t('exec.cannot_run', { file, error: e.message }) }));
       done(notFound ? 127 : 126);
     });
     child.on('exit', (code, signal) => {

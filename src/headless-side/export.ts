@@ -2,6 +2,7 @@ import { passphraseRecipient, seal, x25519Recipient, armor } from '../crypto/ind
 import type { Recipient } from '../crypto/index.js';
 import { newGrant, openStore, shortGrantId } from '../credential/index.js';
 import { CODES, HandoffError } from '../errors.js';
+import { message } from '../i18n/index.js';
 import { encodeSettings, PASSPHRASE_ENV, writeFileAtomic } from '../settings-file/index.js';
 import type { CredentialStore, Settings, SettingsGrant } from '../settings-file/index.js';
 import { copyToClipboard, resolveSecret } from '../terminal/index.js';
@@ -40,7 +41,7 @@ export async function exportCommand(o: ExportOptions): Promise<number> {
     );
     if (pass !== undefined) recipients.push(passphraseRecipient(pass));
   }
-  if (recipients.length === 0) throw new HandoffError('say who can open the export: --to KEY (repeatable) and/or --passphrase', { code: CODES.USAGE });
+  if (recipients.length === 0) throw new HandoffError(message('export.no_recipient'), { code: CODES.USAGE });
   const store = await openStore(o);
   const s = await withGrantId(store, await store.read(o.name));
   const grant = s.grant as SettingsGrant;

@@ -4,6 +4,7 @@
  */
 import { openStore } from '../credential/index.js';
 import { CODES, HandoffError } from '../errors.js';
+import { message } from '../i18n/index.js';
 import type { MemberChange, RedisStore } from '../fleet-store/index.js';
 import type { Output } from '../terminal/index.js';
 import type { CommonOptions } from './common.js';
@@ -31,7 +32,7 @@ export interface FleetRestoreOptions extends FleetOptions {
 async function openFleet(o: CommonOptions): Promise<RedisStore> {
   const store = await openStore(o);
   if (!('addMember' in store)) {
-    throw new HandoffError(`fleet commands work on a fleet store (--store redis://… or $OAUTH_HANDOFF_STORE), not on the ${store.description}`, {
+    throw new HandoffError(message('fleet.not_fleet_store', { store: store.description }), {
       code: CODES.USAGE,
     });
   }
@@ -48,7 +49,7 @@ export async function fleetMembersCommand(o: FleetOptions): Promise<number> {
     return 0;
   }
   if (members.length === 0) {
-    out.info(`the fleet store ${store.target.display} has no members yet; the first host to import a credential (or add a member) becomes one`);
+    out.info(out.t('fleet.no_members', { target: store.target.display }));
     return 0;
   }
   const lines = members.map(
@@ -56,15 +57,17 @@ export async function fleetMembersCommand(o: FleetOptions): Promise<number> {
       `${m.fingerprint}  ${m.public_key}${m.label ? `  ${m.label}` : ''}${m.this_host ? '  (this host)' : ''}${m.added_at ? `\n    added ${m.added_at}${m.added_by ? ` by ${m.added_by}` : ''}` : ''}`,
   );
   out.data(lines.join('\n') + '\n');
-  if (!members.some((m) => m.this_host)) out.warn(`this host (key ${store.publicKey}) is not a member: it cannot open the credentials in this store`);
+  if (!members.some((m) => m.this_host)) out.warn(out.t('fleet.this_host_not_member', { key: store.publicKey }));
   return 0;
 }
 
 function reportChange(out: Output, o: FleetOptions, change: MemberChange, what: string): number {
   if (o.json) out.json(change);
   else {
-    out.info(`${what}; sealed ${change.resealed.length} credential${change.resealed.length === 1 ? '' : 's'} again to the new member list${change.resealed.length ? `: ${change.resealed.join(', ')}` : ''}`);
-    for (const f of change.failed) out.warn(`could not seal "${f.name}" again: ${f.message}`);
+    const count = change.resealed.length;
+    const names = change.resealed.join(', ');
+    out.info(count === 0 ? out.t('fleet.resealed_none', { what }) : count === 1 ? out.t('fleet.resealed_one', { what, names }) : out.t('fleet.resealed_many', { what, count, names }));
+    for (const f of change.failed) out.warn(out.t('fleet.reseal_failed', { name: f.name, error: f.message }));
   }
   return change.failed.length ? 1 : 0;
 }
@@ -77,10 +80,10 @@ export async function fleetAddMemberCommand(o: FleetMemberOptions): Promise<numb
   if ((await store.members()).length === 0 && key !== store.publicKey) {
     // the first member is the host setting the fleet up: otherwise nobody here could open what it imports
     await store.addMember(store.publicKey, { lockTimeoutMs: o.lockTimeoutMs });
-    if (!o.json) out.info(`the fleet store had no members: added this host (key ${store.publicKey}) first`);
+    if (!o.json) out.info(out.t('fleet.first_member', { key: store.publicKey }));
   }
   const change = await store.addMember(key, { label: o.label, lockTimeoutMs: o.lockTimeoutMs });
-  return reportChange(out, o, change, change.changed ? `added ${change.fingerprint}${o.label ? ` (${o.label})` : ''}` : `${change.fingerprint} already was a member`);
+  return reportChange(out, o, change, change.changed ? (o.label ? out.t('fleet.added_label', { fingerprint: change.fingerprint, label: o.label }) : out.t('fleet.added', { fingerprint: change.fingerprint })) : out.t('fleet.already_member', { fingerprint: change.fingerprint }));
 }
 
 /** `oauth-handoff fleet remove-member KEY|FINGERPRINT`: from the next write on, that host cannot open the credentials. */
@@ -90,14 +93,14 @@ export async function fleetRemoveMemberCommand(o: FleetMemberOptions): Promise<n
   const wanted = o.key.trim();
   const mine = wanted === store.publicKey || wanted.toLowerCase() === (await store.members()).find((m) => m.this_host)?.fingerprint;
   if (mine && !o.force) {
-    throw new HandoffError('that is this host\'s own key: after removing it this host cannot open the credentials any more (add --force to do it anyway)', {
+    throw new HandoffError(message('fleet.own_key'), {
       code: CODES.USAGE,
     });
   }
   const change = await store.removeMember(o.key, { lockTimeoutMs: o.lockTimeoutMs });
-  const code = reportChange(out, o, change, `removed ${change.fingerprint}`);
+  const code = reportChange(out, o, change, out.t('fleet.removed', { fingerprint: change.fingerprint }));
   if (!o.json && change.failed.length === 0) {
-    out.info('the removed host can no longer open them; it may have copied tokens while it was a member: revoke and re-authorize if it is compromised');
+    out.info(out.t('fleet.removed_note'));
   }
   return code;
 }
@@ -106,14 +109,14 @@ export async function fleetRemoveMemberCommand(o: FleetMemberOptions): Promise<n
 export async function fleetRestoreCommand(o: FleetRestoreOptions): Promise<number> {
   const out = outputOf(o);
   const store = await openFleet(o);
-  if (o.names.length === 0) throw new HandoffError('say which credentials to restore', { code: CODES.USAGE });
+  if (o.names.length === 0) throw new HandoffError(message('fleet.restore_which'), { code: CODES.USAGE });
   const results: { name: string; restored: boolean; version: number; reason?: string }[] = [];
   for (const name of o.names) {
     const r = await store.restore(name, { force: o.force, lockTimeoutMs: o.lockTimeoutMs });
     results.push({ name, ...r });
     if (!o.json) {
-      if (r.restored) out.info(`restored "${name}" from this host's copy (now version ${r.version} in ${store.target.display})`);
-      else out.warn(`did not restore "${name}": ${r.reason} (add --force to replace it with this host's copy)`);
+      if (r.restored) out.info(out.t('fleet.restored', { name, version: r.version, target: store.target.display }));
+      else out.warn(out.t('fleet.not_restored', { name, reason: r.reason ?? '' }));
     }
   }
   if (o.json) out.json(results);

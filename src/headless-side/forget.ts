@@ -42,7 +42,7 @@ export async function forgetCommand(o: ForgetOptions): Promise<number> {
       const s = await store.read(o.name);
       if (o.revoke) {
         if (!s.endpoints.revocation) {
-          throw new HandoffError(`the provider of "${o.name}" (${s.provider}) has no revocation endpoint; revoke the grant in its web interface, then forget without --revoke`, {
+          throw new HandoffError(message('forget.no_revocation', { name: o.name, provider: s.provider }), {
             code: CODES.USAGE,
             credential: o.name,
           });

@@ -126,7 +126,7 @@ export async function importCommand(o: ImportOptions): Promise<number> {
         } else if (!o.force) {
           throw storedGrant && order === 'other'
             ? new HandoffError(message('grant.other_grant', { name, grant: shortGrantId(storedGrant.id) }), { code: CODES.EXISTS, credential: name })
-            : new HandoffError(`a credential named "${name}" already exists`, { code: CODES.EXISTS, credential: name });
+            : new HandoffError(message('import.exists', { name }), { code: CODES.EXISTS, credential: name });
         } else if (order === 'unknown' && !hadGrantId) {
           out.warn(out.t('grant.unknown_order', { name }));
         }
@@ -150,8 +150,8 @@ export async function importCommand(o: ImportOptions): Promise<number> {
     } catch (e) {
       // a credential that failed its verification is not kept: the store goes back to what it held
       if (written) await undoImport(store, name, previous, o.lockTimeoutMs);
-      const before = !written ? 'the stored copy is unchanged' : previous === undefined ? 'it was not kept' : previous === 'unreadable' ? 'it was not kept (the damaged copy it replaced is gone)' : 'the earlier copy was put back';
-      throw new HandoffError(`verification of "${name}" failed, so ${before}: ${(e as Error).message}`, {
+      const which = !written ? 'unchanged' : previous === undefined ? 'not_kept' : previous === 'unreadable' ? 'damaged_gone' : 'restored';
+      throw new HandoffError(message(`import.verify_failed.${which}`, { name, error: (e as Error).message }), {
         code: e instanceof HandoffError ? e.code : CODES.INTERNAL,
         cause: e,
         ...(e instanceof HandoffError && e.oauth ? { oauth: e.oauth } : {}),

@@ -264,4 +264,7 @@ test('--json reports the file and recipients, never a token', async (t) => {
   t.is(j.recipients[0].type, 'X25519');
   t.true(j.has_refresh_token);
   t.false(res.stdout.includes('access_token"'));
+  // every documented field is there; absent ones are null (snake_case names)
+  t.deepEqual(Object.keys(j).sort(), ['access_token_expires_at', 'armor', 'file', 'has_refresh_token', 'name', 'next', 'provider', 'recipients', 'refresh_token_expires_at', 'scope', 'site'].sort());
+  t.is(j.armor, null, 'with -o and no --armor there is no block');
 });

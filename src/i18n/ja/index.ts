@@ -15,6 +15,7 @@ import { login } from './login.js';
 import { options } from './options.js';
 import { oauth } from './oauth.js';
 import { browser } from './browser.js';
+import { authorization } from './authorization.js';
 import { providers, providersCommand } from './providers.js';
 import { resource } from './resource.js';
 import { sandbox } from './sandbox.js';
@@ -47,4 +48,5 @@ export const ja: Catalog = {
   ...terminal,
   ...oauth,
   ...browser,
+  ...authorization,
 };
