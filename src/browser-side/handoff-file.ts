@@ -10,6 +10,7 @@ import { encodeSettings, PASSPHRASE_ENV } from '../settings-file/index.js';
 import type { Settings } from '../settings-file/index.js';
 import { resolveSecret } from '../terminal/index.js';
 import type { Output } from '../terminal/index.js';
+import { message } from '../i18n/index.js';
 
 /** Shorter passphrases get a warning: the passphrase is all that protects the file in transit. */
 export const SHORT_PASSPHRASE = 12;
@@ -42,21 +43,21 @@ export async function resolveRecipients(
         file: o.passphraseFile,
         envName: PASSPHRASE_ENV,
         ...(o.env ? { env: o.env } : {}),
-        prompt: { question: 'passphrase to seal the settings file with: ', confirm: true },
+        prompt: { question: out.t('browser.seal.passphrase_question'), confirm: true },
         flags: `--passphrase-file or ${PASSPHRASE_ENV}`,
       },
       out,
     );
-    if (pass === undefined) throw new HandoffError('no passphrase was given', { code: CODES.USAGE });
+    if (pass === undefined) throw new HandoffError(message('browser.seal.no_passphrase'), { code: CODES.USAGE });
     if (pass.length < SHORT_PASSPHRASE) {
-      out.warn(`the passphrase has fewer than ${SHORT_PASSPHRASE} characters; it is all that protects the file in transit`);
+      out.warn(out.t('browser.seal.short_passphrase', { count: SHORT_PASSPHRASE }));
     }
     recipients.push(passphraseRecipient(pass));
     described.push({ type: 'passphrase' });
   }
   if (recipients.length === 0) {
     throw new HandoffError(
-      "say who can open the settings file: --to KEY (the headless machine's public key, printed by `oauth-handoff keygen` there; repeatable) and/or --passphrase",
+      message('browser.seal.no_recipient'),
       { code: CODES.USAGE },
     );
   }

@@ -17,6 +17,8 @@ import { fixedPage } from './pages.js';
 import type { ListenerEvent } from './loopback.js';
 import { canOpenBrowser, copyToClipboard, showUrl, startCountdown, systemBrowser } from './terminal-io.js';
 import type { BrowserOpener, Countdown } from './terminal-io.js';
+import { message } from '../i18n/index.js';
+import type { Message } from '../i18n/index.js';
 
 export interface RelayOptions {
   /** the authorization URL the headless machine printed */
@@ -35,8 +37,8 @@ export interface RelayOptions {
   now?: () => number;
 }
 
-function usage(message: string): HandoffError {
-  return new HandoffError(message, { code: CODES.USAGE });
+function usage(text: Message): HandoffError {
+  return new HandoffError(text, { code: CODES.USAGE });
 }
 
 /** The redirect URI and state inside an authorization request URL (RFC 6749 §4.1.1). */
@@ -45,20 +47,20 @@ export function parseAuthorizationRequestUrl(text: string): { url: URL; redirect
   try {
     url = new URL(typeof text === 'string' ? text.trim() : '');
   } catch {
-    throw usage('the argument is not a URL: give the authorization URL the headless machine printed');
+    throw usage(message('browser.relay.not_url'));
   }
-  if (url.protocol !== 'https:' && url.protocol !== 'http:') throw usage(`the authorization URL has an unsupported scheme "${shown(url.protocol, 20)}"`);
+  if (url.protocol !== 'https:' && url.protocol !== 'http:') throw usage(message('browser.relay.scheme', { scheme: shown(url.protocol, 20) }));
   for (const name of ['redirect_uri', 'state']) {
-    if (url.searchParams.getAll(name).length > 1) throw usage(`the authorization URL repeats "${name}"`);
+    if (url.searchParams.getAll(name).length > 1) throw usage(message('browser.relay.repeats', { name }));
   }
   const redirectUri = url.searchParams.get('redirect_uri');
   if (!redirectUri) {
-    if (url.searchParams.has('code')) throw usage('this is a redirect URL (it carries a code), not the authorization URL: paste it into the headless machine directly');
-    throw usage('the authorization URL has no redirect_uri, so there is nothing on this machine to catch');
+    if (url.searchParams.has('code')) throw usage(message('browser.relay.is_redirect'));
+    throw usage(message('browser.relay.no_redirect_uri'));
   }
   if (!/^https?:/i.test(redirectUri)) {
     throw usage(
-      `the authorization URL uses the out-of-band redirect ${shown(redirectUri, 60)}: open it in any browser and paste the code it shows into the headless machine; no relay is needed`,
+      message('browser.relay.oob', { uri: shown(redirectUri, 60) }),
     );
   }
   const state = url.searchParams.get('state');
@@ -73,16 +75,16 @@ export async function relayCommand(o: RelayOptions): Promise<number> {
   const request = parseAuthorizationRequestUrl(o.url);
   const target = parseLoopbackRedirectUri(request.redirectUri);
   const timeoutSeconds = o.timeout ?? DEFAULT_TIMEOUT_SECONDS;
-  if (!Number.isFinite(timeoutSeconds) || timeoutSeconds <= 0) throw usage('the time limit (--timeout) must be a positive number of seconds');
+  if (!Number.isFinite(timeoutSeconds) || timeoutSeconds <= 0) throw usage(message('browser.relay.bad_timeout'));
   const useBrowser = o.browser !== false && (o.openBrowser !== undefined || canOpenBrowser(env));
 
   let countdown: Countdown | undefined;
   const onEvent = (e: ListenerEvent) => {
     const text =
       e.reason === 'state-mismatch' || e.reason === 'state-missing'
-        ? 'refused a redirect whose state does not match the URL being relayed; still waiting'
+        ? out.t('browser.relay.refused_state')
         : e.reason === 'no-code'
-          ? 'refused a redirect without a code; still waiting'
+          ? out.t('browser.relay.refused_no_code')
           : undefined;
     if (!text) return;
     if (countdown) countdown.note(() => out.warn(text));
@@ -108,18 +110,18 @@ export async function relayCommand(o: RelayOptions): Promise<number> {
     await showUrl(out, href, {
       qr: false,
       what: useBrowser
-        ? 'opening your browser to approve the access; if it does not open, open this URL on this machine yourself:'
-        : 'open this URL in a browser on this machine and approve the access:',
+        ? out.t('browser.relay.opening')
+        : out.t('browser.relay.open_url'),
     });
     if (useBrowser) {
       try {
         await (o.openBrowser ?? systemBrowser)(href);
       } catch (e) {
-        out.warn(`could not open a browser (${(e as Error).message}); open the URL above yourself`);
+        out.warn(out.t('authorize.no_browser', { error: (e as Error).message }));
       }
     }
-    out.info(`listening on ${listener.redirectUri} for the redirect (this machine never exchanges the code)`);
-    countdown = startCountdown(out.stderr, now() + timeoutSeconds * 1000, 'oauth-handoff: waiting for the approval:', now);
+    out.info(out.t('browser.relay.listening', { uri: listener.redirectUri }));
+    countdown = startCountdown(out.stderr, now() + timeoutSeconds * 1000, out.t('wait.approval'), now);
     const cb = await listener.callback.finally(() => countdown?.stop());
     // relay never exchanges the code: "received" is all this machine can truthfully say
     cb.respond(fixedPage('received', out.i18n), cb.isError ? 400 : 200);
@@ -139,13 +141,13 @@ export async function relayCommand(o: RelayOptions): Promise<number> {
     if (o.json) out.json({ redirect_url: cb.url, code: code ?? null, state: request.state ?? null });
     else out.data(`${cb.url}\n`);
     if (o.copy) {
-      if (copyToClipboard(cb.url, env)) out.info('the redirect URL was sent to your terminal\'s clipboard (OSC 52)');
-      else out.warn('no terminal to copy to; use the printed line');
+      if (copyToClipboard(cb.url, env)) out.info(out.t('browser.relay.copied'));
+      else out.warn(out.t('browser.relay.no_terminal'));
     }
     if (failure !== undefined) throw failure;
     if (!o.json) {
-      out.info(`caught the redirect; the code is ${code}`);
-      out.info('paste the line printed above into the headless machine (its `oauth-handoff login --paste` prompt); the code is useless without the verifier held there');
+      out.info(out.t('browser.relay.caught', { code: code ?? '' }));
+      out.info(out.t('browser.relay.paste_there'));
     }
     return 0;
   } finally {

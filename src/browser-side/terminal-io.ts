@@ -6,6 +6,7 @@
 import { CODES, HandoffError } from '../errors.js';
 import { openTty, renderQr } from '../terminal/index.js';
 import type { Output } from '../terminal/index.js';
+import { message } from '../i18n/index.js';
 
 /** Opens a URL in a browser; injected so tests and `demo` can drive the browser step. */
 export type BrowserOpener = (url: string) => Promise<void>;
@@ -67,19 +68,19 @@ export function readFirstLine(
     };
     const onData = (chunk: Buffer | string) => {
       buffered += typeof chunk === 'string' ? chunk : chunk.toString('utf8');
-      if (buffered.length > maxBytes) return finish(new HandoffError(`the input line is longer than ${maxBytes} bytes`, { code: CODES.USAGE }));
+      if (buffered.length > maxBytes) return finish(new HandoffError(message('browser.input.too_long', { bytes: maxBytes }), { code: CODES.USAGE }));
       const lines = buffered.split(/\r?\n/);
       for (const line of lines.slice(0, -1)) if (line.trim() !== '') return finish(undefined, line.trim());
       buffered = lines[lines.length - 1] ?? '';
     };
     const onEnd = () => {
       if (buffered.trim() !== '') return finish(undefined, buffered.trim());
-      finish(new HandoffError('standard input ended before a code or redirect URL was given', { code: CODES.ABORTED }));
+      finish(new HandoffError(message('browser.input.ended'), { code: CODES.ABORTED }));
     };
-    const onError = (e: Error) => finish(new HandoffError(`cannot read standard input: ${e.message}`, { code: CODES.ABORTED, cause: e }));
-    const onAbort = () => finish(new HandoffError('reading the code was cancelled', { code: CODES.ABORTED }));
+    const onError = (e: Error) => finish(new HandoffError(message('browser.input.read_failed', { error: e.message }), { code: CODES.ABORTED, cause: e }));
+    const onAbort = () => finish(new HandoffError(message('browser.input.cancelled'), { code: CODES.ABORTED }));
     const timer = setTimeout(
-      () => finish(new HandoffError(`no code or redirect URL was given within ${Math.round(opts.timeoutMs / 1000)} s`, { code: CODES.ABORTED })),
+      () => finish(new HandoffError(message('browser.input.timeout', { seconds: Math.round(opts.timeoutMs / 1000) }), { code: CODES.ABORTED })),
       opts.timeoutMs,
     );
     input.on('data', onData);
@@ -97,7 +98,7 @@ export function readFirstLine(
  */
 export async function promptPasted(question: string, opts: { timeoutMs: number; signal?: AbortSignal }): Promise<string> {
   const tty = openTty();
-  if (!tty) throw new HandoffError('no terminal to paste the code into; pipe it on standard input instead', { code: CODES.USAGE });
+  if (!tty) throw new HandoffError(message('browser.input.no_tty'), { code: CODES.USAGE });
   const { createInterface } = await import('node:readline');
   const rl = createInterface({ input: tty.input, output: tty.output, terminal: true });
   const timeout = AbortSignal.timeout(opts.timeoutMs);
@@ -115,8 +116,8 @@ export async function promptPasted(question: string, opts: { timeoutMs: number; 
     }
   } catch (e) {
     const timedOut = timeout.aborted && !opts.signal?.aborted && !interrupted.signal.aborted;
-    if (interrupted.signal.aborted) throw new HandoffError('the prompt was interrupted (Ctrl-C); nothing was stored', { code: CODES.INTERRUPTED, cause: e });
-    throw new HandoffError(timedOut ? `nothing was pasted within ${Math.round(opts.timeoutMs / 1000)} s` : 'the prompt was cancelled', {
+    if (interrupted.signal.aborted) throw new HandoffError(message('browser.input.interrupted'), { code: CODES.INTERRUPTED, cause: e });
+    throw new HandoffError(timedOut ? message('browser.input.nothing_pasted', { seconds: Math.round(opts.timeoutMs / 1000) }) : message('browser.input.prompt_cancelled'), {
       code: CODES.ABORTED,
       cause: e,
     });
