@@ -79,7 +79,7 @@ async function argon2id(passphrase: Uint8Array, salt: Uint8Array, params: KdfPar
 }
 
 function passphraseBytes(passphrase: string): Uint8Array {
-  if (typeof passphrase !== 'string' || passphrase.length === 0) throw usage('passphrase is empty');
+  if (typeof passphrase !== 'string' || passphrase.length === 0) throw usage(said('crypto.passphrase_empty', 'passphrase is empty'));
   return new TextEncoder().encode(passphrase);
 }
 
@@ -127,10 +127,10 @@ export function passphraseIdentity(passphrase: string, caps: KdfCaps = DEFAULT_K
     async unwrap(stanzas: readonly Stanza[]): Promise<Uint8Array> {
       const mine = stanzas.filter((s) => s.type === ARGON2ID_STANZA_TYPE);
       if (mine.length === 0) throw new NotMineError();
-      if (mine.length > MAX_ARGON2ID_STANZAS) throw badFile('settings file has more than one argon2id stanza');
+      if (mine.length > MAX_ARGON2ID_STANZAS) throw badFile(said('crypto.two_argon2id', 'settings file has more than one argon2id stanza'));
       const { salt, opsLimit, memLimit, body } = parseArgon2idStanza(mine[0]!);
-      if (opsLimit > maxOpsLimit) throw badFile(`argon2id opslimit ${opsLimit} is over the limit of ${maxOpsLimit}`);
-      if (memLimit > maxMemLimit) throw badFile(`argon2id memlimit ${memLimit} is over the limit of ${maxMemLimit} bytes`);
+      if (opsLimit > maxOpsLimit) throw badFile(said('crypto.kdf_ops_over', 'argon2id opslimit {ops} is over the limit of {max}', { ops: opsLimit, max: maxOpsLimit }));
+      if (memLimit > maxMemLimit) throw badFile(said('crypto.kdf_mem_over', 'argon2id memlimit {mem} is over the limit of {max} bytes', { mem: memLimit, max: maxMemLimit }));
       const wrapKey = await argon2id(secret, salt, { opsLimit, memLimit });
       const fileKey = aeadOpen(wrapKey, body);
       wrapKey.fill(0);

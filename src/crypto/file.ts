@@ -85,7 +85,7 @@ export function assembleFile(
   if (nonce.length !== PAYLOAD_NONCE_SIZE) throw internal('payload nonce has the wrong length');
   const ciphertext = aeadSeal(hkdfSha256(fileKey, nonce, HKDF_INFO_PAYLOAD), plaintext, header);
   const total = header.length + nonce.length + ciphertext.length;
-  if (total > MAX_FILE_SIZE) throw usage(`settings would make a file larger than ${MAX_FILE_SIZE} bytes`);
+  if (total > MAX_FILE_SIZE) throw usage(said('crypto.seal_too_large', 'settings would make a file larger than {max} bytes', { max: MAX_FILE_SIZE }));
   const out = new Uint8Array(total);
   out.set(header, 0);
   out.set(nonce, header.length);
@@ -100,7 +100,7 @@ export async function seal(
   opts: { now?: Date } = {},
 ): Promise<Uint8Array> {
   if (!(plaintext instanceof Uint8Array)) throw usage('plaintext must be bytes');
-  if (recipients.length === 0) throw usage('no recipients to seal the settings file to');
+  if (recipients.length === 0) throw usage(said('crypto.no_recipients', 'no recipients to seal the settings file to'));
   const created = opts.now ?? new Date();
   formatCreated(created);
   const fileKey = new Uint8Array(randomBytes(FILE_KEY_SIZE));
@@ -108,9 +108,9 @@ export async function seal(
     const stanzas: Stanza[] = [];
     for (const recipient of recipients) stanzas.push(...(await recipient.wrap(fileKey)));
     if (stanzas.length === 0) throw internal('recipients produced no stanza');
-    if (stanzas.length > MAX_STANZAS) throw usage(`a settings file can have at most ${MAX_STANZAS} recipients`);
+    if (stanzas.length > MAX_STANZAS) throw usage(said('crypto.too_many_recipients', 'a settings file can have at most {max} recipients', { max: MAX_STANZAS }));
     if (stanzas.filter((s) => s.type === ARGON2ID_STANZA_TYPE).length > MAX_ARGON2ID_STANZAS) {
-      throw usage('a settings file can be sealed to at most one passphrase');
+      throw usage(said('crypto.one_passphrase', 'a settings file can be sealed to at most one passphrase'));
     }
     for (const stanza of stanzas) {
       try {
@@ -132,12 +132,12 @@ export async function seal(
 /** Splits and strictly checks a sealed file (§5 step 1–2). BAD_FILE for any defect. */
 export function parseFile(sealed: Uint8Array): ParsedFile {
   if (!(sealed instanceof Uint8Array)) throw badFile('settings file must be bytes');
-  if (sealed.length > MAX_FILE_SIZE) throw badFile(`settings file is larger than ${MAX_FILE_SIZE} bytes`);
+  if (sealed.length > MAX_FILE_SIZE) throw badFile(said('crypto.file_too_large', 'settings file is larger than {max} bytes', { max: MAX_FILE_SIZE }));
   const { rest: payload, ...header } = parseHeader(sealed);
-  if (payload.length < MIN_PAYLOAD_SIZE) throw badFile('settings file payload is truncated');
+  if (payload.length < MIN_PAYLOAD_SIZE) throw badFile(said('crypto.payload_truncated', 'settings file payload is truncated'));
   const recipients = header.stanzas.map(describeStanza);
   if (header.stanzas.filter((s) => s.type === ARGON2ID_STANZA_TYPE).length > MAX_ARGON2ID_STANZAS) {
-    throw badFile('settings file has more than one argon2id stanza');
+    throw badFile(said('crypto.two_argon2id', 'settings file has more than one argon2id stanza'));
   }
   return { ...header, recipients, payload };
 }

@@ -22,6 +22,7 @@ import {
 import { decodeBase64Unpadded, encodeBase64Unpadded, startsWithAscii } from './encoding.js';
 import { badFile, internal, usage } from './primitives.js';
 import type { Stanza } from './recipient.js';
+import { said } from './said.js';
 
 const LF = 0x0a;
 const STANZA_LINE_START = `${STANZA_PREFIX} `;
@@ -142,14 +143,14 @@ class LineReader {
         lf = i;
         break;
       }
-      if (b < 0x20 || b > 0x7e) throw badFile('settings file header contains a byte that is not printable ASCII');
+      if (b < 0x20 || b > 0x7e) throw badFile(said('crypto.header_not_ascii', 'settings file header contains a byte that is not printable ASCII'));
     }
     if (lf < 0) {
       if (end === start + MAX_HEADER_LINE_LENGTH + 1) {
-        throw badFile(`settings file header line is longer than ${MAX_HEADER_LINE_LENGTH} bytes`);
+        throw badFile(said('crypto.header_line_long', 'settings file header line is longer than {max} bytes', { max: MAX_HEADER_LINE_LENGTH }));
       }
-      if (end === this.bytes.length) throw badFile('settings file header is truncated');
-      throw badFile(`settings file header is larger than ${MAX_HEADER_SIZE} bytes`);
+      if (end === this.bytes.length) throw badFile(said('crypto.header_truncated', 'settings file header is truncated'));
+      throw badFile(said('crypto.header_too_large', 'settings file header is larger than {max} bytes', { max: MAX_HEADER_SIZE }));
     }
     this.lineStart = start;
     this.pos = lf + 1;
@@ -163,18 +164,18 @@ function checkVersion(bytes: Uint8Array, reader: LineReader): void {
     return;
   }
   if (!startsWithAscii(bytes, `${FORMAT_ID}/`)) {
-    if (startsWithAscii(bytes, ARMOR_BEGIN)) throw badFile('armored settings text given where the binary file was expected');
-    throw badFile('not an oauth-handoff settings file');
+    if (startsWithAscii(bytes, ARMOR_BEGIN)) throw badFile(said('crypto.armored_given', 'armored settings text given where the binary file was expected'));
+    throw badFile(said('crypto.not_ours', 'not an oauth-handoff settings file'));
   }
   if (startsWithAscii(bytes, `${VERSION_LINE}\r\n`)) {
-    throw badFile('settings file has CRLF line ends (was it copied as text?)');
+    throw badFile(said('crypto.crlf', 'settings file has CRLF line ends (was it copied as text?)'));
   }
   let version = '';
   for (let i = FORMAT_ID.length + 1; i < bytes.length && i < FORMAT_ID.length + 18 && bytes[i] !== LF; i++) {
     version += String.fromCharCode(bytes[i]!);
   }
   const shown = /^[A-Za-z0-9._-]{1,16}$/.test(version) ? version : '?';
-  throw badFile(`unsupported settings file version "${shown}"`);
+  throw badFile(said('crypto.unsupported_version', 'unsupported settings file version "{version}"', { version: shown }));
 }
 
 function readStanzaBody(reader: LineReader): Uint8Array {
@@ -182,14 +183,14 @@ function readStanzaBody(reader: LineReader): Uint8Array {
   for (;;) {
     const line = reader.next();
     if (!BODY_LINE_PATTERN.test(line) || line.length > STANZA_BODY_LINE_LENGTH) {
-      throw badFile('stanza body is not canonical base64');
+      throw badFile(said('crypto.stanza_body_base64', 'stanza body is not canonical base64'));
     }
     text += line;
-    if (text.length > MAX_BODY_CHARS) throw badFile(`stanza body is larger than ${MAX_STANZA_BODY_SIZE} bytes`);
+    if (text.length > MAX_BODY_CHARS) throw badFile(said('crypto.stanza_body_large', 'stanza body is larger than {max} bytes', { max: MAX_STANZA_BODY_SIZE }));
     if (line.length < STANZA_BODY_LINE_LENGTH) break;
   }
   const body = decodeBase64Unpadded(text);
-  if (!body) throw badFile('stanza body is not canonical base64');
+  if (!body) throw badFile(said('crypto.stanza_body_base64', 'stanza body is not canonical base64'));
   return body;
 }
 
@@ -199,27 +200,27 @@ export function parseHeader(bytes: Uint8Array): ParsedHeader {
   checkVersion(bytes, reader);
 
   const createdLine = reader.next();
-  if (!createdLine.startsWith(CREATED_LINE_START)) throw badFile('settings file header has no "created" line');
+  if (!createdLine.startsWith(CREATED_LINE_START)) throw badFile(said('crypto.no_created', 'settings file header has no "created" line'));
   const created = parseCreated(createdLine.slice(CREATED_LINE_START.length));
-  if (!created) throw badFile('settings file "created" time is malformed');
+  if (!created) throw badFile(said('crypto.created_malformed', 'settings file "created" time is malformed'));
 
   const stanzas: Stanza[] = [];
   let line = reader.next();
   while (line.startsWith(STANZA_LINE_START)) {
-    if (stanzas.length === MAX_STANZAS) throw badFile(`settings file has more than ${MAX_STANZAS} stanzas`);
+    if (stanzas.length === MAX_STANZAS) throw badFile(said('crypto.too_many_stanzas', 'settings file has more than {max} stanzas', { max: MAX_STANZAS }));
     const [type, ...args] = line.slice(STANZA_LINE_START.length).split(' ') as [string, ...string[]];
     if (!ARG_PATTERN.test(type) || !args.every((a) => ARG_PATTERN.test(a))) {
-      throw badFile('stanza line is malformed');
+      throw badFile(said('crypto.stanza_malformed', 'stanza line is malformed'));
     }
-    if (args.length > MAX_STANZA_ARGS) throw badFile(`stanza has more than ${MAX_STANZA_ARGS} arguments`);
+    if (args.length > MAX_STANZA_ARGS) throw badFile(said('crypto.stanza_args', 'stanza has more than {max} arguments', { max: MAX_STANZA_ARGS }));
     stanzas.push({ type, args, body: readStanzaBody(reader) });
     line = reader.next();
   }
-  if (!line.startsWith(MAC_PREFIX)) throw badFile('settings file header has a line that is neither a stanza nor the MAC');
-  if (stanzas.length === 0) throw badFile('settings file has no recipient stanza');
+  if (!line.startsWith(MAC_PREFIX)) throw badFile(said('crypto.header_stray_line', 'settings file header has a line that is neither a stanza nor the MAC'));
+  if (stanzas.length === 0) throw badFile(said('crypto.no_stanza', 'settings file has no recipient stanza'));
   const macText = line.startsWith(MAC_LINE_START) ? line.slice(MAC_LINE_START.length) : '';
   const mac = macText.length === MAC_CHARS ? decodeBase64Unpadded(macText) : undefined;
-  if (!mac || mac.length !== MAC_SIZE) throw badFile('settings file MAC line is malformed');
+  if (!mac || mac.length !== MAC_SIZE) throw badFile(said('crypto.mac_malformed', 'settings file MAC line is malformed'));
   const macLineStart = reader.lineStart;
   const headerEnd = reader.pos;
   return {

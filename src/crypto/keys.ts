@@ -18,26 +18,68 @@ import {
 import { bech32Decode, bech32Encode } from './encoding.js';
 import { formatCreated } from './header.js';
 import { badKey, rawSecretKey, secretKeyParts, x25519KeyPair } from './primitives.js';
+import { said } from './said.js';
+import type { Message } from '../i18n/index.js';
 
 const BECH32_DATA = /^[qpzry9x8gf2tvdw0s3jn54khce6mua7l]+$/;
 
 // ---------------------------------------------------------------------------------------------
 // Bech32 strings (§6.1)
 
-function decodeKey(text: string, hrp: string, length: number, what: string): Uint8Array {
+type KeyKind = 'public key' | 'secret key' | 'public key comment of the key file';
+type KeyProblem = 'mixed_case' | 'not_ours' | 'wrong_length' | 'bad_char' | 'checksum' | 'not_canonical' | 'malformed';
+
+/** One whole sentence per problem and kind of key (Japanese puts the key elsewhere in the sentence). */
+function keyMessage(what: KeyKind, problem: KeyProblem, p: { hrp?: string; length?: number } = {}): Message {
+  const hrp = p.hrp ?? '';
+  const length = p.length ?? 0;
+  if (what === 'public key comment of the key file') {
+    switch (problem) {
+      case 'mixed_case': return said('crypto.key.mixed_case.comment', 'public key comment of the key file mixes upper and lower case');
+      case 'not_ours': return said('crypto.key.not_ours.comment', 'not an oauth-handoff public key comment of the key file (it should start with "{hrp}1")', { hrp });
+      case 'wrong_length': return said('crypto.key.wrong_length.comment', 'public key comment of the key file has the wrong length ({length} characters expected)', { length });
+      case 'bad_char': return said('crypto.key.bad_char.comment', 'public key comment of the key file contains a character that Bech32 does not use (mistyped?)');
+      case 'checksum': return said('crypto.key.checksum.comment', 'public key comment of the key file checksum failed: the key was mistyped or damaged');
+      case 'not_canonical': return said('crypto.key.not_canonical.comment', 'public key comment of the key file is not a canonical Bech32 key');
+      case 'malformed': return said('crypto.key.malformed.comment', 'public key comment of the key file is malformed');
+    }
+  }
+  if (what === 'public key') {
+    switch (problem) {
+      case 'mixed_case': return said('crypto.key.mixed_case.public', 'public key mixes upper and lower case');
+      case 'not_ours': return said('crypto.key.not_ours.public', 'not an oauth-handoff public key (it should start with "{hrp}1")', { hrp });
+      case 'wrong_length': return said('crypto.key.wrong_length.public', 'public key has the wrong length ({length} characters expected)', { length });
+      case 'bad_char': return said('crypto.key.bad_char.public', 'public key contains a character that Bech32 does not use (mistyped?)');
+      case 'checksum': return said('crypto.key.checksum.public', 'public key checksum failed: the key was mistyped or damaged');
+      case 'not_canonical': return said('crypto.key.not_canonical.public', 'public key is not a canonical Bech32 key');
+      case 'malformed': return said('crypto.key.malformed.public', 'public key is malformed');
+    }
+  }
+  switch (problem) {
+    case 'mixed_case': return said('crypto.key.mixed_case.secret', 'secret key mixes upper and lower case');
+    case 'not_ours': return said('crypto.key.not_ours.secret', 'not an oauth-handoff secret key (it should start with "{hrp}1")', { hrp });
+    case 'wrong_length': return said('crypto.key.wrong_length.secret', 'secret key has the wrong length ({length} characters expected)', { length });
+    case 'bad_char': return said('crypto.key.bad_char.secret', 'secret key contains a character that Bech32 does not use (mistyped?)');
+    case 'checksum': return said('crypto.key.checksum.secret', 'secret key checksum failed: the key was mistyped or damaged');
+    case 'not_canonical': return said('crypto.key.not_canonical.secret', 'secret key is not a canonical Bech32 key');
+    case 'malformed': return said('crypto.key.malformed.secret', 'secret key is malformed');
+  }
+}
+
+function decodeKey(text: string, hrp: string, length: number, what: KeyKind): Uint8Array {
   const lower = text.toLowerCase();
-  if (text !== lower && text !== text.toUpperCase()) throw badKey(`${what} mixes upper and lower case`);
-  if (!lower.startsWith(`${hrp}1`)) throw badKey(`not an oauth-handoff ${what} (it should start with "${hrp}1")`);
-  if (lower.length !== length) throw badKey(`${what} has the wrong length (${length} characters expected)`);
+  if (text !== lower && text !== text.toUpperCase()) throw badKey(keyMessage(what, 'mixed_case'));
+  if (!lower.startsWith(`${hrp}1`)) throw badKey(keyMessage(what, 'not_ours', { hrp }));
+  if (lower.length !== length) throw badKey(keyMessage(what, 'wrong_length', { length }));
   if (!BECH32_DATA.test(lower.slice(hrp.length + 1))) {
-    throw badKey(`${what} contains a character that Bech32 does not use (mistyped?)`);
+    throw badKey(keyMessage(what, 'bad_char'));
   }
   const decoded = bech32Decode(lower);
   if (!decoded.ok) {
-    if (decoded.reason === 'checksum') throw badKey(`${what} checksum failed: the key was mistyped or damaged`);
-    throw badKey(`${what} is not a canonical Bech32 key`);
+    if (decoded.reason === 'checksum') throw badKey(keyMessage(what, 'checksum'));
+    throw badKey(keyMessage(what, 'not_canonical'));
   }
-  if (decoded.hrp !== hrp || decoded.data.length !== X25519_KEY_SIZE) throw badKey(`${what} is malformed`);
+  if (decoded.hrp !== hrp || decoded.data.length !== X25519_KEY_SIZE) throw badKey(keyMessage(what, 'malformed'));
   return decoded.data;
 }
 
@@ -45,15 +87,15 @@ function decodeKey(text: string, hrp: string, length: number, what: string): Uin
 export function parsePublicKey(text: string): Uint8Array {
   if (typeof text !== 'string') throw badKey('public key must be text');
   const trimmed = text.trim();
-  if (trimmed.toLowerCase().startsWith(`${SECRET_KEY_HRP}1`)) throw badKey('expected a public key, got a secret key');
+  if (trimmed.toLowerCase().startsWith(`${SECRET_KEY_HRP}1`)) throw badKey(said('crypto.key_secret_given', 'expected a public key, got a secret key'));
   return decodeKey(trimmed, PUBLIC_KEY_HRP, PUBLIC_KEY_LENGTH, 'public key');
 }
 
 /** The 32 raw bytes of an `OH-SECRET-KEY-1…` secret key (exactly the key, no whitespace). */
 export function parseSecretKey(text: string): Uint8Array {
   if (typeof text !== 'string') throw badKey('secret key must be text');
-  if (text.trim() !== text) throw badKey('secret key has surrounding whitespace');
-  if (text.toLowerCase().startsWith(`${PUBLIC_KEY_HRP}1`)) throw badKey('expected a secret key, got a public key');
+  if (text.trim() !== text) throw badKey(said('crypto.key_secret_whitespace', 'secret key has surrounding whitespace'));
+  if (text.toLowerCase().startsWith(`${PUBLIC_KEY_HRP}1`)) throw badKey(said('crypto.key_public_given', 'expected a secret key, got a public key'));
   return decodeKey(text, SECRET_KEY_HRP, SECRET_KEY_LENGTH, 'secret key');
 }
 
@@ -115,24 +157,24 @@ export function formatKeyFile(secretKey: string, created: Date): string {
 export function parseKeyFile(text: string): { secretKey: string; publicKey: string } {
   if (typeof text !== 'string') throw badKey('key file must be text');
   if (text.length > MAX_KEY_FILE_SIZE) throw badKey(`key file is larger than ${MAX_KEY_FILE_SIZE} bytes`);
-  if (text.includes('\r')) throw badKey('key file has CR characters (expected LF line ends)');
+  if (text.includes('\r')) throw badKey(said('crypto.key_file_cr', 'key file has CR characters (expected LF line ends)'));
   const body = text.endsWith('\n') ? text.slice(0, -1) : text;
-  if (body.length === 0) throw badKey('key file is empty');
+  if (body.length === 0) throw badKey(said('crypto.key_file_empty', 'key file is empty'));
   let claimedPublicKey: string | undefined;
   let secretLine: string | undefined;
   for (const line of body.split('\n')) {
-    if (line.length === 0) throw badKey('key file has a blank line');
-    if (secretLine !== undefined) throw badKey('key file has lines after the secret key');
+    if (line.length === 0) throw badKey(said('crypto.key_file_blank_line', 'key file has a blank line'));
+    if (secretLine !== undefined) throw badKey(said('crypto.key_file_after_secret', 'key file has lines after the secret key'));
     if (line.startsWith('#')) {
       if (line.startsWith(KEY_FILE_PUBLIC_KEY_PREFIX)) {
-        if (claimedPublicKey !== undefined) throw badKey('key file has two public key comments');
+        if (claimedPublicKey !== undefined) throw badKey(said('crypto.key_file_two_public', 'key file has two public key comments'));
         claimedPublicKey = line.slice(KEY_FILE_PUBLIC_KEY_PREFIX.length);
       }
       continue;
     }
     secretLine = line;
   }
-  if (secretLine === undefined) throw badKey('key file has no secret key');
+  if (secretLine === undefined) throw badKey(said('crypto.key_file_no_secret', 'key file has no secret key'));
   const secret = parseSecretKey(secretLine);
   try {
     const publicRaw = publicRawFromSecretRaw(secret);
@@ -140,7 +182,7 @@ export function parseKeyFile(text: string): { secretKey: string; publicKey: stri
     if (claimedPublicKey !== undefined) {
       const claimed = decodeKey(claimedPublicKey, PUBLIC_KEY_HRP, PUBLIC_KEY_LENGTH, 'public key comment of the key file');
       if (!Buffer.from(claimed).equals(Buffer.from(publicRaw))) {
-        throw badKey('key file public key comment does not match its secret key');
+        throw badKey(said('crypto.key_file_mismatch', 'key file public key comment does not match its secret key'));
       }
     }
     return { secretKey: encodeSecretKey(secret), publicKey };

@@ -66,7 +66,7 @@ export function x25519Recipient(publicKey: string): Recipient {
       if (fileKey.length !== FILE_KEY_SIZE) throw internal('file key has the wrong length');
       const { secret, publicRaw: share } = x25519KeyPair();
       const shared = x25519(secret, recipientKey);
-      if (!shared) throw badKey('recipient public key is a low-order point');
+      if (!shared) throw badKey(said('crypto.low_order_recipient', 'recipient public key is a low-order point'));
       const wrapKey = hkdfSha256(shared, concat(share, recipientRaw), HKDF_INFO_X25519);
       shared.fill(0);
       const body = aeadSeal(wrapKey, fileKey);
@@ -89,7 +89,7 @@ export function x25519Identity(secretKey: string): Identity {
         const { fingerprint, share, body } = parseX25519Stanza(stanza);
         if (fingerprint !== ownFingerprint) continue;
         const shared = x25519(secret, publicKeyObject(share));
-        if (!shared) throw badFile('X25519 stanza has a low-order ephemeral share');
+        if (!shared) throw badFile(said('crypto.low_order_share', 'X25519 stanza has a low-order ephemeral share'));
         const wrapKey = hkdfSha256(shared, concat(share, ownRaw), HKDF_INFO_X25519);
         shared.fill(0);
         const fileKey = aeadOpen(wrapKey, body);

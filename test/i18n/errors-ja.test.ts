@@ -1,7 +1,7 @@
 import test from 'ava';
 import type { ExecutionContext } from 'ava';
 import { chmod, readFile, writeFile } from 'node:fs/promises';
-import { KDF_PRESETS, passphraseRecipient, seal, x25519Recipient } from '../../src/crypto/index.js';
+import { armor, KDF_PRESETS, passphraseRecipient, seal, x25519Recipient } from '../../src/crypto/index.js';
 import { encodeSettings, FileStore } from '../../src/settings-file/index.js';
 import type { Settings } from '../../src/settings-file/index.js';
 import { cleanEnv, runCli, tempDir } from '../helpers/cli.js';
@@ -117,4 +117,18 @@ test('a tampered stored credential: the reason is Japanese too (a nested message
   t.regex(r.ja, /保存されている認証情報「svc」（.*）を開けません: 本体の認証に失敗しました/);
   t.regex(r.ja, /`oauth-handoff forget svc`/);
   jsonError(t, r.json, 'BAD_FILE', 4);
+});
+
+test('a truncated armored block on import: Japanese message, exit 4', async (t) => {
+  const s = await setup(t);
+  const block = armor(await seal(encodeSettings(fakeSettings('cut')), [x25519Recipient(s.pub)]));
+  const cut = block.split('\n').slice(0, -2).join('\n');
+  const en = await runCli(['import', '-', '--json'], { env: s.c, input: cut });
+  const ja = await runCli(['import', '-', '--json'], { env: s.ja, input: cut });
+  t.is(en.code, 4, en.stderr);
+  t.is(ja.code, 4, ja.stderr);
+  t.is(ja.stdout, en.stdout);
+  t.regex(en.stderr, /armored settings have no END line/);
+  t.regex(ja.stderr, /アーマー形式の設定に END の行がありません/);
+  jsonError(t, en.stdout, 'BAD_FILE', 4);
 });
