@@ -23,6 +23,7 @@ import { store } from './store.js';
 import { crypto } from './crypto.js';
 import { credential } from './credential.js';
 import { terminal } from './terminal.js';
+import { fleetStore } from './fleet-store.js';
 
 export const ja: Catalog = {
   ...common,
@@ -46,6 +47,7 @@ export const ja: Catalog = {
   ...crypto,
   ...credential,
   ...terminal,
+  ...fleetStore,
   ...oauth,
   ...browser,
   ...authorization,
