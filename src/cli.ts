@@ -104,7 +104,7 @@ export async function runCli(argv: string[]): Promise<number> {
 
   // `completion bash|zsh`: yargs picks the script by $SHELL; the argument decides instead
   if (argv[0] === 'completion' && argv[1] !== undefined && !argv[1].startsWith('-')) {
-    if (argv[1] !== 'bash' && argv[1] !== 'zsh') return reportError(new HandoffError(`unknown shell "${argv[1].slice(0, 20)}" (completion bash, or completion zsh)`, { code: CODES.USAGE }), out);
+    if (argv[1] !== 'bash' && argv[1] !== 'zsh') return reportError(new HandoffError(message('cli.unknown_shell', { shell: argv[1].slice(0, 20) }), { code: CODES.USAGE }), out);
     process.env.SHELL = `/bin/${argv[1]}`;
     argv = [argv[0], ...argv.slice(2)];
   }
@@ -426,7 +426,7 @@ export async function runCli(argv: string[]): Promise<number> {
       // the handlers catch their own errors (run): what arrives here is about argv, also a table's check that yargs wrapped
       if (err instanceof HandoffError) throw err;
       if (argv[0] === 'exec' && !argv.includes('--') && /Unknown argument/i.test(err?.message ?? msg ?? '')) {
-        throw new HandoffError(`${err?.message ?? msg}: options after the command name are read as oauth-handoff's own; put -- before the command (oauth-handoff exec NAME -- CMD ARGS…)`, { code: CODES.USAGE });
+        throw new HandoffError(message('cli.exec_options', { message: err?.message ?? msg ?? '' }), { code: CODES.USAGE });
       }
       throw new HandoffError(err?.message ?? msg, { code: CODES.USAGE });
     });

@@ -162,7 +162,7 @@ export async function demoCommand(o: DemoOptions = {}): Promise<number> {
       // what a browser does: GET the approval page, follow its redirect to the loopback listener
       const res = await fetch(url);
       await res.arrayBuffer();
-      if (!res.ok) throw new HandoffError(`the sandbox answered HTTP ${res.status} to the authorization request`, { code: CODES.INTERNAL });
+      if (!res.ok) throw new HandoffError(message('playground.demo_http_status', { status: res.status }), { code: CODES.INTERNAL });
     };
     const outcome = await authorizeWithPlan(plan, recipients, { openBrowser: browser, env, stdin: emptyStdin() }, cmdOut);
     const file = join(base, 'demo.ohs');
@@ -201,7 +201,7 @@ async function takeToken(server: { store: string; env: NodeJS.ProcessEnv }, out:
   const cap = capturing(out);
   await tokenCommand({ ...server, name: DEMO_NAME, out: cap });
   const token = cap.taken().trim();
-  if (!token) throw new HandoffError('the token command printed nothing', { code: CODES.INTERNAL });
+  if (!token) throw new HandoffError(message('playground.demo_no_token'), { code: CODES.INTERNAL });
   return token;
 }
 

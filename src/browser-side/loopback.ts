@@ -18,7 +18,8 @@ import type { AddressInfo } from 'node:net';
 import { shown } from '../authorization/index.js';
 import { CODES, HandoffError } from '../errors.js';
 import { fixedPage } from './pages.js';
-import type { Translator } from '../i18n/index.js';
+import { message } from '../i18n/index.js';
+import type { Message, Translator } from '../i18n/index.js';
 
 /** Host names a loopback redirect URI may use, as `URL.hostname` spells them. */
 export const LOOPBACK_HOST_NAMES: readonly string[] = Object.freeze(['127.0.0.1', 'localhost', '[::1]']);
@@ -39,8 +40,8 @@ export interface LoopbackTarget {
   bindAddresses: string[];
 }
 
-function usage(message: string): HandoffError {
-  return new HandoffError(message, { code: CODES.USAGE });
+function usage(text: Message): HandoffError {
+  return new HandoffError(text, { code: CODES.USAGE });
 }
 
 /**
@@ -54,23 +55,19 @@ export function parseLoopbackRedirectUri(uri: string): LoopbackTarget {
   try {
     url = new URL(text);
   } catch {
-    throw usage(`the redirect URI "${shown(text)}" is not an absolute URI`);
+    throw usage(message('browser.listener.not_absolute', { uri: shown(text) }));
   }
   if (url.protocol !== 'http:') {
-    const why =
-      url.protocol === 'https:'
-        ? 'an https redirect cannot be received by a local listener (providers accept plain http for loopback addresses)'
-        : 'it is not an http URI (an out-of-band URI such as urn:ietf:wg:oauth:2.0:oob needs the out-of-band mode)';
-    throw usage(`the redirect URI "${shown(text)}" cannot be received on this machine: ${why}`);
+    throw usage(message(url.protocol === 'https:' ? 'browser.listener.https' : 'browser.listener.not_http', { uri: shown(text) }));
   }
   const host = url.hostname.toLowerCase();
   if (!LOOPBACK_HOST_NAMES.includes(host)) {
     throw usage(
-      `the redirect URI host "${shown(url.hostname)}" is not a loopback address (${LOOPBACK_HOST_NAMES.join(', ')}); the listener binds only to this machine's loopback interface`,
+      message('browser.listener.not_loopback', { host: shown(url.hostname), hosts: LOOPBACK_HOST_NAMES.join(', ') }),
     );
   }
-  if (url.username || url.password) throw usage('the redirect URI must not contain a user name or password');
-  if (url.hash || text.includes('#')) throw usage('the redirect URI must not contain a fragment (RFC 6749 §3.1.2)');
+  if (url.username || url.password) throw usage(message('browser.listener.credentials'));
+  if (url.hash || text.includes('#')) throw usage(message('browser.listener.fragment'));
   const authority = /^http:\/\/(?:\[[^\]]*\]|[^:/?#]*)(?::(\d*))?/i.exec(text);
   const written = authority?.[1];
   const target: LoopbackTarget = {
@@ -82,7 +79,7 @@ export function parseLoopbackRedirectUri(uri: string): LoopbackTarget {
   };
   if (written !== undefined && written !== '') {
     const port = Number(written);
-    if (!Number.isInteger(port) || port > 65535) throw usage(`the redirect URI port "${shown(written)}" is not a port number`);
+    if (!Number.isInteger(port) || port > 65535) throw usage(message('browser.listener.bad_port', { port: shown(written) }));
     target.port = port;
   }
   return target;
@@ -180,15 +177,15 @@ function closeServer(server: Server): Promise<void> {
 
 function bindError(e: NodeJS.ErrnoException, address: string, port: number): HandoffError {
   if (e.code === 'EADDRINUSE') {
-    return new HandoffError(`port ${port} on ${address} is already in use by another program (or another oauth-handoff still waiting)`, {
+    return new HandoffError(message('browser.listener.port_in_use', { port, address }), {
       code: CODES.USAGE,
       cause: e,
     });
   }
   if (e.code === 'EACCES') {
-    return new HandoffError(`not allowed to listen on port ${port} (ports below 1024 need privileges)`, { code: CODES.USAGE, cause: e });
+    return new HandoffError(message('browser.listener.port_privileged', { port }), { code: CODES.USAGE, cause: e });
   }
-  return new HandoffError(`cannot listen on ${address} port ${port}: ${e.message}`, { code: CODES.INTERNAL, cause: e });
+  return new HandoffError(message('browser.listener.cannot_listen', { address, port, error: e.message }), { code: CODES.INTERNAL, cause: e });
 }
 
 /** Bind every address of the target on one port; the first decides the port when it is 0. */
@@ -218,23 +215,23 @@ async function bindAll(servers: Server[], target: LoopbackTarget, wanted: number
     if (!retry) return { port, bound };
     await Promise.all(bound.map(closeServer));
   }
-  throw new HandoffError(`could not find a free port on ${target.bindAddresses.join(' and ')}`, { code: CODES.INTERNAL });
+  throw new HandoffError(message('browser.listener.no_free_port', { addresses: target.bindAddresses.join(', ') }), { code: CODES.INTERNAL });
 }
 
-function summary(refused: Partial<Record<RefusalReason, number>>): string {
-  const stateRefusals = (refused['state-mismatch'] ?? 0) + (refused['state-missing'] ?? 0);
-  const parts: string[] = [];
-  if (stateRefusals) parts.push(`${stateRefusals} redirect${stateRefusals === 1 ? '' : 's'} with a wrong or missing state ${stateRefusals === 1 ? 'was' : 'were'} refused`);
-  if (refused['no-code']) parts.push(`${refused['no-code']} without a code`);
-  if (refused['not-found']) parts.push(`${refused['not-found']} request${refused['not-found'] === 1 ? '' : 's'} to another path`);
-  return parts.length ? ` (${parts.join('; ')})` : '';
+function timeoutMessage(redirectUri: string, seconds: number, refused: Partial<Record<RefusalReason, number>>): Message {
+  const state = (refused['state-mismatch'] ?? 0) + (refused['state-missing'] ?? 0);
+  const noCode = refused['no-code'] ?? 0;
+  const otherPath = refused['not-found'] ?? 0;
+  return state + noCode + otherPath === 0
+    ? message('browser.listener.timeout', { uri: redirectUri, seconds })
+    : message('browser.listener.timeout_refused', { uri: redirectUri, seconds, state, no_code: noCode, other_path: otherPath });
 }
 
 /** Start the listener. It is listening when this resolves. */
 export async function startLoopbackListener(o: LoopbackOptions): Promise<LoopbackListener> {
   const now = o.now ?? Date.now;
-  if (!Number.isFinite(o.timeoutMs) || o.timeoutMs <= 0) throw usage('the time limit must be a positive number of seconds');
-  if (o.signal?.aborted) throw new HandoffError('the wait for the redirect was cancelled', { code: CODES.ABORTED });
+  if (!Number.isFinite(o.timeoutMs) || o.timeoutMs <= 0) throw usage(message('browser.listener.bad_timeout'));
+  if (o.signal?.aborted) throw new HandoffError(message('browser.listener.cancelled'), { code: CODES.ABORTED });
   const refused: Partial<Record<RefusalReason, number>> = {};
   let accepted = false;
   let settled = false;
@@ -313,12 +310,12 @@ export async function startLoopbackListener(o: LoopbackOptions): Promise<Loopbac
     const secs = Math.round(o.timeoutMs / 1000);
     settle(() =>
       rejectCallback(
-        new HandoffError(`no redirect reached ${redirectUri} within ${secs} s${summary(refused)}`, { code: CODES.ABORTED }),
+        new HandoffError(timeoutMessage(redirectUri, secs, refused), { code: CODES.ABORTED }),
       ),
     );
   }, o.timeoutMs);
   const onAbort = () =>
-    settle(() => rejectCallback(new HandoffError('the wait for the redirect was cancelled', { code: CODES.ABORTED })));
+    settle(() => rejectCallback(new HandoffError(message('browser.listener.cancelled'), { code: CODES.ABORTED })));
   o.signal?.addEventListener('abort', onAbort, { once: true });
 
   let closing: Promise<void> | undefined;
@@ -341,7 +338,7 @@ export async function startLoopbackListener(o: LoopbackOptions): Promise<Loopbac
     callback,
     refused: () => ({ ...refused }),
     close: async () => {
-      settle(() => rejectCallback(new HandoffError('the listener was closed before a redirect arrived', { code: CODES.ABORTED })));
+      settle(() => rejectCallback(new HandoffError(message('browser.listener.closed'), { code: CODES.ABORTED })));
       for (const s of bound) s.closeAllConnections();
       await shutDown();
     },

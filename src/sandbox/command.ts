@@ -2,6 +2,7 @@
 import { resolve } from 'node:path';
 import type { Writable } from 'node:stream';
 import { CODES, HandoffError } from '../errors.js';
+import { message } from '../i18n/index.js';
 import type { MessageKey } from '../i18n/index.js';
 import { createOutput, displayWidth, escapeLine, padEndToWidth, resolveSecret, type Output } from '../terminal/index.js';
 import {
@@ -163,10 +164,10 @@ export async function runSandboxCommand(opts: SandboxCommandOptions = {}): Promi
       ...(opts.env ? { env: opts.env } : {}),
     });
   if (opts.host !== undefined && opts.host !== '127.0.0.1') {
-    throw new HandoffError(`the sandbox binds only to 127.0.0.1, not "${opts.host}"`, { code: CODES.USAGE });
+    throw new HandoffError(message('playground.host_not_loopback', { host: opts.host }), { code: CODES.USAGE });
   }
   if (opts.profile !== undefined && !SANDBOX_PROFILE_IDS.includes(opts.profile)) {
-    throw new HandoffError(`unknown sandbox profile "${String(opts.profile)}" (one of ${SANDBOX_PROFILE_IDS.join(', ')})`, {
+    throw new HandoffError(message('playground.unknown_profile', { profile: String(opts.profile), profiles: SANDBOX_PROFILE_IDS.join(', ') }), {
       code: CODES.USAGE,
     });
   }

@@ -9,6 +9,7 @@ import { cli } from './cli.js';
 import { common } from './common.js';
 import { daemon } from './daemon.js';
 import { headlessLines } from './headless-lines.js';
+import { playground } from './playground.js';
 import { demo } from './demo.js';
 import { fleet } from './fleet.js';
 import { grant } from './grant.js';
@@ -33,6 +34,7 @@ export const en = {
   ...common,
   ...daemon,
   ...headlessLines,
+  ...playground,
   ...cli,
   ...authorize,
   ...hints,

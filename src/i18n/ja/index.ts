@@ -5,6 +5,7 @@ import { cli } from './cli.js';
 import { common } from './common.js';
 import { daemon } from './daemon.js';
 import { headlessLines } from './headless-lines.js';
+import { playground } from './playground.js';
 import { demo } from './demo.js';
 import { fleet } from './fleet.js';
 import { grant } from './grant.js';
@@ -29,6 +30,7 @@ export const ja: Catalog = {
   ...common,
   ...daemon,
   ...headlessLines,
+  ...playground,
   ...cli,
   ...authorize,
   ...hints,
