@@ -13,6 +13,7 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { randomBytes } from 'node:crypto';
 import { CODES, HandoffError } from '../errors.js';
+import { message } from '../i18n/index.js';
 import { DEFAULT_LOCK_TIMEOUT_MS } from '../settings-file/index.js';
 import type { HeldLock, LockOptions } from '../settings-file/index.js';
 import { RedisLink } from './link.js';
@@ -110,8 +111,13 @@ export class Leases<C extends LeaseState> {
       onWait = undefined;
       const left = deadline - Date.now();
       if (left <= 0) {
-        const who = holder ? `, held by ${holder.split('/').slice(0, 2).join(' pid ')}` : '';
-        throw new HandoffError(`timed out waiting for the lease on "${name}" in the fleet store ${this.target.display}${who}`, {
+        const [host, pid] = holder ? holder.split('/') : [];
+        const store = this.target.display;
+        const text =
+          host !== undefined && pid !== undefined
+            ? message('fleet_store.lease_timeout_held', { name, store, host, pid })
+            : message('fleet_store.lease_timeout', { name, store });
+        throw new HandoffError(text, {
           code: CODES.LOCK_TIMEOUT,
           credential: name,
         });

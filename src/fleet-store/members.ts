@@ -91,7 +91,7 @@ export class MemberList {
     const r = await this.noted(this.link.run((c) => c.eval(REMOVE_MEMBER, 2, this.keys.members, this.keys.store, found[0])));
     if (r === -1) {
       throw new HandoffError(
-        `${found[1].fingerprint} is the last member of the fleet store ${this.target.display}; removing it would leave nobody able to open the credentials`,
+        message('fleet_store.last_member', { fingerprint: found[1].fingerprint, store: this.target.display }),
         { code: CODES.USAGE },
       );
     }

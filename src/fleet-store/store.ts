@@ -23,6 +23,11 @@ import type { Identity } from '../crypto/index.js';
 import { CODES, HandoffError } from '../errors.js';
 import { message } from '../i18n/index.js';
 import type { Message } from '../i18n/index.js';
+
+/** An error said inside another sentence: its catalog message when it has one (rendered in the user's language), else its English text. */
+function said(e: HandoffError): Message | string {
+  return e.key === undefined ? e.message : { key: e.key, ...(e.params ? { params: e.params } : {}), text: e.message };
+}
 import { shortGrantId, stillValid } from '../credential/index.js';
 import { assertValidName, decodeSettings, encodeSettings, ensureStoreDirs, loadMachineKey, storeLayout } from '../settings-file/index.js';
 import type { CredentialLocation, CredentialStore, HeldLock, LockOptions, MachineKey, Settings, StoreLayout, WriteOptions } from '../settings-file/index.js';
@@ -253,7 +258,9 @@ export class RedisStore implements CredentialStore {
       // no longer (or never) a member: the copy here must not outlive that
       await this.cache.drop(name);
       throw new HandoffError(
-        `"${name}" in the fleet store ${this.target.display} is not sealed to this host's key ${this.fp}: this host is not a member of the fleet (it is sealed to ${sealedTo.join(', ') || 'no X25519 key'})`,
+        sealedTo.length > 0
+          ? message('fleet_store.not_member_sealed', { name, store: this.target.display, fingerprint: this.fp, sealed_to: sealedTo.join(', ') })
+          : message('fleet_store.not_member_sealed_none', { name, store: this.target.display, fingerprint: this.fp }),
         { code: CODES.DECRYPT_FAILED, credential: name },
       );
     }
@@ -266,7 +273,7 @@ export class RedisStore implements CredentialStore {
     }
     const settings = decodeSettings(plaintext);
     if (settings.name !== name) {
-      throw new HandoffError(`${this.credKey(name)} holds the credential "${settings.name}", not "${name}"`, { code: CODES.BAD_FILE, credential: name });
+      throw new HandoffError(message('store.not_this_one', { where: this.credKey(name), have: settings.name, asked: name }), { code: CODES.BAD_FILE, credential: name });
     }
     return settings;
   }
@@ -275,7 +282,7 @@ export class RedisStore implements CredentialStore {
   private async readCached(name: string, cause: HandoffError): Promise<Settings> {
     const cached = await this.cache.read(name);
     if (cached === undefined) {
-      throw new HandoffError(`${cause.message}, and this host has no cached copy of "${name}"`, { code: CODES.STORE_UNAVAILABLE, cause, credential: name });
+      throw new HandoffError(message('fleet_store.no_cached_copy_after', { cause: said(cause), name }), { code: CODES.STORE_UNAVAILABLE, cause, credential: name });
     }
     return cached.settings;
   }
@@ -295,7 +302,7 @@ export class RedisStore implements CredentialStore {
       }
       await this.cache.drop(name); // removed on purpose by another host
     }
-    throw new HandoffError(`no credential named "${name}" in the fleet store ${this.target.display}`, { code: CODES.NOT_FOUND, credential: name });
+    throw new HandoffError(message('fleet_store.not_found', { name, store: this.target.display }), { code: CODES.NOT_FOUND, credential: name });
   }
 
   async version(name: string): Promise<string | undefined> {
@@ -312,7 +319,7 @@ export class RedisStore implements CredentialStore {
     }
     const meta = this.cache.meta(name);
     if (meta !== undefined) return String(meta.version);
-    throw this.unreachable ?? new HandoffError(`the fleet store ${this.target.display} is unreachable`, { code: CODES.STORE_UNAVAILABLE });
+    throw this.unreachable ?? new HandoffError(message('fleet_store.unreachable', { store: this.target.display }), { code: CODES.STORE_UNAVAILABLE });
   }
 
   /** Where one credential lives and which host refreshed it last (`status`). Never secret. */
@@ -375,7 +382,7 @@ export class RedisStore implements CredentialStore {
         if (r[0] !== CAS_MEMBERS_CHANGED) return r;
         ctx.members = undefined;
       }
-      throw new HandoffError(`the member list of the fleet store ${this.target.display} kept changing while "${name}" was written`, { code: CODES.STORE_CONFLICT, credential: name });
+      throw new HandoffError(message('fleet_store.members_changing', { store: this.target.display, name }), { code: CODES.STORE_CONFLICT, credential: name });
     };
     const r = await this.pendingOnFailure(name, settings, expected, send, ctx);
     if (r[0] === CAS_GRANT_OLDER && grant !== undefined) {
@@ -419,7 +426,7 @@ export class RedisStore implements CredentialStore {
         }
       }
       throw new HandoffError(
-        `${e.message}: the new tokens of "${name}" could not be stored there; this host keeps them and writes them back when it next reaches the store`,
+        message('fleet_store.kept_here', { cause: said(e), name }),
         { code: CODES.STORE_UNAVAILABLE, cause: e, credential: name },
       );
     }
@@ -428,7 +435,7 @@ export class RedisStore implements CredentialStore {
   async remove(name: string): Promise<boolean> {
     assertValidName(name);
     const ctx = this.requireLease(name, 'remove');
-    if (ctx.offline) throw new HandoffError(`${ctx.offline.message}: cannot remove "${name}" now`, { code: CODES.STORE_UNAVAILABLE, cause: ctx.offline, credential: name });
+    if (ctx.offline) throw new HandoffError(message('fleet_store.cannot_remove_now', { cause: said(ctx.offline), name }), { code: CODES.STORE_UNAVAILABLE, cause: ctx.offline, credential: name });
     const expected = ctx.version ?? (await this.currentVersion(name));
     const r = (await this.noted(
       this.link.run((c) => c.eval(REMOVE_CREDENTIAL, 4, this.credKey(name), this.keys.store, this.keys.credentials, this.keys.grants, String(expected), name)),
@@ -455,7 +462,7 @@ export class RedisStore implements CredentialStore {
 
   private conflict(name: string, expected: number, found: number): HandoffError {
     const e = new HandoffError(
-      `"${name}" in the fleet store ${this.target.display} was changed by another host while this one held its lease (expected version ${expected}, found ${found}); nothing was overwritten`,
+      message('fleet_store.conflict', { name, store: this.target.display, expected, found }),
       { code: CODES.STORE_CONFLICT, credential: name },
     );
     this.conflicts.add(e);
@@ -464,13 +471,14 @@ export class RedisStore implements CredentialStore {
 
   private offlineError(s: Settings, cause: HandoffError): HandoffError {
     // whether the copy is still usable is the credential rules' call (src/credential), not the store's
-    const copy =
+    const p = { cause: said(cause), name: s.name };
+    const text =
       s.token.expires_at === undefined
-        ? 'the copy cached on this host has no known expiry'
+        ? message('fleet_store.offline.no_expiry', p)
         : stillValid(s, Date.now())
-          ? `the copy cached on this host is valid until ${s.token.expires_at}`
-          : `the copy cached on this host expired at ${s.token.expires_at}`;
-    return new HandoffError(`${cause.message}: cannot refresh or change "${s.name}" now; ${copy}`, { code: CODES.STORE_UNAVAILABLE, cause, credential: s.name });
+          ? message('fleet_store.offline.valid_until', { ...p, expires_at: s.token.expires_at })
+          : message('fleet_store.offline.expired', { ...p, expires_at: s.token.expires_at });
+    return new HandoffError(text, { code: CODES.STORE_UNAVAILABLE, cause, credential: s.name });
   }
 
   // ------------------------------------------------------------------ the lease
@@ -543,7 +551,7 @@ export class RedisStore implements CredentialStore {
     assertValidName(name);
     const cached = await this.cache.read(name);
     if (cached === undefined) {
-      throw new HandoffError(`this host has no cached copy of "${name}" from the fleet store ${this.target.display}`, { code: CODES.NOT_FOUND, credential: name });
+      throw new HandoffError(message('fleet_store.no_cache', { name, store: this.target.display }), { code: CODES.NOT_FOUND, credential: name });
     }
     return this.withWriteLock(
       name,

@@ -28,6 +28,7 @@ import { store } from './store.js';
 import { crypto } from './crypto.js';
 import { credential } from './credential.js';
 import { terminal } from './terminal.js';
+import { fleetStore } from './fleet-store.js';
 
 export const en = {
   ...common,
@@ -52,6 +53,7 @@ export const en = {
   ...crypto,
   ...credential,
   ...terminal,
+  ...fleetStore,
   ...oauth,
   ...browser,
   ...authorization,

@@ -24,6 +24,7 @@ import { store } from './store.js';
 import { crypto } from './crypto.js';
 import { credential } from './credential.js';
 import { terminal } from './terminal.js';
+import { fleetStore } from './fleet-store.js';
 
 export const ja: Catalog = {
   ...common,
@@ -48,6 +49,7 @@ export const ja: Catalog = {
   ...crypto,
   ...credential,
   ...terminal,
+  ...fleetStore,
   ...oauth,
   ...browser,
   ...authorization,
