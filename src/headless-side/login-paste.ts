@@ -134,13 +134,13 @@ export function readFirstLine(input: Readable, timeoutMs: number): Promise<strin
     );
     rl.on('line', (line) => {
       if (line.length > MAX_PASTE_CHARS) {
-        finish(new HandoffError(`the input line is longer than ${MAX_PASTE_CHARS} characters`, { code: CODES.USAGE }));
+        finish(new HandoffError(message('paste.line_too_long', { max: MAX_PASTE_CHARS }), { code: CODES.USAGE }));
       } else if (line.trim() !== '') finish(undefined, line.trim());
     });
     rl.on('close', () =>
-      finish(new HandoffError('standard input ended before a code or URL was given', { code: CODES.USAGE })),
+      finish(new HandoffError(message('paste.stdin_ended'), { code: CODES.USAGE })),
     );
-    input.on('error', (e) => finish(new HandoffError('cannot read standard input', { code: CODES.USAGE, cause: e })));
+    input.on('error', (e) => finish(new HandoffError(message('paste.stdin_unreadable'), { code: CODES.USAGE, cause: e })));
   });
 }
 

@@ -9,6 +9,7 @@
 import { checkSelection, settingsFromTokens as grantSettings } from '../authorization/index.js';
 import { openStoreForWriting } from '../credential/index.js';
 import { CODES, HandoffError } from '../errors.js';
+import { message } from '../i18n/index.js';
 import { createHttpClient } from '../oauth/index.js';
 import type { HttpClient, TokenSet } from '../oauth/index.js';
 import { assertValidName } from '../settings-file/index.js';
@@ -69,7 +70,7 @@ export async function loginCommand(o: LoginOptions): Promise<number> {
   const now = o.now ?? Date.now;
   const timeoutSeconds = o.timeoutSeconds ?? DEFAULT_LOGIN_TIMEOUT_SECONDS;
   if (!Number.isFinite(timeoutSeconds) || timeoutSeconds <= 0) {
-    throw new HandoffError('--timeout must be a positive number of seconds', { code: CODES.USAGE });
+    throw new HandoffError(message('login.bad_timeout'), { code: CODES.USAGE });
   }
   const timeoutMs = timeoutSeconds * 1000;
   let http = o.http;
@@ -81,7 +82,7 @@ export async function loginCommand(o: LoginOptions): Promise<number> {
   const { store, keyCreated } = await openStoreForWriting(o);
   if (keyCreated) out.info(out.t('login.key_made', { path: store.layout.keyFile }));
   if (!o.force && (await store.version(name)) !== undefined) {
-    throw new HandoffError(`a credential named "${name}" already exists`, { code: CODES.EXISTS, credential: name });
+    throw new HandoffError(message('import.exists', { name }), { code: CODES.EXISTS, credential: name });
   }
   const target = await resolveLoginTarget(o, { http: getHttp, out, env: o.env });
 
@@ -114,7 +115,7 @@ export async function loginCommand(o: LoginOptions): Promise<number> {
     });
   } else {
     if (!target.endpoints.authorization) {
-      throw new HandoffError(`no authorization endpoint for ${target.preset.title}: give --authorization-endpoint or --issuer`, { code: CODES.USAGE });
+      throw new HandoffError(message('login.no_authorization_endpoint', { provider: target.preset.title }), { code: CODES.USAGE });
     }
     const redirect = chooseRedirect(o, target.preset);
     const input = o.readPasted ? { read: o.readPasted, interactive: o.interactive ?? false } : defaultReadPasted();
@@ -137,7 +138,7 @@ export async function loginCommand(o: LoginOptions): Promise<number> {
     name,
     async () => {
       if (!o.force && (await store.version(name)) !== undefined) {
-        throw new HandoffError(`a credential named "${name}" was stored by another process meanwhile; the new grant was not stored`, {
+        throw new HandoffError(message('login.stored_meanwhile', { name }), {
           code: CODES.EXISTS,
           credential: name,
         });

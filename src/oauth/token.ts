@@ -91,8 +91,12 @@ export function tokenSetFromBody(body: Record<string, unknown>, res: RawResponse
     throw malformed(message('oauth.token.no_token_type', { endpoint: where, status: res.status }), res);
   }
   if (tokenType.toLowerCase() !== 'bearer') {
-    const shown = tokenType.length <= 20 ? `"${tokenType.replace(/[^\x20-\x7e]/g, '?')}"` : 'an unknown value';
-    throw malformed(message('oauth.token.not_bearer', { endpoint: where, type: shown }), res);
+    throw malformed(
+      tokenType.length <= 20
+        ? message('oauth.token.not_bearer', { endpoint: where, type: `"${tokenType.replace(/[^\x20-\x7e]/g, '?')}"` })
+        : message('oauth.token.not_bearer_unknown', { endpoint: where }),
+      res,
+    );
   }
   const tokens: TokenSet = { access_token: accessToken, token_type: 'Bearer', raw: body };
 
@@ -122,9 +126,10 @@ function optionalNumber(value: unknown): number | undefined | 'invalid' {
 }
 
 /** The endpoint URL, or a USAGE error naming which one is missing. */
-export function requireEndpoint(url: string | undefined, name: string): string {
+export function requireEndpoint(url: string | undefined, name: 'token' | 'device authorization' | 'revocation'): string {
   if (typeof url !== 'string' || url === '') {
-    throw new HandoffError(message('oauth.token.no_endpoint', { name }), { code: CODES.USAGE });
+    const key = name === 'token' ? 'oauth.token.no_token_endpoint' : name === 'revocation' ? 'oauth.token.no_revocation_endpoint' : 'oauth.token.no_device_endpoint';
+    throw new HandoffError(message(key), { code: CODES.USAGE });
   }
   return url;
 }

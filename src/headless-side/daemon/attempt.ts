@@ -8,6 +8,7 @@
  */
 import { freshSettings } from '../../credential/index.js';
 import { CODES, HandoffError } from '../../errors.js';
+import { message } from '../../i18n/index.js';
 import type { HttpClient } from '../../oauth/index.js';
 import type { CredentialStore, Settings } from '../../settings-file/index.js';
 
@@ -71,5 +72,5 @@ export function failureKind(err: HandoffError): FailureKind {
 }
 
 export function asHandoffError(e: unknown): HandoffError {
-  return e instanceof HandoffError ? e : new HandoffError(`refresh failed: ${(e as Error)?.message ?? String(e)}`, { code: CODES.INTERNAL, cause: e });
+  return e instanceof HandoffError ? e : new HandoffError(message('daemon.error.refresh_failed', { error: (e as Error)?.message ?? String(e) }), { code: CODES.INTERNAL, cause: e });
 }

@@ -47,4 +47,11 @@ export const headlessLines = {
   'fleet.restore_which': 'say which credentials to restore',
   'fleet.restored': 'restored "{name}" from this host\'s copy (now version {version} in {target})',
   'fleet.not_restored': 'did not restore "{name}": {reason} (add --force to replace it with this host\'s copy)',
+  'paste.line_too_long': 'the input line is longer than {max} characters',
+  'paste.stdin_ended': 'standard input ended before a code or URL was given',
+  'paste.stdin_unreadable': 'cannot read standard input',
+  'login.bad_timeout': '--timeout must be a positive number of seconds',
+  'login.no_authorization_endpoint': 'no authorization endpoint for {provider}: give --authorization-endpoint or --issuer',
+  'login.stored_meanwhile': 'a credential named "{name}" was stored by another process meanwhile; the new grant was not stored',
+  'daemon.error.refresh_failed': 'refresh failed: {error}',
 } as const;

@@ -81,7 +81,6 @@ export const oauth = {
   'oauth.token.bad_expires_in': '{endpoint} sent an expires_in that is not a non-negative number',
   'oauth.token.bad_refresh_token': '{endpoint} sent a refresh_token that is not a string',
   'oauth.token.bad_scope': '{endpoint} sent a scope that is not a string',
-  'oauth.token.no_endpoint': 'no {name} endpoint is configured',
   // discovery.ts
   'oauth.discovery.issuer_not_absolute': 'the issuer is not an absolute URL',
   'oauth.discovery.issuer_scheme': 'the issuer has an unsupported scheme "{scheme}"',
@@ -161,4 +160,8 @@ export const oauth = {
   'oauth.provider.no_token_endpoint': "no token endpoint for the {title} provider: give the endpoints explicitly or an issuer for discovery",
   'oauth.provider.endpoint_not_url': "the {name} endpoint is not an http(s) URL",
   'oauth.provider.bad_port': "the redirect port must be an integer from 1 to 65535",
+  'oauth.token.not_bearer_unknown': "{endpoint} issued a token of type an unknown value; only Bearer tokens are supported",
+  'oauth.token.no_token_endpoint': "no token endpoint is configured",
+  'oauth.token.no_device_endpoint': "no device authorization endpoint is configured",
+  'oauth.token.no_revocation_endpoint': "no revocation endpoint is configured",
 } as const;

@@ -49,4 +49,11 @@ export const headlessLines: SectionOf<typeof en> = {
   'fleet.restore_which': '復元する認証情報を指定してください',
   'fleet.restored': '"{name}" をこのホストのコピーから復元しました（{target} で現在バージョン {version}）',
   'fleet.not_restored': '"{name}" を復元しませんでした: {reason}（このホストのコピーで置き換えるなら --force を付けてください）',
+  'paste.line_too_long': '入力行が {max} 文字を超えています',
+  'paste.stdin_ended': 'コードか URL が渡される前に標準入力が終わりました',
+  'paste.stdin_unreadable': '標準入力を読めません',
+  'login.bad_timeout': '--timeout には正の秒数を指定してください',
+  'login.no_authorization_endpoint': '{provider} の認可エンドポイントがありません。--authorization-endpoint か --issuer を指定してください',
+  'login.stored_meanwhile': 'その間に別のプロセスが認証情報 "{name}" を保存しました。新しい許可は保存していません',
+  'daemon.error.refresh_failed': '更新に失敗しました: {error}',
 };

@@ -78,7 +78,6 @@ export const oauth: SectionOf<typeof en> = {
   'oauth.token.bad_expires_in': '{endpoint} が送った expires_in は 0 以上の数値ではありません',
   'oauth.token.bad_refresh_token': '{endpoint} が送った refresh_token は文字列ではありません',
   'oauth.token.bad_scope': '{endpoint} が送った scope は文字列ではありません',
-  'oauth.token.no_endpoint': '{name} エンドポイントが設定されていません',
   'oauth.discovery.issuer_not_absolute': 'issuer が絶対 URL ではありません',
   'oauth.discovery.issuer_scheme': 'issuer のスキーム "{scheme}" には対応していません',
   'oauth.discovery.issuer_parts': 'issuer にクエリー、フラグメント、認証情報を含めることはできません（RFC 8414 §2）',
@@ -156,4 +155,8 @@ export const oauth: SectionOf<typeof en> = {
   'oauth.provider.no_token_endpoint': "{title} プロバイダーのトークンエンドポイントがありません。エンドポイントを明示するか、ディスカバリー用の issuer を指定してください",
   'oauth.provider.endpoint_not_url': "{name} エンドポイントが http(s) の URL ではありません",
   'oauth.provider.bad_port': "リダイレクトのポートは 1〜65535 の整数で指定してください",
+  'oauth.token.not_bearer_unknown': "{endpoint} が不明な種別のトークンを発行しました。対応しているのは Bearer トークンだけです",
+  'oauth.token.no_token_endpoint': "トークンエンドポイントが設定されていません",
+  'oauth.token.no_device_endpoint': "デバイス認可エンドポイントが設定されていません",
+  'oauth.token.no_revocation_endpoint': "失効エンドポイントが設定されていません",
 } as const;
