@@ -132,3 +132,13 @@ test('a truncated armored block on import: Japanese message, exit 4', async (t) 
   t.regex(ja.stderr, /アーマー形式の設定に END の行がありません/);
   jsonError(t, en.stdout, 'BAD_FILE', 4);
 });
+
+test('a passphrase file that does not exist: the thing and the path in a Japanese sentence, exit 1', async (t) => {
+  const s = await setup(t);
+  const file = `${s.base}/pp.ohs`;
+  await writeFile(file, await seal(encodeSettings(fakeSettings('pp')), [passphraseRecipient('correct horse battery', KDF_PRESETS.interactive)]));
+  const r = await both(t, ['import', file, '--passphrase-file', `${s.base}/missing.txt`, '--json'], s, 1);
+  t.regex(r.en, /the passphrase file .*missing\.txt does not exist/);
+  t.regex(r.ja, /パスフレーズのファイル .*missing\.txt がありません/);
+  jsonError(t, r.json, 'NOT_FOUND', 1);
+});

@@ -29,6 +29,7 @@ import { crypto } from './crypto.js';
 import { credential } from './credential.js';
 import { terminal } from './terminal.js';
 import { fleetStore } from './fleet-store.js';
+import { files } from './files.js';
 
 export const en = {
   ...common,
@@ -54,6 +55,7 @@ export const en = {
   ...credential,
   ...terminal,
   ...fleetStore,
+  ...files,
   ...oauth,
   ...browser,
   ...authorization,

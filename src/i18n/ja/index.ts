@@ -25,6 +25,7 @@ import { crypto } from './crypto.js';
 import { credential } from './credential.js';
 import { terminal } from './terminal.js';
 import { fleetStore } from './fleet-store.js';
+import { files } from './files.js';
 
 export const ja: Catalog = {
   ...common,
@@ -50,6 +51,7 @@ export const ja: Catalog = {
   ...credential,
   ...terminal,
   ...fleetStore,
+  ...files,
   ...oauth,
   ...browser,
   ...authorization,
