@@ -38,20 +38,20 @@ const DECIMAL_PATTERN = /^[1-9][0-9]{0,14}$/;
 
 /** `-> argon2id <salt> <opslimit> <memlimit>` and its wrapped file key; BAD_FILE when malformed. */
 export function parseArgon2idStanza(stanza: Stanza): Argon2idStanzaFields {
-  if (stanza.type !== ARGON2ID_STANZA_TYPE) throw badFile('not an argon2id stanza');
-  if (stanza.args.length !== 3) throw badFile('argon2id stanza must have 3 arguments');
+  if (stanza.type !== ARGON2ID_STANZA_TYPE) throw badFile(said('crypto.argon2id_not_stanza', 'not an argon2id stanza'));
+  if (stanza.args.length !== 3) throw badFile(said('crypto.argon2id_args', 'argon2id stanza must have 3 arguments'));
   const [saltText, opsText, memText] = stanza.args as [string, string, string];
   const salt = decodeBase64Unpadded(saltText);
-  if (!salt || salt.length !== ARGON2ID_SALT_SIZE) throw badFile('argon2id stanza salt is malformed');
-  if (!DECIMAL_PATTERN.test(opsText)) throw badFile('argon2id stanza opslimit is malformed');
-  if (!DECIMAL_PATTERN.test(memText)) throw badFile('argon2id stanza memlimit is malformed');
+  if (!salt || salt.length !== ARGON2ID_SALT_SIZE) throw badFile(said('crypto.argon2id_salt', 'argon2id stanza salt is malformed'));
+  if (!DECIMAL_PATTERN.test(opsText)) throw badFile(said('crypto.argon2id_ops', 'argon2id stanza opslimit is malformed'));
+  if (!DECIMAL_PATTERN.test(memText)) throw badFile(said('crypto.argon2id_mem', 'argon2id stanza memlimit is malformed'));
   const opsLimit = Number(opsText);
   const memLimit = Number(memText);
-  if (opsLimit < ARGON2ID_MIN_OPS_LIMIT) throw badFile('argon2id stanza opslimit is below the minimum');
+  if (opsLimit < ARGON2ID_MIN_OPS_LIMIT) throw badFile(said('crypto.argon2id_ops_min', 'argon2id stanza opslimit is below the minimum'));
   if (memLimit < ARGON2ID_MIN_MEM_LIMIT || memLimit % ARGON2ID_MEM_LIMIT_UNIT !== 0) {
     throw badFile(`argon2id stanza memlimit must be a multiple of ${ARGON2ID_MEM_LIMIT_UNIT} and at least ${ARGON2ID_MIN_MEM_LIMIT}`);
   }
-  if (stanza.body.length !== WRAPPED_FILE_KEY_SIZE) throw badFile('argon2id stanza body has the wrong length');
+  if (stanza.body.length !== WRAPPED_FILE_KEY_SIZE) throw badFile(said('crypto.argon2id_body', 'argon2id stanza body has the wrong length'));
   return { salt, opsLimit, memLimit, body: stanza.body };
 }
 

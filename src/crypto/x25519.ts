@@ -39,13 +39,13 @@ const FINGERPRINT_PATTERN = new RegExp(`^[0-9a-f]{${FINGERPRINT_SIZE * 2}}$`);
 
 /** `-> X25519 <fingerprint> <share>` and its wrapped file key; BAD_FILE when malformed. */
 export function parseX25519Stanza(stanza: Stanza): X25519StanzaFields {
-  if (stanza.type !== X25519_STANZA_TYPE) throw badFile('not an X25519 stanza');
-  if (stanza.args.length !== 2) throw badFile('X25519 stanza must have 2 arguments');
+  if (stanza.type !== X25519_STANZA_TYPE) throw badFile(said('crypto.x25519_not_stanza', 'not an X25519 stanza'));
+  if (stanza.args.length !== 2) throw badFile(said('crypto.x25519_args', 'X25519 stanza must have 2 arguments'));
   const [fingerprint, shareText] = stanza.args as [string, string];
-  if (!FINGERPRINT_PATTERN.test(fingerprint)) throw badFile('X25519 stanza fingerprint is malformed');
+  if (!FINGERPRINT_PATTERN.test(fingerprint)) throw badFile(said('crypto.x25519_fingerprint', 'X25519 stanza fingerprint is malformed'));
   const share = decodeBase64Unpadded(shareText);
-  if (!share || share.length !== X25519_KEY_SIZE) throw badFile('X25519 stanza ephemeral share is malformed');
-  if (stanza.body.length !== WRAPPED_FILE_KEY_SIZE) throw badFile('X25519 stanza body has the wrong length');
+  if (!share || share.length !== X25519_KEY_SIZE) throw badFile(said('crypto.x25519_share', 'X25519 stanza ephemeral share is malformed'));
+  if (stanza.body.length !== WRAPPED_FILE_KEY_SIZE) throw badFile(said('crypto.x25519_body', 'X25519 stanza body has the wrong length'));
   return { fingerprint, share, body: stanza.body };
 }
 

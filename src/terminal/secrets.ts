@@ -1,6 +1,8 @@
 import { readFile } from 'node:fs/promises';
 import { CODES, HandoffError } from '../errors.js';
 import { inputFileError } from '../fs-errors.js';
+import { message } from '../i18n/index.js';
+import type { Message } from '../i18n/index.js';
 import type { Output } from './output.js';
 import { promptSecret } from './prompt.js';
 
@@ -20,11 +22,25 @@ export interface SecretSource {
   flags: string;
 }
 
+/** The secret's name as a catalog noun (said in the user's language), or as given when it is not a known one. */
+function secretName(what: string): Message | string {
+  switch (what) {
+    case 'passphrase':
+      return message('terminal.what.passphrase');
+    case 'client secret':
+      return message('terminal.what.client_secret');
+    case 'sandbox client secret':
+      return message('terminal.what.sandbox_client_secret');
+    default:
+      return what;
+  }
+}
+
 /** Secrets never need to be in argv: file, env or prompt; argv works but warns. */
 export async function resolveSecret(src: SecretSource, out: Output): Promise<string | undefined> {
   const env = src.env ?? process.env;
   if (src.argv !== undefined) {
-    out.warn(`a ${src.what} given on the command line can be seen by other users (ps) and stays in shell history; prefer ${src.flags}`);
+    out.warn(out.i18n.render('terminal.secret_in_argv', { what: secretName(src.what), flags: src.flags }));
     return src.argv;
   }
   if (src.file !== undefined) {
@@ -35,7 +51,7 @@ export async function resolveSecret(src: SecretSource, out: Output): Promise<str
       throw inputFileError(e, src.file, `the ${src.what} file`);
     }
     const line = text.split(/\r?\n/)[0] ?? '';
-    if (line.length === 0) throw new HandoffError(`the ${src.what} file ${src.file} is empty`, { code: CODES.USAGE });
+    if (line.length === 0) throw new HandoffError(message('terminal.secret_file_empty', { what: secretName(src.what), file: src.file }), { code: CODES.USAGE });
     return line;
   }
   if (src.envName && env[src.envName]) return env[src.envName];

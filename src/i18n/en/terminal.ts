@@ -13,4 +13,9 @@ export const terminal = {
   'terminal.again': 'again: ',
   'terminal.nothing_entered_thrice': 'nothing was entered, three times',
   'terminal.mismatch_thrice': 'the two entries did not match, three times',
+  'terminal.secret_in_argv': 'a {what} given on the command line can be seen by other users (ps) and stays in shell history; prefer {flags}',
+  'terminal.secret_file_empty': 'the {what} file {file} is empty',
+  'terminal.what.passphrase': 'passphrase',
+  'terminal.what.client_secret': 'client secret',
+  'terminal.what.sandbox_client_secret': 'sandbox client secret',
 } as const;

@@ -15,4 +15,9 @@ export const terminal: SectionOf<typeof en> = {
   'terminal.again': 'もう一度: ',
   'terminal.nothing_entered_thrice': '3 回とも何も入力されませんでした',
   'terminal.mismatch_thrice': '3 回とも 2 回の入力が一致しませんでした',
+  'terminal.secret_in_argv': 'コマンドラインで渡した{what}は他のユーザーから（ps で）見え、シェルの履歴にも残ります。{flags} を使ってください',
+  'terminal.secret_file_empty': '{what}のファイル {file} が空です',
+  'terminal.what.passphrase': 'パスフレーズ',
+  'terminal.what.client_secret': 'クライアントシークレット',
+  'terminal.what.sandbox_client_secret': 'サンドボックスのクライアントシークレット',
 };
