@@ -18,6 +18,7 @@ export {
   DEFAULT_REGISTERED_REDIRECT_PATH,
 } from './registration.js';
 export type { ClientRegistration } from './registration.js';
+export { probeAuthorizationUrl } from './probe.js';
 export { settingsFromTokens } from './settings.js';
 export type { SettingsInput } from './settings.js';
 export {

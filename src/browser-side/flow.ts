@@ -5,7 +5,7 @@
  * out of band), and the code exchanged at once. A library function: it never
  * prints; the caller shows the URL (`present`) and reads pastes (`readPasted`).
  */
-import { authorizationUrl, exchangeAuthorizationCode, newPendingAuthorization } from '../authorization/index.js';
+import { authorizationUrl, exchangeAuthorizationCode, newPendingAuthorization, probeAuthorizationUrl } from '../authorization/index.js';
 import type { RequestTarget } from '../authorization/index.js';
 import { CODES, HandoffError } from '../errors.js';
 import { parseAuthorizationResponse } from '../oauth/index.js';
@@ -105,6 +105,8 @@ export async function runAuthorization(o: AuthorizationFlowOptions): Promise<Aut
       redirectUri = listener.redirectUri;
     }
     const url = authorizationUrl(o, pending, redirectUri, o.extraParams);
+    // fail fast: a wrong site, client or redirect URI shows before anyone is sent to the URL
+    await probeAuthorizationUrl(o.http, url, redirectUri);
     await o.present(url, { redirectUri, deadline });
 
     const received = await waitForResponse(o, listener, stop.signal, state, redirectUri);

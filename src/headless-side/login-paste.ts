@@ -7,7 +7,7 @@
  */
 import { createInterface } from 'node:readline';
 import type { Readable } from 'node:stream';
-import { authorizationUrl, exchangeAuthorizationCode, newPendingAuthorization } from '../authorization/index.js';
+import { authorizationUrl, exchangeAuthorizationCode, newPendingAuthorization, probeAuthorizationUrl } from '../authorization/index.js';
 import { CODES, HandoffError, isHandoffError } from '../errors.js';
 import { message } from '../i18n/index.js';
 import type { Message } from '../i18n/index.js';
@@ -205,6 +205,8 @@ export async function pasteLogin(target: LoginTarget, redirect: RedirectChoice, 
 
 async function pasteOnce(target: LoginTarget, redirect: RedirectChoice, deps: PasteFlowDeps): Promise<{ tokens: TokenSet; redirectUri: string }> {
   const req = createPasteRequest(target, redirect);
+  // fail fast: a wrong site, client or redirect URI shows before the person opens the URL
+  await probeAuthorizationUrl(deps.http, req.url, req.redirect.uri);
   await showPasteInstructions(deps.out, target, req, { qr: deps.qr, timeoutMs: deps.timeoutMs, now: deps.now });
   const deadline = deps.now() + deps.timeoutMs;
   const question = redirect.kind === 'oob' ? deps.out.t('paste.question.code') : deps.out.t('paste.question.landed');

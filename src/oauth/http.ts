@@ -85,6 +85,9 @@ export async function createHttpClient(opts: HttpClientOptions = {}): Promise<Ht
     delete(url, headers = {}) {
       return send({ method: 'DELETE', url: withoutQuery(url) }, { url, headers });
     },
+    probe(url, headers = {}) {
+      return send({ method: 'GET', url: withoutQuery(url) }, { url, headers: { Accept: 'text/html,application/json', ...headers }, maxRedirects: 0 });
+    },
   };
 }
 

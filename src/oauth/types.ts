@@ -83,4 +83,10 @@ export interface HttpClient {
   postJson(url: string, body: Record<string, unknown>, headers?: Record<string, string>): Promise<RawResponse>;
   /** RFC 7592 §2.3 client delete */
   delete(url: string, headers?: Record<string, string>): Promise<RawResponse>;
+  /**
+   * A GET that follows no redirect, as a browser without a session would make
+   * it first: used to look at the authorization URL before anyone opens it.
+   * Optional: clients without it skip that look.
+   */
+  probe?(url: string, headers?: Record<string, string>): Promise<RawResponse>;
 }

@@ -9,4 +9,7 @@ export const authorization = {
   'authorization.client.unknown_auth': "unknown client authentication \"{method}\" (expected {methods})",
   'authorization.client.secret_needed': "the {provider} client needs its client secret: give --client-secret-file or set ${env}",
   'authorization.client.secret_question': "client secret for {client}: ",
+  'authorization.probe.not_found': 'the authorization endpoint {endpoint} answered HTTP {status} before anyone signed in: check --site (the path and port) or the endpoint options',
+  'authorization.probe.error_page': 'the authorization endpoint {endpoint} refused the request before anyone signed in (HTTP {status}, {error}): {description}; check the client id and the redirect URI registered for it',
+  'authorization.probe.error_redirect': 'the authorization endpoint {endpoint} sent back {error} before anyone signed in: {description}; check the client id, the scopes and the redirect URI registered for it',
 } as const;

@@ -11,4 +11,7 @@ export const authorization: SectionOf<typeof en> = {
   'authorization.client.unknown_auth': "クライアント認証 \"{method}\" は不明です（使えるのは {methods}）",
   'authorization.client.secret_needed': "{provider} のクライアントにはクライアントシークレットが必要です。--client-secret-file を指定するか、${env} を設定してください",
   'authorization.client.secret_question': "{client} のクライアントシークレット: ",
+  'authorization.probe.not_found': '認可エンドポイント {endpoint} は、サインインの前に HTTP {status} を返しました。--site（パスとポート）かエンドポイントのオプションを確認してください',
+  'authorization.probe.error_page': '認可エンドポイント {endpoint} は、サインインの前にリクエストを拒否しました（HTTP {status}、{error}）: {description}。クライアント ID と、それに登録したリダイレクト URI を確認してください',
+  'authorization.probe.error_redirect': '認可エンドポイント {endpoint} は、サインインの前に {error} を返しました: {description}。クライアント ID、スコープ、それに登録したリダイレクト URI を確認してください',
 } as const;
