@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { startSandbox } from '../../src/sandbox/index.js';
 import { BIN, cleanEnv, tempDir } from '../helpers/cli.js';
 import { tmux } from '../helpers/tmux.js';
-import { decideByHttp } from '../headless-side/login-support.js';
+import { decideByHttp } from '../headless-side/helpers.js';
 
 const unwrap = (screen: string): string => screen.split('\n').reduce((acc, row) => acc + row + (row.length === 80 ? '' : '\n'), '');
 

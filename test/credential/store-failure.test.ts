@@ -6,7 +6,7 @@
 import test from 'ava';
 import { join } from 'node:path';
 import { runCli } from '../helpers/cli.js';
-import { ciJob, ciSecrets, grantSettings, refreshes, sandboxFor } from '../ci/helpers.js';
+import { ciJob, ciSecrets, grantSettings, refreshes, sandboxFor } from '../headless-side/ci/helpers.js';
 import { collect } from '../helpers/cli.js';
 import { dueSettings, makeHost, seedFleet, spawnHostCli, startGatedProvider, startRedis, waitFor } from '../fleet-store/helpers.js';
 
@@ -45,7 +45,7 @@ test('Redis killed after the provider answered a refresh: the valid token is ser
 });
 
 test('env mode: a write-back that cannot be written is a store failure; a still-valid token is served with a warning', async (t) => {
-  // (an expired one exits 7: test/ci/env-mode.test.ts)
+  // (an expired one exits 7: test/headless-side/ci/env-mode.test.ts)
   const sandbox = await sandboxFor(t);
   const valid = await grantSettings(sandbox);
   // 1600 s of 3600 left: due under --min-valid 86400 (the margin is capped at half the lifetime), still valid

@@ -15,7 +15,7 @@ import { approveDeviceCode } from '../helpers/oidc-server.js';
 import { RESOURCE_SCOPE as SCOPE, startResourceWorld } from '../helpers/protected-resource.js';
 import type { ProtectedResource } from '../helpers/protected-resource.js';
 import { headlessMachine, laptop, printedAuthorizationUrl, startCli } from '../browser-side/helpers.js';
-import { machine, startLogin } from '../headless-side/login-support.js';
+import { machine, startLogin } from '../headless-side/helpers.js';
 
 const browser = sharedBrowser(test);
 

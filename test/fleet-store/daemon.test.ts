@@ -5,7 +5,7 @@
 import test from 'ava';
 import { startSandbox } from '../../src/sandbox/index.js';
 import { settingsFrom } from '../helpers/fixtures.js';
-import { FAST, refreshEntries, replays, sleep, spawnDaemon, stopDaemon } from '../daemon/helpers.js';
+import { FAST, refreshEntries, replays, sleep, spawnDaemon, stopDaemon } from '../headless-side/daemon/helpers.js';
 import { makeHost, seedFleet, startRedis } from './helpers.js';
 
 test('daemons on two hosts keep one fleet credential fresh: one refresh per lifetime in all, never a replay', async (t) => {

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { childEnv } from '../../src/headless-side/child-env.js';
 import { cleanEnv, runCli, tempDir } from '../helpers/cli.js';
 import { settingsFrom, storeWith } from '../helpers/fixtures.js';
-import { ciSecrets } from '../ci/helpers.js';
+import { ciSecrets } from './ci/helpers.js';
 
 const SECRETS = {
   OAUTH_HANDOFF_PASSPHRASE: 'secret-passphrase-1',

@@ -14,7 +14,7 @@ import { encodeSettings } from '../../src/settings-file/index.js';
 import { hintFor } from '../../src/terminal/index.js';
 import { ROOT, cleanEnv, runCli, tempDir } from '../helpers/cli.js';
 import { settingsFrom, storeWith } from '../helpers/fixtures.js';
-import { grantSettings, refreshes, sandboxFor } from '../ci/helpers.js';
+import { grantSettings, refreshes, sandboxFor } from './ci/helpers.js';
 
 const RAW = /ENOENT|EISDIR|EACCES|EROFS|looks like a bug|passphrase/;
 

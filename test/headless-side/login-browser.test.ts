@@ -12,7 +12,7 @@ import { startSandbox } from '../../src/sandbox/index.js';
 import type { Sandbox, SandboxOptions } from '../../src/sandbox/index.js';
 import { BIN, ROOT, trackChildren } from '../helpers/cli.js';
 import { sharedBrowser } from '../helpers/browser.js';
-import { machine, startLogin, storedNames, tokenOf } from './login-support.js';
+import { machine, startLogin, storedNames, tokenOf } from './helpers.js';
 import { freePort } from '../helpers/net.js';
 
 const browser = sharedBrowser(test);

@@ -18,7 +18,7 @@ import { createOutput } from '../../src/terminal/index.js';
 import { runCli } from '../helpers/cli.js';
 import { approveDeviceCode, startOidcProvider } from '../helpers/oidc-server.js';
 import { browserFor } from '../helpers/browser.js';
-import { loginOnce, machine, startLogin, storedNames } from './login-support.js';
+import { loginOnce, machine, startLogin, storedNames } from './helpers.js';
 
 // ─── a scripted device-grant server ───
 

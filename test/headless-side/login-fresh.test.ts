@@ -12,7 +12,7 @@ import { chooseRedirect, pasteLogin, resolveLoginTarget } from '../../src/headle
 import { createHttpClient } from '../../src/oauth/index.js';
 import { startSandbox } from '../../src/sandbox/index.js';
 import { createOutput } from '../../src/terminal/index.js';
-import { decideByHttp } from './login-support.js';
+import { decideByHttp } from './helpers.js';
 
 function capture() {
   let text = '';

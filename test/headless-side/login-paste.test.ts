@@ -10,8 +10,8 @@ import { writeFile } from 'node:fs/promises';
 import { startSandbox } from '../../src/sandbox/index.js';
 import type { Sandbox, SandboxOptions } from '../../src/sandbox/index.js';
 import { runCli } from '../helpers/cli.js';
-import { decideByHttp, loginOnce, machine, startLogin, storedNames, tokenOf } from './login-support.js';
-import type { Machine } from './login-support.js';
+import { decideByHttp, loginOnce, machine, startLogin, storedNames, tokenOf } from './helpers.js';
+import type { Machine } from './helpers.js';
 
 async function sandbox(t: ExecutionContext, opts: SandboxOptions): Promise<Sandbox> {
   const s = await startSandbox(opts);

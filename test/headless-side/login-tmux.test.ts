@@ -9,7 +9,7 @@ import test from 'ava';
 import { startSandbox } from '../../src/sandbox/index.js';
 import { BIN } from '../helpers/cli.js';
 import { tmux } from '../helpers/tmux.js';
-import { decideByHttp, machine, storedNames, tokenOf } from './login-support.js';
+import { decideByHttp, machine, storedNames, tokenOf } from './helpers.js';
 
 
 test('at a terminal: the secret is asked without echo, the URL, QR code and prompt are shown, a wrong paste is asked again, the landed URL logs in', async (t) => {

@@ -3,8 +3,8 @@
  * its JSON log lines are the very same English keys and messages as under LANG=C.
  */
 import test from 'ava';
-import { FAST, fixture, spawnDaemon, stopDaemon } from '../daemon/helpers.js';
-import type { DaemonEventLine } from '../daemon/helpers.js';
+import { FAST, fixture, spawnDaemon, stopDaemon } from '../headless-side/daemon/helpers.js';
+import type { DaemonEventLine } from '../headless-side/daemon/helpers.js';
 
 const JAPANESE = /[\u3040-\u30ff\u4e00-\u9fff]/;
 

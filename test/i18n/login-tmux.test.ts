@@ -7,7 +7,7 @@ import test from 'ava';
 import { startSandbox } from '../../src/sandbox/index.js';
 import { BIN } from '../helpers/cli.js';
 import { tmux } from '../helpers/tmux.js';
-import { decideByHttp, machine, storedNames } from '../headless-side/login-support.js';
+import { decideByHttp, machine, storedNames } from '../headless-side/helpers.js';
 
 /** The rows of an 80-column screen with the (ASCII) URL rows the terminal wrapped joined back. */
 const unwrap = (screen: string): string => screen.split('\n').reduce((acc, row) => acc + row + (/^[\x20-\x7e]{80}$/.test(row) ? '' : '\n'), '');

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { attachTo, openCredential } from '../../src/index.js';
 import { tempDir } from '../helpers/cli.js';
 import { storeWith } from '../helpers/fixtures.js';
-import { apiCalls, grantSettings, refreshes, sandboxFor } from '../ci/helpers.js';
+import { apiCalls, grantSettings, refreshes, sandboxFor } from '../headless-side/ci/helpers.js';
 
 /** A credential whose stored access token looks fresh but the API refuses (revoked, rotated away, …). */
 async function refusedTokenSetup(t: Parameters<typeof sandboxFor>[0]) {

@@ -8,7 +8,7 @@ import { x25519Recipient, generateKeyPair } from '../../src/crypto/index.js';
 import { CODES, EXIT, HandoffError, isHandoffError, openCredential } from '../../src/index.js';
 import { cleanEnv, collect, runCli, spawnCli, tempDir, trackChildren } from '../helpers/cli.js';
 import { storeWith } from '../helpers/fixtures.js';
-import { ciSecrets, grantSettings, openArmoredWithKey, refreshes, replays, sandboxFor, sealArmored } from '../ci/helpers.js';
+import { ciSecrets, grantSettings, openArmoredWithKey, refreshes, replays, sandboxFor, sealArmored } from '../headless-side/ci/helpers.js';
 
 async function storeSetup(t: Parameters<typeof sandboxFor>[0], opts: { expired?: boolean } = {}) {
   const sandbox = await sandboxFor(t);

@@ -8,7 +8,7 @@ import {
   type ClientConfig,
   type Endpoints,
 } from '../../src/oauth/index.js';
-import { json, startServer, type TestServer } from './server.js';
+import { json, startServer, type TestServer } from './helpers.js';
 
 const TOKENS = { access_token: 'at-1', token_type: 'Bearer', expires_in: 3600, refresh_token: 'rt-2' };
 

@@ -10,7 +10,7 @@ import {
   type ClientConfig,
   type DeviceCodeOutcome,
 } from '../../src/oauth/index.js';
-import { json, startServer } from './server.js';
+import { json, startServer } from './helpers.js';
 
 const CLIENT: ClientConfig = { id: 'tv', auth_method: 'none' };
 

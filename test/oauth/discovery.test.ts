@@ -1,7 +1,7 @@
 import test from 'ava';
 import { isHandoffError } from '../../src/errors.js';
 import { createHttpClient, discover, endpointsFromMetadata, metadataUrl } from '../../src/oauth/index.js';
-import { json, startServer, type TestServer } from './server.js';
+import { json, startServer, type TestServer } from './helpers.js';
 
 type Docs = Record<string, (issuer: string) => { status: number; body: unknown }>;
 

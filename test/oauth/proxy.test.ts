@@ -9,7 +9,7 @@ import type { AddressInfo } from 'node:net';
 import test from 'ava';
 import { isHandoffError } from '../../src/errors.js';
 import { createHttpClient, processTokenResponse, refreshTokenGrantRequest } from '../../src/oauth/index.js';
-import { json, startServer } from './server.js';
+import { json, startServer } from './helpers.js';
 
 const PROXY_VARS = ['HTTP_PROXY', 'HTTPS_PROXY', 'NO_PROXY', 'ALL_PROXY', 'http_proxy', 'https_proxy', 'no_proxy', 'all_proxy'];
 const CLIENT = { id: 'c', secret: 's', auth_method: 'client_secret_post' as const };

@@ -8,7 +8,7 @@ import {
   revocationRequest,
   type ClientConfig,
 } from '../../src/oauth/index.js';
-import { freePort, json, startServer, type TestServer } from './server.js';
+import { freePort, json, startServer, type TestServer } from './helpers.js';
 
 const SECRET = 'client-secret-Zx81qPL0';
 const REFRESH = 'refresh-token-9f8e7d6c5b4a39281706';

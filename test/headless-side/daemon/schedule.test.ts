@@ -8,7 +8,7 @@ import {
   refreshWindow,
   SECOND,
   warningsDue,
-} from '../../src/headless-side/daemon/schedule.js';
+} from '../../../src/headless-side/daemon/schedule.js';
 
 /** A seeded generator, so a failure can be replayed. */
 function lcg(seed: number): () => number {

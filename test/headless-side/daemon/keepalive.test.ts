@@ -1,8 +1,8 @@
 import test from 'ava';
 import { readFile } from 'node:fs/promises';
-import { collect, runCli, spawnCli, tempDir, cleanEnv, trackChildren } from '../helpers/cli.js';
-import { settingsFrom, storeWith } from '../helpers/fixtures.js';
-import { startOidcProvider } from '../helpers/oidc-server.js';
+import { collect, runCli, spawnCli, tempDir, cleanEnv, trackChildren } from '../../helpers/cli.js';
+import { settingsFrom, storeWith } from '../../helpers/fixtures.js';
+import { startOidcProvider } from '../../helpers/oidc-server.js';
 import { FAST, fixture, refreshEntries, replays, sleep, spawnDaemon, stopDaemon } from './helpers.js';
 
 const lines = async (file: string): Promise<string[]> =>

@@ -1,10 +1,10 @@
 import test from 'ava';
 import { readdir, readFile, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { dearmor, readHeader, open, passphraseIdentity, generateKeyPair, x25519Recipient } from '../../src/crypto/index.js';
-import { refreshTokenId } from '../../src/sandbox/index.js';
-import { decodeSettings } from '../../src/settings-file/index.js';
-import { runCli } from '../helpers/cli.js';
+import { dearmor, readHeader, open, passphraseIdentity, generateKeyPair, x25519Recipient } from '../../../src/crypto/index.js';
+import { refreshTokenId } from '../../../src/sandbox/index.js';
+import { decodeSettings } from '../../../src/settings-file/index.js';
+import { runCli } from '../../helpers/cli.js';
 import { ciJob, ciSecrets, grantSettings, openArmoredWithKey, refreshes, replays, runMerged, sandboxFor, sealArmored, sealedToPassphrase } from './helpers.js';
 
 async function listAll(dir: string): Promise<string[]> {

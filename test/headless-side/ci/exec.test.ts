@@ -1,7 +1,7 @@
 import test from 'ava';
 import { join } from 'node:path';
-import { collect, runCli, spawnCli, trackChildren } from '../helpers/cli.js';
-import { storeWith } from '../helpers/fixtures.js';
+import { collect, runCli, spawnCli, trackChildren } from '../../helpers/cli.js';
+import { storeWith } from '../../helpers/fixtures.js';
 import { ciJob, ciSecrets, grantSettings, refreshes, runMerged, sandboxFor } from './helpers.js';
 
 const node = process.execPath;

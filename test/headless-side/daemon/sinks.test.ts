@@ -1,8 +1,8 @@
 import test from 'ava';
 import { chmod, mkdir, readFile, stat, writeFile } from 'node:fs/promises';
-import { FileStore } from '../../src/settings-file/index.js';
-import { parseSinkSpec, renderSink } from '../../src/headless-side/daemon/sinks.js';
-import { runCli } from '../helpers/cli.js';
+import { FileStore } from '../../../src/settings-file/index.js';
+import { parseSinkSpec, renderSink } from '../../../src/headless-side/daemon/sinks.js';
+import { runCli } from '../../helpers/cli.js';
 import { FAST, fixture, sleep, spawnDaemon, stopDaemon } from './helpers.js';
 
 const exists = (p: string) =>

@@ -2,9 +2,9 @@ import test from 'ava';
 import { spawn, spawnSync } from 'node:child_process';
 import { access, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { SystemdNotifier, statusLine } from '../../src/headless-side/daemon/systemd.js';
-import { newEntry } from '../../src/headless-side/daemon/record.js';
-import { ROOT, tempDir, trackChildren } from '../helpers/cli.js';
+import { SystemdNotifier, statusLine } from '../../../src/headless-side/daemon/systemd.js';
+import { newEntry } from '../../../src/headless-side/daemon/record.js';
+import { ROOT, tempDir, trackChildren } from '../../helpers/cli.js';
 import { FAST, fixture, spawnDaemon, stopDaemon } from './helpers.js';
 
 /**

@@ -2,9 +2,9 @@ import test from 'ava';
 import { mkdir, readFile, stat } from 'node:fs/promises';
 import parsePrometheusTextFormat from 'parse-prometheus-text-format';
 import type { ParsedFamily } from 'parse-prometheus-text-format';
-import { parseListen } from '../../src/headless-side/daemon/metrics.js';
-import { runCli } from '../helpers/cli.js';
-import { freePort } from '../helpers/net.js';
+import { parseListen } from '../../../src/headless-side/daemon/metrics.js';
+import { runCli } from '../../helpers/cli.js';
+import { freePort } from '../../helpers/net.js';
 import { FAST, fixture, sleep, spawnDaemon, stopDaemon } from './helpers.js';
 
 /** The value of one sample, found by its family name and labels; undefined when absent. */

@@ -2,14 +2,14 @@ import type { ExecutionContext } from 'ava';
 import { spawn } from 'node:child_process';
 import { openSync, closeSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { armor, generateKeyPair, open, dearmor, passphraseRecipient, seal, x25519Identity, x25519Recipient } from '../../src/crypto/index.js';
-import type { KdfParams, Recipient } from '../../src/crypto/index.js';
-import { startSandbox } from '../../src/sandbox/index.js';
-import type { Sandbox, SandboxProfileId, TokenResponse } from '../../src/sandbox/index.js';
-import { decodeSettings, encodeSettings } from '../../src/settings-file/index.js';
-import type { Settings } from '../../src/settings-file/index.js';
-import { BIN, ROOT, cleanEnv, tempDir } from '../helpers/cli.js';
-import { settingsFrom } from '../helpers/fixtures.js';
+import { armor, generateKeyPair, open, dearmor, passphraseRecipient, seal, x25519Identity, x25519Recipient } from '../../../src/crypto/index.js';
+import type { KdfParams, Recipient } from '../../../src/crypto/index.js';
+import { startSandbox } from '../../../src/sandbox/index.js';
+import type { Sandbox, SandboxProfileId, TokenResponse } from '../../../src/sandbox/index.js';
+import { decodeSettings, encodeSettings } from '../../../src/settings-file/index.js';
+import type { Settings } from '../../../src/settings-file/index.js';
+import { BIN, ROOT, cleanEnv, tempDir } from '../../helpers/cli.js';
+import { settingsFrom } from '../../helpers/fixtures.js';
 
 /** the cheapest Argon2id the format allows: tests need the stanza, not the cost */
 export const TEST_KDF: KdfParams = { opsLimit: 1, memLimit: 8 * 1024 };

@@ -1,8 +1,8 @@
 import test from 'ava';
 import { readFile, stat } from 'node:fs/promises';
-import { FileStore } from '../../src/settings-file/index.js';
-import { refreshTokenId } from '../../src/sandbox/index.js';
-import { runCli } from '../helpers/cli.js';
+import { FileStore } from '../../../src/settings-file/index.js';
+import { refreshTokenId } from '../../../src/sandbox/index.js';
+import { runCli } from '../../helpers/cli.js';
 import { FAST, fixture, refreshEntries, replays, sleep, spawnDaemon, stopDaemon } from './helpers.js';
 
 const exists = (p: string) => stat(p).then(

@@ -2,8 +2,8 @@ import test from 'ava';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { readFile } from 'node:fs/promises';
-import { FileStore } from '../../src/settings-file/index.js';
-import { runCli } from '../helpers/cli.js';
+import { FileStore } from '../../../src/settings-file/index.js';
+import { runCli } from '../../helpers/cli.js';
 import { FAST, fixture, sleep, spawnDaemon, stopDaemon } from './helpers.js';
 
 const CLIENT_ERRORS = ['invalid_client', 'unauthorized_client', 'invalid_scope', 'unsupported_grant_type'] as const;

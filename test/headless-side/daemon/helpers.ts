@@ -1,10 +1,10 @@
 import type { ExecutionContext } from 'ava';
 import type { ChildProcess } from 'node:child_process';
-import { startSandbox } from '../../src/sandbox/index.js';
-import type { LogEntry, Sandbox, SandboxOptions } from '../../src/sandbox/index.js';
-import type { Settings } from '../../src/settings-file/index.js';
-import { cleanEnv, spawnCli, tempDir, trackChildren } from '../helpers/cli.js';
-import { settingsFrom, storeWith } from '../helpers/fixtures.js';
+import { startSandbox } from '../../../src/sandbox/index.js';
+import type { LogEntry, Sandbox, SandboxOptions } from '../../../src/sandbox/index.js';
+import type { Settings } from '../../../src/settings-file/index.js';
+import { cleanEnv, spawnCli, tempDir, trackChildren } from '../../helpers/cli.js';
+import { settingsFrom, storeWith } from '../../helpers/fixtures.js';
 
 export interface DaemonEventLine {
   time: string;

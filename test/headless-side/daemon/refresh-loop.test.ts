@@ -1,8 +1,8 @@
 import test from 'ava';
 import { stat } from 'node:fs/promises';
-import { collect, runCli, spawnCli, trackChildren } from '../helpers/cli.js';
-import { settingsFrom } from '../helpers/fixtures.js';
-import { FileStore, loadMachineKey, storeLayout } from '../../src/settings-file/index.js';
+import { collect, runCli, spawnCli, trackChildren } from '../../helpers/cli.js';
+import { settingsFrom } from '../../helpers/fixtures.js';
+import { FileStore, loadMachineKey, storeLayout } from '../../../src/settings-file/index.js';
 import { FAST, fixture, refreshEntries, replays, sleep, spawnDaemon, stopDaemon } from './helpers.js';
 
 const exists = (p: string) => stat(p).then(

@@ -4,7 +4,7 @@
  * daemon warns before it, at the --warn-before thresholds, once each.
  */
 import test from 'ava';
-import { runCli } from '../helpers/cli.js';
+import { runCli } from '../../helpers/cli.js';
 import { FAST, fixture, spawnDaemon, stopDaemon } from './helpers.js';
 
 test('the daemon warns before a registered client\'s secret expires, at the threshold it crosses; status shows the expiry', async (t) => {
