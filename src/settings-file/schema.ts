@@ -1,5 +1,6 @@
 import { CODES, HandoffError } from '../errors.js';
 import { message } from '../i18n/index.js';
+import type { Message } from '../i18n/index.js';
 import type { ClientAuthMethod } from '../oauth/index.js';
 
 /**
@@ -123,8 +124,37 @@ export function assertValidName(name: string): string {
 
 type Json = Record<string, unknown>;
 
-function fail(path: string, what: string): never {
-  throw new HandoffError(`invalid settings: ${path} ${what}`, { code: CODES.BAD_FILE });
+/** What a field must be: one whole catalog sentence each ("invalid settings: {path} must be …"). */
+const MUST = {
+  'must be an object': 'store.schema.object',
+  'must be a non-empty string': 'store.schema.non_empty_string',
+  'must be a string': 'store.schema.string',
+  'must be an absolute URL': 'store.schema.absolute_url',
+  'must be an http(s) URL': 'store.schema.http_url',
+  'must be an RFC 3339 time (such as 2030-01-31T12:00:00Z)': 'store.schema.time',
+  'must be printable ASCII (RFC 6749 VSCHAR): no control characters, line breaks or non-ASCII': 'store.schema.vschar',
+  'must be 1-64 letters, digits, ".", "_" or "-", starting with a letter or digit': 'store.schema.name',
+  'must be client_secret_basic, client_secret_post or none': 'store.schema.auth_method',
+  'must be a list of scope tokens (printable ASCII without spaces, quotes or backslashes)': 'store.schema.scopes',
+  'must be "Bearer"': 'store.schema.bearer',
+  'must be ok or reauthorization_required': 'store.schema.health_state',
+  'must be true or false': 'store.schema.boolean',
+  'must be a whole number': 'store.schema.whole_number',
+  'must be 16-64 letters, digits, "-" or "_"': 'store.schema.grant_id',
+  'must be a URL without spaces or control characters': 'store.schema.url_chars',
+  'must be a provider id (lowercase letters, digits, "-" or "_")': 'store.schema.provider_id',
+  'must be an identifier without spaces or control characters': 'store.schema.identifier',
+  'must be 1-255 printable ASCII characters (RFC 6749 client_id)': 'store.schema.client_id',
+  'must be space-separated scope tokens': 'store.schema.scope_tokens',
+  'must be a URI without spaces or control characters': 'store.schema.uri_chars',
+} as const;
+
+function fail(path: string, what: keyof typeof MUST): never {
+  failWith(message(MUST[what], { path }));
+}
+
+function failWith(m: Message): never {
+  throw new HandoffError(m, { code: CODES.BAD_FILE });
 }
 
 function obj(v: unknown, path: string): Json {
@@ -162,11 +192,11 @@ const MAX_TEXT = 1024;
 /** One line of text for people (who made it, on which host): no controls, bounded. */
 function text(o: Json, key: string, path: string): string {
   const v = str(o, key, path);
-  if (CONTROL.test(v) || v.length > MAX_TEXT) fail(`${path}.${key}`, `must be one line of at most ${MAX_TEXT} printable characters`);
+  if (CONTROL.test(v) || v.length > MAX_TEXT) failWith(message('store.schema.one_line', { path: `${path}.${key}`, max: MAX_TEXT }));
   return v;
 }
 
-function matching(v: string | undefined, pattern: RegExp, path: string, what: string): string | undefined {
+function matching(v: string | undefined, pattern: RegExp, path: string, what: keyof typeof MUST): string | undefined {
   if (v !== undefined && !pattern.test(v)) fail(path, what);
   return v;
 }
@@ -209,7 +239,7 @@ function put<T extends object, K extends string, V>(target: T, key: K, value: V 
  */
 export function validateSettings(input: unknown): Settings {
   const o = obj(input, 'settings');
-  if (o.format !== SETTINGS_FORMAT) fail('settings.format', `must be "${SETTINGS_FORMAT}"`);
+  if (o.format !== SETTINGS_FORMAT) failWith(message('store.schema.format', { path: 'settings.format', format: SETTINGS_FORMAT }));
   if (o.version !== SETTINGS_VERSION) {
     throw new HandoffError(
       message('store.unsupported_version', { version: String(JSON.stringify(o.version)), supported: SETTINGS_VERSION }),
@@ -241,7 +271,7 @@ export function validateSettings(input: unknown): Settings {
   put(client, 'secret_expires_at', time(c, 'secret_expires_at', 'client', true));
   put(client, 'registration_access_token', optStr(c, 'registration_access_token', 'client'));
   put(client, 'registration_client_uri', url(c, 'registration_client_uri', 'client', true));
-  if (auth !== 'none' && client.secret === undefined) fail('client.secret', `is required with ${auth}`);
+  if (auth !== 'none' && client.secret === undefined) failWith(message('store.schema.secret_required', { path: 'client.secret', method: auth }));
 
   if (!Array.isArray(o.scopes) || !o.scopes.every((s) => typeof s === 'string' && SCOPE_TOKEN.test(s))) {
     fail('settings.scopes', 'must be a list of scope tokens (printable ASCII without spaces, quotes or backslashes)');
