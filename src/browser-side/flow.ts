@@ -106,7 +106,11 @@ export async function runAuthorization(o: AuthorizationFlowOptions): Promise<Aut
     }
     const url = authorizationUrl(o, pending, redirectUri, o.extraParams);
     // fail fast: a wrong site, client or redirect URI shows before anyone is sent to the URL
-    await probeAuthorizationUrl(o.http, url, redirectUri);
+    try {
+      await probeAuthorizationUrl(o.http, url, redirectUri);
+    } catch (e) {
+      throw explainProviderError(e, ctx());
+    }
     await o.present(url, { redirectUri, deadline });
 
     const received = await waitForResponse(o, listener, stop.signal, state, redirectUri);

@@ -175,15 +175,18 @@ test('the provider\'s access_denied ends the run with a message naming the syste
   t.false(existsSync(r.file));
 });
 
-test('an unknown scope comes back as invalid_scope with the scopes the system knows (exit 5)', async (t) => {
+test('an unknown scope comes back as invalid_scope with the scopes the system knows (exit 5), before anyone opens the URL', async (t) => {
   const s = await sandbox(t, { autoApprove: true });
-  const r = await redmineRun(t, s, ['--scope', 'view_everything']);
-  t.regex(r.cli.stderr(), /"view_everything" is not a scope Redmine is known to have/, 'warned before the browser step');
-  await fetch(r.url).then((res) => res.arrayBuffer());
-  const res = await r.cli.done;
+  const server = await headlessMachine(t);
+  const lap = await laptop(t, { OAUTH_HANDOFF_CLIENT_SECRET: s.client.secret! });
+  const file = join(lap.base, 'handoff.ohs');
+  const cli = startCli(t, ['authorize', '--provider', 'redmine', '--site', s.url, '--client-id', s.client.id, '--no-browser', '--to', server.publicKey, '-o', file, '--scope', 'view_everything'], lap.env);
+  const res = await cli.done;
+  t.regex(res.stderr, /"view_everything" is not a scope Redmine is known to have/, 'warned before the browser step');
   t.is(res.code, 5, res.stderr);
   t.regex(res.stderr, /invalid_scope.*likely cause: the request asked for "view_everything"; Redmine knows .*view_issues/);
-  t.false(existsSync(r.file));
+  t.notRegex(res.stderr, /response_type=code/, 'the URL was never shown: the server refused it first');
+  t.false(existsSync(file));
 });
 
 test('a wrong client secret is named as the likely cause (invalid_client, exit 5)', async (t) => {
