@@ -3,6 +3,8 @@
  * (src/errors.ts), and each exit code is produced by a real command of the
  * built CLI.
  */
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import test from 'ava';
 import { mkdir, readFile, stat, writeFile } from 'node:fs/promises';
 import { hostname } from 'node:os';
@@ -109,8 +111,16 @@ test('each row of the table is produced by a real command of the built CLI', asy
   const pass = join(dir, 'pass.txt');
   await writeFile(pass, 'correct horse battery staple\n');
   const out = join(dir, 'interrupted.ohs');
+  // an authorization endpoint that answers like a sign-in page (authorize looks at the URL before the wait)
+  const signIn = createServer((_q, res) => {
+    res.writeHead(200, { 'content-type': 'text/html' });
+    res.end('<form>sign in</form>');
+  });
+  await new Promise<void>((r) => signIn.listen(0, '127.0.0.1', r));
+  t.teardown(() => new Promise<void>((r) => signIn.close(() => r())));
+  const signInPort = (signIn.address() as AddressInfo).port;
   const child = spawnCli(
-    ['authorize', '--client-id', 'c', '--authorization-endpoint', `http://127.0.0.1:${closed}/a`, '--token-endpoint', `http://127.0.0.1:${closed}/t`, '--redirect-uri', 'http://127.0.0.1/callback', '--no-browser', '--passphrase-file', pass, '-o', out],
+    ['authorize', '--client-id', 'c', '--authorization-endpoint', `http://127.0.0.1:${signInPort}/a`, '--token-endpoint', `http://127.0.0.1:${closed}/t`, '--redirect-uri', 'http://127.0.0.1/callback', '--no-browser', '--passphrase-file', pass, '-o', out],
     { env },
   );
   t.teardown(() => void (child.exitCode === null && child.kill('SIGKILL')));

@@ -81,9 +81,7 @@ export function ciSession(o: CiOptions & { env?: NodeJS.ProcessEnv }, out: Outpu
       s.token.refresh_token !== originalRefreshToken
     ) {
       warned = true;
-      out.warn(
-        `the provider replaced the refresh token of "${s.name}"; the new one is kept only in this process and lost when the job ends, and the one in ${SETTINGS_ENV} may no longer work. Use --write-back FILE and store FILE back as the secret`,
-      );
+      out.warn(out.t('ci.rotated_lost', { name: s.name, variable: SETTINGS_ENV }));
     }
   };
   const storeOptions: StoreOptions = {};

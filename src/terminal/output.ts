@@ -85,7 +85,7 @@ export function createOutput(opts: OutputOptions = {}): Output {
     data: (text) => toStdout(escapeControls(text)),
     json: (value) => toStdout(terminalSafeJson(JSON.stringify(value, null, 2)) + '\n'),
     info: (message) => toStderr(`oauth-handoff: ${escapeControls(message)}\n`),
-    warn: (message) => toStderr(`oauth-handoff: ${paint('33', 'warning:')} ${escapeControls(message)}\n`),
+    warn: (message) => toStderr(`oauth-handoff: ${paint('33', i18n.t('cli.warning'))} ${escapeControls(message)}\n`),
     raw: (text) => toStderr(escapeControls(text)),
   };
 }
