@@ -301,10 +301,10 @@ export async function authorizeWithPlan(
   const readPasted =
     plan.mode === 'oob'
       ? interactive
-        ? (s: AbortSignal) => promptPasted('authorization code (or the whole address): ', { timeoutMs: plan.timeoutMs, signal: s })
+        ? (s: AbortSignal) => promptPasted(out.t('authorize.prompt.code'), { timeoutMs: plan.timeoutMs, signal: s })
         : (s: AbortSignal) => readFirstLine(stdin, { timeoutMs: plan.timeoutMs, signal: s })
       : pasteBeside
-        ? (s: AbortSignal) => promptPasted('approved on another device? paste the address its browser shows: ', { timeoutMs: plan.timeoutMs, signal: s })
+        ? (s: AbortSignal) => promptPasted(out.t('authorize.prompt.address'), { timeoutMs: plan.timeoutMs, signal: s })
         : undefined;
 
   try {

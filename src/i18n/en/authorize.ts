@@ -33,5 +33,7 @@ export const authorize = {
   'authorize.waiting': 'waiting for the redirect to {uri}',
   'authorize.opening': 'opening your browser to approve the access; if it does not open, open this URL yourself:',
   'authorize.no_browser': 'could not open a browser ({error}); open the URL above yourself',
+  'authorize.prompt.code': 'authorization code (or the whole address): ',
+  'authorize.prompt.address': 'approved on another device? paste the address its browser shows: ',
   'authorize.exchanged': 'received the authorization code and exchanged it at {endpoint}',
 } as const;

@@ -35,5 +35,7 @@ export const authorize: SectionOf<typeof en> = {
   'authorize.waiting': '{uri} へのリダイレクトを待っています',
   'authorize.opening': 'アクセスを承認するためにブラウザーを開きます。開かない場合は、次の URL を自分で開いてください:',
   'authorize.no_browser': 'ブラウザーを開けませんでした（{error}）。上の URL を自分で開いてください',
+  'authorize.prompt.code': '認可コード（またはアドレス全体）: ',
+  'authorize.prompt.address': '別の端末で承認しましたか？ そのブラウザーが表示したアドレスを貼り付けてください: ',
   'authorize.exchanged': '認可コードを受け取り、{endpoint} で交換しました',
 };
