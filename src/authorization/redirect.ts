@@ -15,8 +15,13 @@ import type { Message } from '../i18n/index.js';
 /** The standard out-of-band redirect URI (RFC 8252 §7 footnote; Doorkeeper, older Google). */
 export const OOB_REDIRECT_URI = 'urn:ietf:wg:oauth:2.0:oob';
 
-/** Loopback ports picked when the preset accepts any port (IANA dynamic range). */
-const DYNAMIC_PORTS = { min: 49152, max: 65535 } as const;
+/**
+ * Loopback ports picked when the preset accepts any port: the top of the IANA
+ * dynamic range, above Linux's default ephemeral range (32768–60999), so the
+ * port `login --paste` names is not taken meanwhile by some program's outgoing
+ * connection on the machine that runs `relay`.
+ */
+const DYNAMIC_PORTS = { min: 61000, max: 65535 } as const;
 
 export interface RedirectChoice {
   uri: string;
