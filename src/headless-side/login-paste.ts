@@ -223,7 +223,7 @@ async function pasteOnce(target: LoginTarget, redirect: RedirectChoice, deps: Pa
         ...(target.endpoints.issuer ? { issuer: target.endpoints.issuer } : {}),
       }).code;
     } catch (e) {
-      if (!deps.interactive || attempt >= PASTE_ATTEMPTS || !isHandoffError(e, CODES.USAGE)) throw e;
+      if (!deps.interactive || attempt >= PASTE_ATTEMPTS || !(isHandoffError(e, CODES.USAGE) || isHandoffError(e, CODES.FOREIGN_RESPONSE))) throw e;
       deps.out.warn(PASTE_ATTEMPTS - attempt === 1 ? deps.out.t('login.bad_paste_one', { message: said(e, deps.out) }) : deps.out.t('login.bad_paste_many', { message: said(e, deps.out), count: PASTE_ATTEMPTS - attempt }));
     }
   }
