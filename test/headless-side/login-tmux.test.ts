@@ -37,7 +37,7 @@ test('at a terminal: the secret is asked without echo, the URL, QR code and prom
   // a slip: the request URL instead of where the browser landed
   await pane.type(url as string);
   await pane.keys('Enter');
-  await pane.waitFor(/authorization request URL, not the redirect.*try again \(2 attempts left\)/);
+  await pane.waitFor(/authorization request URL, not the redirect.*try again \(2 attempts left, until \d\d:\d\d\)/);
   await pane.waitFor(/the address the browser landed on: $/m);
 
   // another slip: the answer of another run (an older tab: its state differs) is asked again too
@@ -45,7 +45,7 @@ test('at a terminal: the secret is asked without echo, the URL, QR code and prom
   older.searchParams.set('state', 'from-an-older-run');
   await pane.type(older.href);
   await pane.keys('Enter');
-  await pane.waitFor(/state in the response does not match this authorization request.*try again \(1 attempt left\)/);
+  await pane.waitFor(/state in the response does not match this authorization request.*try again \(1 attempt left, until \d\d:\d\d\)/);
   await pane.waitFor(/the address the browser landed on: $/m);
 
   const landed = await decideByHttp(url as string);
