@@ -9,7 +9,7 @@ import test from 'ava';
 import { startSandbox } from '../../src/sandbox/index.js';
 import { BIN } from '../helpers/cli.js';
 import { tmux } from '../helpers/tmux.js';
-import { decideByHttp, machine, storedNames, tokenOf } from './helpers.js';
+import { decideByHttp, loginOnSmallScreen, machine, storedNames, tokenOf } from './helpers.js';
 
 
 test('at a terminal: the secret is asked without echo, the URL, QR code and prompt are shown, a wrong paste is asked again, the landed URL logs in', async (t) => {
@@ -75,39 +75,17 @@ test('at a terminal: Ctrl-C at the prompt stops login with exit 130 and nothing 
   t.deepEqual(await storedNames(m.home), []);
 });
 
-/** The rows of a plain 80×24 screen, wrapped URL rows joined back (the terminal wraps at 80 columns). */
-const unwrap = (screen: string): string => screen.split('\n').reduce((acc, row) => acc + row + (row.length === 80 ? '' : '\n'), '');
-
 for (const mode of ['oob', 'loopback'] as const) {
   test(`on a plain 80x24 terminal (${mode}): the whole URL, what to do and the prompt are on screen together; no QR code that does not fit`, async (t) => {
-    const sb = await startSandbox({ profile: 'redmine' });
-    t.teardown(() => sb.close());
-    const m = await machine(t, { OAUTH_HANDOFF_CLIENT_SECRET: sb.client.secret });
-    const args = ['login', '--paste', '--provider', 'redmine', '--site', sb.url, '--client-id', sb.client.id, '--redirect', mode, '--name', 'small'];
-    const pane = await tmux(t, m.base, m.env, `${process.execPath} ${BIN} ${args.join(' ')}; echo "[login exited $?]"; sleep 600`, { x: 80, y: 24 });
     const prompt = mode === 'oob' ? /authorization code \(or the page address\): $/m : /the address the browser landed on: $/m;
-    await pane.waitFor(prompt);
-    const visible = await pane.visible();
-    t.log(`\n${visible}`);
-    const rows = visible.replace(/\n+$/, '').split('\n');
-    t.true(rows.length <= 24);
-    t.regex(`${rows[rows.length - 1] as string} `, prompt, 'the prompt is the last row (tmux trims the space after it)');
-    const joined = unwrap(visible);
-    const url = /^(http:\/\/127\.0\.0\.1:\d+\/oauth\/authorize\?\S+)$/m.exec(joined)?.[1];
-    t.truthy(url, `the whole URL is on screen:\n${visible}`);
-    t.regex(url as string, /code_challenge_method=S256$/, 'the URL is whole');
+    const screen = await loginOnSmallScreen(t, { mode, prompt });
+    const { joined, visible } = screen;
     t.regex(joined, /^oauth-handoff: open this URL in a browser on any device, sign in and approve:$/m, 'the first line speaks of any device');
     t.notRegex(joined, /scan the QR code/, 'no QR code was drawn, so none is mentioned');
     t.notRegex(visible, /[█▀▄]/, 'no QR code that would push the URL off the screen');
     t.regex(joined, /waiting up to 10 min \(until \d\d:\d\d\)/, 'the limit is said when the wait starts');
     if (mode === 'loopback') t.regex(joined, /^ {4}oauth-handoff relay 'http:/m, 'the relay line fits too');
-
     // and it still works from there: the code is pasted, login ends
-    const landed = await decideByHttp(url as string);
-    await pane.type(landed);
-    await pane.keys('Enter');
-    const end = await pane.waitFor(/\[login exited \d+\]/);
-    t.regex(end, /\[login exited 0\]/, end);
-    t.deepEqual(await storedNames(m.home), ['small']);
+    await screen.finish();
   });
 }
