@@ -3,7 +3,7 @@ export { hintFor } from './hints.js';
 export { escapeControls, escapeLine, terminalSafeJson } from './escape.js';
 export { createOutput, redact } from './output.js';
 export type { Output, OutputOptions } from './output.js';
-export { openTty, promptLine, promptSecret, readStdin } from './prompt.js';
+export { openTty, promptLine, promptSecret, readStdin, weakPassphrase, WEAK_PASSPHRASE_CHARS } from './prompt.js';
 export type { PromptOptions } from './prompt.js';
 export { renderQr } from './qr.js';
 export { errorJson, reportError } from './report.js';
