@@ -34,7 +34,7 @@ export async function exportCommand(o: ExportOptions): Promise<number> {
         file: o.passphraseFile,
         envName: PASSPHRASE_ENV,
         env: o.env,
-        prompt: { question: 'new passphrase for the exported file: ', confirm: true },
+        prompt: { question: out.t('export.passphrase_question'), confirm: true },
         flags: `--passphrase-file or ${PASSPHRASE_ENV}`,
       },
       out,

@@ -6,7 +6,7 @@ export type { Output, OutputOptions } from './output.js';
 export { openTty, promptLine, promptSecret, readStdin } from './prompt.js';
 export type { PromptOptions } from './prompt.js';
 export { renderQr } from './qr.js';
-export { reportError } from './report.js';
+export { errorJson, reportError } from './report.js';
 export { resolveSecret } from './secrets.js';
 export type { SecretSource } from './secrets.js';
 export { displayWidth, padEndToWidth, padStartToWidth, wrapToWidth } from './width.js';

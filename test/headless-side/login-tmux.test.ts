@@ -3,7 +3,7 @@
  * pane (a private tmux server, 200×50), keys are typed with send-keys and the
  * screen is read with capture-pane. The person types the client secret at the
  * hidden prompt, sees the URL, the QR code and the prompt, pastes something
- * wrong, is asked again, then pastes the address the browser landed on.
+ * wrong (the request URL, then another run's answer), is asked again, then pastes the address the browser landed on.
  * And the README's relay recipe on two plain 80x24 terminals: the server's
  * (`ssh -t server`) and a shell on the laptop.
  */
@@ -41,7 +41,15 @@ test('at a terminal: the secret is asked without echo, the URL, QR code and prom
   // a slip: the request URL instead of where the browser landed
   await pane.type(url as string);
   await pane.keys('Enter');
-  await pane.waitFor(/authorization request URL, not the redirect.*try again \(2 attempts left\)/);
+  await pane.waitFor(/authorization request URL, not the redirect.*try again \(2 attempts left, until \d\d:\d\d\)/);
+  await pane.waitFor(/the address the browser landed on: $/m);
+
+  // another slip: the answer of another run (an older tab: its state differs) is asked again too
+  const older = new URL(await decideByHttp(url as string));
+  older.searchParams.set('state', 'from-an-older-run');
+  await pane.type(older.href);
+  await pane.keys('Enter');
+  await pane.waitFor(/state in the response does not match this authorization request.*try again \(1 attempt left, until \d\d:\d\d\)/);
   await pane.waitFor(/the address the browser landed on: $/m);
 
   const landed = await decideByHttp(url as string);
