@@ -134,7 +134,8 @@ test('the relay recipe on plain 80x24 terminals: the relay line read off the ser
   const bin = join(laptop.base, 'bin');
   await mkdir(bin);
   await symlink(BIN, join(bin, 'oauth-handoff'));
-  const shellEnv = { ...laptop.env, PATH: [bin, dirname(process.execPath), laptop.env.PATH].join(':') };
+  // HISTFILE empty: the shell writes no history into the directory the test removes
+  const shellEnv = { ...laptop.env, PATH: [bin, dirname(process.execPath), laptop.env.PATH].join(':'), HISTFILE: '' };
   const shell = await tmux(t, laptop.base, shellEnv, 'bash --norc --noprofile', { x: 80, y: 24 });
   await shell.waitFor(/^bash-[\d.]+[$#] $/m);
   await shell.type(line as string);
