@@ -4,8 +4,12 @@
  * screen is read with capture-pane. The person types the client secret at the
  * hidden prompt, sees the URL, the QR code and the prompt, pastes something
  * wrong (the request URL, then another run's answer), is asked again, then pastes the address the browser landed on.
+ * And the README's relay recipe on two plain 80x24 terminals: the server's
+ * (`ssh -t server`) and a shell on the laptop.
  */
 import test from 'ava';
+import { mkdir, symlink } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
 import { startSandbox } from '../../src/sandbox/index.js';
 import { BIN } from '../helpers/cli.js';
 import { tmux } from '../helpers/tmux.js';
@@ -89,3 +93,52 @@ for (const mode of ['oob', 'loopback'] as const) {
     await screen.finish();
   });
 }
+
+test('the relay recipe on plain 80x24 terminals: the relay line read off the server screen runs in a laptop shell, and the one line relay prints, typed at the server prompt, logs in', async (t) => {
+  const sb = await startSandbox({ profile: 'redmine' });
+  t.teardown(() => sb.close());
+  const server = await machine(t, { OAUTH_HANDOFF_CLIENT_SECRET: sb.client.secret });
+  const args = ['login', '--paste', '--redirect', 'loopback', '--provider', 'redmine', '--site', sb.url, '--client-id', sb.client.id, '--name', 'relayed'];
+  const pane = await tmux(t, server.base, server.env, `${process.execPath} ${BIN} ${args.join(' ')}; echo "[login exited $?]"; sleep 600`, { x: 80, y: 24 });
+  await pane.waitFor(/the address the browser landed on: $/m);
+  const visible = await pane.visible();
+  t.log(`the server's screen:\n${visible}`);
+  const serverScreen = unwrap(visible);
+  const line = /^ {4}(oauth-handoff relay '[^']+')$/m.exec(serverScreen)?.[1];
+  t.truthy(line, `the relay line is on the server's screen with the prompt:\n${serverScreen}`);
+
+  // the laptop: its own store, oauth-handoff on PATH, a shell in an 80x24 terminal, no desktop session
+  const laptop = await machine(t);
+  const bin = join(laptop.base, 'bin');
+  await mkdir(bin);
+  await symlink(BIN, join(bin, 'oauth-handoff'));
+  // HISTFILE empty: the shell writes no history into the directory the test removes
+  const shellEnv = { ...laptop.env, PATH: [bin, dirname(process.execPath), laptop.env.PATH].join(':'), HISTFILE: '' };
+  const shell = await tmux(t, laptop.base, shellEnv, 'bash --norc --noprofile', { x: 80, y: 24 });
+  await shell.waitFor(/^bash-[\d.]+[$#] $/m);
+  await shell.type(line as string);
+  await shell.keys('Enter');
+  const waiting = unwrap(await shell.waitFor(/listening on http:\/\/127\.0\.0\.1:\d+\/callback/));
+  const url = /^(http:\/\/127\.0\.0\.1:\d+\/oauth\/authorize\?\S+)$/m.exec(waiting)?.[1];
+  t.is(url, /'([^']+)'/.exec(line as string)?.[1], `relay shows the URL login made:\n${waiting}`);
+
+  // the laptop's browser: approve; the redirect reaches relay there
+  const landed = await decideByHttp(url as string);
+  t.is((await fetch(landed)).status, 200, 'relay answered the browser');
+  await shell.waitFor(/paste the line printed above/);
+  const laptopScreen = await shell.visible();
+  t.log(`the laptop's screen:\n${laptopScreen}`);
+  const caught = unwrap(laptopScreen);
+  const printed = /^(http:\/\/127\.0\.0\.1:\d+\/callback\?\S+)$/m.exec(caught)?.[1];
+  t.truthy(printed, `relay's one line is on the laptop's screen:\n${caught}`);
+  t.is(printed, landed, 'relay printed the address the browser was sent to');
+
+  // the person types it at the server's prompt
+  await pane.type(printed as string);
+  await pane.keys('Enter');
+  const end = await pane.waitFor(/\[login exited \d+\]/);
+  t.regex(end, /\[login exited 0\]/, end);
+  t.deepEqual(await storedNames(server.home), ['relayed']);
+  t.deepEqual(await storedNames(laptop.home), [], 'the laptop stored nothing');
+  t.true(sb.isAccessTokenValid((await tokenOf(server, 'relayed')).stdout.trim()));
+});
