@@ -223,8 +223,10 @@ async function pasteOnce(target: LoginTarget, redirect: RedirectChoice, deps: Pa
         ...(target.endpoints.issuer ? { issuer: target.endpoints.issuer } : {}),
       }).code;
     } catch (e) {
-      if (!deps.interactive || attempt >= PASTE_ATTEMPTS || !isHandoffError(e, CODES.USAGE)) throw e;
-      deps.out.warn(PASTE_ATTEMPTS - attempt === 1 ? deps.out.t('login.bad_paste_one', { message: said(e, deps.out) }) : deps.out.t('login.bad_paste_many', { message: said(e, deps.out), count: PASTE_ATTEMPTS - attempt }));
+      if (!deps.interactive || attempt >= PASTE_ATTEMPTS || !(isHandoffError(e, CODES.USAGE) || isHandoffError(e, CODES.FOREIGN_RESPONSE))) throw e;
+      // the wait's end again: the time printed when it started has scrolled away by now
+      const until = clockTime(deadline);
+      deps.out.warn(PASTE_ATTEMPTS - attempt === 1 ? deps.out.t('login.bad_paste_one', { message: said(e, deps.out), until }) : deps.out.t('login.bad_paste_many', { message: said(e, deps.out), count: PASTE_ATTEMPTS - attempt, until }));
     }
   }
   return { tokens: await exchangeCode(target, req, code, deps), redirectUri: redirect.uri };

@@ -52,6 +52,12 @@ export interface PromptOptions {
   i18n?: Translator;
   /** with confirm: warn about a weak passphrase (and let the person choose another) */
   checkStrength?: boolean;
+  /**
+   * Try an answer (open the file with this passphrase): a returned error is a
+   * wrong answer, said on its own line and asked again (PROMPT_ATTEMPTS in
+   * all; the last one is thrown); a thrown error ends the prompt.
+   */
+  check?: (answer: string) => Promise<HandoffError | undefined>;
 }
 
 /** Tries at a prompt before giving up (empty entries, differing entries). */
@@ -82,6 +88,7 @@ export async function promptSecret(question: string, opts: PromptOptions): Promi
   const { read } = await import('read');
   const tr = opts.i18n ?? createTranslator(detectLanguage(process.env));
   const say = (text: string) => void tty.output.write(`oauth-handoff: ${text}\n`);
+  const spoken = (e: HandoffError) => (e.key === undefined ? e.message : tr.render(e.key, e.params));
   try {
     const ask = async (prompt: string): Promise<string> => {
       const answer = (await read({ prompt, silent: true, replace: '', input: tty.input, output: tty.output, terminal: true, timeout: opts.timeoutMs })) as string;
@@ -97,7 +104,13 @@ export async function promptSecret(question: string, opts: PromptOptions): Promi
         say(attempt < PROMPT_ATTEMPTS ? tr.t('terminal.nothing_entered_retry') : tr.t('terminal.nothing_entered'));
         continue;
       } else if (!opts.confirm) {
-        return first;
+        if (!opts.check) return first;
+        const wrong = await opts.check(first);
+        if (wrong === undefined) return first;
+        if (attempt >= PROMPT_ATTEMPTS) throw wrong;
+        const left = PROMPT_ATTEMPTS - attempt;
+        say(left === 1 ? tr.t('terminal.wrong_secret_one', { error: spoken(wrong) }) : tr.t('terminal.wrong_secret_many', { error: spoken(wrong), count: left }));
+        continue;
       } else {
         if (opts.checkStrength && weakPassphrase(first)) {
           say(tr.t('terminal.weak_passphrase', { min: WEAK_PASSPHRASE_CHARS }));

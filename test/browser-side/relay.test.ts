@@ -91,6 +91,21 @@ test('relay passes a provider error on (stdout) and exits non-zero', async (t) =
   t.regex(res.stderr, /access_denied/);
 });
 
+test('relay --json with a provider error: one JSON document on stdout, the error inside it (not a second object)', async (t) => {
+  const r = await headlessRequest(t);
+  const lap = await laptop(t);
+  const cli = startCli(t, ['relay', r.url, '--no-browser', '--json', '--timeout', '30'], lap.env);
+  await cli.waitForStderr(/listening on/);
+  await get(`${r.redirectUri}?error=access_denied&state=${encodeURIComponent(r.state)}`);
+  const res = await cli.done;
+  t.is(res.code, 1, res.stderr);
+  const j = JSON.parse(res.stdout) as { redirect_url: string; code: null; state: string; error: { code: string; exit: number; message: string } };
+  t.regex(j.redirect_url, /error=access_denied/);
+  t.is(j.code, null);
+  t.like(j.error, { code: 'ABORTED', exit: 1 });
+  t.regex(j.error.message, /denied/);
+});
+
 test('relay refuses what it cannot relay: out-of-band URLs, non-loopback redirects, a redirect URL instead of the request (exit 2)', async (t) => {
   const lap = await laptop(t);
   const oob = await runCli(['relay', 'https://redmine.example.com/oauth/authorize?response_type=code&client_id=a&redirect_uri=urn%3Aietf%3Awg%3Aoauth%3A2.0%3Aoob&state=s'], { env: lap.env });

@@ -8,6 +8,8 @@ export const terminal: SectionOf<typeof en> = {
   'terminal.cancelled_or_timed_out': '入力が取り消されたか、時間切れになりました',
   'terminal.nothing_entered_retry': '何も入力されていません。もう一度入力してください',
   'terminal.nothing_entered': '何も入力されていません',
+  'terminal.wrong_secret_one': '{error}。もう一度入力してください（残り 1 回）',
+  'terminal.wrong_secret_many': '{error}。もう一度入力してください（残り {count} 回）',
   'terminal.mismatch_retry': '2 回の入力が一致しません。もう一度入力してください',
   'terminal.mismatch': '2 回の入力が一致しません',
   'terminal.weak_passphrase': '警告: このパスフレーズは弱いです（{min} 文字未満か、同じ文字の繰り返し）。ファイルを手に入れた人はオフラインでパスフレーズを試せます。ランダムな単語を 4 つ以上並べると強くなります',
