@@ -13,7 +13,7 @@ import { dirname, join } from 'node:path';
 import { startSandbox } from '../../src/sandbox/index.js';
 import { BIN } from '../helpers/cli.js';
 import { tmux } from '../helpers/tmux.js';
-import { decideByHttp, loginOnSmallScreen, machine, storedNames, tokenOf } from './helpers.js';
+import { decideByHttp, loginOnSmallScreen, machine, storedNames, tokenOf, unwrapScreen } from './helpers.js';
 
 
 test('at a terminal: the secret is asked without echo, the URL, QR code and prompt are shown, a wrong paste is asked again, the landed URL logs in', async (t) => {
@@ -103,7 +103,7 @@ test('the relay recipe on plain 80x24 terminals: the relay line read off the ser
   await pane.waitFor(/the address the browser landed on: $/m);
   const visible = await pane.visible();
   t.log(`the server's screen:\n${visible}`);
-  const serverScreen = unwrap(visible);
+  const serverScreen = unwrapScreen(visible);
   const line = /^ {4}(oauth-handoff relay '[^']+')$/m.exec(serverScreen)?.[1];
   t.truthy(line, `the relay line is on the server's screen with the prompt:\n${serverScreen}`);
 
@@ -118,7 +118,7 @@ test('the relay recipe on plain 80x24 terminals: the relay line read off the ser
   await shell.waitFor(/^bash-[\d.]+[$#] $/m);
   await shell.type(line as string);
   await shell.keys('Enter');
-  const waiting = unwrap(await shell.waitFor(/listening on http:\/\/127\.0\.0\.1:\d+\/callback/));
+  const waiting = unwrapScreen(await shell.waitFor(/listening on http:\/\/127\.0\.0\.1:\d+\/callback/));
   const url = /^(http:\/\/127\.0\.0\.1:\d+\/oauth\/authorize\?\S+)$/m.exec(waiting)?.[1];
   t.is(url, /'([^']+)'/.exec(line as string)?.[1], `relay shows the URL login made:\n${waiting}`);
 
@@ -128,7 +128,7 @@ test('the relay recipe on plain 80x24 terminals: the relay line read off the ser
   await shell.waitFor(/paste the line printed above/);
   const laptopScreen = await shell.visible();
   t.log(`the laptop's screen:\n${laptopScreen}`);
-  const caught = unwrap(laptopScreen);
+  const caught = unwrapScreen(laptopScreen);
   const printed = /^(http:\/\/127\.0\.0\.1:\d+\/callback\?\S+)$/m.exec(caught)?.[1];
   t.truthy(printed, `relay's one line is on the laptop's screen:\n${caught}`);
   t.is(printed, landed, 'relay printed the address the browser was sent to');
