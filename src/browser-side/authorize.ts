@@ -300,10 +300,10 @@ export async function authorizeWithPlan(
   const readPasted =
     plan.mode === 'oob'
       ? interactive
-        ? (s: AbortSignal) => promptPasted(out.t('authorize.prompt.code'), { timeoutMs: plan.timeoutMs, signal: s })
+        ? (s: AbortSignal) => promptPasted(out.t('authorize.prompt.code'), { timeoutMs: plan.timeoutMs, signal: s, i18n: out.i18n, now })
         : (s: AbortSignal) => readFirstLine(stdin, { timeoutMs: plan.timeoutMs, signal: s })
       : pasteBeside
-        ? (s: AbortSignal) => promptPasted(out.t('authorize.prompt.address'), { timeoutMs: plan.timeoutMs, signal: s })
+        ? (s: AbortSignal) => promptPasted(out.t('authorize.prompt.address'), { timeoutMs: plan.timeoutMs, signal: s, i18n: out.i18n, now })
         : undefined;
 
   try {

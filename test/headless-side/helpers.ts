@@ -11,6 +11,7 @@ import type { ExecutionContext } from 'ava';
 import { BIN, cleanEnv, ROOT, runCli, tempDir, trackChildren } from '../helpers/cli.js';
 import type { CliResult } from '../helpers/cli.js';
 import { tmux } from '../helpers/tmux.js';
+import type { Pane } from '../helpers/tmux.js';
 import { startSandbox } from '../../src/sandbox/index.js';
 
 export interface Machine {
@@ -146,6 +147,8 @@ export interface SmallScreenLogin {
   joined: string;
   /** the authorization URL read off the screen */
   url: string;
+  /** the pane, to type into and read */
+  pane: Pane & { visible(): Promise<string> };
   /** approve, paste where the browser landed, and check that login stored the credential */
   finish(): Promise<void>;
 }
@@ -175,6 +178,7 @@ export async function loginOnSmallScreen(t: ExecutionContext, o: { mode: 'oob' |
     visible,
     joined,
     url,
+    pane,
     async finish() {
       await pane.type(await decideByHttp(url));
       await pane.keys('Enter');

@@ -142,3 +142,36 @@ test('the relay recipe on plain 80x24 terminals: the relay line read off the ser
   t.deepEqual(await storedNames(laptop.home), [], 'the laptop stored nothing');
   t.true(sb.isAccessTokenValid((await tokenOf(server, 'relayed')).stdout.trim()));
 });
+
+test('at 80x24 the paste prompt counts down: the time left is redrawn every second, and a long paste that wraps stays whole', async (t) => {
+  const prompt = /\((\d+):(\d\d) left\) the address the browser landed on: $/m;
+  const screen = await loginOnSmallScreen(t, { mode: 'loopback', prompt });
+  const seconds = (text: string) => {
+    const m = prompt.exec(text.replace(/\n+$/, '').split('\n').pop() as string + ' ');
+    return m ? Number(m[1]) * 60 + Number(m[2]) : NaN;
+  };
+  const first = seconds(screen.visible);
+  t.true(first > 590 && first <= 600, `the wait starts at 10 min: ${first}`);
+  // half a paste (no Enter yet): long enough to wrap on 80 columns
+  const typed = `${screen.url.replace('/oauth/authorize', '/callback').slice(0, 150)}`;
+  await screen.pane.type(typed);
+  const later = await screen.pane.waitFor(/\((\d+):(\d\d) left\) the address the browser landed on: /m);
+  // wait until the time shown has gone down by at least two seconds (bounded by waitFor's limit)
+  const until = Date.now() + 10_000;
+  let now = later;
+  while (Date.now() < until) {
+    now = await screen.pane.visible();
+    const m = /\((\d+):(\d\d) left\)/.exec(now);
+    if (m && Number(m[1]) * 60 + Number(m[2]) <= first - 2) break;
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  t.log(`\n${now}`);
+  const shown = /\((\d+):(\d\d) left\)/.exec(now);
+  t.truthy(shown, now);
+  t.true(Number(shown![1]) * 60 + Number(shown![2]) <= first - 2, 'the time left went down');
+  const joined = unwrapScreen(now);
+  t.is(joined.split(typed).length - 1, 1, 'what was typed is on screen once, whole, after the redraws');
+  t.is((now.match(/left\) the address the browser landed on:/g) ?? []).length, 1, 'one prompt row, redrawn in place');
+  await screen.pane.keys('C-u'); // the half paste is taken back, as a person would
+  await screen.finish();
+});
