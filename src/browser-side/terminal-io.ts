@@ -4,7 +4,7 @@
  * a pasted line. Everything here writes to stderr or the TTY, never to stdout.
  */
 import { CODES, HandoffError } from '../errors.js';
-import { openTty, renderQr } from '../terminal/index.js';
+import { renderQr } from '../terminal/index.js';
 import type { Output } from '../terminal/index.js';
 import { message } from '../i18n/index.js';
 
@@ -42,7 +42,7 @@ export async function showUrl(out: Output, url: string, opts: { qr: boolean; wha
 
 export { startCountdown } from '../terminal/index.js';
 export type { Countdown } from '../terminal/index.js';
-export { copyToClipboard, osc52 } from '../terminal/index.js';
+export { copyToClipboard, osc52, promptPasted } from '../terminal/index.js';
 
 /**
  * The first non-empty line of a stream (a pasted code or URL piped in), or
@@ -91,38 +91,3 @@ export function readFirstLine(
   });
 }
 
-/**
- * Ask on the terminal for a pasted line, cancellable: used beside the
- * listener (approve on a phone, paste the address it landed on) and for the
- * out-of-band code. ABORTED when cancelled or timed out; USAGE without a TTY.
- */
-export async function promptPasted(question: string, opts: { timeoutMs: number; signal?: AbortSignal }): Promise<string> {
-  const tty = openTty();
-  if (!tty) throw new HandoffError(message('browser.input.no_tty'), { code: CODES.USAGE });
-  const { createInterface } = await import('node:readline');
-  const rl = createInterface({ input: tty.input, output: tty.output, terminal: true });
-  const timeout = AbortSignal.timeout(opts.timeoutMs);
-  const interrupted = new AbortController();
-  rl.on('SIGINT', () => interrupted.abort()); // Ctrl+C at the prompt
-  const signal = AbortSignal.any([interrupted.signal, timeout, ...(opts.signal ? [opts.signal] : [])]);
-  try {
-    for (;;) {
-      const answer = await new Promise<string>((resolve, reject) => {
-        if (signal.aborted) return reject(signal.reason);
-        rl.question(question, { signal }, resolve);
-        signal.addEventListener('abort', () => reject(signal.reason), { once: true });
-      });
-      if (answer.trim() !== '') return answer.trim();
-    }
-  } catch (e) {
-    const timedOut = timeout.aborted && !opts.signal?.aborted && !interrupted.signal.aborted;
-    if (interrupted.signal.aborted) throw new HandoffError(message('browser.input.interrupted'), { code: CODES.INTERRUPTED, cause: e });
-    throw new HandoffError(timedOut ? message('browser.input.nothing_pasted', { seconds: Math.round(opts.timeoutMs / 1000) }) : message('browser.input.prompt_cancelled'), {
-      code: CODES.ABORTED,
-      cause: e,
-    });
-  } finally {
-    rl.close();
-    tty.close();
-  }
-}

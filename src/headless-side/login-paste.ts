@@ -13,7 +13,7 @@ import { message } from '../i18n/index.js';
 import type { Message } from '../i18n/index.js';
 import { parseAuthorizationResponse } from '../oauth/index.js';
 import type { HttpClient, TokenSet } from '../oauth/index.js';
-import { clockTime, promptLine, showHandoffScreen } from '../terminal/index.js';
+import { clockTime, promptPasted, showHandoffScreen } from '../terminal/index.js';
 import type { Output, ScreenLine } from '../terminal/index.js';
 import type { LoginTarget, RedirectChoice } from './login-target.js';
 
@@ -155,7 +155,7 @@ export function defaultReadPasted(): { read: ReadPasted; interactive: boolean } 
       read: async (question, timeoutMs) => {
         const started = Date.now();
         try {
-          return await promptLine(question, { noTtyHint: 'pipe the code or URL into standard input', timeoutMs });
+          return await promptPasted(question, { timeoutMs });
         } catch (e) {
           if (isHandoffError(e, CODES.ABORTED) && Date.now() - started >= timeoutMs - 50) {
             throw new HandoffError(withinMessage('nothing_pasted', timeoutMs), { code: CODES.ABORTED, cause: e });

@@ -137,7 +137,76 @@ export async function promptSecret(question: string, opts: PromptOptions): Promi
   }
 }
 
-/** Ask for a line with echo (codes and URLs being pasted). Ctrl-C: INTERRUPTED (exit 130). */
+export interface PastePromptOptions {
+  timeoutMs: number;
+  /** another way the answer may come (the loopback listener): abort to stop asking */
+  signal?: AbortSignal;
+  /** the user's language for the time left (default: the locale's) */
+  i18n?: Translator;
+  now?: () => number;
+}
+
+/** "9:58": minutes and seconds left, rounded up. */
+function minutesSeconds(ms: number): string {
+  const s = Math.max(0, Math.ceil(ms / 1000));
+  return `${Math.floor(s / 60)}:${String(s % 60).padStart(2, '0')}`;
+}
+
+/**
+ * Ask on the terminal for a pasted line (a code, or the address a browser
+ * landed on), with echo; an empty line is asked again. The wait is a
+ * countdown: the prompt starts with the time left, redrawn every second by
+ * readline, which knows how many rows the line being typed takes, so a long
+ * pasted URL that wraps is redrawn whole. ABORTED when the time runs out or
+ * `signal` aborts; INTERRUPTED on Ctrl-C (exit 130); USAGE without a terminal.
+ */
+export async function promptPasted(question: string, opts: PastePromptOptions): Promise<string> {
+  const tty = openTty();
+  if (!tty) throw new HandoffError(message('browser.input.no_tty'), { code: CODES.USAGE });
+  const tr = opts.i18n ?? createTranslator(detectLanguage(process.env));
+  const now = opts.now ?? Date.now;
+  const deadline = now() + opts.timeoutMs;
+  const prompt = () => `${tr.t('terminal.time_left', { left: minutesSeconds(deadline - now()) })}${question}`;
+  const { createInterface } = await import('node:readline');
+  const rl = createInterface({ input: tty.input, output: tty.output, terminal: true });
+  const timeout = AbortSignal.timeout(opts.timeoutMs);
+  const interrupted = new AbortController();
+  rl.on('SIGINT', () => interrupted.abort()); // Ctrl+C at the prompt
+  const signal = AbortSignal.any([interrupted.signal, timeout, ...(opts.signal ? [opts.signal] : [])]);
+  const tick = setInterval(() => {
+    // readline writes pasted text straight to the terminal without noting the row its cursor ended
+    // on (`prevRows`, undocumented), and redraws from there: note it, before the prompt changes
+    (rl as unknown as { prevRows: number }).prevRows = rl.getCursorPos().rows;
+    rl.setPrompt(prompt());
+    rl.prompt(true); // redraw the prompt and what was typed so far, the cursor where it was
+  }, 1000);
+  tick.unref();
+  try {
+    for (;;) {
+      const answer = await new Promise<string>((resolve, reject) => {
+        if (signal.aborted) return reject(signal.reason);
+        rl.question(prompt(), { signal }, resolve);
+        signal.addEventListener('abort', () => reject(signal.reason), { once: true });
+      });
+      if (answer.trim() !== '') return answer.trim();
+    }
+  } catch (e) {
+    const timedOut = timeout.aborted && !opts.signal?.aborted && !interrupted.signal.aborted;
+    if (interrupted.signal.aborted) throw new HandoffError(message('browser.input.interrupted'), { code: CODES.INTERRUPTED, cause: e });
+    throw new HandoffError(timedOut ? message('browser.input.nothing_pasted', { seconds: Math.round(opts.timeoutMs / 1000) }) : message('browser.input.prompt_cancelled'), {
+      code: CODES.ABORTED,
+      cause: e,
+    });
+  } finally {
+    clearInterval(tick);
+    // the line ends here: what follows (an error, the next step) starts a row of its own
+    if (signal.aborted) tty.output.write('\n');
+    rl.close();
+    tty.close();
+  }
+}
+
+/** Ask for a line with echo (a short answer: a choice, yes or no). Ctrl-C: INTERRUPTED (exit 130). */
 export async function promptLine(question: string, opts: PromptOptions): Promise<string> {
   const tty = openTty();
   if (!tty) throw new HandoffError(`no terminal to ask for input; ${opts.noTtyHint}`, { code: CODES.USAGE });

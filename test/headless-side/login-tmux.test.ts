@@ -14,7 +14,7 @@ import { dirname, join } from 'node:path';
 import { startSandbox } from '../../src/sandbox/index.js';
 import { BIN } from '../helpers/cli.js';
 import { tmux } from '../helpers/tmux.js';
-import { decideByHttp, machine, storedNames, tokenOf } from './helpers.js';
+import { decideByHttp, loginOnSmallScreen, machine, storedNames, tokenOf, unwrapScreen } from './helpers.js';
 
 
 test('at a terminal: the secret is asked without echo, the URL, QR code and prompt are shown, a wrong paste is asked again, the landed URL logs in', async (t) => {
@@ -80,40 +80,18 @@ test('at a terminal: Ctrl-C at the prompt stops login with exit 130 and nothing 
   t.deepEqual(await storedNames(m.home), []);
 });
 
-/** The rows of a plain 80×24 screen, wrapped URL rows joined back (the terminal wraps at 80 columns). */
-const unwrap = (screen: string): string => screen.split('\n').reduce((acc, row) => acc + row + (row.length === 80 ? '' : '\n'), '');
-
 for (const mode of ['oob', 'loopback'] as const) {
   test(`on a plain 80x24 terminal (${mode}): the whole URL, what to do and the prompt are on screen together; no QR code that does not fit`, async (t) => {
-    const sb = await startSandbox({ profile: 'redmine' });
-    t.teardown(() => sb.close());
-    const m = await machine(t, { OAUTH_HANDOFF_CLIENT_SECRET: sb.client.secret });
-    const args = ['login', '--paste', '--provider', 'redmine', '--site', sb.url, '--client-id', sb.client.id, '--redirect', mode, '--name', 'small'];
-    const pane = await tmux(t, m.base, m.env, `${process.execPath} ${BIN} ${args.join(' ')}; echo "[login exited $?]"; sleep 600`, { x: 80, y: 24 });
     const prompt = mode === 'oob' ? /authorization code \(or the page address\): $/m : /the address the browser landed on: $/m;
-    await pane.waitFor(prompt);
-    const visible = await pane.visible();
-    t.log(`\n${visible}`);
-    const rows = visible.replace(/\n+$/, '').split('\n');
-    t.true(rows.length <= 24);
-    t.regex(`${rows[rows.length - 1] as string} `, prompt, 'the prompt is the last row (tmux trims the space after it)');
-    const joined = unwrap(visible);
-    const url = /^(http:\/\/127\.0\.0\.1:\d+\/oauth\/authorize\?\S+)$/m.exec(joined)?.[1];
-    t.truthy(url, `the whole URL is on screen:\n${visible}`);
-    t.regex(url as string, /code_challenge_method=S256$/, 'the URL is whole');
+    const screen = await loginOnSmallScreen(t, { mode, prompt });
+    const { joined, visible } = screen;
     t.regex(joined, /^oauth-handoff: open this URL in a browser on any device, sign in and approve:$/m, 'the first line speaks of any device');
     t.notRegex(joined, /scan the QR code/, 'no QR code was drawn, so none is mentioned');
     t.notRegex(visible, /[█▀▄]/, 'no QR code that would push the URL off the screen');
     t.regex(joined, /waiting up to 10 min \(until \d\d:\d\d\)/, 'the limit is said when the wait starts');
     if (mode === 'loopback') t.regex(joined, /^ {4}oauth-handoff relay 'http:/m, 'the relay line fits too');
-
     // and it still works from there: the code is pasted, login ends
-    const landed = await decideByHttp(url as string);
-    await pane.type(landed);
-    await pane.keys('Enter');
-    const end = await pane.waitFor(/\[login exited \d+\]/);
-    t.regex(end, /\[login exited 0\]/, end);
-    t.deepEqual(await storedNames(m.home), ['small']);
+    await screen.finish();
   });
 }
 
@@ -134,7 +112,7 @@ async function relayOnLaptop(t: ExecutionContext, line: string, authorizationUrl
   await shell.waitFor(/^bash-[\d.]+[$#] $/m);
   await shell.type(line);
   await shell.keys('Enter');
-  const waiting = unwrap(await shell.waitFor(/listening on http:\/\/127\.0\.0\.1:\d+\/callback/));
+  const waiting = unwrapScreen(await shell.waitFor(/listening on http:\/\/127\.0\.0\.1:\d+\/callback/));
   const url = /^(http:\/\/127\.0\.0\.1:\d+\/oauth\/authorize\?\S+)$/m.exec(waiting)?.[1];
   t.is(url, authorizationUrl, `relay shows the URL login made:\n${waiting}`);
 
@@ -144,7 +122,7 @@ async function relayOnLaptop(t: ExecutionContext, line: string, authorizationUrl
   await shell.waitFor(/paste the line printed above/);
   const laptopScreen = await shell.visible();
   t.log(`the laptop's screen:\n${laptopScreen}`);
-  const printed = /^(http:\/\/127\.0\.0\.1:\d+\/callback\?\S+)$/m.exec(unwrap(laptopScreen))?.[1];
+  const printed = /^(http:\/\/127\.0\.0\.1:\d+\/callback\?\S+)$/m.exec(unwrapScreen(laptopScreen))?.[1];
   t.truthy(printed, `relay's one line is on the laptop's screen:\n${laptopScreen}`);
   t.is(printed, landed, 'relay printed the address the browser was sent to');
   t.deepEqual(await storedNames(laptop.home), [], 'the laptop stored nothing');
@@ -160,7 +138,7 @@ test('the relay recipe on plain 80x24 terminals: the relay line read off the ser
   await pane.waitFor(/the address the browser landed on: $/m);
   const visible = await pane.visible();
   t.log(`the server's screen:\n${visible}`);
-  const serverScreen = unwrap(visible);
+  const serverScreen = unwrapScreen(visible);
   const line = /^ {4}(oauth-handoff relay '([^']+)')$/m.exec(serverScreen);
   t.truthy(line, `the relay line is on the server's screen with the prompt:\n${serverScreen}`);
 
@@ -185,7 +163,7 @@ test('the relay recipe on an 80x24 screen too small for the relay line: its shor
   await pane.waitFor(/the address the browser landed on: $/m);
   const visible = await pane.visible();
   t.log(`the server's screen:\n${visible}`);
-  const serverScreen = unwrap(visible);
+  const serverScreen = unwrapScreen(visible);
   const url = /^(http:\/\/127\.0\.0\.1:\d+\/oauth\/authorize\?\S+)$/m.exec(serverScreen)?.[1];
   t.regex(url ?? '', /code_challenge_method=S256$/, `the whole URL is on screen:\n${visible}`);
   t.notRegex(serverScreen, /^ {4}oauth-handoff relay '/m, 'the relay line does not fit');
@@ -197,4 +175,37 @@ test('the relay recipe on an 80x24 screen too small for the relay line: its shor
   const end = await pane.waitFor(/\[login exited \d+\]/);
   t.regex(end, /\[login exited 0\]/, end);
   t.deepEqual(await storedNames(server.home), ['relayed']);
+});
+
+test('at 80x24 the paste prompt counts down: the time left is redrawn every second, and a long paste that wraps stays whole', async (t) => {
+  const prompt = /\((\d+):(\d\d) left\) the address the browser landed on: $/m;
+  const screen = await loginOnSmallScreen(t, { mode: 'loopback', prompt });
+  const seconds = (text: string) => {
+    const m = prompt.exec(text.replace(/\n+$/, '').split('\n').pop() as string + ' ');
+    return m ? Number(m[1]) * 60 + Number(m[2]) : NaN;
+  };
+  const first = seconds(screen.visible);
+  t.true(first > 590 && first <= 600, `the wait starts at 10 min: ${first}`);
+  // half a paste (no Enter yet): long enough to wrap on 80 columns
+  const typed = `${screen.url.replace('/oauth/authorize', '/callback').slice(0, 150)}`;
+  await screen.pane.type(typed);
+  const later = await screen.pane.waitFor(/\((\d+):(\d\d) left\) the address the browser landed on: /m);
+  // wait until the time shown has gone down by at least two seconds (bounded by waitFor's limit)
+  const until = Date.now() + 10_000;
+  let now = later;
+  while (Date.now() < until) {
+    now = await screen.pane.visible();
+    const m = /\((\d+):(\d\d) left\)/.exec(now);
+    if (m && Number(m[1]) * 60 + Number(m[2]) <= first - 2) break;
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  t.log(`\n${now}`);
+  const shown = /\((\d+):(\d\d) left\)/.exec(now);
+  t.truthy(shown, now);
+  t.true(Number(shown![1]) * 60 + Number(shown![2]) <= first - 2, 'the time left went down');
+  const joined = unwrapScreen(now);
+  t.is(joined.split(typed).length - 1, 1, 'what was typed is on screen once, whole, after the redraws');
+  t.is((now.match(/left\) the address the browser landed on:/g) ?? []).length, 1, 'one prompt row, redrawn in place');
+  await screen.pane.keys('C-u'); // the half paste is taken back, as a person would
+  await screen.finish();
 });
