@@ -301,7 +301,7 @@ export async function authorizeWithPlan(
     plan.mode === 'oob'
       ? interactive
         ? (s: AbortSignal) => promptPasted(out.t('authorize.prompt.code'), { timeoutMs: plan.timeoutMs, signal: s, i18n: out.i18n, now })
-        : (s: AbortSignal) => readFirstLine(stdin, { timeoutMs: plan.timeoutMs, signal: s })
+        : (s: AbortSignal) => readFirstLine(stdin, { timeoutMs: plan.timeoutMs, signal: s, timedOut: message('browser.input.timeout', { seconds: Math.round(plan.timeoutMs / 1000) }) })
       : pasteBeside
         ? (s: AbortSignal) => promptPasted(out.t('authorize.prompt.address'), { timeoutMs: plan.timeoutMs, signal: s, i18n: out.i18n, now })
         : undefined;

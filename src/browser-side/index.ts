@@ -28,5 +28,5 @@ export { authorizeExample, describeProvider, providersCommand } from './provider
 export type { ProvidersOptions } from './providers.js';
 export { parseAuthorizationRequestUrl, relayCommand } from './relay.js';
 export type { RelayOptions } from './relay.js';
-export { canOpenBrowser, copyToClipboard, osc52, readFirstLine, systemBrowser } from './terminal-io.js';
+export { canOpenBrowser, copyToClipboard, osc52, systemBrowser } from './terminal-io.js';
 export type { BrowserOpener } from './terminal-io.js';

@@ -14,3 +14,5 @@ export { planScreen, rowsOf, showHandoffScreen, terminalSize } from './screen.js
 export type { HandoffScreen, ScreenLine, ScreenSize } from './screen.js';
 export { clockTime, PLAIN_COUNTDOWN_EVERY_MS, startCountdown } from './countdown.js';
 export type { Countdown } from './countdown.js';
+export { MAX_PASTE_CHARS, readFirstLine } from './first-line.js';
+export type { FirstLineOptions } from './first-line.js';
