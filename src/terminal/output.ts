@@ -1,5 +1,5 @@
 import { Buffer } from 'node:buffer';
-import { writeSync } from 'node:fs';
+import { fstatSync, writeSync } from 'node:fs';
 import type { Writable } from 'node:stream';
 import { createTranslator, detectLanguage } from '../i18n/index.js';
 import { escapeControls, terminalSafeJson } from './escape.js';
@@ -60,6 +60,22 @@ function writeToFd(fd: 1 | 2, text: string): void {
   }
 }
 
+/**
+ * Whether stderr is a terminal. A terminal is a character device, so for the process's own stderr
+ * going to a pipe or a file (`x=$(oauth-handoff token x)` in a script, `2>log`) the answer is no
+ * without making process.stderr, which loads the net and stream machinery (≈ 2.5 ms of a cold
+ * `token` that warns); only a character device is asked properly.
+ */
+function stderrIsTTY(stream: Writable | undefined): boolean {
+  if (stream) return (stream as { isTTY?: boolean }).isTTY === true;
+  try {
+    if (!fstatSync(2).isCharacterDevice()) return false;
+  } catch {
+    return false;
+  }
+  return process.stderr.isTTY === true;
+}
+
 /** A JSON document went to this process's own stdout (through any Output: a command may make its own). */
 let processJsonWritten = false;
 
@@ -69,8 +85,7 @@ export function createOutput(opts: OutputOptions = {}): Output {
   const toStderr = opts.stderr ? (text: string): void => void opts.stderr!.write(text) : (text: string): void => writeToFd(2, text);
   let color: boolean | undefined;
   // decided on first use: asking whether stderr is a TTY makes process.stderr
-  const useColor = (): boolean =>
-    (color ??= ((opts.stderr ?? process.stderr) as { isTTY?: boolean }).isTTY === true && !('NO_COLOR' in env && env.NO_COLOR !== '') && env.TERM !== 'dumb');
+  const useColor = (): boolean => (color ??= !('NO_COLOR' in env && env.NO_COLOR !== '') && env.TERM !== 'dumb' && stderrIsTTY(opts.stderr));
   const paint = (code: string, s: string): string => (useColor() ? `\u001b[${code}m${s}\u001b[0m` : s);
   const i18n = createTranslator(opts.lang ?? detectLanguage(env));
   let jsonWritten = false;

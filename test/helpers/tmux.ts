@@ -21,13 +21,15 @@ export interface Pane {
 }
 
 /** A private tmux server running `command` in a pane (200×50 unless said); killed when the test ends. */
-export async function tmux(t: ExecutionContext, dir: string, env: NodeJS.ProcessEnv, command: string, size = { x: 200, y: 50 }): Promise<Pane & { visible(): Promise<string> }> {
+export async function tmux(t: ExecutionContext, dir: string, env: NodeJS.ProcessEnv, command: string, size = { x: 200, y: 50 }): Promise<Pane & { visible(): Promise<string>; escaped(): Promise<string> }> {
   const socket = join(dir, 'tmux.sock');
   const tm = (...args: string[]) => run(TMUX, ['-S', socket, ...args], { env: { ...env, TERM: 'xterm-256color' } });
   t.teardown(() => tm('kill-server').then(() => undefined, () => undefined));
   await tm('new-session', '-d', '-s', 'login', '-x', String(size.x), '-y', String(size.y), command);
   const screen = async () => (await tm('capture-pane', '-p', '-J', '-S', '-500', '-t', 'login')).stdout;
   return {
+    /** the screen with its colours and attributes, as escape sequences (capture-pane -e) */
+    escaped: async () => (await tm('capture-pane', '-p', '-e', '-J', '-S', '-500', '-t', 'login')).stdout,
     /** only what is on the screen now (no scroll-back), rows as the terminal shows them */
     visible: async () => (await tm('capture-pane', '-p', '-t', 'login')).stdout,
     keys: async (...keys) => void (await tm('send-keys', '-t', 'login', ...keys)),
