@@ -70,10 +70,13 @@ const iso = (ms: number): string => new Date(ms).toISOString();
 
 /**
  * Fault tests kill a refreshing process with a real SIGKILL at a chosen step
- * (OAUTH_HANDOFF_TEST_KILL_AT=marked|responded|stored). Costs one env lookup.
+ * (OAUTH_HANDOFF_TEST_KILL_AT=marked|responded|stored), or stop it there with
+ * SIGSTOP until they send SIGCONT (OAUTH_HANDOFF_TEST_STOP_AT: a stall at an
+ * exact point). Costs two env lookups.
  */
 function killPoint(step: 'marked' | 'responded' | 'stored'): void {
   if (process.env.OAUTH_HANDOFF_TEST_KILL_AT === step) process.kill(process.pid, 'SIGKILL');
+  if (process.env.OAUTH_HANDOFF_TEST_STOP_AT === step) process.kill(process.pid, 'SIGSTOP');
 }
 
 /** The grant is dead; `serving`: its access token is still served until it expires (said in the message). */
@@ -144,12 +147,12 @@ async function refreshLocked(store: CredentialStore, cur: Settings, lock: HeldLo
   const sendBy = lock.expires === true;
   let markedAt = Date.now(); // the real clock, whatever `now` says: this measures a stall
   await mark();
+  killPoint('marked');
   if (sendBy && Date.now() - markedAt > requestMs / 2) {
-    // stalled (starved of CPU) right after marking: mark again, which also checks again that the lock is still ours
+    // stalled (starved of CPU) while marking or right after: mark again, which also checks again that the lock is still ours
     markedAt = Date.now();
     await mark();
   }
-  killPoint('marked');
 
   let folded: { next: Settings; rotated: boolean };
   try {
@@ -200,12 +203,13 @@ function isSoftRejection(e: HandoffError): boolean {
 
 /**
  * A refresh that failed without a verdict on the grant: the provider or the
- * store unreachable, or an answer that is not a token response (a captive
- * portal's HTML, a redirect, broken JSON, a body too large). A still-valid
+ * store unreachable, an answer that is not a token response (a captive
+ * portal's HTML, a redirect, broken JSON, a body too large), or a refresh not
+ * sent because this process stalled right after marking it. A still-valid
  * token may be served meanwhile. Only a rejection of the grant (REAUTH_REQUIRED) is a verdict.
  */
 export function isWithoutVerdict(e: unknown): e is HandoffError {
-  return isPassingFailure(e) || (e instanceof HandoffError && e.code === CODES.PROVIDER_ERROR);
+  return isPassingFailure(e) || (e instanceof HandoffError && (e.code === CODES.PROVIDER_ERROR || e.key === 'credential.not_sent'));
 }
 
 /** The validity left bounds a refresh attempt when the old token is served on failure: it is served in time. */

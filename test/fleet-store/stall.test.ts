@@ -9,6 +9,7 @@
 import test from 'ava';
 import type { ExecutionContext } from 'ava';
 import type { ChildProcess } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import type { Sandbox } from '../../src/sandbox/index.js';
 import type { Settings } from '../../src/settings-file/index.js';
 import { collect } from '../helpers/cli.js';
@@ -123,6 +124,48 @@ test('a holder stopped past the end of its in-flight time still stores its answe
   t.is(rb.code, 0, rb.stderr);
   t.is(rb.stdout, ra.stdout, 'the rotated tokens host A got late were stored, not thrown away');
   await grantSurvives(t, st, ra.stdout);
+});
+
+/** The process state letter from /proc (T: stopped). */
+function processState(pid: number): string {
+  try {
+    return /^\d+ \(.*\) (\S)/.exec(readFileSync(`/proc/${pid}/stat`, 'utf8'))?.[1] ?? '?';
+  } catch {
+    return 'gone';
+  }
+}
+
+test('a holder stopped right after marking its refresh, past all of its reserved time: it never sends; the next host refreshes once', async (t) => {
+  t.timeout(120_000);
+  const redis = await startRedis(t);
+  const sandbox = await strictSandbox(t);
+  const url = `${redis.url}?lease=${LEASE_MS / 1000}`;
+  const [a, b] = (await Promise.all([makeHost(t, url, 'host-a'), makeHost(t, url, 'host-b')])) as [TestHost, TestHost];
+  // valid for 10 s more: host A reserves about half of what is left for its request, so its deadline comes soon
+  await seedFleet([a, b], await sandboxCredential(sandbox, 'svc', 10));
+  const childA = spawnHostCli(t, a, ['token', 'svc'], { OAUTH_HANDOFF_TEST_STOP_AT: 'marked' });
+  const runA = collect(childA, { timeoutMs: 60_000 });
+  const pid = childA.pid as number;
+  await waitFor('host A to stop right after marking its refresh', () => processState(pid) === 'T' || childA.exitCode !== null, 30_000);
+  t.is(processState(pid), 'T');
+  t.is(refreshes(sandbox).length, 0, 'nothing sent yet');
+  // the time host A reserved runs out while it cannot run: it is taken for dead, as it must be
+  await waitFor('the in-flight mark to run out', async () => (await redis.client.exists(INFLIGHT)) === 0, 30_000);
+  const rb = await runHostCli(t, b, ['token', 'svc'], { timeoutMs: 60_000 });
+  t.is(rb.code, 0, rb.stderr);
+  t.is(refreshes(sandbox).length, 1, 'host B refreshed with the stored refresh token, which host A never sent');
+  process.kill(pid, 'SIGCONT');
+  const ra = await runA;
+  t.is(ra.code, 0, ra.stderr);
+  t.is(ra.stdout, rb.stdout, "host A did not send its stale refresh: its second mark was refused, and it read host B's token");
+  t.true(sandbox.isAccessTokenValid(rb.stdout.trim()));
+  t.deepEqual(
+    refreshes(sandbox).map((e) => ({ status: e.status, replay: e.replay === true })),
+    [{ status: 200, replay: false }],
+  );
+  const again = await runHostCli(t, a, ['refresh', 'svc']);
+  t.is(again.code, 0, again.stderr);
+  t.true(refreshes(sandbox).every((e) => e.status === 200 && !e.replay), JSON.stringify(refreshes(sandbox)));
 });
 
 // ---------------------------------------------------------------- the store's side, as a library
