@@ -147,7 +147,7 @@ export async function relayCommand(o: RelayOptions): Promise<number> {
     }
     if (failure !== undefined) throw failure;
     if (!o.json) {
-      out.info(out.t('browser.relay.caught', { code: code ?? '' }));
+      out.info(out.t('browser.relay.caught')); // the code itself only in the line to paste (stdout)
       out.info(out.t('browser.relay.paste_there'));
     }
     return 0;
