@@ -99,10 +99,13 @@ export async function showPasteInstructions(
           { kind: 'raw', text: `\n    oauth-handoff relay ${shellQuote(req.url)}\n\n` },
         ]
       : [];
+  // on a screen too small for the relay line, its short form: the person puts the URL above into it
+  const fallback: ScreenLine[] = req.redirect.kind === 'url' ? [{ kind: 'info', text: out.t('handoff.relay_short') }] : [];
   await showHandoffScreen(out, {
     intro: (qr) => out.t(qr ? 'handoff.open_url_qr' : 'handoff.open_url'),
     url: req.url,
     optional,
+    fallback,
     then,
     qr: o.qr,
     reserve: 1,

@@ -8,6 +8,7 @@
  * (`ssh -t server`) and a shell on the laptop.
  */
 import test from 'ava';
+import type { ExecutionContext } from 'ava';
 import { mkdir, symlink } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { startSandbox } from '../../src/sandbox/index.js';
@@ -94,6 +95,40 @@ for (const mode of ['oob', 'loopback'] as const) {
   });
 }
 
+/**
+ * The laptop of the relay recipe: its own store, oauth-handoff on PATH, a
+ * shell in an 80x24 terminal, no desktop session. `line` is typed there; the
+ * URL relay shows is approved by a stand-in browser whose redirect reaches
+ * relay; returns the one line relay printed, read off the laptop's screen.
+ */
+async function relayOnLaptop(t: ExecutionContext, line: string, authorizationUrl: string): Promise<string> {
+  const laptop = await machine(t);
+  const bin = join(laptop.base, 'bin');
+  await mkdir(bin);
+  await symlink(BIN, join(bin, 'oauth-handoff'));
+  // HISTFILE empty: the shell writes no history into the directory the test removes
+  const shellEnv = { ...laptop.env, PATH: [bin, dirname(process.execPath), laptop.env.PATH].join(':'), HISTFILE: '' };
+  const shell = await tmux(t, laptop.base, shellEnv, 'bash --norc --noprofile', { x: 80, y: 24 });
+  await shell.waitFor(/^bash-[\d.]+[$#] $/m);
+  await shell.type(line);
+  await shell.keys('Enter');
+  const waiting = unwrapScreen(await shell.waitFor(/listening on http:\/\/127\.0\.0\.1:\d+\/callback/));
+  const url = /^(http:\/\/127\.0\.0\.1:\d+\/oauth\/authorize\?\S+)$/m.exec(waiting)?.[1];
+  t.is(url, authorizationUrl, `relay shows the URL login made:\n${waiting}`);
+
+  // the laptop's browser: approve; the redirect reaches relay there
+  const landed = await decideByHttp(url as string);
+  t.is((await fetch(landed)).status, 200, 'relay answered the browser');
+  await shell.waitFor(/paste the line printed above/);
+  const laptopScreen = await shell.visible();
+  t.log(`the laptop's screen:\n${laptopScreen}`);
+  const printed = /^(http:\/\/127\.0\.0\.1:\d+\/callback\?\S+)$/m.exec(unwrapScreen(laptopScreen))?.[1];
+  t.truthy(printed, `relay's one line is on the laptop's screen:\n${laptopScreen}`);
+  t.is(printed, landed, 'relay printed the address the browser was sent to');
+  t.deepEqual(await storedNames(laptop.home), [], 'the laptop stored nothing');
+  return printed as string;
+}
+
 test('the relay recipe on plain 80x24 terminals: the relay line read off the server screen runs in a laptop shell, and the one line relay prints, typed at the server prompt, logs in', async (t) => {
   const sb = await startSandbox({ profile: 'redmine' });
   t.teardown(() => sb.close());
@@ -104,43 +139,42 @@ test('the relay recipe on plain 80x24 terminals: the relay line read off the ser
   const visible = await pane.visible();
   t.log(`the server's screen:\n${visible}`);
   const serverScreen = unwrapScreen(visible);
-  const line = /^ {4}(oauth-handoff relay '[^']+')$/m.exec(serverScreen)?.[1];
+  const line = /^ {4}(oauth-handoff relay '([^']+)')$/m.exec(serverScreen);
   t.truthy(line, `the relay line is on the server's screen with the prompt:\n${serverScreen}`);
 
-  // the laptop: its own store, oauth-handoff on PATH, a shell in an 80x24 terminal, no desktop session
-  const laptop = await machine(t);
-  const bin = join(laptop.base, 'bin');
-  await mkdir(bin);
-  await symlink(BIN, join(bin, 'oauth-handoff'));
-  // HISTFILE empty: the shell writes no history into the directory the test removes
-  const shellEnv = { ...laptop.env, PATH: [bin, dirname(process.execPath), laptop.env.PATH].join(':'), HISTFILE: '' };
-  const shell = await tmux(t, laptop.base, shellEnv, 'bash --norc --noprofile', { x: 80, y: 24 });
-  await shell.waitFor(/^bash-[\d.]+[$#] $/m);
-  await shell.type(line as string);
-  await shell.keys('Enter');
-  const waiting = unwrapScreen(await shell.waitFor(/listening on http:\/\/127\.0\.0\.1:\d+\/callback/));
-  const url = /^(http:\/\/127\.0\.0\.1:\d+\/oauth\/authorize\?\S+)$/m.exec(waiting)?.[1];
-  t.is(url, /'([^']+)'/.exec(line as string)?.[1], `relay shows the URL login made:\n${waiting}`);
-
-  // the laptop's browser: approve; the redirect reaches relay there
-  const landed = await decideByHttp(url as string);
-  t.is((await fetch(landed)).status, 200, 'relay answered the browser');
-  await shell.waitFor(/paste the line printed above/);
-  const laptopScreen = await shell.visible();
-  t.log(`the laptop's screen:\n${laptopScreen}`);
-  const caught = unwrapScreen(laptopScreen);
-  const printed = /^(http:\/\/127\.0\.0\.1:\d+\/callback\?\S+)$/m.exec(caught)?.[1];
-  t.truthy(printed, `relay's one line is on the laptop's screen:\n${caught}`);
-  t.is(printed, landed, 'relay printed the address the browser was sent to');
-
+  const printed = await relayOnLaptop(t, line?.[1] as string, line?.[2] as string);
   // the person types it at the server's prompt
-  await pane.type(printed as string);
+  await pane.type(printed);
   await pane.keys('Enter');
   const end = await pane.waitFor(/\[login exited \d+\]/);
   t.regex(end, /\[login exited 0\]/, end);
   t.deepEqual(await storedNames(server.home), ['relayed']);
-  t.deepEqual(await storedNames(laptop.home), [], 'the laptop stored nothing');
   t.true(sb.isAccessTokenValid((await tokenOf(server, 'relayed')).stdout.trim()));
+});
+
+test('the relay recipe on an 80x24 screen too small for the relay line: its short form is shown, and the URL above put into it works the same', async (t) => {
+  // a long client id makes a URL of about 480 characters: the relay line would push it off the screen
+  const client = { id: `long-${'c'.repeat(190)}`, secret: 'long-client-secret', redirectUris: ['http://127.0.0.1/callback'], name: 'long' };
+  const sb = await startSandbox({ profile: 'redmine', clients: [client] });
+  t.teardown(() => sb.close());
+  const server = await machine(t, { OAUTH_HANDOFF_CLIENT_SECRET: client.secret });
+  const args = ['login', '--paste', '--redirect', 'loopback', '--provider', 'redmine', '--site', sb.url, '--client-id', client.id, '--name', 'relayed'];
+  const pane = await tmux(t, server.base, server.env, `${process.execPath} ${BIN} ${args.join(' ')}; echo "[login exited $?]"; sleep 600`, { x: 80, y: 24 });
+  await pane.waitFor(/the address the browser landed on: $/m);
+  const visible = await pane.visible();
+  t.log(`the server's screen:\n${visible}`);
+  const serverScreen = unwrapScreen(visible);
+  const url = /^(http:\/\/127\.0\.0\.1:\d+\/oauth\/authorize\?\S+)$/m.exec(serverScreen)?.[1];
+  t.regex(url ?? '', /code_challenge_method=S256$/, `the whole URL is on screen:\n${visible}`);
+  t.notRegex(serverScreen, /^ {4}oauth-handoff relay '/m, 'the relay line does not fit');
+  t.regex(serverScreen, /^oauth-handoff: or, on a laptop with oauth-handoff, run oauth-handoff relay '<the URL above>' and paste here the line it prints$/m);
+
+  const printed = await relayOnLaptop(t, `oauth-handoff relay '${url as string}'`, url as string);
+  await pane.type(printed);
+  await pane.keys('Enter');
+  const end = await pane.waitFor(/\[login exited \d+\]/);
+  t.regex(end, /\[login exited 0\]/, end);
+  t.deepEqual(await storedNames(server.home), ['relayed']);
 });
 
 test('at 80x24 the paste prompt counts down: the time left is redrawn every second, and a long paste that wraps stays whole', async (t) => {

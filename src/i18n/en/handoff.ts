@@ -5,6 +5,7 @@ export const handoff = {
   'handoff.open_url_here': 'open this URL in a browser on this machine and approve the access:',
   'handoff.open_url_here_qr': 'open this URL in a browser on this machine (or scan the QR code with a phone and paste back the address it lands on) and approve the access:',
   'handoff.relay': 'or, on a laptop with oauth-handoff, run this there: it opens the URL, catches the redirect and prints the line to paste here:',
+  'handoff.relay_short': "or, on a laptop with oauth-handoff, run oauth-handoff relay '<the URL above>' and paste here the line it prints",
   'handoff.after_loopback':
     'after you approve, the browser goes to {at}?code=… and shows a connection error there: that is expected. Copy the whole address from the address bar and paste it here.',
   'handoff.after_oob': 'after you approve, the page shows an authorization code: copy it and paste it here (the address of that page works too).',

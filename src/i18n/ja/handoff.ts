@@ -7,6 +7,7 @@ export const handoff: SectionOf<typeof en> = {
   'handoff.open_url_here': 'このマシンのブラウザでこの URL を開き、アクセスを承認してください:',
   'handoff.open_url_here_qr': 'このマシンのブラウザでこの URL を開いて（またはスマートフォンで QR コードを読み取り、移動先のアドレスをここに貼り付けて）アクセスを承認してください:',
   'handoff.relay': 'または oauth-handoff のあるノート PC で次を実行してください。URL を開いてリダイレクトを受け取り、ここに貼り付ける行を表示します:',
+  'handoff.relay_short': "または oauth-handoff のあるノート PC で oauth-handoff relay '<上の URL>' を実行し、表示された行をここに貼り付けてください",
   'handoff.after_loopback':
     '承認するとブラウザは {at}?code=… に移動し、接続エラーを表示します。これは想定どおりです。アドレスバーのアドレス全体をコピーして、ここに貼り付けてください。',
   'handoff.after_oob': '承認するとページに認可コードが表示されます。コピーしてここに貼り付けてください（そのページのアドレスでもかまいません）。',
