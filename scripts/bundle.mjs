@@ -7,7 +7,7 @@
 // src/errors.ts; HandoffError's instanceof works across copies (a global symbol).
 import { build } from 'esbuild';
 import { readFileSync } from 'node:fs';
-import { lazyCatalogs, lazyFsPromises, split } from './bundle-plugins.mjs';
+import { catalogFiles, lazyFsPromises, split } from './bundle-plugins.mjs';
 
 const root = new URL('..', import.meta.url).pathname;
 const pkg = JSON.parse(readFileSync(`${root}package.json`, 'utf8'));
@@ -25,7 +25,7 @@ const common = {
   sourcemap: false,
   legalComments: 'none',
   logLevel: 'warning',
-  plugins: [split, lazyFsPromises, lazyCatalogs],
+  plugins: [split, lazyFsPromises, catalogFiles],
 };
 
 await Promise.all([

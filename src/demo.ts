@@ -11,7 +11,8 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Writable } from 'node:stream';
-import { authorizeWithPlan, planAuthorization, resolveRecipients } from './browser-side/index.js';
+import { resolveRecipients } from './authorization/index.js';
+import { authorizeWithPlan, planAuthorization } from './browser-side/index.js';
 import type { AuthorizeOptions, BrowserOpener } from './browser-side/index.js';
 import { CODES, HandoffError } from './errors.js';
 import { message } from './i18n/index.js';
@@ -156,7 +157,7 @@ export async function demoCommand(o: DemoOptions = {}): Promise<number> {
     say(`   → ${publicKey}`);
 
     step(3, tr.t('demo.3.title', { command: scenario.command(sandbox, publicKey.slice(0, 12)) }), tr.render(scenario.titles.authorizeWhy));
-    const recipients = await resolveRecipients({ to: [publicKey] }, cmdOut);
+    const recipients = await resolveRecipients({ to: [publicKey] }, cmdOut, { question: cmdOut.t('browser.seal.passphrase_question'), none: message('browser.seal.no_recipient') });
     const plan = await planAuthorization(scenario.plan(sandbox, env), cmdOut);
     const browser: BrowserOpener = async (url) => {
       // what a browser does: GET the approval page, follow its redirect to the loopback listener

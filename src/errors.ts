@@ -31,8 +31,8 @@ export type ExitCode = (typeof EXIT)[keyof typeof EXIT];
 export const EXIT_MEANINGS: Readonly<Record<ExitCode, { summary: string; detail?: string }>> = {
   0: { summary: 'ok' },
   1: { summary: 'error', detail: 'not found, already exists, unsafe permissions, a daemon already running, stopped, …' },
-  2: { summary: 'usage error', detail: 'a bad option or argument' },
-  3: { summary: 're-authorization required', detail: 'the provider rejected the refresh token or code (`invalid_grant`)' },
+  2: { summary: 'usage error', detail: 'a bad option or argument, or pasted input that is no authorization response' },
+  3: { summary: 're-authorization required', detail: 'the provider rejected the refresh token or code (`invalid_grant`), or the answer given to `login`/`authorize` belongs to another authorization (its state differs)' },
   4: { summary: 'cannot decrypt or read a settings file', detail: 'wrong key or passphrase; a damaged, tampered or invalid file' },
   5: { summary: 'provider unreachable or failing', detail: 'network, timeout, 5xx, 429, or an OAuth error such as `invalid_client`' },
   6: { summary: 'busy', detail: "timed out waiting for another process's lock (`--lock-timeout`), or another fleet host changed the credential first" },
@@ -58,6 +58,8 @@ export const CODES = {
   PERMISSIONS: 'PERMISSIONS',
   /** the grant is dead: invalid_grant, revoked, no refresh token */
   REAUTH_REQUIRED: 'REAUTH_REQUIRED',
+  /** an authorization response (pasted or received) that belongs to another authorization request: its state differs */
+  FOREIGN_RESPONSE: 'FOREIGN_RESPONSE',
   /** the provider answered with an OAuth error other than invalid_grant */
   PROVIDER_ERROR: 'PROVIDER_ERROR',
   /** the provider could not be reached, timed out, or answered 5xx / 429 */
@@ -89,6 +91,7 @@ export const EXIT_FOR: Readonly<Record<ErrorCode, ExitCode>> = {
   EXISTS: EXIT.ERROR,
   PERMISSIONS: EXIT.ERROR,
   REAUTH_REQUIRED: EXIT.REAUTH,
+  FOREIGN_RESPONSE: EXIT.REAUTH,
   PROVIDER_ERROR: EXIT.PROVIDER,
   PROVIDER_UNAVAILABLE: EXIT.PROVIDER,
   LOCK_TIMEOUT: EXIT.LOCK_TIMEOUT,

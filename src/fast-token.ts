@@ -63,3 +63,29 @@ export function fastToken(argv: readonly string[], env: NodeJS.ProcessEnv = proc
     out,
   }).catch((e: unknown) => reportError(e, out, { json: a.json === true }));
 }
+
+/** The full CLI (src/cli.ts), for whatever the fast path leaves to it. */
+export interface FullCli {
+  runCli(argv: string[]): Promise<number>;
+}
+
+/**
+ * The executable's dispatch, one for both forms of it: bin/oauth-handoff.cjs (the npm package) and
+ * scripts/sea/main.cjs (the single executable) each load this bundle their own way and call it. A
+ * plain `token` call runs here; anything else goes to the full CLI, which `loadCli` loads only then.
+ * `afterFast` runs when the fast path is done (the bin writes its code cache then). The exit code
+ * goes to process.exitCode; an error that nothing reported ends with exit 1.
+ */
+export function dispatch(argv: string[], loadCli: () => FullCli | Promise<FullCli>, afterFast?: () => void): Promise<void> {
+  const fast = fastToken(argv);
+  const run = fast ? fast.finally(afterFast) : Promise.resolve().then(loadCli).then((cli) => cli.runCli(argv));
+  return run.then(
+    (code) => {
+      process.exitCode = code;
+    },
+    (e: unknown) => {
+      process.stderr.write(`oauth-handoff: error: ${(e instanceof Error && e.message) || String(e)}\n`);
+      process.exitCode = 1;
+    },
+  );
+}

@@ -1,6 +1,6 @@
 import { CODES, HandoffError } from './errors.js';
 import { message } from './i18n/index.js';
-import type { Message } from './i18n/index.js';
+import type { Message, MessageKey } from './i18n/index.js';
 
 /**
  * File-system failures as the toolkit's errors, named for what was wrong and
@@ -15,22 +15,26 @@ export function errnoOf(e: unknown): string | undefined {
 /** Errors of the file system or its permissions that mean "this store cannot be written now". */
 const STORE_WRITE = new Set(['EACCES', 'EPERM', 'EROFS', 'ENOSPC', 'EDQUOT', 'EIO', 'EMFILE', 'ENFILE', 'ETXTBSY', 'EBUSY']);
 
-/** Why, as a catalog message (rendered in the user's language inside the sentence), or the raw text for an errno without one. */
-const WHY: Record<string, Message> = {
-  EACCES: message('fs.why.eacces'),
-  EPERM: message('fs.why.eperm'),
-  EROFS: message('fs.why.erofs'),
-  ENOSPC: message('fs.why.enospc'),
-  EDQUOT: message('fs.why.edquot'),
-  EIO: message('fs.why.eio'),
-  ENOENT: message('fs.why.enoent'),
-  ENOTDIR: message('fs.why.enotdir'),
-  EISDIR: message('fs.why.eisdir'),
+/**
+ * Why, as a catalog message (rendered in the user's language inside the sentence), or the raw text
+ * for an errno without one. Keys, made into messages only for an error: making one reads the catalog.
+ */
+const WHY: Readonly<Record<string, Extract<MessageKey, `fs.why.${string}`>>> = {
+  EACCES: 'fs.why.eacces',
+  EPERM: 'fs.why.eperm',
+  EROFS: 'fs.why.erofs',
+  ENOSPC: 'fs.why.enospc',
+  EDQUOT: 'fs.why.edquot',
+  EIO: 'fs.why.eio',
+  ENOENT: 'fs.why.enoent',
+  ENOTDIR: 'fs.why.enotdir',
+  EISDIR: 'fs.why.eisdir',
 };
 
 function why(e: unknown): Message | string {
   const code = errnoOf(e);
-  return (code && WHY[code]) ?? (e as Error)?.message ?? String(e);
+  const key = code === undefined ? undefined : WHY[code];
+  return key !== undefined ? message(key) : ((e as Error)?.message ?? String(e));
 }
 
 /** The thing that could not be read, as callers name it: a catalog noun phrase when it is one of the known ones. */

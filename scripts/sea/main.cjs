@@ -5,7 +5,9 @@
 // libsodium.cjs (the passphrase KDF, with its WebAssembly) and cli.cjs (the whole CLI). Each is
 // compiled when first required, with the V8 code cache made for it at build time by this very
 // Node.js binary (asset NAME.cache); V8 checks that cache's version and flags and compiles from
-// source when it refuses it.
+// source when it refuses it. The message catalogs are the assets i18n/LANG.json (dist/i18n, as in
+// the npm package), parsed when a bundle first requires one. Which command runs where is decided
+// by fast-token.cjs's `dispatch`, as for the npm package's bin.
 const vm = require('node:vm');
 const { wrap } = require('node:module');
 const { dirname } = require('node:path');
@@ -16,11 +18,22 @@ const ASSETS = {
   './fast-redis-store.cjs': 'fast-redis-store.cjs',
   'libsodium-wrappers-sumo': 'libsodium.cjs',
 };
+/** what the bundles require of a message catalog: ./i18n/LANG.json, the asset i18n/LANG.json */
+const CATALOG = /^\.\/(i18n\/[a-z]+\.json)$/;
 
 /** A loader of assets read with `readAsset(name)` (bytes) and `readAsset(name, 'utf8')` (text). */
 function createLoader(readAsset) {
   const loaded = new Map();
-  const requireAsset = (id) => (Object.hasOwn(ASSETS, id) ? load(ASSETS[id]) : require(id));
+  const catalogs = new Map();
+  const catalog = (name) => {
+    if (!catalogs.has(name)) catalogs.set(name, JSON.parse(readAsset(name, 'utf8')));
+    return catalogs.get(name);
+  };
+  const requireAsset = (id) => {
+    if (Object.hasOwn(ASSETS, id)) return load(ASSETS[id]);
+    const c = CATALOG.exec(id);
+    return c ? catalog(c[1]) : require(id);
+  };
   function load(name) {
     const known = loaded.get(name);
     if (known) return known.module.exports;
@@ -43,17 +56,7 @@ function createLoader(readAsset) {
 function main() {
   const sea = require('node:sea');
   const { load } = createLoader((name, encoding) => (encoding ? sea.getAsset(name, encoding) : Buffer.from(sea.getAsset(name))));
-  const argv = process.argv.slice(2);
-  const run = load('fast-token.cjs').fastToken(argv) || load('cli.cjs').runCli(argv);
-  run.then(
-    (code) => {
-      process.exitCode = code;
-    },
-    (e) => {
-      process.stderr.write(`oauth-handoff: error: ${(e && e.message) || e}\n`);
-      process.exitCode = 1;
-    },
-  );
+  load('fast-token.cjs').dispatch(process.argv.slice(2), () => load('cli.cjs'));
 }
 
 if (require('node:sea').isSea()) main();

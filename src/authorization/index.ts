@@ -1,5 +1,6 @@
 /**
- * What `authorize` (browser side) and `login` (headless side) share: the
+ * What `authorize` (browser side) and `login` (headless side) share — and,
+ * with `export`, who a settings file leaving this machine is sealed to: the
  * options → target resolution (preset, site, endpoints, client and its
  * secret, scopes, PKCE), the authorization request and the code exchange,
  * and the Settings made from a fresh grant. Below both sides: imports
@@ -19,6 +20,8 @@ export {
 } from './registration.js';
 export type { ClientRegistration } from './registration.js';
 export { probeAuthorizationUrl } from './probe.js';
+export { resolveRecipients } from './recipients.js';
+export type { RecipientDescription, RecipientOptions, ResolvedRecipients } from './recipients.js';
 export { settingsFromTokens } from './settings.js';
 export type { SettingsInput } from './settings.js';
 export {

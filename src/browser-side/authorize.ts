@@ -6,23 +6,22 @@
  */
 import { stat } from 'node:fs/promises';
 import { basename } from 'node:path';
-import { checkSelection, chooseRedirect, resolveTarget, settingsFromTokens, shown } from '../authorization/index.js';
-import type { AuthorizationTarget, ProviderSelection } from '../authorization/index.js';
+import { checkSelection, chooseRedirect, resolveRecipients, resolveTarget, settingsFromTokens, shown } from '../authorization/index.js';
+import type { AuthorizationTarget, ProviderSelection, RecipientDescription, ResolvedRecipients } from '../authorization/index.js';
 import { armor } from '../crypto/index.js';
 import { CODES, HandoffError } from '../errors.js';
 import { createHttpClient } from '../oauth/index.js';
 import type { ClientAuthMethod, HttpClient } from '../oauth/index.js';
 import { assertValidName, PASSPHRASE_ENV, writeFileAtomic } from '../settings-file/index.js';
 import type { Settings } from '../settings-file/index.js';
-import { english } from '../i18n/index.js';
+import { english, message } from '../i18n/index.js';
 import type { Translator } from '../i18n/index.js';
 import { createOutput } from '../terminal/index.js';
 import type { Output } from '../terminal/index.js';
 import { USER_AGENT } from '../version.js';
 import { runAuthorization } from './flow.js';
 import type { FlowEvent } from './flow.js';
-import { resolveRecipients, sealSettings } from './handoff-file.js';
-import type { RecipientDescription, ResolvedRecipients } from './handoff-file.js';
+import { sealSettings } from './handoff-file.js';
 import { parseLoopbackRedirectUri } from './loopback.js';
 import type { RefusalReason } from './loopback.js';
 import {
@@ -208,7 +207,7 @@ export async function authorizeCommand(o: AuthorizeOptions): Promise<number> {
   }
   // options that cannot work fail before anyone is asked for a passphrase
   checkAuthorizeOptions(o);
-  const recipients = await resolveRecipients(o, out);
+  const recipients = await resolveRecipients(o, out, { question: out.t('browser.seal.passphrase_question'), none: message('browser.seal.no_recipient') });
   const plan = await planAuthorization(o, out);
   const outcome = await authorizeWithPlan(plan, recipients, o, out);
 
@@ -301,10 +300,10 @@ export async function authorizeWithPlan(
   const readPasted =
     plan.mode === 'oob'
       ? interactive
-        ? (s: AbortSignal) => promptPasted(out.t('authorize.prompt.code'), { timeoutMs: plan.timeoutMs, signal: s })
-        : (s: AbortSignal) => readFirstLine(stdin, { timeoutMs: plan.timeoutMs, signal: s })
+        ? (s: AbortSignal) => promptPasted(out.t('authorize.prompt.code'), { timeoutMs: plan.timeoutMs, signal: s, i18n: out.i18n, now })
+        : (s: AbortSignal) => readFirstLine(stdin, { timeoutMs: plan.timeoutMs, signal: s, timedOut: message('browser.input.timeout', { seconds: Math.round(plan.timeoutMs / 1000) }) })
       : pasteBeside
-        ? (s: AbortSignal) => promptPasted(out.t('authorize.prompt.address'), { timeoutMs: plan.timeoutMs, signal: s })
+        ? (s: AbortSignal) => promptPasted(out.t('authorize.prompt.address'), { timeoutMs: plan.timeoutMs, signal: s, i18n: out.i18n, now })
         : undefined;
 
   try {
@@ -356,7 +355,7 @@ export async function authorizeWithPlan(
             reserve: 1,
           });
         }
-        if (plan.mode !== 'oob' && !pasteBeside) countdown = startCountdown(out.stderr, info.deadline, out.t('wait.approval'), now);
+        if (plan.mode !== 'oob' && !pasteBeside) countdown = startCountdown(out.stderr, info.deadline, out.t('wait.approval'), { now, i18n: out.i18n });
       },
     });
     countdown?.stop();

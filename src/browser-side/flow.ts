@@ -219,7 +219,8 @@ async function readUsablePaste(o: AuthorizationFlowOptions, signal: AbortSignal,
       parseAuthorizationResponse(input, { state, allowMissingState: o.mode === 'oob', redirectUri });
       return { input, source: 'paste' };
     } catch (e) {
-      const retryable = e instanceof HandoffError && e.code === CODES.USAGE;
+      // malformed input, or another run's answer (an older tab): ask again; provider errors end the flow
+      const retryable = e instanceof HandoffError && (e.code === CODES.USAGE || e.code === CODES.FOREIGN_RESPONSE);
       if (!retryable) return { input, source: 'paste' };
       if (!o.retryBadPaste) throw e;
       o.onEvent?.({ kind: 'bad-paste', message: e.message });

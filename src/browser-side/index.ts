@@ -9,8 +9,7 @@ export { explainProviderError, redirectAdvice } from './explain.js';
 export type { ExplainContext } from './explain.js';
 export { runAuthorization } from './flow.js';
 export type { AuthorizationFlowOptions, AuthorizationResult, FlowEvent } from './flow.js';
-export { resolveRecipients, sealSettings } from './handoff-file.js';
-export type { RecipientDescription, ResolvedRecipients } from './handoff-file.js';
+export { sealSettings } from './handoff-file.js';
 // shared with `login`, kept under the names this side has always exported
 export { CLIENT_SECRET_ENV, registerRedirectExample, settingsFromTokens } from '../authorization/index.js';
 export type { SettingsInput } from '../authorization/index.js';
@@ -29,5 +28,5 @@ export { authorizeExample, describeProvider, providersCommand } from './provider
 export type { ProvidersOptions } from './providers.js';
 export { parseAuthorizationRequestUrl, relayCommand } from './relay.js';
 export type { RelayOptions } from './relay.js';
-export { canOpenBrowser, copyToClipboard, osc52, readFirstLine, systemBrowser } from './terminal-io.js';
+export { canOpenBrowser, copyToClipboard, osc52, systemBrowser } from './terminal-io.js';
 export type { BrowserOpener } from './terminal-io.js';

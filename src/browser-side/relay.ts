@@ -9,7 +9,7 @@
 import { shown } from '../authorization/index.js';
 import { CODES, HandoffError } from '../errors.js';
 import { parseAuthorizationResponse } from '../oauth/index.js';
-import { createOutput } from '../terminal/index.js';
+import { createOutput, errorJson } from '../terminal/index.js';
 import type { Output } from '../terminal/index.js';
 import { DEFAULT_TIMEOUT_SECONDS } from './authorize.js';
 import { parseLoopbackRedirectUri, startLoopbackListener } from './loopback.js';
@@ -121,7 +121,7 @@ export async function relayCommand(o: RelayOptions): Promise<number> {
       }
     }
     out.info(out.t('browser.relay.listening', { uri: listener.redirectUri }));
-    countdown = startCountdown(out.stderr, now() + timeoutSeconds * 1000, out.t('wait.approval'), now);
+    countdown = startCountdown(out.stderr, now() + timeoutSeconds * 1000, out.t('wait.approval'), { now, i18n: out.i18n });
     const cb = await listener.callback.finally(() => countdown?.stop());
     // relay never exchanges the code: "received" is all this machine can truthfully say
     cb.respond(fixedPage('received', out.i18n), cb.isError ? 400 : 200);
@@ -138,7 +138,8 @@ export async function relayCommand(o: RelayOptions): Promise<number> {
       failure = e;
     }
     // printed even for an error answer, so a pipe carries the provider's answer to the headless side
-    if (o.json) out.json({ redirect_url: cb.url, code: code ?? null, state: request.state ?? null });
+    // one JSON document: a failure is in it too (the error object of --json), and no second one follows
+    if (o.json) out.json({ redirect_url: cb.url, code: code ?? null, state: request.state ?? null, ...(failure !== undefined ? { error: errorJson(failure) } : {}) });
     else out.data(`${cb.url}\n`);
     if (o.copy) {
       if (copyToClipboard(cb.url, env)) out.info(out.t('browser.relay.copied'));
@@ -146,7 +147,7 @@ export async function relayCommand(o: RelayOptions): Promise<number> {
     }
     if (failure !== undefined) throw failure;
     if (!o.json) {
-      out.info(out.t('browser.relay.caught', { code: code ?? '' }));
+      out.info(out.t('browser.relay.caught')); // the code itself only in the line to paste (stdout)
       out.info(out.t('browser.relay.paste_there'));
     }
     return 0;

@@ -3,10 +3,8 @@
  * the URL (and a QR code), the countdown, OSC 52 clipboard writes and reading
  * a pasted line. Everything here writes to stderr or the TTY, never to stdout.
  */
-import { CODES, HandoffError } from '../errors.js';
-import { openTty, renderQr } from '../terminal/index.js';
+import { renderQr } from '../terminal/index.js';
 import type { Output } from '../terminal/index.js';
-import { message } from '../i18n/index.js';
 
 /** Opens a URL in a browser; injected so tests and `demo` can drive the browser step. */
 export type BrowserOpener = (url: string) => Promise<void>;
@@ -42,87 +40,6 @@ export async function showUrl(out: Output, url: string, opts: { qr: boolean; wha
 
 export { startCountdown } from '../terminal/index.js';
 export type { Countdown } from '../terminal/index.js';
-export { copyToClipboard, osc52 } from '../terminal/index.js';
+export { copyToClipboard, osc52, promptPasted, readFirstLine } from '../terminal/index.js';
 
-/**
- * The first non-empty line of a stream (a pasted code or URL piped in), or
- * ABORTED when the stream ends first, the time runs out or `signal` aborts.
- */
-export function readFirstLine(
-  input: NodeJS.ReadableStream,
-  opts: { timeoutMs: number; signal?: AbortSignal; maxBytes?: number },
-): Promise<string> {
-  const maxBytes = opts.maxBytes ?? 64 * 1024;
-  return new Promise((resolve, reject) => {
-    let buffered = '';
-    const finish = (err: HandoffError | undefined, line?: string) => {
-      clearTimeout(timer);
-      input.off('data', onData);
-      input.off('end', onEnd);
-      input.off('error', onError);
-      opts.signal?.removeEventListener('abort', onAbort);
-      (input as { pause?: () => void }).pause?.();
-      (input as { unref?: () => void }).unref?.();
-      if (err) reject(err);
-      else resolve(line as string);
-    };
-    const onData = (chunk: Buffer | string) => {
-      buffered += typeof chunk === 'string' ? chunk : chunk.toString('utf8');
-      if (buffered.length > maxBytes) return finish(new HandoffError(message('browser.input.too_long', { bytes: maxBytes }), { code: CODES.USAGE }));
-      const lines = buffered.split(/\r?\n/);
-      for (const line of lines.slice(0, -1)) if (line.trim() !== '') return finish(undefined, line.trim());
-      buffered = lines[lines.length - 1] ?? '';
-    };
-    const onEnd = () => {
-      if (buffered.trim() !== '') return finish(undefined, buffered.trim());
-      finish(new HandoffError(message('browser.input.ended'), { code: CODES.ABORTED }));
-    };
-    const onError = (e: Error) => finish(new HandoffError(message('browser.input.read_failed', { error: e.message }), { code: CODES.ABORTED, cause: e }));
-    const onAbort = () => finish(new HandoffError(message('browser.input.cancelled'), { code: CODES.ABORTED }));
-    const timer = setTimeout(
-      () => finish(new HandoffError(message('browser.input.timeout', { seconds: Math.round(opts.timeoutMs / 1000) }), { code: CODES.ABORTED })),
-      opts.timeoutMs,
-    );
-    input.on('data', onData);
-    input.on('end', onEnd);
-    input.on('error', onError);
-    opts.signal?.addEventListener('abort', onAbort, { once: true });
-    (input as { resume?: () => void }).resume?.();
-  });
-}
 
-/**
- * Ask on the terminal for a pasted line, cancellable: used beside the
- * listener (approve on a phone, paste the address it landed on) and for the
- * out-of-band code. ABORTED when cancelled or timed out; USAGE without a TTY.
- */
-export async function promptPasted(question: string, opts: { timeoutMs: number; signal?: AbortSignal }): Promise<string> {
-  const tty = openTty();
-  if (!tty) throw new HandoffError(message('browser.input.no_tty'), { code: CODES.USAGE });
-  const { createInterface } = await import('node:readline');
-  const rl = createInterface({ input: tty.input, output: tty.output, terminal: true });
-  const timeout = AbortSignal.timeout(opts.timeoutMs);
-  const interrupted = new AbortController();
-  rl.on('SIGINT', () => interrupted.abort()); // Ctrl+C at the prompt
-  const signal = AbortSignal.any([interrupted.signal, timeout, ...(opts.signal ? [opts.signal] : [])]);
-  try {
-    for (;;) {
-      const answer = await new Promise<string>((resolve, reject) => {
-        if (signal.aborted) return reject(signal.reason);
-        rl.question(question, { signal }, resolve);
-        signal.addEventListener('abort', () => reject(signal.reason), { once: true });
-      });
-      if (answer.trim() !== '') return answer.trim();
-    }
-  } catch (e) {
-    const timedOut = timeout.aborted && !opts.signal?.aborted && !interrupted.signal.aborted;
-    if (interrupted.signal.aborted) throw new HandoffError(message('browser.input.interrupted'), { code: CODES.INTERRUPTED, cause: e });
-    throw new HandoffError(timedOut ? message('browser.input.nothing_pasted', { seconds: Math.round(opts.timeoutMs / 1000) }) : message('browser.input.prompt_cancelled'), {
-      code: CODES.ABORTED,
-      cause: e,
-    });
-  } finally {
-    rl.close();
-    tty.close();
-  }
-}

@@ -1,11 +1,10 @@
-import { passphraseRecipient, seal, x25519Recipient, armor } from '../crypto/index.js';
-import type { Recipient } from '../crypto/index.js';
+import { resolveRecipients } from '../authorization/index.js';
+import { seal, armor } from '../crypto/index.js';
 import { newGrant, openStore, shortGrantId } from '../credential/index.js';
-import { CODES, HandoffError } from '../errors.js';
 import { message } from '../i18n/index.js';
-import { encodeSettings, PASSPHRASE_ENV, writeFileAtomic } from '../settings-file/index.js';
+import { encodeSettings, writeFileAtomic } from '../settings-file/index.js';
 import type { CredentialStore, Settings, SettingsGrant } from '../settings-file/index.js';
-import { copyToClipboard, resolveSecret } from '../terminal/index.js';
+import { copyToClipboard } from '../terminal/index.js';
 import type { CommonOptions } from './common.js';
 import { outputOf } from './common.js';
 
@@ -26,22 +25,7 @@ export interface ExportOptions extends CommonOptions {
 /** `oauth-handoff export NAME --to KEY | --passphrase`: move a credential to another machine. */
 export async function exportCommand(o: ExportOptions): Promise<number> {
   const out = outputOf(o);
-  const recipients: Recipient[] = (o.to ?? []).map((k) => x25519Recipient(k));
-  if (o.passphrase || o.passphraseFile) {
-    const pass = await resolveSecret(
-      {
-        what: 'passphrase',
-        file: o.passphraseFile,
-        envName: PASSPHRASE_ENV,
-        env: o.env,
-        prompt: { question: 'new passphrase for the exported file: ', confirm: true },
-        flags: `--passphrase-file or ${PASSPHRASE_ENV}`,
-      },
-      out,
-    );
-    if (pass !== undefined) recipients.push(passphraseRecipient(pass));
-  }
-  if (recipients.length === 0) throw new HandoffError(message('export.no_recipient'), { code: CODES.USAGE });
+  const { recipients } = await resolveRecipients(o, out, { question: out.t('export.passphrase_question'), none: message('export.no_recipient') });
   const store = await openStore(o);
   const s = await withGrantId(store, await store.read(o.name));
   const grant = s.grant as SettingsGrant;

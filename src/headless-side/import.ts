@@ -55,17 +55,31 @@ export async function openTransferFile(i: OpenSettingsInput): Promise<Settings> 
   if (forUs && i.machineIdentity) identities.push(i.machineIdentity);
   const hasPassphrase = header.recipients.some((r) => r.type === 'argon2id');
   if (!forUs && hasPassphrase) {
+    // a passphrase typed at the prompt is tried there: a wrong one is asked again (from a file or env: exit 4 at once)
+    let opened: Uint8Array | undefined;
     const pass = await resolveSecret(
       {
         what: 'passphrase',
         file: i.passphraseFile,
         envName: PASSPHRASE_ENV,
         env: i.env,
-        prompt: { question: 'passphrase for the settings file: ' },
+        prompt: {
+          question: i.out.t('import.passphrase_question'),
+          check: async (answer) => {
+            try {
+              opened = await open(i.sealed, [passphraseIdentity(answer)]);
+              return undefined;
+            } catch (e) {
+              if (e instanceof HandoffError && e.key === 'crypto.wrong_passphrase') return e;
+              throw e;
+            }
+          },
+        },
         flags: `--passphrase-file or ${PASSPHRASE_ENV}`,
       },
       i.out,
     );
+    if (opened !== undefined) return decodeSettings(opened);
     if (pass !== undefined) identities.push(passphraseIdentity(pass));
   }
   if (identities.length === 0) {

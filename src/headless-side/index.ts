@@ -17,7 +17,7 @@ export { DEFAULT_LOGIN_TIMEOUT_SECONDS, loginCommand, settingsFromTokens } from 
 export type { LoginMode, LoginOptions } from './login.js';
 export { deviceLogin, pollDeviceToken, startDeviceAuthorization } from './login-device.js';
 export type { DeviceFlowDeps, DevicePollEvent } from './login-device.js';
-export { createPasteRequest, exchangeCode, pasteLogin, readFirstLine } from './login-paste.js';
+export { createPasteRequest, exchangeCode, pasteLogin } from './login-paste.js';
 export type { PasteFlowDeps, PasteRequest, ReadPasted } from './login-paste.js';
 export { CLIENT_SECRET_ENV, chooseRedirect, OOB_REDIRECT_URI, resolveLoginTarget, scopesFrom } from './login-target.js';
 export type { LoginTarget, ProviderSelection, RedirectChoice } from './login-target.js';

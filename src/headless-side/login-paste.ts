@@ -5,20 +5,17 @@
  * on (loopback redirect). The code is exchanged at once: without the verifier
  * it is useless to anyone who saw it on the way.
  */
-import { createInterface } from 'node:readline';
-import type { Readable } from 'node:stream';
 import { authorizationUrl, exchangeAuthorizationCode, newPendingAuthorization, probeAuthorizationUrl } from '../authorization/index.js';
 import { CODES, HandoffError, isHandoffError } from '../errors.js';
 import { message } from '../i18n/index.js';
 import type { Message } from '../i18n/index.js';
 import { parseAuthorizationResponse } from '../oauth/index.js';
 import type { HttpClient, TokenSet } from '../oauth/index.js';
-import { clockTime, promptLine, showHandoffScreen } from '../terminal/index.js';
+import { clockTime, promptPasted, readFirstLine, showHandoffScreen } from '../terminal/index.js';
 import type { Output, ScreenLine } from '../terminal/index.js';
 import type { LoginTarget, RedirectChoice } from './login-target.js';
 
 /** Longest line accepted as a pasted code or URL. */
-export const MAX_PASTE_CHARS = 16 * 1024;
 /** Attempts at a terminal before giving up on unreadable input (the authorization stays valid meanwhile). */
 export const PASTE_ATTEMPTS = 3;
 
@@ -102,47 +99,19 @@ export async function showPasteInstructions(
           { kind: 'raw', text: `\n    oauth-handoff relay ${shellQuote(req.url)}\n\n` },
         ]
       : [];
+  // on a screen too small for the relay line, its short form: the person puts the URL above into it
+  const fallback: ScreenLine[] = req.redirect.kind === 'url' ? [{ kind: 'info', text: out.t('handoff.relay_short') }] : [];
   await showHandoffScreen(out, {
     intro: (qr) => out.t(qr ? 'handoff.open_url_qr' : 'handoff.open_url'),
     url: req.url,
     optional,
+    fallback,
     then,
     qr: o.qr,
     reserve: 1,
   });
 }
 
-/** The first non-empty line of a stream (a pipe from a script or from `oauth-handoff relay`). */
-export function readFirstLine(input: Readable, timeoutMs: number): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const rl = createInterface({ input, crlfDelay: Infinity, terminal: false });
-    let done = false;
-    const finish = (err: HandoffError | undefined, line?: string) => {
-      if (done) return;
-      done = true;
-      clearTimeout(timer);
-      rl.close();
-      // stop reading so the process can exit while the writer is still running
-      input.pause();
-      if (input === process.stdin) process.stdin.destroy();
-      if (err) reject(err);
-      else resolve(line as string);
-    };
-    const timer = setTimeout(
-      () => finish(new HandoffError(withinMessage('no_stdin', timeoutMs), { code: CODES.ABORTED })),
-      timeoutMs,
-    );
-    rl.on('line', (line) => {
-      if (line.length > MAX_PASTE_CHARS) {
-        finish(new HandoffError(message('paste.line_too_long', { max: MAX_PASTE_CHARS }), { code: CODES.USAGE }));
-      } else if (line.trim() !== '') finish(undefined, line.trim());
-    });
-    rl.on('close', () =>
-      finish(new HandoffError(message('paste.stdin_ended'), { code: CODES.USAGE })),
-    );
-    input.on('error', (e) => finish(new HandoffError(message('paste.stdin_unreadable'), { code: CODES.USAGE, cause: e })));
-  });
-}
 
 /** A terminal prompt when stdin is one, else the first line of stdin. */
 export function defaultReadPasted(): { read: ReadPasted; interactive: boolean } {
@@ -152,7 +121,7 @@ export function defaultReadPasted(): { read: ReadPasted; interactive: boolean } 
       read: async (question, timeoutMs) => {
         const started = Date.now();
         try {
-          return await promptLine(question, { noTtyHint: 'pipe the code or URL into standard input', timeoutMs });
+          return await promptPasted(question, { timeoutMs });
         } catch (e) {
           if (isHandoffError(e, CODES.ABORTED) && Date.now() - started >= timeoutMs - 50) {
             throw new HandoffError(withinMessage('nothing_pasted', timeoutMs), { code: CODES.ABORTED, cause: e });
@@ -162,7 +131,7 @@ export function defaultReadPasted(): { read: ReadPasted; interactive: boolean } 
       },
     };
   }
-  return { interactive: false, read: (_question, timeoutMs) => readFirstLine(process.stdin, timeoutMs) };
+  return { interactive: false, read: (_question, timeoutMs) => readFirstLine(process.stdin, { timeoutMs, timedOut: withinMessage('no_stdin', timeoutMs) }) };
 }
 
 export interface PasteFlowDeps {
@@ -223,8 +192,10 @@ async function pasteOnce(target: LoginTarget, redirect: RedirectChoice, deps: Pa
         ...(target.endpoints.issuer ? { issuer: target.endpoints.issuer } : {}),
       }).code;
     } catch (e) {
-      if (!deps.interactive || attempt >= PASTE_ATTEMPTS || !isHandoffError(e, CODES.USAGE)) throw e;
-      deps.out.warn(PASTE_ATTEMPTS - attempt === 1 ? deps.out.t('login.bad_paste_one', { message: said(e, deps.out) }) : deps.out.t('login.bad_paste_many', { message: said(e, deps.out), count: PASTE_ATTEMPTS - attempt }));
+      if (!deps.interactive || attempt >= PASTE_ATTEMPTS || !(isHandoffError(e, CODES.USAGE) || isHandoffError(e, CODES.FOREIGN_RESPONSE))) throw e;
+      // the wait's end again: the time printed when it started has scrolled away by now
+      const until = clockTime(deadline);
+      deps.out.warn(PASTE_ATTEMPTS - attempt === 1 ? deps.out.t('login.bad_paste_one', { message: said(e, deps.out), until }) : deps.out.t('login.bad_paste_many', { message: said(e, deps.out), count: PASTE_ATTEMPTS - attempt, until }));
     }
   }
   return { tokens: await exchangeCode(target, req, code, deps), redirectUri: redirect.uri };

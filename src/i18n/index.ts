@@ -12,5 +12,4 @@ export { message } from './message.js';
 export type { Message } from './message.js';
 export { fill, placeholders } from './format.js';
 export type { NestedMessage, Params, ParamValue } from './format.js';
-export { en } from './en/index.js';
-export { ja } from './ja/index.js';
+export { catalog } from './catalogs.js';

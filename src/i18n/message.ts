@@ -1,5 +1,5 @@
 import type { MessageKey, ParamsArg } from './catalog.js';
-import { en } from './en/index.js';
+import { catalog } from './catalogs.js';
 import { fill } from './format.js';
 import type { Params } from './format.js';
 
@@ -17,5 +17,6 @@ export interface Message {
 
 export function message<K extends MessageKey>(key: K, ...params: ParamsArg<K>): Message {
   const p = params[0] as Params | undefined;
+  const en = catalog('en');
   return p === undefined ? { key, text: en[key] } : { key, params: p, text: fill(en[key], p) };
 }

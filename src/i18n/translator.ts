@@ -1,13 +1,10 @@
-import type { Catalog, MessageKey, ParamsArg } from './catalog.js';
-import { en } from './en/index.js';
+import type { MessageKey, ParamsArg } from './catalog.js';
+import { catalog } from './catalogs.js';
 import { fill } from './format.js';
 import type { Params } from './format.js';
-import { ja } from './ja/index.js';
 import type { Lang } from './locale.js';
 
-const CATALOGS: Readonly<Record<Lang, Catalog>> = { en, ja };
-
-/** Renders messages in one language. Made once per CLI run and passed along (no module state). */
+/** Renders messages in one language. Made once per CLI run and passed along; its catalog is read on the first message. */
 export interface Translator {
   readonly lang: Lang;
   t<K extends MessageKey>(key: K, ...params: ParamsArg<K>): string;
@@ -20,9 +17,10 @@ export interface Translator {
 }
 
 export function createTranslator(lang: Lang): Translator {
-  const catalog = CATALOGS[lang];
-  const render = (key: MessageKey, params?: Params): string =>
-    fill(catalog[key], params, (m) => (Object.hasOwn(catalog, m.key) ? render(m.key as MessageKey, m.params) : m.text));
+  const render = (key: MessageKey, params?: Params): string => {
+    const c = catalog(lang);
+    return fill(c[key], params, (m) => (Object.hasOwn(c, m.key) ? render(m.key as MessageKey, m.params) : m.text));
+  };
   const duration = (ms: number): string => {
     const abs = Math.abs(ms);
     if (abs < 1000) return render('duration.ms', { n: Math.round(abs) });

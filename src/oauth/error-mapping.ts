@@ -32,10 +32,11 @@ const ERROR_LABELS: Record<string, MessageKey> = {
 
 const TRANSIENT_ERRORS = new Set(['temporarily_unavailable', 'server_error']);
 
-const GRANT_NAMES: Record<string, Message> = {
-  refresh_token: message('oauth.grant.refresh_token'),
-  authorization_code: message('oauth.grant.authorization_code'),
-  'urn:ietf:params:oauth:grant-type:device_code': message('oauth.grant.device_code'),
+/** keys, made into messages only for an error (making one reads the catalog) */
+const GRANT_NAMES: Readonly<Record<string, Extract<MessageKey, `oauth.grant.${string}`>>> = {
+  refresh_token: 'oauth.grant.refresh_token',
+  authorization_code: 'oauth.grant.authorization_code',
+  'urn:ietf:params:oauth:grant-type:device_code': 'oauth.grant.device_code',
 };
 
 /** Which endpoint a response came from: a noun phrase for messages ("the token endpoint URL"). */
@@ -111,7 +112,7 @@ export function errorFromResponse(res: RawResponse, endpoint: Message): HandoffE
   const retryAfter = retryAfterSeconds(res);
   if (retryAfter !== undefined) oauth.retryAfter = retryAfter;
   if (error === 'invalid_grant') {
-    const grant = GRANT_NAMES[res.request.grantType ?? ''] ?? message('oauth.grant.other');
+    const grant = message(GRANT_NAMES[res.request.grantType ?? ''] ?? 'oauth.grant.other');
     const text = description
       ? message('oauth.response.invalid_grant_described', { grant, description })
       : message('oauth.response.invalid_grant', { grant });

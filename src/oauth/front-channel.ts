@@ -115,8 +115,9 @@ function usage(text: Message): HandoffError {
  * the user pasted or the loopback listener received: a full redirect URL, its
  * query string (with or without "?"), or a bare code.
  *
- * Throws USAGE for input that is none of those, a state mismatch, or a missing
- * state (unless allowMissingState); ABORTED for access_denied;
+ * Throws USAGE for input that is none of those or a missing state (unless
+ * allowMissingState); FOREIGN_RESPONSE for a state mismatch (the answer to
+ * another authorization request); ABORTED for access_denied;
  * PROVIDER_UNAVAILABLE for server_error / temporarily_unavailable;
  * PROVIDER_ERROR for the other errors and an `iss` mismatch (RFC 9207).
  */
@@ -209,7 +210,7 @@ function checkState(
     throw usage(missingMessage);
   }
   if (response.state !== expect.state) {
-    throw usage(message('oauth.response_input.state_mismatch'));
+    throw new HandoffError(message('oauth.response_input.state_mismatch'), { code: CODES.FOREIGN_RESPONSE });
   }
   return response;
 }

@@ -31,6 +31,8 @@ export function hintFor(e: HandoffError, tr: Translator = english): string | und
     case CODES.REAUTH_REQUIRED:
       // without a credential, nothing was stored (a rejected code): no --force to suggest
       return e.credential ? tr.t('hint.reauth_required', { name }) : tr.t('hint.reauth_new');
+    case CODES.FOREIGN_RESPONSE:
+      return tr.t('hint.foreign_response');
     case CODES.DECRYPT_FAILED:
       return tr.t('hint.decrypt_failed');
     case CODES.BAD_FILE:

@@ -15,6 +15,8 @@ export interface Output {
   data(text: string): void;
   /** one JSON document on stdout */
   json(value: unknown): void;
+  /** whether a JSON document was printed already (an error after it adds none: stdout stays one document) */
+  readonly jsonWritten: boolean;
   /** a human message on stderr */
   info(message: string): void;
   warn(message: string): void;
@@ -58,6 +60,9 @@ function writeToFd(fd: 1 | 2, text: string): void {
   }
 }
 
+/** A JSON document went to this process's own stdout (through any Output: a command may make its own). */
+let processJsonWritten = false;
+
 export function createOutput(opts: OutputOptions = {}): Output {
   const env = opts.env ?? process.env;
   const toStdout = opts.stdout ? (text: string): void => void opts.stdout!.write(text) : (text: string): void => writeToFd(1, text);
@@ -68,7 +73,11 @@ export function createOutput(opts: OutputOptions = {}): Output {
     (color ??= ((opts.stderr ?? process.stderr) as { isTTY?: boolean }).isTTY === true && !('NO_COLOR' in env && env.NO_COLOR !== '') && env.TERM !== 'dumb');
   const paint = (code: string, s: string): string => (useColor() ? `\u001b[${code}m${s}\u001b[0m` : s);
   const i18n = createTranslator(opts.lang ?? detectLanguage(env));
+  let jsonWritten = false;
   return {
+    get jsonWritten() {
+      return opts.stdout ? jsonWritten : processJsonWritten;
+    },
     get color() {
       return useColor();
     },
@@ -83,7 +92,11 @@ export function createOutput(opts: OutputOptions = {}): Output {
     // Every channel escapes what a terminal would act on (escape.ts), so no value from a file or a
     // server can write to the clipboard or clear the screen, whoever prints it; our own colour is added after.
     data: (text) => toStdout(escapeControls(text)),
-    json: (value) => toStdout(terminalSafeJson(JSON.stringify(value, null, 2)) + '\n'),
+    json: (value) => {
+      if (opts.stdout) jsonWritten = true;
+      else processJsonWritten = true;
+      toStdout(terminalSafeJson(JSON.stringify(value, null, 2)) + '\n');
+    },
     info: (message) => toStderr(`oauth-handoff: ${escapeControls(message)}\n`),
     warn: (message) => toStderr(`oauth-handoff: ${paint('33', i18n.t('cli.warning'))} ${escapeControls(message)}\n`),
     raw: (text) => toStderr(escapeControls(text)),

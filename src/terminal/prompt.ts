@@ -3,6 +3,7 @@ import { ReadStream, WriteStream } from 'node:tty';
 import { CODES, HandoffError } from '../errors.js';
 import { createTranslator, detectLanguage, message } from '../i18n/index.js';
 import type { Translator } from '../i18n/index.js';
+import { minutesSeconds } from './countdown.js';
 
 /** Read all of stdin (for `import -`, piped passphrases, pasted blocks). */
 export async function readStdin(maxBytes = 4 << 20): Promise<Buffer> {
@@ -52,6 +53,12 @@ export interface PromptOptions {
   i18n?: Translator;
   /** with confirm: warn about a weak passphrase (and let the person choose another) */
   checkStrength?: boolean;
+  /**
+   * Try an answer (open the file with this passphrase): a returned error is a
+   * wrong answer, said on its own line and asked again (PROMPT_ATTEMPTS in
+   * all; the last one is thrown); a thrown error ends the prompt.
+   */
+  check?: (answer: string) => Promise<HandoffError | undefined>;
 }
 
 /** Tries at a prompt before giving up (empty entries, differing entries). */
@@ -82,6 +89,7 @@ export async function promptSecret(question: string, opts: PromptOptions): Promi
   const { read } = await import('read');
   const tr = opts.i18n ?? createTranslator(detectLanguage(process.env));
   const say = (text: string) => void tty.output.write(`oauth-handoff: ${text}\n`);
+  const spoken = (e: HandoffError) => (e.key === undefined ? e.message : tr.render(e.key, e.params));
   try {
     const ask = async (prompt: string): Promise<string> => {
       const answer = (await read({ prompt, silent: true, replace: '', input: tty.input, output: tty.output, terminal: true, timeout: opts.timeoutMs })) as string;
@@ -97,7 +105,13 @@ export async function promptSecret(question: string, opts: PromptOptions): Promi
         say(attempt < PROMPT_ATTEMPTS ? tr.t('terminal.nothing_entered_retry') : tr.t('terminal.nothing_entered'));
         continue;
       } else if (!opts.confirm) {
-        return first;
+        if (!opts.check) return first;
+        const wrong = await opts.check(first);
+        if (wrong === undefined) return first;
+        if (attempt >= PROMPT_ATTEMPTS) throw wrong;
+        const left = PROMPT_ATTEMPTS - attempt;
+        say(left === 1 ? tr.t('terminal.wrong_secret_one', { error: spoken(wrong) }) : tr.t('terminal.wrong_secret_many', { error: spoken(wrong), count: left }));
+        continue;
       } else {
         if (opts.checkStrength && weakPassphrase(first)) {
           say(tr.t('terminal.weak_passphrase', { min: WEAK_PASSPHRASE_CHARS }));
@@ -124,7 +138,71 @@ export async function promptSecret(question: string, opts: PromptOptions): Promi
   }
 }
 
-/** Ask for a line with echo (codes and URLs being pasted). Ctrl-C: INTERRUPTED (exit 130). */
+export interface PastePromptOptions {
+  timeoutMs: number;
+  /** another way the answer may come (the loopback listener): abort to stop asking */
+  signal?: AbortSignal;
+  /** the user's language for the time left (default: the locale's) */
+  i18n?: Translator;
+  now?: () => number;
+}
+
+
+/**
+ * Ask on the terminal for a pasted line (a code, or the address a browser
+ * landed on), with echo; an empty line is asked again. The wait is a
+ * countdown: the prompt starts with the time left, redrawn every second by
+ * readline, which knows how many rows the line being typed takes, so a long
+ * pasted URL that wraps is redrawn whole. ABORTED when the time runs out or
+ * `signal` aborts; INTERRUPTED on Ctrl-C (exit 130); USAGE without a terminal.
+ */
+export async function promptPasted(question: string, opts: PastePromptOptions): Promise<string> {
+  const tty = openTty();
+  if (!tty) throw new HandoffError(message('browser.input.no_tty'), { code: CODES.USAGE });
+  const tr = opts.i18n ?? createTranslator(detectLanguage(process.env));
+  const now = opts.now ?? Date.now;
+  const deadline = now() + opts.timeoutMs;
+  const prompt = () => `${tr.t('terminal.time_left', { left: minutesSeconds(Math.max(0, Math.ceil((deadline - now()) / 1000))) })}${question}`;
+  const { createInterface } = await import('node:readline');
+  const rl = createInterface({ input: tty.input, output: tty.output, terminal: true });
+  const timeout = AbortSignal.timeout(opts.timeoutMs);
+  const interrupted = new AbortController();
+  rl.on('SIGINT', () => interrupted.abort()); // Ctrl+C at the prompt
+  const signal = AbortSignal.any([interrupted.signal, timeout, ...(opts.signal ? [opts.signal] : [])]);
+  const tick = setInterval(() => {
+    // readline writes pasted text straight to the terminal without noting the row its cursor ended
+    // on (`prevRows`, undocumented), and redraws from there: note it, before the prompt changes
+    (rl as unknown as { prevRows: number }).prevRows = rl.getCursorPos().rows;
+    rl.setPrompt(prompt());
+    rl.prompt(true); // redraw the prompt and what was typed so far, the cursor where it was
+  }, 1000);
+  tick.unref();
+  try {
+    for (;;) {
+      const answer = await new Promise<string>((resolve, reject) => {
+        if (signal.aborted) return reject(signal.reason);
+        rl.question(prompt(), { signal }, resolve);
+        signal.addEventListener('abort', () => reject(signal.reason), { once: true });
+      });
+      if (answer.trim() !== '') return answer.trim();
+    }
+  } catch (e) {
+    const timedOut = timeout.aborted && !opts.signal?.aborted && !interrupted.signal.aborted;
+    if (interrupted.signal.aborted) throw new HandoffError(message('browser.input.interrupted'), { code: CODES.INTERRUPTED, cause: e });
+    throw new HandoffError(timedOut ? message('browser.input.nothing_pasted', { seconds: Math.round(opts.timeoutMs / 1000) }) : message('browser.input.prompt_cancelled'), {
+      code: CODES.ABORTED,
+      cause: e,
+    });
+  } finally {
+    clearInterval(tick);
+    // the line ends here: what follows (an error, the next step) starts a row of its own
+    if (signal.aborted) tty.output.write('\n');
+    rl.close();
+    tty.close();
+  }
+}
+
+/** Ask for a line with echo (a short answer: a choice, yes or no). Ctrl-C: INTERRUPTED (exit 130). */
 export async function promptLine(question: string, opts: PromptOptions): Promise<string> {
   const tty = openTty();
   if (!tty) throw new HandoffError(`no terminal to ask for input; ${opts.noTtyHint}`, { code: CODES.USAGE });

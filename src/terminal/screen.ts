@@ -3,7 +3,8 @@
  * with it, and a prompt below. On a terminal of known size (a plain 80x24 over
  * SSH) everything that is printed must still be on screen when the prompt
  * is: the QR code comes first and only when it fits with the rest, optional
- * blocks (the relay line) only when they fit, and the URL always sits just
+ * blocks (the relay line) only when they fit (else their shorter fallback,
+ * when that fits), and the URL always sits just
  * above what follows it. Without a terminal (a pipe, a log) everything is
  * printed except the QR code, which nobody can scan there.
  */
@@ -25,6 +26,8 @@ export interface HandoffScreen {
   url: string;
   /** shown right after the URL when they fit (e.g. the relay command) */
   optional?: ScreenLine[];
+  /** shown there instead when `optional` does not fit but this does (a shorter form of it) */
+  fallback?: ScreenLine[];
   /** always shown, after the rest */
   then: ScreenLine[];
   /** --qr / --no-qr */
@@ -68,19 +71,22 @@ function print(out: Output, l: ScreenLine): void {
 
 /** What is drawn, decided from the terminal size (exported for tests). */
 export function planScreen(
-  s: Pick<HandoffScreen, 'before' | 'url' | 'optional' | 'then' | 'reserve'> & { intro: string },
+  s: Pick<HandoffScreen, 'before' | 'url' | 'optional' | 'fallback' | 'then' | 'reserve'> & { intro: string },
   qr: string | undefined,
   size: ScreenSize | undefined,
-): { qr: boolean; optional: boolean } {
-  if (size === undefined) return { qr: false, optional: true };
+): { qr: boolean; optional: boolean; fallback: boolean } {
+  if (size === undefined) return { qr: false, optional: true, fallback: false };
   const rows = (lines: ScreenLine[]) => lines.reduce((n, l) => n + rowsOfLine(l, size.columns), 0);
   const base = rows([...(s.before ?? []), { kind: 'info', text: s.intro }, { kind: 'raw', text: `\n${s.url}\n` }, ...s.then]) + (s.reserve ?? 1);
   const optional = rows(s.optional ?? []);
   const withOptional = base + optional <= size.rows;
+  const fallback = s.fallback === undefined || s.fallback.length === 0 ? 0 : rows(s.fallback);
+  const withFallback = !withOptional && fallback > 0 && base + fallback <= size.rows;
+  const extra = withOptional ? optional : withFallback ? fallback : 0;
   const qrRows = qr === undefined ? 0 : rowsOf(qr.replace(/\n$/, ''), size.columns);
   const qrWidth = qr === undefined ? 0 : Math.max(...qr.split('\n').map((l) => displayWidth(l)));
-  const qrFits = qr !== undefined && qrWidth <= size.columns && base + (withOptional ? optional : 0) + qrRows <= size.rows;
-  return { qr: qrFits, optional: withOptional };
+  const qrFits = qr !== undefined && qrWidth <= size.columns && base + extra + qrRows <= size.rows;
+  return { qr: qrFits, optional: withOptional, fallback: withFallback };
 }
 
 /** Print the hand-off screen (see the module comment). Returns whether a QR code was drawn. */
@@ -93,6 +99,7 @@ export async function showHandoffScreen(out: Output, s: HandoffScreen): Promise<
   out.info(s.intro(plan.qr));
   out.raw(`\n${s.url}\n\n`);
   if (plan.optional) for (const l of s.optional ?? []) print(out, l);
+  else if (plan.fallback) for (const l of s.fallback ?? []) print(out, l);
   for (const l of s.then) print(out, l);
   return { qr: plan.qr };
 }

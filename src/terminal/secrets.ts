@@ -5,6 +5,7 @@ import { message } from '../i18n/index.js';
 import type { Message } from '../i18n/index.js';
 import type { Output } from './output.js';
 import { promptSecret } from './prompt.js';
+import type { PromptOptions } from './prompt.js';
 
 export interface SecretSource {
   /** what it is, for messages: "passphrase", "client secret" */
@@ -17,7 +18,7 @@ export interface SecretSource {
   envName?: string;
   env?: NodeJS.ProcessEnv;
   /** when nothing else gave it: prompt on the terminal (twice when confirm) */
-  prompt?: { question: string; confirm?: boolean } | false;
+  prompt?: { question: string; confirm?: boolean; check?: PromptOptions['check'] } | false;
   /** flag names, for the no-terminal message */
   flags: string;
 }
@@ -56,7 +57,13 @@ export async function resolveSecret(src: SecretSource, out: Output): Promise<str
   }
   if (src.envName && env[src.envName]) return env[src.envName];
   if (src.prompt) {
-    return promptSecret(src.prompt.question, { confirm: src.prompt.confirm, checkStrength: src.prompt.confirm === true, noTtyHint: `use ${src.flags}`, i18n: out.i18n });
+    return promptSecret(src.prompt.question, {
+      confirm: src.prompt.confirm,
+      checkStrength: src.prompt.confirm === true,
+      noTtyHint: `use ${src.flags}`,
+      i18n: out.i18n,
+      ...(src.prompt.check ? { check: src.prompt.check } : {}),
+    });
   }
   return undefined;
 }

@@ -47,7 +47,8 @@ test('relay catches the redirect on the laptop, prints exactly the redirect URL,
   const lines = res.stdout.split('\n');
   t.is(lines.length, 2, 'one line and its newline: safe to pipe into `login --paste`');
   const { code } = parseAuthorizationResponse(lines[0]!, { state: r.state, allowMissingState: false, redirectUri: r.redirectUri });
-  t.regex(res.stderr, new RegExp(`the code is ${code.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}`));
+  t.regex(res.stderr, /caught the redirect/);
+  t.false(res.stderr.includes(code), 'the code is only in the line to paste (stdout), not in the messages');
   t.is(r.sandbox.log().filter((e) => e.grantType !== undefined).length, 0, 'relay made no token request');
 
   // the headless machine, holding the verifier, can exchange it
@@ -89,6 +90,21 @@ test('relay passes a provider error on (stdout) and exits non-zero', async (t) =
   t.is(res.code, 1, res.stderr);
   t.regex(res.stdout, /error=access_denied/);
   t.regex(res.stderr, /access_denied/);
+});
+
+test('relay --json with a provider error: one JSON document on stdout, the error inside it (not a second object)', async (t) => {
+  const r = await headlessRequest(t);
+  const lap = await laptop(t);
+  const cli = startCli(t, ['relay', r.url, '--no-browser', '--json', '--timeout', '30'], lap.env);
+  await cli.waitForStderr(/listening on/);
+  await get(`${r.redirectUri}?error=access_denied&state=${encodeURIComponent(r.state)}`);
+  const res = await cli.done;
+  t.is(res.code, 1, res.stderr);
+  const j = JSON.parse(res.stdout) as { redirect_url: string; code: null; state: string; error: { code: string; exit: number; message: string } };
+  t.regex(j.redirect_url, /error=access_denied/);
+  t.is(j.code, null);
+  t.like(j.error, { code: 'ABORTED', exit: 1 });
+  t.regex(j.error.message, /denied/);
 });
 
 test('relay refuses what it cannot relay: out-of-band URLs, non-loopback redirects, a redirect URL instead of the request (exit 2)', async (t) => {

@@ -7,6 +7,9 @@
  *     ```sh runnable sandbox=redmine
  *     oauth-handoff token redmine-prod
  *     ```
+ *
+ * `person=relay` says how the person hands an authorization back in that
+ * block (BLOCK_PERSONS).
  */
 import { readdir, readFile } from 'node:fs/promises';
 import { join, relative } from 'node:path';
@@ -15,10 +18,19 @@ import { join, relative } from 'node:path';
 export const BLOCK_PROFILES = ['generic', 'redmine', 'backlog', 'confluence', 'jira', 'questetra', 'oauth21'] as const;
 export type BlockProfile = (typeof BLOCK_PROFILES)[number];
 
+/**
+ * How the person stood in for hands the authorization back (`person=…`):
+ * `browser` (the default) opens the printed URL and pastes what a browser
+ * shows; `relay` runs, on a laptop of its own, the `oauth-handoff relay '…'`
+ * line the command printed, and pastes the line relay printed.
+ */
+export const BLOCK_PERSONS = ['browser', 'relay'] as const;
+export type BlockPerson = (typeof BLOCK_PERSONS)[number];
+
 /** Shell languages a runnable block may be written in. */
 const SHELLS = new Set(['sh', 'bash', 'shell']);
 /** Attributes a runnable block may carry. */
-const ATTRIBUTES = new Set(['sandbox']);
+const ATTRIBUTES = new Set(['sandbox', 'person']);
 
 export interface CodeBlock {
   /** path relative to the repository root */
@@ -29,6 +41,8 @@ export interface CodeBlock {
   runnable: boolean;
   /** the sandbox profile of a runnable block (default generic) */
   profile: BlockProfile;
+  /** how the person hands the authorization back (default browser) */
+  person: BlockPerson;
   code: string;
 }
 
@@ -61,12 +75,20 @@ export function extractBlocks(markdown: string, file: string): CodeBlock[] {
     }
     if (j >= lines.length) throw new BlockError(`${file}:${i + 1}: a code fence is never closed`);
     let profile: BlockProfile = 'generic';
+    let person: BlockPerson = 'browser';
     if (runnable) {
       if (!SHELLS.has(lang)) throw new BlockError(`${file}:${i + 1}: a runnable block must be sh or bash, not "${lang}"`);
       for (const word of info.slice(1)) {
         if (word === 'runnable') continue;
         const [key, value] = word.split('=', 2) as [string, string | undefined];
         if (!ATTRIBUTES.has(key) || value === undefined) throw new BlockError(`${file}:${i + 1}: unknown attribute "${word}" on a runnable block`);
+        if (key === 'person') {
+          if (!(BLOCK_PERSONS as readonly string[]).includes(value)) {
+            throw new BlockError(`${file}:${i + 1}: unknown person "${value}" (one of ${BLOCK_PERSONS.join(', ')})`);
+          }
+          person = value as BlockPerson;
+          continue;
+        }
         if (!(BLOCK_PROFILES as readonly string[]).includes(value)) {
           throw new BlockError(`${file}:${i + 1}: unknown sandbox profile "${value}" (one of ${BLOCK_PROFILES.join(', ')})`);
         }
@@ -75,7 +97,7 @@ export function extractBlocks(markdown: string, file: string): CodeBlock[] {
     } else if (info.some((w) => /^runnable\b/i.test(w) && w !== 'runnable')) {
       throw new BlockError(`${file}:${i + 1}: "${info.join(' ')}" looks like a misspelt runnable marker`);
     }
-    blocks.push({ file, line: i + 1, lang, runnable, profile, code: body.join('\n') });
+    blocks.push({ file, line: i + 1, lang, runnable, profile, person, code: body.join('\n') });
     i = j;
   }
   return blocks;

@@ -6,7 +6,11 @@
  * for: each authorization URL the CLI prints on stderr is opened over HTTP
  * (the sandbox approves at once); the code an out-of-band page shows, or the
  * address a browser would land on when nothing listens there, is pasted on
- * stdin. Nothing else is faked: the commands are the docs' own.
+ * stdin. In a `person=relay` block the person has a laptop instead: the
+ * `oauth-handoff relay '…'` line the command printed is run there as printed
+ * (its own process, HOME and working directory), the URL relay prints is
+ * opened the same way, and the one line relay prints is pasted on stdin.
+ * Nothing else is faked: the commands are the docs' own.
  */
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -33,6 +37,8 @@ export interface DocRunResult {
   stderr: string;
   /** what the browser stand-in did or could not do */
   approvals: string[];
+  /** stderr of the relay commands run on the stand-in's laptop (person=relay) */
+  laptop: string;
   durationMs: number;
 }
 
@@ -106,7 +112,9 @@ export async function runDocument(blocks: CodeBlock[], opts: { timeoutMs?: numbe
     const bin = join(base, 'bin');
     const home = join(base, 'home');
     const work = join(base, 'work');
-    await Promise.all([mkdir(bin), mkdir(home), mkdir(work)]);
+    // the person's laptop (person=relay): its own HOME, and its working directory is that HOME
+    const laptopHome = join(base, 'laptop');
+    await Promise.all([mkdir(bin), mkdir(home), mkdir(work), mkdir(laptopHome)]);
     await symlink(BIN, join(bin, 'oauth-handoff'));
     // `npx oauth-handoff …` as the README writes it, without asking any registry
     await writeFile(
@@ -116,27 +124,43 @@ export async function runDocument(blocks: CodeBlock[], opts: { timeoutMs?: numbe
     );
     const scriptFile = join(base, 'doc.sh');
     await writeFile(scriptFile, script(blocks, sandboxes));
-    const env: NodeJS.ProcessEnv = {
+    const reader = (h: string): NodeJS.ProcessEnv => ({
       PATH: [bin, dirname(process.execPath), process.env.PATH ?? '/usr/bin:/bin'].join(':'),
-      HOME: home,
-      XDG_CONFIG_HOME: join(home, '.config'),
+      HOME: h,
+      XDG_CONFIG_HOME: join(h, '.config'),
       LANG: 'C.UTF-8',
       NO_COLOR: '1',
       NO_PROXY: '127.0.0.1,localhost',
       TMPDIR: tmpdir(),
       ...opts.env,
-    };
+    });
+    const env = reader(home);
+    // no DISPLAY: relay prints the URL instead of opening a browser, and the stand-in opens it
+    const laptopEnv = reader(laptopHome);
     return await new Promise<DocRunResult>((resolve, reject) => {
       // a new session: no controlling terminal, so a prompt fails instead of waiting on the developer's terminal
       const child = spawn('bash', [scriptFile], { cwd: work, env, stdio: ['pipe', 'pipe', 'pipe'], detached: true });
       let stdout = '';
       let stderr = '';
-      let pending = '';
+      let laptop = '';
       let timedOut = false;
       let approvalFailed = false;
+      /** the block running now (from the markers the script prints on stderr) */
+      let current: CodeBlock | undefined;
       const approvals: string[] = [];
       const opened = new Set<string>();
+      const relayed = new Set<string>();
+      /** the laptop's processes (relay), each its own process group */
+      const laptopPids = new Set<number>();
       const origins = new Map([...sandboxes.values()].map((d) => [new URL(d.sandbox.url).origin, d]));
+      const killGroup = (pid: number | undefined) => {
+        if (pid === undefined) return;
+        try {
+          process.kill(-pid, 'SIGKILL');
+        } catch {
+          /* already gone */
+        }
+      };
       const paste = (line: string) => {
         if (!child.stdin.destroyed) child.stdin.write(`${line}\n`);
       };
@@ -144,13 +168,18 @@ export async function runDocument(blocks: CodeBlock[], opts: { timeoutMs?: numbe
       const giveUp = (why: string) => {
         approvals.push(why);
         approvalFailed = true;
+        for (const pid of laptopPids) killGroup(pid);
         try {
           process.kill(-child.pid!, 'SIGKILL');
         } catch {
           child.kill('SIGKILL');
         }
       };
-      const approve = async (url: string): Promise<void> => {
+      /**
+       * Open an authorization URL as a browser would. `onLaptop`: the URL relay
+       * printed, whose redirect must reach relay's listener on this machine.
+       */
+      const approve = async (url: string, onLaptop: boolean): Promise<void> => {
         try {
           const r = await fetch(url, { redirect: 'manual' });
           const location = r.headers.get('location');
@@ -158,6 +187,7 @@ export async function runDocument(blocks: CodeBlock[], opts: { timeoutMs?: numbe
           if (!location) return giveUp(`${url}: the sandbox answered ${r.status} without a redirect (an error page)`);
           const landed = new URL(location, url);
           if (origins.has(landed.origin)) {
+            if (onLaptop) return giveUp(`${landed.href}: relay's URL led to a page on the provider, not to relay`);
             // an out-of-band page on the provider: the person copies the code it shows
             const html = await (await fetch(landed)).text();
             const code = /<code id="authorization_code">([^<]+)<\/code>/.exec(html)?.[1] ?? landed.searchParams.get('code');
@@ -170,6 +200,7 @@ export async function runDocument(blocks: CodeBlock[], opts: { timeoutMs?: numbe
             approvals.push(`the browser reached ${landed.origin}${landed.pathname}`);
           } catch {
             // nothing listens there (login --paste): the person copies the address bar
+            if (onLaptop) return giveUp(`${landed.origin}${landed.pathname}: nothing listens there on the laptop (relay should)`);
             approvals.push(`pasted the address ${landed.origin}${landed.pathname}?…`);
             paste(landed.href);
           }
@@ -177,29 +208,89 @@ export async function runDocument(blocks: CodeBlock[], opts: { timeoutMs?: numbe
           giveUp(`${url}: ${(e as Error).message}`);
         }
       };
-      child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
-      child.stderr.setEncoding('utf8').on('data', (d: string) => {
-        stderr += d;
-        pending += d;
-        const lines = pending.split('\n');
-        pending = lines.pop() ?? '';
-        for (const raw of lines) {
-          const line = raw.trim();
-          if (!/^https?:\/\/\S+$/.test(line) || opened.has(line)) continue;
-          let u: URL;
-          try {
-            u = new URL(line);
-          } catch {
-            continue;
-          }
-          if (!origins.has(u.origin) || u.searchParams.get('response_type') !== 'code') continue;
-          opened.add(line);
-          void approve(line);
+      /** An authorization URL of a sandbox on a line of its own, if `line` is one. */
+      const authorizationUrl = (line: string): string | undefined => {
+        if (!/^https?:\/\/\S+$/.test(line)) return undefined;
+        let u: URL;
+        try {
+          u = new URL(line);
+        } catch {
+          return undefined;
         }
-      });
+        return origins.has(u.origin) && u.searchParams.get('response_type') === 'code' ? line : undefined;
+      };
+      /** Lines of a stream, as they complete. */
+      const lines = (stream: NodeJS.ReadableStream, each: (line: string) => void, all: (d: string) => void) => {
+        let pending = '';
+        stream.setEncoding('utf8');
+        stream.on('data', (d: string) => {
+          all(d);
+          pending += d;
+          const done = pending.split('\n');
+          pending = done.pop() ?? '';
+          for (const raw of done) each(raw.trim());
+        });
+      };
+      /**
+       * person=relay: the person runs the printed line on the laptop as it is
+       * (a shell there), opens the URL relay prints, and pastes the one line
+       * relay prints at the waiting command.
+       */
+      const runRelay = (line: string) => {
+        const relay = spawn('bash', ['-c', line], { cwd: laptopHome, env: laptopEnv, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+        if (relay.pid !== undefined) laptopPids.add(relay.pid);
+        approvals.push(`ran on the laptop: ${line.slice(0, 40)}…`);
+        let out = '';
+        const seen = new Set<string>();
+        relay.stdout.setEncoding('utf8').on('data', (d: string) => (out += d));
+        lines(
+          relay.stderr,
+          (l) => {
+            const url = authorizationUrl(l);
+            if (url === undefined || seen.has(url)) return;
+            seen.add(url);
+            void approve(url, true);
+          },
+          (d) => (laptop += d),
+        );
+        relay.on('error', (e) => giveUp(`the laptop could not run the relay line: ${e.message}`));
+        relay.on('close', (code) => {
+          if (relay.pid !== undefined) laptopPids.delete(relay.pid);
+          const printed = out.split('\n').filter((l) => l.trim() !== '');
+          if (code !== 0) return giveUp(`the relay line exited ${code}`);
+          if (printed.length !== 1) return giveUp(`relay printed ${printed.length} lines on stdout, not one`);
+          approvals.push('pasted the line relay printed');
+          paste(printed[0] as string);
+        });
+      };
+      child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
+      lines(
+        child.stderr,
+        (line) => {
+          const mark = /^::docs-block (\d+|end)::$/.exec(line);
+          if (mark) {
+            current = mark[1] === 'end' ? undefined : blocks[Number(mark[1])];
+            return;
+          }
+          if (current?.person === 'relay') {
+            // the person does not open this URL: the laptop's relay does
+            if (/^oauth-handoff relay '[^']+'$/.test(line) && !relayed.has(line)) {
+              relayed.add(line);
+              runRelay(line);
+            }
+            return;
+          }
+          const url = authorizationUrl(line);
+          if (url === undefined || opened.has(url)) return;
+          opened.add(url);
+          void approve(url, false);
+        },
+        (d) => (stderr += d),
+      );
       child.stdin.on('error', () => undefined);
       const timer = setTimeout(() => {
         timedOut = true;
+        for (const pid of laptopPids) killGroup(pid);
         try {
           process.kill(-child.pid!, 'SIGKILL');
         } catch {
@@ -208,20 +299,18 @@ export async function runDocument(blocks: CodeBlock[], opts: { timeoutMs?: numbe
       }, opts.timeoutMs ?? 90_000);
       child.on('error', (e) => {
         clearTimeout(timer);
+        for (const pid of laptopPids) killGroup(pid);
         reject(e);
       });
       child.on('close', (code) => {
         clearTimeout(timer);
-        // anything the script left running in the background goes too
-        try {
-          process.kill(-child.pid!, 'SIGKILL');
-        } catch {
-          /* already gone */
-        }
+        // anything the script (or the laptop) left running in the background goes too
+        killGroup(child.pid);
+        for (const pid of laptopPids) killGroup(pid);
         const marks = [...stderr.matchAll(/::docs-block (\d+|end)::/g)].map((m) => m[1]);
         const last = marks.at(-1);
         const ok = code === 0 && !timedOut && !approvalFailed && last === 'end';
-        const result: DocRunResult = { ok, code, timedOut, stdout, stderr, approvals, durationMs: Date.now() - started };
+        const result: DocRunResult = { ok, code, timedOut, stdout, stderr, laptop, approvals, durationMs: Date.now() - started };
         if (!ok && last !== undefined && last !== 'end') result.failedBlock = blocks[Number(last)];
         resolve(result);
       });
@@ -244,6 +333,7 @@ export function failureReport(r: DocRunResult): string {
     `${where}: ${r.timedOut ? 'timed out' : `exit ${r.code}`}`,
     r.failedBlock ? `block:\n${r.failedBlock.code}` : '',
     r.approvals.length ? `browser stand-in: ${r.approvals.join('; ')}` : '',
+    r.laptop ? `the laptop's relay (stderr):\n${r.laptop.length > 4000 ? `…${r.laptop.slice(-4000)}` : r.laptop}` : '',
     `stdout:\n${from(r.stdout)}`,
     `stderr:\n${from(r.stderr)}`,
   ]

@@ -42,8 +42,9 @@ test('a Japanese document runs the same commands as its English original', (t) =
   for (const f of ja) {
     const original = f === 'docs/ja/README.md' ? 'README.md' : f.replace(/^docs\/ja\//, 'docs/');
     if (!existsSync(join(ROOT, original))) continue;
-    const mine = runnable(f).map((b) => `[${b.profile}]\n${commandsOf(b.code)}`);
-    const theirs = runnable(original).map((b) => `[${b.profile}]\n${commandsOf(b.code)}`);
+    const key = (b: CodeBlock) => `[${b.profile} person=${b.person}]\n${commandsOf(b.code)}`;
+    const mine = runnable(f).map(key);
+    const theirs = runnable(original).map(key);
     t.deepEqual(mine, theirs, `${f} and ${original} must mark the same commands runnable (comments may differ)`);
   }
 });
@@ -61,12 +62,54 @@ test('a runnable block whose command fails fails the run and is named', async (t
   t.regex(failureReport(r), new RegExp(`synthetic\\.md:5: exit ${r.code}`));
 });
 
+test('person=relay: the relay line login printed runs on a laptop of its own, and the one line relay printed is pasted back', async (t) => {
+  const md = [
+    '```sh runnable sandbox=redmine person=relay',
+    'oauth-handoff login --paste --redirect loopback --provider redmine --site "$REDMINE_URL" \\',
+    '  --client-id "$CLIENT_ID" --client-secret-file client-secret.txt --name relayed',
+    'oauth-handoff status relayed',
+    'ls "$HOME/.config/oauth-handoff/credentials"',
+    '```',
+  ].join('\n');
+  const r = await runDocument(extractBlocks(md, 'synthetic.md').filter((b) => b.runnable), { timeoutMs: 60_000 });
+  t.true(r.ok, failureReport(r));
+  t.true(r.approvals.some((a) => a.startsWith("ran on the laptop: oauth-handoff relay 'http://127.0.0.1:")), r.approvals.join('; '));
+  t.is(r.approvals.at(-1), 'pasted the line relay printed');
+  t.false(r.approvals.some((a) => a.startsWith('pasted the address')), 'the person did not take the address-bar path');
+  // relay listened on the port the login put in its URL, and the browser reached it there
+  const port = /listening on http:\/\/127\.0\.0\.1:(\d+)\/callback/.exec(r.laptop)?.[1];
+  t.truthy(port, r.laptop);
+  t.true(r.approvals.includes(`the browser reached http://127.0.0.1:${port}/callback`), r.approvals.join('; '));
+  t.regex(r.stderr, new RegExp(`^ {4}oauth-handoff relay '[^']*redirect_uri=http%3A%2F%2F127\\.0\\.0\\.1%3A${port}%2Fcallback`, 'm'));
+  t.regex(r.stdout, /^relayed\.ohs$/m, 'the credential is in the server\'s store');
+  t.regex(r.stdout, /relayed {2}\(redmine /);
+});
+
+test('person=relay: a command that prints no relay line fails the run; the person does not fall back to the address bar', async (t) => {
+  // an out-of-band redirect: login prints the URL but no relay line (relay could not catch anything)
+  const md = [
+    '```sh runnable sandbox=redmine person=relay',
+    'oauth-handoff login --paste --redirect oob --timeout 3 --provider redmine --site "$REDMINE_URL" \\',
+    '  --client-id "$CLIENT_ID" --client-secret-file client-secret.txt --name not-relayed',
+    '```',
+  ].join('\n');
+  const r = await runDocument(extractBlocks(md, 'synthetic.md').filter((b) => b.runnable), { timeoutMs: 60_000 });
+  t.false(r.ok);
+  t.false(r.timedOut, 'login gave up at its own --timeout');
+  t.deepEqual(r.approvals, [], 'nothing was opened or pasted');
+  t.is(r.laptop, '');
+  t.is(r.failedBlock?.line, 1);
+});
+
 test('runnable markers are strict: an unknown profile or attribute is an error, not a shown block', (t) => {
   t.throws(() => extractBlocks('```sh runnable sandbox=gitlab\nx\n```\n', 'x.md'), { instanceOf: BlockError, message: /unknown sandbox profile/ });
   t.throws(() => extractBlocks('```sh runnable profile=redmine\nx\n```\n', 'x.md'), { instanceOf: BlockError, message: /unknown attribute/ });
   t.throws(() => extractBlocks('```json runnable\n{}\n```\n', 'x.md'), { instanceOf: BlockError });
+  t.throws(() => extractBlocks('```sh runnable person=laptop\nx\n```\n', 'x.md'), { instanceOf: BlockError, message: /unknown person "laptop"/ });
   const [b] = extractBlocks('  ```sh runnable sandbox=confluence\n  oauth-handoff status\n  ```\n', 'x.md');
-  t.deepEqual([b?.runnable, b?.profile, b?.code], [true, 'confluence', 'oauth-handoff status']);
+  t.deepEqual([b?.runnable, b?.profile, b?.person, b?.code], [true, 'confluence', 'browser', 'oauth-handoff status']);
+  const [r] = extractBlocks('```sh runnable person=relay sandbox=redmine\nx\n```\n', 'x.md');
+  t.deepEqual([r?.profile, r?.person], ['redmine', 'relay']);
 });
 
 test('the tools the runnable docs use are installed (bash, curl, jq, tar, GNU date and timeout)', (t) => {

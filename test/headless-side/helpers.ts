@@ -10,6 +10,9 @@ import { join } from 'node:path';
 import type { ExecutionContext } from 'ava';
 import { BIN, cleanEnv, ROOT, runCli, tempDir, trackChildren } from '../helpers/cli.js';
 import type { CliResult } from '../helpers/cli.js';
+import { tmux } from '../helpers/tmux.js';
+import type { Pane } from '../helpers/tmux.js';
+import { startSandbox } from '../../src/sandbox/index.js';
 
 export interface Machine {
   base: string;
@@ -132,4 +135,56 @@ export async function loginOnce(t: ExecutionContext, args: string[], env: NodeJS
 /** `oauth-handoff token NAME` on that machine. */
 export async function tokenOf(m: Machine, name: string): Promise<CliResult> {
   return runCli(['token', name], { env: m.env });
+}
+
+/** The rows of an 80-column screen with the (ASCII) rows the terminal wrapped joined back. */
+export const unwrapScreen = (screen: string): string => screen.split('\n').reduce((acc, row) => acc + row + (/^[\x20-\x7e]{80}$/.test(row) ? '' : '\n'), '');
+
+export interface SmallScreenLogin {
+  /** the screen at the prompt, as the terminal shows it */
+  visible: string;
+  /** the same with wrapped rows joined */
+  joined: string;
+  /** the authorization URL read off the screen */
+  url: string;
+  /** the pane, to type into and read */
+  pane: Pane & { visible(): Promise<string> };
+  /** approve, paste where the browser landed, and check that login stored the credential */
+  finish(): Promise<void>;
+}
+
+/**
+ * `login --paste` against a Redmine sandbox in an 80x24 tmux pane, up to its
+ * prompt, with what every such screen must show checked: at most 24 rows, the
+ * prompt on the last one, the whole authorization URL on screen.
+ */
+export async function loginOnSmallScreen(t: ExecutionContext, o: { mode: 'oob' | 'loopback'; prompt: RegExp; env?: NodeJS.ProcessEnv }): Promise<SmallScreenLogin> {
+  const sb = await startSandbox({ profile: 'redmine' });
+  t.teardown(() => sb.close());
+  const m = await machine(t, { OAUTH_HANDOFF_CLIENT_SECRET: sb.client.secret, ...o.env });
+  const args = ['login', '--paste', '--provider', 'redmine', '--site', sb.url, '--client-id', sb.client.id, '--redirect', o.mode, '--name', 'small'];
+  const pane = await tmux(t, m.base, m.env, `${process.execPath} ${BIN} ${args.join(' ')}; echo "[login exited $?]"; sleep 600`, { x: 80, y: 24 });
+  await pane.waitFor(o.prompt);
+  const visible = await pane.visible();
+  t.log(`\n${visible}`);
+  const rows = visible.replace(/\n+$/, '').split('\n');
+  t.true(rows.length <= 24);
+  t.regex(`${rows[rows.length - 1] as string} `, o.prompt, 'the prompt is the last row (tmux trims the space after it)');
+  const joined = unwrapScreen(visible);
+  const url = /^(http:\/\/127\.0\.0\.1:\d+\/oauth\/authorize\?\S+)$/m.exec(joined)?.[1] ?? '';
+  t.truthy(url, `the whole URL is on screen:\n${visible}`);
+  t.regex(url, /code_challenge_method=S256$/, 'the URL is whole');
+  return {
+    visible,
+    joined,
+    url,
+    pane,
+    async finish() {
+      await pane.type(await decideByHttp(url));
+      await pane.keys('Enter');
+      const end = await pane.waitFor(/\[login exited \d+\]/);
+      t.regex(end, /\[login exited 0\]/, end);
+      t.deepEqual(await storedNames(m.home), ['small']);
+    },
+  };
 }

@@ -95,7 +95,7 @@ test('a loopback redirect takes the whole URL the browser landed on; discovery f
   t.is(rf.code, 0, rf.stderr);
 });
 
-test('a redirect URL from another login attempt (wrong state) is refused: exit 2, nothing stored', async (t) => {
+test('a redirect URL from another login attempt (wrong state) is refused: exit 3 (authorize again), nothing stored', async (t) => {
   const { sb, m } = await setup(t, { profile: 'redmine' });
   // the same redirect URI for both: only the state tells them apart
   const same = ['--redirect-uri', 'http://127.0.0.1:53682/callback'];
@@ -105,8 +105,9 @@ test('a redirect URL from another login attempt (wrong state) is refused: exit 2
   await b.authorizationUrl();
   b.paste(landedA);
   const r = await b.done;
-  t.is(r.code, 2, r.stderr);
+  t.is(r.code, 3, r.stderr);
   t.regex(r.stderr, /state in the response does not match this authorization request/);
+  t.regex(r.stderr, /paste the answer to the URL this run printed/);
   a.child.kill();
   await a.done;
   await expectNothingStored(t, m);

@@ -1,10 +1,21 @@
 import test from 'ava';
-import { createTranslator, detectLanguage, en, fill, ja, langFromArgv, message, placeholders } from '../../src/i18n/index.js';
+import { catalog, createTranslator, detectLanguage, fill, langFromArgv, message, placeholders } from '../../src/i18n/index.js';
 import type { MessageKey } from '../../src/i18n/index.js';
+// the sections as written (the one source), to compare with the built files the CLI reads
+import { en as enSections } from '../../src/i18n/en/index.js';
+import { ja as jaSections } from '../../src/i18n/ja/index.js';
 import { displayWidth, padEndToWidth, wrapToWidth } from '../../src/terminal/index.js';
 import { CODES, HandoffError } from '../../src/errors.js';
 
 const keys = (o: object): string[] => Object.keys(o).sort();
+const en = catalog('en');
+const ja = catalog('ja');
+
+test('the catalogs the CLI reads (dist/i18n/LANG.json) are the sections, as built', (t) => {
+  t.deepEqual(en, enSections);
+  t.deepEqual(ja, jaSections);
+  t.is(catalog('en'), en, 'read once');
+});
 
 test('the Japanese catalog has exactly the English keys', (t) => {
   t.deepEqual(keys(ja), keys(en));

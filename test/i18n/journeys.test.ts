@@ -25,6 +25,9 @@ test('the Japanese README, run under LANG=ja_JP.UTF-8, shows no English sentence
   t.true(r.ok, failureReport(r));
   t.regex(r.stderr, JAPANESE);
   t.deepEqual(englishSentences(r.stderr), []);
+  // the relay recipe's laptop (person=relay) speaks Japanese too
+  t.regex(r.laptop, JAPANESE);
+  t.deepEqual(englishSentences(r.laptop), []);
 });
 
 test('the same commands under LANG=C speak English', async (t) => {

@@ -106,7 +106,8 @@ test('Redmine OOB: the native page URL without state is accepted when allowed', 
 test('a state mismatch is refused, even when a missing state would be allowed', (t) => {
   for (const allowMissingState of [false, true]) {
     const e = t.throws(() => parseAuthorizationResponse('http://127.0.0.1:8123/callback?code=c&state=evil', { ...EXPECT, allowMissingState }));
-    t.true(isHandoffError(e, 'USAGE'));
+    t.true(isHandoffError(e, 'FOREIGN_RESPONSE'));
+    t.is((e as { exitCode?: number }).exitCode, 3);
     t.regex(e!.message, /does not match/);
     t.false(e!.message.includes('evil'));
   }

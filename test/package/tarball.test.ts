@@ -59,7 +59,7 @@ test.after.always(async () => {
 
 test('the tarball carries the built code, the licence and the changelog, and no maps, tests or sources', async (t) => {
   const { files } = await packAndInstall();
-  for (const f of ['LICENSE', 'CHANGELOG.md', 'README.md', 'dist/man/man1/oauth-handoff.1', 'bin/oauth-handoff.cjs', 'dist/fast-token.cjs', 'dist/src/index.js', 'dist/src/index.d.ts', 'docs/ja/README.md']) t.true(files.includes(f), f);
+  for (const f of ['LICENSE', 'CHANGELOG.md', 'README.md', 'dist/man/man1/oauth-handoff.1', 'bin/oauth-handoff.cjs', 'dist/fast-token.cjs', 'dist/i18n/en.json', 'dist/i18n/ja.json', 'dist/src/index.js', 'dist/src/index.d.ts', 'docs/ja/README.md']) t.true(files.includes(f), f);
   t.deepEqual(files.filter((f) => f.endsWith('.map')), [], 'no source maps (they would name sources that are not shipped)');
   t.deepEqual(files.filter((f) => /^(src|test|bench|scripts)\//.test(f) || f.startsWith('dist/test/') || f.startsWith('dist/bench/')), []);
 });
@@ -79,6 +79,13 @@ test('the installed CLI runs: --version and the whole demo', async (t) => {
   t.is(v.stdout.trim(), String(manifest.version));
   const demo = await run(bin, ['demo'], { cwd: prefix, env: { ...process.env, LANG: 'C', NO_COLOR: '1' }, timeout: 60_000 });
   t.regex(demo.stdout, /Done in [\d.]+ s/);
+  // the token path (the bundles) reads its catalogs from the installed files
+  const failed = await run(bin, ['token', 'nope', '--store', join(prefix, 'no-store')], { cwd: prefix, env: { ...process.env, OAUTH_HANDOFF_LANG: 'ja', NO_COLOR: '1' } }).then(
+    () => undefined,
+    (e: { code?: number; stderr?: string }) => e,
+  );
+  t.truthy(failed?.code);
+  t.regex(failed?.stderr ?? '', /^oauth-handoff: エラー: /m);
 });
 
 test('nothing from the build toolchain is installed for users', async (t) => {

@@ -5,6 +5,7 @@ export const handoff = {
   'handoff.open_url_here': 'open this URL in a browser on this machine and approve the access:',
   'handoff.open_url_here_qr': 'open this URL in a browser on this machine (or scan the QR code with a phone and paste back the address it lands on) and approve the access:',
   'handoff.relay': 'or, on a laptop with oauth-handoff, run this there: it opens the URL, catches the redirect and prints the line to paste here:',
+  'handoff.relay_short': "or, on a laptop with oauth-handoff, run oauth-handoff relay '<the URL above>' and paste here the line it prints",
   'handoff.after_loopback':
     'after you approve, the browser goes to {at}?code=… and shows a connection error there: that is expected. Copy the whole address from the address bar and paste it here.',
   'handoff.after_oob': 'after you approve, the page shows an authorization code: copy it and paste it here (the address of that page works too).',
@@ -14,6 +15,7 @@ export const handoff = {
   'handoff.device_open_complete': 'or open this address, which carries the code already:',
   'handoff.device_open_complete_qr': 'or open this address (or scan the QR code), which carries the code already:',
   'handoff.device_waiting': 'waiting for the approval, up to {duration} (until {until}); press Ctrl-C to give up',
+  'wait.left': '{time} left (Ctrl+C to cancel)',
   'wait.approval': 'oauth-handoff: waiting for the approval:',
   'handoff.waiting_limit': 'waiting up to {duration} (until {until})',
   'handoff.fresh_authorization': 'start a fresh authorization (a new URL, nothing else changes)? [Y/n] ',

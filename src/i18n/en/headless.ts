@@ -54,6 +54,8 @@ export const headless = {
   'keygen.secret_warning': 'this is the secret key: store it only as a CI secret; anyone holding it can open every credential sealed to this machine',
   'keygen.made': "made this machine's key ({path}, fingerprint {fingerprint}); the line above is its public key",
   'keygen.next': 'on the machine with a browser: oauth-handoff authorize … --to {public_key}',
+  'import.passphrase_question': 'passphrase for the settings file: ',
+  'export.passphrase_question': 'new passphrase for the exported file: ',
   'import.key_made': "made this machine's key ({path})",
   'import.imported': 'imported "{name}" ({provider}) into the {store}',
   'import.imported_site': 'imported "{name}" ({provider} at {site}) into the {store}',

@@ -15,6 +15,7 @@ export const hints = {
   'hint.store_conflict': 'another host changed it at the same moment and nothing was overwritten; run the command again',
   'hint.store_unavailable_fleet': "check that the fleet store's Redis is running and reachable from this host, then try again; the daemon retries by itself",
   'hint.store_unavailable_dir': 'make the store directory writable for this user (or free space on its file system), or choose another with --store, then try again',
+  'hint.foreign_response': 'nothing was stored; paste the answer to the URL this run printed (the newest one, if you started more than once), or run the command again for a fresh URL',
   'hint.reauth_new': 'nothing was stored; start the authorization again (`oauth-handoff login --paste …` here, or `oauth-handoff authorize …` on a machine with a browser)',
   'hint.bad_stored': 'import the credential again with `oauth-handoff import FILE --force`, or remove the damaged copy with `oauth-handoff forget {name}`',
   'hint.fs_access': 'run this as the user who owns the file, or let this user read it (`ls -l` shows the owner and mode)',

@@ -10,6 +10,6 @@ export const login = {
   'login.stored': 'stored "{name}" in the {store}',
   'login.slow_down': 'the server asked to poll more slowly: every {seconds} s now',
   'login.unavailable': 'the token endpoint is not answering; trying again in {seconds} s',
-  'login.bad_paste_one': '{message}; try again (1 attempt left)',
-  'login.bad_paste_many': '{message}; try again ({count} attempts left)',
+  'login.bad_paste_one': '{message}; try again (1 attempt left, until {until})',
+  'login.bad_paste_many': '{message}; try again ({count} attempts left, until {until})',
 } as const;

@@ -2,10 +2,13 @@
 export const terminal = {
   'terminal.stdin_too_large': 'standard input is larger than {max} bytes',
   'terminal.interrupted': 'the prompt was interrupted (Ctrl-C); nothing was stored',
+  'terminal.time_left': '({left} left) ',
   'terminal.cancelled': 'the prompt was cancelled',
   'terminal.cancelled_or_timed_out': 'the prompt was cancelled or timed out',
   'terminal.nothing_entered_retry': 'nothing was entered; try again',
   'terminal.nothing_entered': 'nothing was entered',
+  'terminal.wrong_secret_one': '{error}; try again (one try left)',
+  'terminal.wrong_secret_many': '{error}; try again ({count} tries left)',
   'terminal.mismatch_retry': 'the two entries did not match; try again',
   'terminal.mismatch': 'the two entries did not match',
   'terminal.weak_passphrase': 'warning: this passphrase is weak (fewer than {min} characters, or one character repeated): whoever gets the file can try passphrases offline; four or more random words are strong',

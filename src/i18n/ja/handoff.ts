@@ -7,6 +7,7 @@ export const handoff: SectionOf<typeof en> = {
   'handoff.open_url_here': 'このマシンのブラウザでこの URL を開き、アクセスを承認してください:',
   'handoff.open_url_here_qr': 'このマシンのブラウザでこの URL を開いて（またはスマートフォンで QR コードを読み取り、移動先のアドレスをここに貼り付けて）アクセスを承認してください:',
   'handoff.relay': 'または oauth-handoff のあるノート PC で次を実行してください。URL を開いてリダイレクトを受け取り、ここに貼り付ける行を表示します:',
+  'handoff.relay_short': "または oauth-handoff のあるノート PC で oauth-handoff relay '<上の URL>' を実行し、表示された行をここに貼り付けてください",
   'handoff.after_loopback':
     '承認するとブラウザは {at}?code=… に移動し、接続エラーを表示します。これは想定どおりです。アドレスバーのアドレス全体をコピーして、ここに貼り付けてください。',
   'handoff.after_oob': '承認するとページに認可コードが表示されます。コピーしてここに貼り付けてください（そのページのアドレスでもかまいません）。',
@@ -16,6 +17,7 @@ export const handoff: SectionOf<typeof en> = {
   'handoff.device_open_complete': 'または、コード入りの次のアドレスを開いてください:',
   'handoff.device_open_complete_qr': 'または、コード入りの次のアドレスを開いてください（QR コードの読み取りでもかまいません）:',
   'handoff.device_waiting': '承認を最長 {duration}（{until} まで）待ちます。やめるときは Ctrl-C を押してください',
+  'wait.left': '残り {time}（Ctrl+C で中止）',
   'wait.approval': 'oauth-handoff: 承認を待っています:',
   'handoff.waiting_limit': '最長 {duration}（{until} まで）待ちます',
   'handoff.fresh_authorization': '認可をやり直しますか（新しい URL になります。ほかは変わりません）？ [Y/n] ',

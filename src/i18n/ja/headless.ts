@@ -56,6 +56,8 @@ export const headless: SectionOf<typeof en> = {
   'keygen.secret_warning': 'これは秘密鍵です。CI のシークレットとしてだけ保存してください。持っている人はこのマシン宛てのすべての認証情報を開けます',
   'keygen.made': 'このマシンの鍵を作りました（{path}、フィンガープリント {fingerprint}）。上の行がその公開鍵です',
   'keygen.next': 'ブラウザーのあるマシンで: oauth-handoff authorize … --to {public_key}',
+  'import.passphrase_question': '設定ファイルのパスフレーズ: ',
+  'export.passphrase_question': 'エクスポートするファイルの新しいパスフレーズ: ',
   'import.key_made': 'このマシンの鍵を作りました（{path}）',
   'import.imported': '"{name}"（{provider}）を{store}に取り込みました',
   'import.imported_site': '"{name}"（{provider}、{site}）を{store}に取り込みました',

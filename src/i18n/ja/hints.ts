@@ -17,6 +17,7 @@ export const hints: SectionOf<typeof en> = {
   'hint.store_conflict': '別のホストが同時に変更したため、何も上書きしていません。コマンドをもう一度実行してください',
   'hint.store_unavailable_fleet': 'フリートストアの Redis が動いていて、このホストから到達できるかを確認して再実行してください。デーモンは自動で再試行します',
   'hint.store_unavailable_dir': 'ストアのディレクトリにこのユーザーが書き込めるようにするか（またはファイルシステムの空きを増やすか）、--store で別の場所を選んで再実行してください',
+  'hint.foreign_response': '何も保存していません。この実行が表示した URL（何度か実行したときは最新のもの）への応答を貼り付けるか、コマンドをもう一度実行して新しい URL で認可してください',
   'hint.reauth_new': '何も保存していません。認可をやり直してください（ここで `oauth-handoff login --paste …`、またはブラウザのあるマシンで `oauth-handoff authorize …`）',
   'hint.bad_stored': '`oauth-handoff import FILE --force` で認証情報を取り込み直すか、`oauth-handoff forget {name}` で壊れた写しを削除してください',
   'hint.fs_access': 'ファイルの所有者として実行するか、このユーザーが読めるようにしてください（`ls -l` で所有者とモードを確認できます）',

@@ -12,6 +12,6 @@ export const login: SectionOf<typeof en> = {
   'login.stored': '"{name}" を{store}に保存しました',
   'login.slow_down': 'サーバーからポーリングを遅くするよう求められました: これからは {seconds} 秒ごとです',
   'login.unavailable': 'トークンエンドポイントが応答しません。{seconds} 秒後にもう一度試します',
-  'login.bad_paste_one': '{message}。もう一度どうぞ（残り 1 回）',
-  'login.bad_paste_many': '{message}。もう一度どうぞ（残り {count} 回）',
+  'login.bad_paste_one': '{message}。もう一度どうぞ（残り 1 回、{until} まで）',
+  'login.bad_paste_many': '{message}。もう一度どうぞ（残り {count} 回、{until} まで）',
 };

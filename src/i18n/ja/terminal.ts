@@ -4,10 +4,13 @@ import type { SectionOf } from '../types.js';
 export const terminal: SectionOf<typeof en> = {
   'terminal.stdin_too_large': '標準入力が {max} バイトを超えています',
   'terminal.interrupted': '入力を中断しました（Ctrl-C）。何も保存していません',
+  'terminal.time_left': '（残り {left}）',
   'terminal.cancelled': '入力が取り消されました',
   'terminal.cancelled_or_timed_out': '入力が取り消されたか、時間切れになりました',
   'terminal.nothing_entered_retry': '何も入力されていません。もう一度入力してください',
   'terminal.nothing_entered': '何も入力されていません',
+  'terminal.wrong_secret_one': '{error}。もう一度入力してください（残り 1 回）',
+  'terminal.wrong_secret_many': '{error}。もう一度入力してください（残り {count} 回）',
   'terminal.mismatch_retry': '2 回の入力が一致しません。もう一度入力してください',
   'terminal.mismatch': '2 回の入力が一致しません',
   'terminal.weak_passphrase': '警告: このパスフレーズは弱いです（{min} 文字未満か、同じ文字の繰り返し）。ファイルを手に入れた人はオフラインでパスフレーズを試せます。ランダムな単語を 4 つ以上並べると強くなります',
