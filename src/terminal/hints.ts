@@ -20,6 +20,10 @@ export function hintFor(e: HandoffError, tr: Translator = english): string | und
       return tr.t('fleet.hint.members');
     case 'fleet.ioredis_missing':
       return undefined; // the message says what to install
+    case 'fleet.link.login_refused':
+      return tr.t('fleet.hint.login_refused');
+    case 'fleet.link.noperm':
+      return tr.t('fleet.hint.noperm');
     case 'grant.older':
       return tr.t('grant.hint.older', { name });
     case 'grant.elsewhere':
