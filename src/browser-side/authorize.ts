@@ -355,7 +355,7 @@ export async function authorizeWithPlan(
             reserve: 1,
           });
         }
-        if (plan.mode !== 'oob' && !pasteBeside) countdown = startCountdown(out.stderr, info.deadline, out.t('wait.approval'), now);
+        if (plan.mode !== 'oob' && !pasteBeside) countdown = startCountdown(out.stderr, info.deadline, out.t('wait.approval'), { now, i18n: out.i18n });
       },
     });
     countdown?.stop();

@@ -121,7 +121,7 @@ export async function relayCommand(o: RelayOptions): Promise<number> {
       }
     }
     out.info(out.t('browser.relay.listening', { uri: listener.redirectUri }));
-    countdown = startCountdown(out.stderr, now() + timeoutSeconds * 1000, out.t('wait.approval'), now);
+    countdown = startCountdown(out.stderr, now() + timeoutSeconds * 1000, out.t('wait.approval'), { now, i18n: out.i18n });
     const cb = await listener.callback.finally(() => countdown?.stop());
     // relay never exchanges the code: "received" is all this machine can truthfully say
     cb.respond(fixedPage('received', out.i18n), cb.isError ? 400 : 200);
@@ -147,7 +147,7 @@ export async function relayCommand(o: RelayOptions): Promise<number> {
     }
     if (failure !== undefined) throw failure;
     if (!o.json) {
-      out.info(out.t('browser.relay.caught', { code: code ?? '' }));
+      out.info(out.t('browser.relay.caught')); // the code itself only in the line to paste (stdout)
       out.info(out.t('browser.relay.paste_there'));
     }
     return 0;

@@ -70,10 +70,13 @@ const iso = (ms: number): string => new Date(ms).toISOString();
 
 /**
  * Fault tests kill a refreshing process with a real SIGKILL at a chosen step
- * (OAUTH_HANDOFF_TEST_KILL_AT=marked|responded|stored). Costs one env lookup.
+ * (OAUTH_HANDOFF_TEST_KILL_AT=marked|responded|stored), or stop it there with
+ * SIGSTOP until they send SIGCONT (OAUTH_HANDOFF_TEST_STOP_AT: a stall at an
+ * exact point). Costs two env lookups.
  */
 function killPoint(step: 'marked' | 'responded' | 'stored'): void {
   if (process.env.OAUTH_HANDOFF_TEST_KILL_AT === step) process.kill(process.pid, 'SIGKILL');
+  if (process.env.OAUTH_HANDOFF_TEST_STOP_AT === step) process.kill(process.pid, 'SIGSTOP');
 }
 
 /** The grant is dead; `serving`: its access token is still served until it expires (said in the message). */
@@ -129,17 +132,39 @@ async function refreshLocked(store: CredentialStore, cur: Settings, lock: HeldLo
     throw new HandoffError(message('credential.no_refresh_token', { name }), { code: CODES.REAUTH_REQUIRED, credential: name });
   }
   const interruptedAt = cur.health.refresh_started_at;
-  await store.write({ ...cur, health: { ...cur.health, refresh_started_at: iso(now()) } });
-  killPoint('marked');
-
-  // The protocol (and axios) load only when a refresh is due: `token` with a fresh token never needs them.
+  // The protocol (and axios) load only when a refresh is due (`token` with a fresh token never needs them),
+  // and before the attempt is marked: the time the mark reserves is the request's.
   const oauth = await import('../oauth/index.js');
+  const bound = deps.attemptTimeoutMs;
+  const clientMs = deps.http?.timeoutMs ?? deps.httpTimeoutMs ?? oauth.DEFAULT_TIMEOUT_MS;
+  const requestMs = bound === undefined ? clientMs : Math.min(bound, clientMs);
+  const http = deps.http ?? (await oauth.createHttpClient({ userAgent: USER_AGENT, timeoutMs: requestMs }));
+
+  // Mark the attempt, reserving `requestMs` for the request (a fleet store refuses when this process no longer
+  // holds the lock, and holds every other host off until the request and the write of its answer are over).
+  const mark = () => store.write({ ...cur, health: { ...cur.health, refresh_started_at: iso(now()) } }, { refreshStarts: { requestMs } });
+  // a lock that can pass to another process during a stall (a lease): send only within the time reserved
+  const sendBy = lock.expires === true;
+  let markedAt = Date.now(); // the real clock, whatever `now` says: this measures a stall
+  await mark();
+  killPoint('marked');
+  if (sendBy && Date.now() - markedAt > requestMs / 2) {
+    // stalled (starved of CPU) while marking or right after: mark again, which also checks again that the lock is still ours
+    markedAt = Date.now();
+    await mark();
+  }
+
   let folded: { next: Settings; rotated: boolean };
   try {
-    const bound = deps.attemptTimeoutMs;
-    const timeoutMs = bound === undefined ? deps.httpTimeoutMs : Math.min(bound, deps.httpTimeoutMs ?? bound);
-    const http = deps.http ?? (await oauth.createHttpClient({ userAgent: USER_AGENT, timeoutMs }));
-    const res = await withinDeadline(oauth.refreshTokenGrantRequest(http, cur.endpoints, cur.client, refreshToken, cur.resource ? { resource: cur.resource } : {}), bound);
+    // never send later than the mark allows: past its deadline another host may refresh with the same refresh token
+    const leftMs = sendBy ? markedAt + requestMs - Date.now() : bound;
+    if (sendBy && leftMs !== undefined && leftMs < requestMs / 2) {
+      const seconds = ((Date.now() - markedAt) / 1000).toFixed(1);
+      throw new HandoffError(message('credential.not_sent', { name, seconds }), { code: CODES.LOCK_TIMEOUT, credential: name });
+    }
+    const request = oauth.refreshTokenGrantRequest(http, cur.endpoints, cur.client, refreshToken, cur.resource ? { resource: cur.resource } : {});
+    const late = bound === undefined ? 'credential.endpoint_no_answer' : 'credential.endpoint_timeout';
+    const res = leftMs === undefined ? await request : await withinDeadline(request, leftMs, late);
     const tokens = oauth.processTokenResponse(res);
     killPoint('responded');
     // inside the try: a response that cannot be folded (bad token characters) keeps the old tokens
@@ -178,12 +203,13 @@ function isSoftRejection(e: HandoffError): boolean {
 
 /**
  * A refresh that failed without a verdict on the grant: the provider or the
- * store unreachable, or an answer that is not a token response (a captive
- * portal's HTML, a redirect, broken JSON, a body too large). A still-valid
+ * store unreachable, an answer that is not a token response (a captive
+ * portal's HTML, a redirect, broken JSON, a body too large), or a refresh not
+ * sent because this process stalled right after marking it. A still-valid
  * token may be served meanwhile. Only a rejection of the grant (REAUTH_REQUIRED) is a verdict.
  */
 export function isWithoutVerdict(e: unknown): e is HandoffError {
-  return isPassingFailure(e) || (e instanceof HandoffError && e.code === CODES.PROVIDER_ERROR);
+  return isPassingFailure(e) || (e instanceof HandoffError && (e.code === CODES.PROVIDER_ERROR || e.key === 'credential.not_sent'));
 }
 
 /** The validity left bounds a refresh attempt when the old token is served on failure: it is served in time. */
@@ -195,14 +221,10 @@ function attemptBound(s: Settings, now: number): number | undefined {
 }
 
 /** `p`, or PROVIDER_UNAVAILABLE after `ms` (the request may still reach the server: the same window as any timeout). */
-async function withinDeadline<T>(p: Promise<T>, ms: number | undefined): Promise<T> {
-  if (ms === undefined) return p;
+async function withinDeadline<T>(p: Promise<T>, ms: number, key: 'credential.endpoint_timeout' | 'credential.endpoint_no_answer'): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
   const late = new Promise<never>((_resolve, reject) => {
-    timer = setTimeout(
-      () => reject(new HandoffError(message('credential.endpoint_timeout', { seconds: (ms / 1000).toFixed(1) }), { code: CODES.PROVIDER_UNAVAILABLE })),
-      ms,
-    );
+    timer = setTimeout(() => reject(new HandoffError(message(key, { seconds: (ms / 1000).toFixed(1) }), { code: CODES.PROVIDER_UNAVAILABLE })), ms);
   });
   try {
     return await Promise.race([p, late]);

@@ -2,11 +2,16 @@
  * The fleet store's write lock: a lease per credential in Redis (a second
  * lock beside the file store's, with the same contract, `withWriteLock`).
  *
- * - taken with SET NX PX and a random owner, extended every third of its TTL
- *   while held, released and extended only by its owner (Lua, atomically);
+ * - taken with SET NX PX and a random owner, kept at least one TTL ahead
+ *   every third of its TTL while held, released and extended only by its
+ *   owner (Lua, atomically);
+ * - not taken while another owner's refresh request is in flight (the
+ *   in-flight mark its first write left, see store.ts): a holder starved of
+ *   CPU mid-request is not taken for dead before the deadline it reserved;
  * - a host that finds it taken blocks on the credential's wake-up list
- *   (BLPOP), which every release pushes to, bounded by the lease's remaining
- *   TTL (a holder that died) and by the lock timeout: no polling;
+ *   (BLPOP), which every release pushes to, bounded by the remaining TTL of
+ *   the lease or of the in-flight mark (a holder that died) and by the lock
+ *   timeout: no polling;
  * - re-entrant within one async context (AsyncLocalStorage): a write under
  *   the lease that reads and writes again does not wait for itself.
  */
@@ -35,6 +40,7 @@ export function heldLock(state: LeaseState): HeldLock {
     get held() {
       return state.held;
     },
+    expires: true,
   };
 }
 
@@ -105,7 +111,7 @@ export class Leases<C extends LeaseState> {
     const leaseKey = this.keys.lease(name);
     const ms = this.target.leaseMs;
     for (;;) {
-      const [pttl, holder] = (await this.noted(this.link.run((c) => c.eval(ACQUIRE_LEASE, 1, leaseKey, owner, String(ms))))) as [number, string];
+      const [pttl, holder] = (await this.noted(this.link.run((c) => c.eval(ACQUIRE_LEASE, 2, leaseKey, this.keys.inflight(name), owner, String(ms))))) as [number, string];
       if (pttl === -1) return { name, owner, held: true };
       onWait?.();
       onWait = undefined;
@@ -155,7 +161,7 @@ export class Leases<C extends LeaseState> {
 
   private async release(state: LeaseState): Promise<void> {
     try {
-      await this.link.run((c) => c.eval(RELEASE_LEASE, 2, this.keys.lease(state.name), this.keys.wake(state.name), state.owner, String(this.target.leaseMs)));
+      await this.link.run((c) => c.eval(RELEASE_LEASE, 3, this.keys.lease(state.name), this.keys.wake(state.name), this.keys.inflight(state.name), state.owner, String(this.target.leaseMs)));
     } catch {
       // it expires by itself within the lease TTL
     }

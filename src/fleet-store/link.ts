@@ -139,26 +139,18 @@ export class RedisLink {
   /** Map a Redis or socket failure to the toolkit's error (never with the password). */
   explain(e: unknown): HandoffError {
     if (e instanceof HandoffError) return e;
-    const where = `the fleet store ${this.target.display}`;
+    const store = this.target.display;
     const err = e as Error & { code?: string; name?: string };
-    const message = String(err?.message ?? e);
+    const text = String(err?.message ?? e);
     if (err?.name === 'ReplyError') {
-      if (TRANSIENT_REPLY.test(message)) {
-        return new HandoffError(`${where} is not available: ${message}`, { code: CODES.STORE_UNAVAILABLE, cause: e });
-      }
-      if (/^NOPERM\b/.test(message)) {
-        return new HandoffError(`${where} refused a command to this Redis user (${message}); its ACL must allow the commands in docs/fleet.md`, {
-          code: CODES.INTERNAL,
-          cause: e,
-        });
-      }
-      if (/^(WRONGPASS|NOAUTH)\b/.test(message)) {
-        return new HandoffError(`${where} refused the login (${message.split('\n')[0]})`, { code: CODES.INTERNAL, cause: e });
-      }
-      return new HandoffError(`${where} answered with an error: ${message}`, { code: CODES.INTERNAL, cause: e });
+      const reply = text.split('\n')[0] as string;
+      if (TRANSIENT_REPLY.test(text)) return new HandoffError(message('fleet.link.not_available', { store, reply }), { code: CODES.STORE_UNAVAILABLE, cause: e });
+      if (/^NOPERM\b/.test(text)) return new HandoffError(message('fleet.link.noperm', { store, reply }), { code: CODES.INTERNAL, cause: e });
+      if (/^(WRONGPASS|NOAUTH)\b/.test(text)) return new HandoffError(message('fleet.link.login_refused', { store, reply }), { code: CODES.INTERNAL, cause: e });
+      return new HandoffError(message('fleet.link.error_reply', { store, reply: text }), { code: CODES.INTERNAL, cause: e });
     }
-    const why = this.lastError && /closed|writeable|timed out|Reached the max retries/i.test(message) ? this.lastError.message : message;
-    return new HandoffError(`${where} is unreachable (${why})`, { code: CODES.STORE_UNAVAILABLE, cause: e });
+    const why = this.lastError && /closed|writeable|timed out|Reached the max retries/i.test(text) ? this.lastError.message : text;
+    return new HandoffError(message('fleet.link.unreachable', { store, why }), { code: CODES.STORE_UNAVAILABLE, cause: e });
   }
 
   /** Close the connection (the library's close(); the CLI needs nothing). */

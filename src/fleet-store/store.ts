@@ -9,6 +9,11 @@
  *   and extended only by its owner, atomically) is the write lock;
  * - every write is a compare-and-swap on a version number, so a host whose
  *   lease expired mid-refresh can never overwrite a newer state;
+ * - the write that marks a refresh as started checks, in the same script,
+ *   that its writer still holds the lease, and makes the lease and an
+ *   in-flight mark last until the request and the write of its answer are
+ *   over: a holder starved of CPU mid-request is not taken for dead (and its
+ *   refresh token replayed by the next host) before that deadline;
  * - readers of a fresh token never touch the lease (one HMGET);
  * - a host waiting for the lease blocks on a wake-up list (BLPOP) that each
  *   release pushes to, bounded by the lease's remaining TTL (a dead holder)
@@ -38,7 +43,7 @@ import type { LeaseState } from './lease.js';
 import { COMMAND_TIMEOUT_MS, RedisLink, isUnreachable } from './link.js';
 import { MemberList } from './members.js';
 import type { FleetMember, MemberChange, Members } from './types.js';
-import { CAS_GRANT_ELSEWHERE, CAS_GRANT_OLDER, CAS_MEMBERS_CHANGED, CAS_OK, REMOVE_CREDENTIAL, WRITE_CREDENTIAL, fleetKeys } from './scripts.js';
+import { CAS_GRANT_ELSEWHERE, CAS_GRANT_OLDER, CAS_MEMBERS_CHANGED, CAS_NOT_HOLDER, CAS_OK, REMOVE_CREDENTIAL, WRITE_CREDENTIAL, fleetKeys } from './scripts.js';
 import type { FleetKeys } from './scripts.js';
 import { parseRedisStoreUrl } from './url.js';
 import type { RedisTarget } from './url.js';
@@ -361,7 +366,10 @@ export class RedisStore implements CredentialStore {
     const refreshed = settings.health.last_refresh_at !== undefined && settings.health.last_refresh_at !== ctx.prev?.health.last_refresh_at;
     // seal to the current member list and compare-and-swap; seal again when the list changed meanwhile
     const grant = settings.grant;
+    // a refresh about to be sent: the lease and the in-flight mark cover its request and the write of its answer
+    const flyingMs = o.refreshStarts ? Math.ceil(o.refreshStarts.requestMs) + this.target.leaseMs : 0;
     const grantArgs = [grant?.id ?? '', String(grant?.generation ?? 0), o.allowOlder ? '1' : '0', o.allowDuplicate ? '1' : '0', this.keys.prefix];
+    const leaseArgs = [ctx.owner, String(flyingMs), String(this.target.leaseMs)];
     const send = async (): Promise<[number, number, (string | number)?]> => {
       for (let attempt = 0; attempt < 5; attempt++) {
         const members = ctx.members ?? (await this.memberList.read());
@@ -377,7 +385,21 @@ export class RedisStore implements CredentialStore {
         const recipients = keys.map((k) => members.keys.get(k)?.fingerprint ?? fingerprint(k)).join(',');
         const args = [String(expected), String(members.version), Buffer.from(sealed), String(Date.now()), this.hostLabel, this.fp, refreshed ? '1' : '0', recipients, name];
         const r = (await this.link.run((c) =>
-          c.eval(WRITE_CREDENTIAL, 4, this.credKey(name), this.keys.store, this.keys.credentials, this.keys.grants, ...args, randomBytes(8).toString('hex'), ...grantArgs),
+          c.eval(
+            WRITE_CREDENTIAL,
+            7,
+            this.credKey(name),
+            this.keys.store,
+            this.keys.credentials,
+            this.keys.grants,
+            this.keys.lease(name),
+            this.keys.inflight(name),
+            this.keys.wake(name),
+            ...args,
+            randomBytes(8).toString('hex'),
+            ...grantArgs,
+            ...leaseArgs,
+          ),
         )) as [number, number, (string | number)?];
         if (r[0] !== CAS_MEMBERS_CHANGED) return r;
         ctx.members = undefined;
@@ -392,6 +414,12 @@ export class RedisStore implements CredentialStore {
     }
     if (r[0] === CAS_GRANT_ELSEWHERE && grant !== undefined) {
       throw new HandoffError(message('grant.elsewhere', { grant: shortGrantId(grant.id), other: String(r[2]) }), { code: CODES.EXISTS, credential: name });
+    }
+    if (r[0] === CAS_NOT_HOLDER) {
+      // nothing written: this host's lease ran out (it stalled) or another host's refresh is in flight; run again on a new lease
+      const e = new HandoffError(message('fleet_store.not_holder', { name, store: this.target.display }), { code: CODES.STORE_CONFLICT, credential: name });
+      this.conflicts.add(e);
+      throw e;
     }
     if (r[0] !== CAS_OK) throw this.conflict(name, expected, r[1]);
     ctx.version = r[1];

@@ -151,7 +151,7 @@ export async function deviceLogin(target: LoginTarget, deps: DeviceFlowDeps): Pr
   const da = await startDeviceAuthorization(target, deps.http);
   const waitMs = Math.min(da.expires_in * 1000, deps.timeoutMs);
   await showDeviceInstructions(deps.out, da, { qr: deps.qr, waitMs, now: deps.now });
-  const countdown = startCountdown(deps.out.stderr, deps.now() + waitMs, deps.out.t('wait.approval'), deps.now);
+  const countdown = startCountdown(deps.out.stderr, deps.now() + waitMs, deps.out.t('wait.approval'), { now: deps.now, i18n: deps.out.i18n });
   try {
     return await pollDeviceToken(target, da, {
       ...deps,

@@ -63,6 +63,7 @@ export async function createHttpClient(opts: HttpClientOptions = {}): Promise<Ht
   }
 
   return {
+    timeoutMs,
     post(url, form, headers = {}) {
       const summary: RequestSummary = { method: 'POST', url: withoutQuery(url) };
       if (typeof form.grant_type === 'string') summary.grantType = form.grant_type;

@@ -77,6 +77,12 @@ export interface HttpClientOptions {
  * (PROVIDER_UNAVAILABLE) only when no response arrived.
  */
 export interface HttpClient {
+  /**
+   * How long one request may take before the client gives up on it (ms);
+   * optional for clients made elsewhere. A refresh reserves this much time in
+   * a fleet store before it sends.
+   */
+  readonly timeoutMs?: number;
   post(url: string, form: Record<string, string>, headers?: Record<string, string>): Promise<RawResponse>;
   get(url: string, headers?: Record<string, string>): Promise<RawResponse>;
   /** a JSON body (RFC 7591 §3.1 client registration) */

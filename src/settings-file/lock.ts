@@ -49,6 +49,12 @@ export interface LockOptions {
 export interface HeldLock {
   /** false once the lock directory was removed or taken over by someone else */
   readonly held: boolean;
+  /**
+   * True for a lock that passes to another process when its holder stalls
+   * long enough, alive or not (a fleet store's lease): a refresh is then sent
+   * only within the time its first write reserved (`WriteOptions.refreshStarts`).
+   */
+  readonly expires?: boolean;
 }
 
 interface Owner {

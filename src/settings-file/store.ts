@@ -67,6 +67,17 @@ export interface WriteOptions {
   allowOlder?: boolean;
   /** store the grant under this name although another name holds it too */
   allowDuplicate?: boolean;
+  /**
+   * This write marks a refresh as started: its request is sent right after it
+   * and is given up on after `requestMs`. A store whose lock can be taken from
+   * a holder that looks dead (the fleet store's lease) makes sure, atomically
+   * with the write, that this process still holds the lock and that no other
+   * process starts a refresh of this credential before the request and the
+   * write of its answer are over (`requestMs` and a margin of the store's), or
+   * refuses with STORE_CONFLICT: nothing written, and the request must not be
+   * sent. A store whose lock is never taken from a live holder ignores it.
+   */
+  refreshStarts?: { requestMs: number };
 }
 
 /** Where one credential lives in a shared store, and who last changed it. */

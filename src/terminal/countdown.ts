@@ -4,6 +4,7 @@
  * then, so a log still shows the wait going on.
  */
 import type { Writable } from 'node:stream';
+import type { Translator } from '../i18n/index.js';
 
 /** A one-line countdown on stderr, redrawn every second, only on a TTY. */
 export interface Countdown {
@@ -15,17 +16,18 @@ export interface Countdown {
 /** Without a terminal, a plain line this often (at most every quarter of the wait). */
 export const PLAIN_COUNTDOWN_EVERY_MS = 60_000;
 
+/** "9:58": minutes and seconds. */
+export function minutesSeconds(seconds: number): string {
+  return `${Math.floor(seconds / 60)}:${String(seconds % 60).padStart(2, '0')}`;
+}
+
 /**
  * `label` says what is awaited ("oauth-handoff: waiting for the approval:");
- * `left` renders the time left ("4:59 left (Ctrl+C to cancel)").
+ * the time left follows it in the user's language ("4:59 left (Ctrl-C to cancel)").
  */
-export function startCountdown(
-  stream: Writable,
-  deadline: number,
-  label: string,
-  now: () => number = Date.now,
-  left: (seconds: number) => string = (s) => `${Math.floor(s / 60)}:${String(s % 60).padStart(2, '0')} left (Ctrl+C to cancel)`,
-): Countdown {
+export function startCountdown(stream: Writable, deadline: number, label: string, o: { now?: () => number; i18n: Translator }): Countdown {
+  const now = o.now ?? Date.now;
+  const left = (s: number) => o.i18n.t('wait.left', { time: minutesSeconds(s) });
   const tty = (stream as { isTTY?: boolean }).isTTY === true;
   if (!tty) {
     const every = Math.max(5000, Math.min(PLAIN_COUNTDOWN_EVERY_MS, Math.floor((deadline - now()) / 4)));

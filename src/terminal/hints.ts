@@ -20,6 +20,10 @@ export function hintFor(e: HandoffError, tr: Translator = english): string | und
       return tr.t('fleet.hint.members');
     case 'fleet.ioredis_missing':
       return undefined; // the message says what to install
+    case 'fleet.link.login_refused':
+      return tr.t('fleet.hint.login_refused');
+    case 'fleet.link.noperm':
+      return tr.t('fleet.hint.noperm');
     case 'grant.older':
       return tr.t('grant.hint.older', { name });
     case 'grant.elsewhere':
@@ -54,7 +58,8 @@ export function hintFor(e: HandoffError, tr: Translator = english): string | und
     case CODES.PROVIDER_ERROR:
       return tr.t('hint.provider_error');
     case CODES.LOCK_TIMEOUT:
-      return tr.t('hint.lock_timeout');
+      // a refresh not sent because this process stalled: nothing to wait for
+      return e.key === 'credential.not_sent' ? tr.t('hint.not_sent') : tr.t('hint.lock_timeout');
     case CODES.STORE_CONFLICT:
       return tr.t('hint.store_conflict');
     case CODES.STORE_UNAVAILABLE:

@@ -3,6 +3,7 @@ import { ReadStream, WriteStream } from 'node:tty';
 import { CODES, HandoffError } from '../errors.js';
 import { createTranslator, detectLanguage, message } from '../i18n/index.js';
 import type { Translator } from '../i18n/index.js';
+import { minutesSeconds } from './countdown.js';
 
 /** Read all of stdin (for `import -`, piped passphrases, pasted blocks). */
 export async function readStdin(maxBytes = 4 << 20): Promise<Buffer> {
@@ -146,11 +147,6 @@ export interface PastePromptOptions {
   now?: () => number;
 }
 
-/** "9:58": minutes and seconds left, rounded up. */
-function minutesSeconds(ms: number): string {
-  const s = Math.max(0, Math.ceil(ms / 1000));
-  return `${Math.floor(s / 60)}:${String(s % 60).padStart(2, '0')}`;
-}
 
 /**
  * Ask on the terminal for a pasted line (a code, or the address a browser
@@ -166,7 +162,7 @@ export async function promptPasted(question: string, opts: PastePromptOptions): 
   const tr = opts.i18n ?? createTranslator(detectLanguage(process.env));
   const now = opts.now ?? Date.now;
   const deadline = now() + opts.timeoutMs;
-  const prompt = () => `${tr.t('terminal.time_left', { left: minutesSeconds(deadline - now()) })}${question}`;
+  const prompt = () => `${tr.t('terminal.time_left', { left: minutesSeconds(Math.max(0, Math.ceil((deadline - now()) / 1000))) })}${question}`;
   const { createInterface } = await import('node:readline');
   const rl = createInterface({ input: tty.input, output: tty.output, terminal: true });
   const timeout = AbortSignal.timeout(opts.timeoutMs);

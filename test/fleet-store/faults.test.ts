@@ -196,7 +196,8 @@ test('Redis gone for longer while a refresh is in flight: the host keeps the new
   const s = await strictSandbox(t);
   const url = `${redis.url}?lease=1`;
   const [a, b] = await Promise.all([makeHost(t, url, 'host-a'), makeHost(t, url, 'host-b')]);
-  await seedFleet([a, b], await sandboxCredential(s, 'svc', 30));
+  // valid for 12 s more: host A reserves about 6 s for its request; the in-flight mark it leaves (Redis keeps it) lasts that long
+  await seedFleet([a, b], await sandboxCredential(s, 'svc', 12));
   const old = (await runHostCli(t, b, ['token', 'svc', '--min-valid', '0'])).stdout;
   s.injectFault({ delayMs: 300, grantType: 'refresh_token', count: 1 });
   const run = await (await refreshIntoOutage(t, redis, a)).run;

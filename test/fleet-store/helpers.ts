@@ -234,11 +234,16 @@ export async function startGatedProvider(t: ExecutionContext, o: OidcProviderOpt
   };
 }
 
-/** A fresh grant at the provider, as settings whose access token is due for a refresh (expires in 30 s). */
-export async function dueSettings(p: GatedProvider, name = 'svc'): Promise<Settings> {
+/**
+ * A fresh grant at the provider, as settings whose access token is due for a
+ * refresh (expires in `validFor` s, 30 by default). While it is valid, `token`
+ * gives the refresh request half of what is left (up to 10 s less): that is
+ * also the time a fleet host reserves for it.
+ */
+export async function dueSettings(p: GatedProvider, name = 'svc', validFor = 30): Promise<Settings> {
   const tokens = await p.oidc.obtainTokens();
   const source = { endpoints: { ...p.oidc.endpoints, token: p.tokenEndpoint }, client: p.oidc.client };
-  return settingsFrom(source, { ...tokens, expires_in: 3600 }, { name, now: Date.now() - 3600_000 + 30_000 });
+  return settingsFrom(source, { ...tokens, expires_in: 3600 }, { name, now: Date.now() - 3600_000 + validFor * 1000 });
 }
 
 /** `oauth-handoff ARGS` as one host, in a process group of its own (killed in teardown). */
@@ -281,4 +286,60 @@ export async function strictSandbox(t: ExecutionContext): Promise<Sandbox> {
 export async function sandboxCredential(s: Sandbox, name: string, validFor: number): Promise<Settings> {
   const grant = await s.mintGrant();
   return settingsFrom(s, { ...grant, expires_in: 3600 }, { name, now: Date.now() - (3600 - validFor) * 1000 });
+}
+
+export interface TokenRelay {
+  /** the relay's token endpoint (put it in the settings instead of the server's) */
+  tokenEndpoint: string;
+  /** token requests that have reached the relay so far (counted on arrival, before they are held) */
+  arrivals(): number;
+  /** hold every token request from now on until release() */
+  hold(): void;
+  release(): void;
+}
+
+/**
+ * A small HTTP relay in front of a server's token endpoint that can hold the
+ * requests open (a server slow to answer) and says when one has arrived: the
+ * moment a refresh is on the wire. Closed in teardown.
+ */
+export async function startTokenRelay(t: ExecutionContext, upstreamTokenEndpoint: string): Promise<TokenRelay> {
+  let arrived = 0;
+  let gate: Promise<void> = Promise.resolve();
+  let open: () => void = () => undefined;
+  const relay = createHttpServer((req, res) => {
+    arrived++;
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => {
+      void (async () => {
+        await gate;
+        const headers: Record<string, string> = {};
+        for (const h of ['authorization', 'content-type', 'accept']) if (typeof req.headers[h] === 'string') headers[h] = req.headers[h] as string;
+        const upstream = await fetch(upstreamTokenEndpoint, { method: 'POST', headers, body: Buffer.concat(chunks) });
+        const text = await upstream.text();
+        res.writeHead(upstream.status, { 'content-type': upstream.headers.get('content-type') ?? 'application/json' });
+        res.end(text);
+      })().catch(() => {
+        res.destroy();
+      });
+    });
+  });
+  await new Promise<void>((r) => relay.listen(0, '127.0.0.1', r));
+  t.teardown(() => {
+    open();
+    relay.closeAllConnections();
+    return new Promise<void>((r) => relay.close(() => r()));
+  });
+  return {
+    tokenEndpoint: `http://127.0.0.1:${(relay.address() as AddressInfo).port}/token`,
+    arrivals: () => arrived,
+    hold() {
+      gate = new Promise<void>((r) => (open = r));
+    },
+    release() {
+      open();
+      gate = Promise.resolve();
+    },
+  };
 }

@@ -38,6 +38,7 @@ async function installWithoutIoredis(t: ExecutionContext): Promise<{ project: st
   await cp(join(ROOT, 'package.json'), join(pkg, 'package.json'));
   await cp(join(ROOT, 'bin'), join(pkg, 'bin'), { recursive: true });
   await cp(join(ROOT, 'dist', 'src'), join(pkg, 'dist', 'src'), { recursive: true });
+  await cp(join(ROOT, 'dist', 'i18n'), join(pkg, 'dist', 'i18n'), { recursive: true }); // the message catalogs (package.json "files")
   for (const f of await readdir(join(ROOT, 'dist'))) if (f.endsWith('.cjs')) await cp(join(ROOT, 'dist', f), join(pkg, 'dist', f));
   for (const entry of await readdir(join(ROOT, 'node_modules'))) {
     if (entry === 'ioredis' || entry.startsWith('.')) continue;

@@ -55,6 +55,9 @@ test('an ACL user limited to the documented commands and the key prefix runs eve
   const wrong = await runHostCli(t, a, ['token', 'svc'], { env: { OAUTH_HANDOFF_REDIS_PASSWORD: 'wrong' } });
   t.is(wrong.code, 1, wrong.stderr);
   t.regex(wrong.stderr, /refused the login \(WRONGPASS/);
+  t.regex(wrong.stderr, /check the Redis user and password: .*OAUTH_HANDOFF_REDIS_PASSWORD/, 'the next step fits the failure');
+  const ja = await runHostCli(t, a, ['token', 'svc'], { env: { OAUTH_HANDOFF_REDIS_PASSWORD: 'wrong', LANG: 'ja_JP.UTF-8' } });
+  t.regex(ja.stderr, /ログインを拒否しました（WRONGPASS/);
 });
 
 test('TLS: rediss:// with the CA in NODE_EXTRA_CA_CERTS; without it, the certificate is refused', async (t) => {

@@ -79,7 +79,7 @@ export const browser = {
   'browser.relay.listening': "listening on {uri} for the redirect (this machine never exchanges the code)",
   'browser.relay.copied': "the redirect URL was sent to your terminal's clipboard (OSC 52)",
   'browser.relay.no_terminal': "no terminal to copy to; use the printed line",
-  'browser.relay.caught': "caught the redirect; the code is {code}",
+  'browser.relay.caught': "caught the redirect",
   'browser.relay.paste_there': "paste the line printed above into the headless machine (its `oauth-handoff login --paste` prompt); the code is useless without the verifier held there",
   'browser.listener.not_absolute': "the redirect URI \"{uri}\" is not an absolute URI",
   'browser.listener.https': "the redirect URI \"{uri}\" cannot be received on this machine: an https redirect cannot be received by a local listener (providers accept plain http for loopback addresses)",

@@ -2,6 +2,8 @@
 export const credential = {
   'credential.no_refresh_token': 'credential "{name}" has no refresh token; it cannot be refreshed',
   'credential.endpoint_timeout': 'the token endpoint did not answer within {seconds} s, while the current access token is still valid',
+  'credential.endpoint_no_answer': 'the token endpoint did not answer within {seconds} s',
+  'credential.not_sent': 'the refresh of "{name}" was not sent: marking it as started took this process {seconds} s (starved of CPU, or the store was slow), too long to send it within the time it had reserved for it',
   'credential.bad_token_chars': 'the token endpoint sent an {field} with characters outside RFC 6749 VSCHAR (control characters, line breaks or non-ASCII); it was not stored',
   'credential.store_url_kind': 'store URLs of the kind {scheme}:// are not supported (redis:// and rediss:// are)',
   'credential.write_back_env_only': 'writing back settings works only with the credential from the environment',

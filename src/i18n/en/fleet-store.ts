@@ -18,6 +18,8 @@ export const fleetStore = {
     '{cause}: cannot remove "{name}" now',
   'fleet_store.conflict':
     '"{name}" in the fleet store {store} was changed by another host while this one held its lease (expected version {expected}, found {found}); nothing was overwritten',
+  'fleet_store.not_holder':
+    '"{name}" in the fleet store {store}: this host no longer held its lease, or another host\'s refresh was in flight, when it was about to send a refresh; nothing was written or sent',
   'fleet_store.offline.no_expiry':
     '{cause}: cannot refresh or change "{name}" now; the copy cached on this host has no known expiry',
   'fleet_store.offline.valid_until':

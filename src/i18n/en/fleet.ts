@@ -14,6 +14,13 @@ export const fleet = {
     '"{key}" is neither a public key (ohpub1…) nor a 16-digit key fingerprint',
   'fleet.ioredis_missing':
     'the fleet store ({store}) needs the Redis client ioredis, which is not installed: run `npm install ioredis` where oauth-handoff is installed (`npm install -g ioredis` for a global install)',
+  'fleet.link.not_available': 'the fleet store {store} is not available: {reply}',
+  'fleet.link.noperm': 'the fleet store {store} refused a command to this Redis user ({reply}); its ACL must allow the commands docs/fleet.md lists',
+  'fleet.link.login_refused': 'the fleet store {store} refused the login ({reply})',
+  'fleet.link.error_reply': 'the fleet store {store} answered with an error: {reply}',
+  'fleet.link.unreachable': 'the fleet store {store} is unreachable ({why})',
+  'fleet.hint.login_refused': 'check the Redis user and password: the user in the store URL (redis://USER@HOST:PORT/DB), the password in OAUTH_HANDOFF_REDIS_PASSWORD or the URL in OAUTH_HANDOFF_STORE (docs/fleet.md, "Where the store is"), against the ACL on the Redis server (`ACL LIST`)',
+  'fleet.hint.noperm': 'give this Redis user the ACL of docs/fleet.md ("1. Redis"), then run the command again',
   'fleet.hint.restore': "this host's copy is newer: write it back with `oauth-handoff fleet restore {name}` (docs/fleet.md, \"When Redis restarts\")",
   'fleet.hint.damaged':
     "if nobody changed it on purpose, write a good copy back from a member host whose copy is intact: `oauth-handoff fleet restore {name} --force`; then find out who can write to this Redis",

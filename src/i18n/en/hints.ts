@@ -11,6 +11,7 @@ export const hints = {
   'hint.provider_unavailable': 'check the network and proxy settings (HTTPS_PROXY, NO_PROXY, NODE_EXTRA_CA_CERTS) and try again; the daemon retries by itself',
   'hint.provider_error': 'check the client id and secret, scopes and redirect URI registered on the provider (see `oauth-handoff providers`)',
   'hint.lock_timeout': 'another oauth-handoff process is refreshing this credential; wait and retry, or raise --lock-timeout',
+  'hint.not_sent': 'this machine was too busy to send the refresh in time; nothing was sent or changed: run the command again',
   'hint.store_conflict': 'another host changed it at the same moment and nothing was overwritten; run the command again',
   'hint.store_unavailable_fleet': "check that the fleet store's Redis is running and reachable from this host, then try again; the daemon retries by itself",
   'hint.store_unavailable_dir': 'make the store directory writable for this user (or free space on its file system), or choose another with --store, then try again',

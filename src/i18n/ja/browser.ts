@@ -81,7 +81,7 @@ export const browser: SectionOf<typeof en> = {
   'browser.relay.listening': "{uri} でリダイレクトを待っています（このマシンはコードを交換しません）",
   'browser.relay.copied': "リダイレクト URL を端末のクリップボードに送りました（OSC 52）",
   'browser.relay.no_terminal': "コピー先の端末がありません。表示された行を使ってください",
-  'browser.relay.caught': "リダイレクトを受け取りました。コードは {code} です",
+  'browser.relay.caught': "リダイレクトを受け取りました",
   'browser.relay.paste_there': "上に表示した行をヘッドレスマシン（その `oauth-handoff login --paste` のプロンプト）に貼り付けてください。コードは、そこにある検証子なしでは使えません",
   'browser.listener.not_absolute': "リダイレクト URI \"{uri}\" は絶対 URI ではありません",
   'browser.listener.https': "リダイレクト URI \"{uri}\" はこのマシンでは受け取れません。https のリダイレクトはローカルのリスナーでは受け取れません（プロバイダーはループバックアドレスには http を認めています）",

@@ -20,6 +20,8 @@ export const fleetStore: SectionOf<typeof en> = {
     '{cause}。今は「{name}」を削除できません',
   'fleet_store.conflict':
     'このホストがリースを保持している間に、フリートストア {store} の「{name}」が別のホストに変更されました（期待したバージョン {expected}、実際は {found}）。何も上書きしていません',
+  'fleet_store.not_holder':
+    'フリートストア {store} の「{name}」: 更新を送ろうとしたとき、このホストはもうリースを保持していないか、別のホストの更新が進行中でした。何も書き込まず、送信もしていません',
   'fleet_store.offline.no_expiry':
     '{cause}。今は「{name}」を更新も変更もできません。このホストのキャッシュは有効期限が不明です',
   'fleet_store.offline.valid_until':

@@ -14,6 +14,13 @@ export const fleet: SectionOf<typeof en> = {
   'fleet.not_a_key': '"{key}" は公開鍵（ohpub1…）でも 16 桁の鍵フィンガープリントでもありません',
   'fleet.ioredis_missing':
     'フリートストア（{store}）には Redis クライアント ioredis が必要ですが、インストールされていません。oauth-handoff をインストールした場所で `npm install ioredis` を実行してください（グローバルインストールなら `npm install -g ioredis`）',
+  'fleet.link.not_available': 'フリートストア {store} は利用できません: {reply}',
+  'fleet.link.noperm': 'フリートストア {store} はこの Redis ユーザーのコマンドを拒否しました（{reply}）。ACL で docs/ja/fleet.md に挙げたコマンドを許可してください',
+  'fleet.link.login_refused': 'フリートストア {store} はログインを拒否しました（{reply}）',
+  'fleet.link.error_reply': 'フリートストア {store} がエラーを返しました: {reply}',
+  'fleet.link.unreachable': 'フリートストア {store} に接続できません（{why}）',
+  'fleet.hint.login_refused': 'Redis のユーザーとパスワードを確かめてください。ユーザーはストアの URL（redis://USER@HOST:PORT/DB）、パスワードは OAUTH_HANDOFF_REDIS_PASSWORD か OAUTH_HANDOFF_STORE の URL にあります（docs/ja/fleet.md の「ストアの場所」）。Redis サーバーの ACL（`ACL LIST`）と照らし合わせてください',
+  'fleet.hint.noperm': 'この Redis ユーザーに docs/ja/fleet.md（「1. Redis」）の ACL を設定してから、もう一度実行してください',
   'fleet.hint.restore': 'このホストの写しの方が新しいので、`oauth-handoff fleet restore {name}` で書き戻してください（docs/ja/fleet.md の「Redis が再起動したとき」）',
   'fleet.hint.damaged':
     '誰も意図して変更していないなら、写しが無事なメンバーのホストから `oauth-handoff fleet restore {name} --force` で正しい写しを書き戻し、この Redis に書き込める者を調べてください',

@@ -13,6 +13,7 @@ export const hints: SectionOf<typeof en> = {
   'hint.provider_unavailable': 'ネットワークとプロキシの設定（HTTPS_PROXY、NO_PROXY、NODE_EXTRA_CA_CERTS）を確認して再実行してください。デーモンは自動で再試行します',
   'hint.provider_error': 'プロバイダーに登録したクライアント ID とシークレット、スコープ、リダイレクト URI を確認してください（`oauth-handoff providers` を参照）',
   'hint.lock_timeout': '別の oauth-handoff プロセスがこの認証情報を更新中です。少し待って再実行するか、--lock-timeout を長くしてください',
+  'hint.not_sent': 'このマシンが忙しすぎて、更新を時間内に送れませんでした。何も送らず、何も変えていません。コマンドをもう一度実行してください',
   'hint.store_conflict': '別のホストが同時に変更したため、何も上書きしていません。コマンドをもう一度実行してください',
   'hint.store_unavailable_fleet': 'フリートストアの Redis が動いていて、このホストから到達できるかを確認して再実行してください。デーモンは自動で再試行します',
   'hint.store_unavailable_dir': 'ストアのディレクトリにこのユーザーが書き込めるようにするか（またはファイルシステムの空きを増やすか）、--store で別の場所を選んで再実行してください',
