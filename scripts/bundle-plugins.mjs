@@ -6,6 +6,7 @@ const root = new URL('..', import.meta.url).pathname;
 export const split = {
   name: 'split-lazy-parts',
   setup(b) {
+    b.onResolve({ filter: /^\.\/fast-token-full\.js$/ }, (a) => (a.kind === 'dynamic-import' ? { path: './fast-token-full.cjs', external: true } : undefined));
     b.onResolve({ filter: /(^|\/)oauth\/index\.js$/ }, (a) => (a.kind === 'dynamic-import' ? { path: './fast-oauth.cjs', external: true } : undefined));
     b.onResolve({ filter: /^\.\/store\.js$/ }, (a) => (a.kind === 'dynamic-import' && /[\\/]fleet-store[\\/]open\.ts$/.test(a.importer) ? { path: './fast-redis-store.cjs', external: true } : undefined));
   },

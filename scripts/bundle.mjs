@@ -1,5 +1,8 @@
 // Bundle the `token` start-up path into CommonJS files (see src/fast-token.ts):
-//   dist/fast-token.cjs         what every `token` call loads: argv, store, crypto, the fresh-token read
+//   dist/fast-token.cjs         what every `token` call loads: argv, the key and credential files, crypto,
+//                               the refresh rule: enough to print a fresh token
+//   dist/fast-token-full.cjs    `token` in full (refresh, locks, warnings, errors, the fleet store):
+//                               loaded only when the fresh read does not serve the call
 //   dist/fast-oauth.cjs         the protocol (and, through it, axios): loaded only when a refresh is due
 //   dist/fast-redis-store.cjs   the fleet store (and ioredis): loaded only for a redis:// store
 // Runtime dependencies stay external and load only when used; env-paths is
@@ -30,6 +33,7 @@ const common = {
 
 await Promise.all([
   build({ ...common, entryPoints: [`${root}src/fast-token.ts`], outfile: `${root}dist/fast-token.cjs` }),
+  build({ ...common, entryPoints: [`${root}src/fast-token-full.ts`], outfile: `${root}dist/fast-token-full.cjs` }),
   build({ ...common, entryPoints: [`${root}src/oauth/index.ts`], outfile: `${root}dist/fast-oauth.cjs` }),
   build({ ...common, entryPoints: [`${root}src/fleet-store/store.ts`], outfile: `${root}dist/fast-redis-store.cjs` }),
 ]);

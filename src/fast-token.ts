@@ -1,23 +1,31 @@
 /**
  * The start-up path of `oauth-handoff token`, which runs in every script call.
- * It is bundled into one CommonJS file (dist/fast-token.cjs, scripts/bundle.mjs)
+ * It is bundled into one small CommonJS file (dist/fast-token.cjs, scripts/bundle.mjs)
  * so a cold `token` loads neither yargs nor axios nor libsodium nor the ESM
  * loader. Its few options are read with util.parseArgs from the same table
  * the yargs command uses, and checked by the same function (src/cli-args.ts):
  * one definition, two readers that agree. Anything it does not understand,
  * or a value the table refuses, returns undefined and goes to the full CLI,
  * which reports it.
+ *
+ * A token that is fresh in a directory store is read and printed here (src/credential's
+ * freshInDirectory: the key file, the credential file, the refresh rule). Everything else a
+ * `token` call can meet (a refresh, locks, warnings, errors, a fleet store) is `token` in full
+ * (src/fast-token-full.ts, its own bundle), loaded only then; it reads again from the start.
  */
 import { parseArgs } from 'node:util';
-import { checkOptionValue, storeFromArgs } from './cli-args.js';
+import { checkOptionValue } from './cli-args.js';
 import { tokenOptions } from './cli-options.js';
 import type { OptionTable } from './cli-options.js';
-import { tokenCommand } from './headless-side/index.js';
-import { createOutput, reportError } from './terminal/index.js';
+import { freshInDirectory } from './credential/index.js';
+import { resolveHome, STORE_ENV } from './settings-file/index.js';
+import { createOutput } from './terminal/index.js';
 
 type Values = Record<string, string | boolean | number | undefined>;
+/** A plain `token` call's options, read and checked */
+export type TokenArgs = Values & { name: string };
 
-export function parseTokenArgs(argv: readonly string[], table: OptionTable = tokenOptions): (Values & { name: string }) | undefined {
+export function parseTokenArgs(argv: readonly string[], table: OptionTable = tokenOptions): TokenArgs | undefined {
   if (argv[0] !== 'token' || argv.includes('--help') || argv.includes('-h')) return undefined;
   const options: Record<string, { type: 'string' | 'boolean' }> = {};
   for (const [k, spec] of Object.entries(table)) options[k] = { type: spec.type === 'boolean' ? 'boolean' : 'string' };
@@ -28,7 +36,7 @@ export function parseTokenArgs(argv: readonly string[], table: OptionTable = tok
     return undefined;
   }
   if (parsed.positionals.length !== 1) return undefined;
-  const values: Values & { name: string } = { name: parsed.positionals[0] as string };
+  const values: TokenArgs = { name: parsed.positionals[0] as string };
   for (const [k, spec] of Object.entries(table)) {
     const v = parsed.values[k] ?? spec.default;
     if (v === undefined) continue;
@@ -41,27 +49,35 @@ export function parseTokenArgs(argv: readonly string[], table: OptionTable = tok
   return values;
 }
 
+/**
+ * A fresh token from a directory store, printed; undefined (nothing printed) when the call needs
+ * more than that: a fleet store, --redis-prefix, a refresh due, a token with a space (it warns),
+ * or any error, which `token` in full meets again and reports.
+ */
+async function servedFresh(a: TokenArgs, env: NodeJS.ProcessEnv): Promise<number | undefined> {
+  const where = (a.store as string | undefined) || env[STORE_ENV];
+  if (a['redis-prefix'] !== undefined || (where !== undefined && /^[a-z][a-z0-9+.-]*:\/\//i.test(where))) return undefined;
+  let token: { access_token: string; token_type: string; expires_at?: string | undefined };
+  try {
+    const settings = await freshInDirectory(resolveHome(a.store as string | undefined, env), a.name, a['min-valid'] as number);
+    if (!settings || settings.token.access_token.includes(' ')) return undefined;
+    token = settings.token;
+  } catch {
+    return undefined;
+  }
+  const out = createOutput({ env });
+  if (a.json === true) out.json({ access_token: token.access_token, token_type: token.token_type, expires_at: token.expires_at });
+  else out.data(token.access_token + '\n');
+  return 0;
+}
+
 /** Runs `token` when argv is a plain token call; undefined means "not mine, use the full CLI". */
 export function fastToken(argv: readonly string[], env: NodeJS.ProcessEnv = process.env): Promise<number> | undefined {
   // Under GitHub Actions the token must be masked before it is printed: the full CLI does that.
   if (env.GITHUB_ACTIONS === 'true') return undefined;
   const a = parseTokenArgs(argv);
   if (!a) return undefined;
-  const out = createOutput();
-  let store: string | undefined;
-  try {
-    store = storeFromArgs({ store: a.store as string | undefined, redisPrefix: a['redis-prefix'] as string | undefined }, env, out);
-  } catch (e) {
-    return Promise.resolve(reportError(e, out, { json: a.json === true }));
-  }
-  return tokenCommand({
-    name: a.name,
-    store,
-    json: a.json === true,
-    minValid: a['min-valid'] as number,
-    lockTimeoutMs: (a['lock-timeout'] as number) * 1000,
-    out,
-  }).catch((e: unknown) => reportError(e, out, { json: a.json === true }));
+  return servedFresh(a, env).then(async (code) => code ?? (await import('./fast-token-full.js')).fullToken(a, env));
 }
 
 /** The full CLI (src/cli.ts), for whatever the fast path leaves to it. */

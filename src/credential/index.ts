@@ -9,3 +9,4 @@ export { assertTokenCharacters, foldTokenResponse } from './token-response.js';
 export type { FoldedToken } from './token-response.js';
 export { describeCredential } from './status.js';
 export type { CredentialStatus } from './status.js';
+export { freshInDirectory } from './fresh-read.js';

@@ -1,26 +1,21 @@
-import { readFileSync, statSync } from 'node:fs';
+import { statSync } from 'node:fs';
 import { readdir, stat, unlink } from 'node:fs/promises';
-import { join } from 'node:path';
-import { fingerprint, open, seal, x25519Identity, x25519Recipient } from '../crypto/index.js';
+import { fingerprint, seal, x25519Identity, x25519Recipient } from '../crypto/index.js';
 import type { Identity } from '../crypto/index.js';
-import { CODES, HandoffError } from '../errors.js';
 import { message } from '../i18n/index.js';
 import type { Message } from '../i18n/index.js';
 import { fsyncDir, isTempName, writeFileAtomic } from './atomic.js';
 import { withFileLock } from './lock.js';
 import type { HeldLock, LockOptions } from './lock.js';
 import { ensureStoreDirs, loadMachineKey } from './machine-key.js';
-import { inputFileError, storeWriteError, writingStore } from '../fs-errors.js';
-import { assertPrivate } from './permissions.js';
+import { storeWriteError, writingStore } from '../fs-errors.js';
+import { credentialPath, readCredentialFile } from './credential-file.js';
 import type { MachineKey } from './machine-key.js';
 import { CREDENTIAL_SUFFIX, storeLayout } from './paths.js';
 import type { StoreLayout } from './paths.js';
-import { assertValidName, decodeSettings, encodeSettings } from './schema.js';
+import { encodeSettings } from './schema.js';
 import type { Settings } from './schema.js';
 import type { CredentialStore, WatchTarget } from './store.js';
-
-/** Files bigger than this are not settings files; refuse before reading them. */
-const MAX_FILE_BYTES = 1 << 20;
 
 /**
  * One sealed settings file per credential under `<home>/credentials`, sealed
@@ -64,7 +59,7 @@ export class FileStore implements CredentialStore {
   }
 
   pathOf(name: string): string {
-    return join(this.layout.credentialsDir, assertValidName(name) + CREDENTIAL_SUFFIX);
+    return credentialPath(this.layout, name);
   }
 
   watchTarget(): WatchTarget {
@@ -88,35 +83,8 @@ export class FileStore implements CredentialStore {
       .sort();
   }
 
-  async read(name: string): Promise<Settings> {
-    const path = this.pathOf(name);
-    let bytes: Buffer;
-    try {
-      // Synchronous on purpose: a few KB, and the first use of fs/promises costs a cold `token` several ms.
-      const st = statSync(path);
-      assertPrivate(path, `the credential file of "${name}"`, st);
-      if (st.size > MAX_FILE_BYTES) throw new HandoffError(message('store.file_too_large', { path }), { code: CODES.BAD_FILE });
-      bytes = readFileSync(path);
-    } catch (e) {
-      if ((e as NodeJS.ErrnoException).code === 'ENOENT') {
-        throw new HandoffError(message('store.not_found', { name, dir: this.layout.credentialsDir }), { code: CODES.NOT_FOUND, credential: name, cause: e });
-      }
-      throw inputFileError(e, path, `the credential file of "${name}"`);
-    }
-    let settings: Settings;
-    try {
-      settings = decodeSettings(await open(bytes, [this.identity]));
-    } catch (e) {
-      // a stored copy that does not open: damaged, or not sealed by this machine (another store's file copied in)
-      if (e instanceof HandoffError && (e.code === CODES.BAD_FILE || e.code === CODES.DECRYPT_FAILED)) {
-        throw new HandoffError(message('store.cannot_open', { name, path, detail: e.key === undefined ? e.message : { key: e.key, ...(e.params ? { params: e.params } : {}), text: e.message } }), { code: CODES.BAD_FILE, credential: name, cause: e });
-      }
-      throw e;
-    }
-    if (settings.name !== name) {
-      throw new HandoffError(message('store.not_this_one', { where: path, have: settings.name, asked: name }), { code: CODES.BAD_FILE, credential: name });
-    }
-    return settings;
+  read(name: string): Promise<Settings> {
+    return readCredentialFile(this.layout, this.identity, name);
   }
 
   async write(settings: Settings): Promise<void> {

@@ -6,6 +6,7 @@ export type { SealSecrets } from './sealed.js';
 export { observeStore } from './observe.js';
 export type { StoreObserver } from './observe.js';
 export { FileStore } from './file-store.js';
+export { credentialPath, readCredentialFile } from './credential-file.js';
 export { DEFAULT_LOCK_TIMEOUT_MS, FOREIGN_STALE_MS, HEARTBEAT_MS, STALE_MS, lockHolder, withFileLock } from './lock.js';
 export type { HeldLock, LockHolder, LockOptions } from './lock.js';
 export { assertStoreDirs, createMachineKey, ensureStoreDirs, loadMachineKey, loadOrCreateMachineKey } from './machine-key.js';
