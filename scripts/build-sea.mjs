@@ -5,7 +5,7 @@
 //    kept in node_modules/.cache. Not a devDependency: its `node` bin would shadow the system
 //    Node.js in every npm script.
 // 2. CommonJS bundles with every dependency inside: the token path split as in the npm package
-//    (fast-token.cjs, and fast-oauth.cjs with axios, fast-redis-store.cjs with ioredis,
+//    (fast-token.cjs, fast-token-full.cjs, and fast-oauth.cjs with axios, fast-redis-store.cjs with ioredis,
 //    libsodium.cjs with its WebAssembly, each loaded when first needed), and cli.cjs, the whole CLI.
 //    Each gets a V8 code cache made by that Node.js binary (scripts/sea/make-cache.cjs), after a
 //    real `token` call for the token path. None carries the message catalogs: they are the assets
@@ -71,7 +71,7 @@ const common = {
   logLevel: 'error',
 };
 /** the assets, as scripts/sea/main.cjs names them; each gets a NAME.cache */
-const ASSETS = ['fast-token.cjs', 'fast-oauth.cjs', 'fast-redis-store.cjs', 'libsodium.cjs', 'cli.cjs'];
+const ASSETS = ['fast-token.cjs', 'fast-token-full.cjs', 'fast-oauth.cjs', 'fast-redis-store.cjs', 'libsodium.cjs', 'cli.cjs'];
 const main = join(root, 'scripts/sea/main.cjs');
 const sodium = (await import('node:module')).createRequire(join(root, 'package.json')).resolve('libsodium-wrappers-sumo');
 // the token path split as in the npm package (scripts/bundle.mjs); what it requires lazily is an asset
@@ -85,6 +85,7 @@ mkdirSync(join(out, 'i18n'), { recursive: true });
 for (const c of CATALOGS) copyFileSync(join(root, 'dist', c), join(out, c));
 await Promise.all([
   build({ ...lazy, entryPoints: [join(root, 'src/fast-token.ts')], outfile: join(out, 'fast-token.cjs') }),
+  build({ ...lazy, entryPoints: [join(root, 'src/fast-token-full.ts')], outfile: join(out, 'fast-token-full.cjs') }),
   build({ ...lazy, entryPoints: [join(root, 'src/oauth/index.ts')], outfile: join(out, 'fast-oauth.cjs') }),
   build({ ...lazy, entryPoints: [join(root, 'src/fleet-store/store.ts')], outfile: join(out, 'fast-redis-store.cjs') }),
   build({ ...common, entryPoints: [sodium], outfile: join(out, 'libsodium.cjs') }),

@@ -1,7 +1,8 @@
 'use strict';
 // The main script of the single executable (scripts/build-sea.mjs). The code lives in assets of the
-// executable, split as in the npm package: fast-token.cjs (a plain `token` call), fast-oauth.cjs
-// (the protocol, with axios: a refresh), fast-redis-store.cjs (the fleet store, with ioredis),
+// executable, split as in the npm package: fast-token.cjs (a plain `token` call), fast-token-full.cjs
+// (`token` when more than a fresh read is needed), fast-oauth.cjs (the protocol, with axios: a
+// refresh), fast-redis-store.cjs (the fleet store, with ioredis),
 // libsodium.cjs (the passphrase KDF, with its WebAssembly) and cli.cjs (the whole CLI). Each is
 // compiled when first required, with the V8 code cache made for it at build time by this very
 // Node.js binary (asset NAME.cache); V8 checks that cache's version and flags and compiles from
@@ -14,6 +15,7 @@ const { dirname } = require('node:path');
 
 /** what the bundles require, by the asset that provides it */
 const ASSETS = {
+  './fast-token-full.cjs': 'fast-token-full.cjs',
   './fast-oauth.cjs': 'fast-oauth.cjs',
   './fast-redis-store.cjs': 'fast-redis-store.cjs',
   'libsodium-wrappers-sumo': 'libsodium.cjs',

@@ -15,6 +15,6 @@ import { needsRefresh } from './freshness.js';
 export async function freshInDirectory(home: string, name: string, minValidSeconds: number, now: () => number = Date.now): Promise<Settings | undefined> {
   const layout = storeLayout(home);
   const key = await loadMachineKey(layout);
-  const settings = await readCredentialFile(layout, x25519Identity(key.secretKey), name);
+  const settings = await readCredentialFile(layout, key.identity ?? x25519Identity(key.secretKey), name);
   return needsRefresh(settings, now(), minValidSeconds) ? undefined : settings;
 }

@@ -10,7 +10,7 @@ export type { Header } from './file.js';
 export { NotMineError } from './recipient.js';
 export type { Identity, Recipient, RecipientInfo, Stanza } from './recipient.js';
 export { fingerprint, formatKeyFile, generateKeyPair, parseKeyFile, parsePublicKey, publicKeyFromSecret } from './keys.js';
-export { x25519Identity, x25519Recipient } from './x25519.js';
+export { keyFileIdentity, x25519Identity, x25519Recipient } from './x25519.js';
 export { passphraseIdentity, passphraseRecipient } from './argon2id.js';
 export { DEFAULT_KDF_CAPS, KDF_PRESETS } from './constants.js';
 export type { KdfCaps, KdfParams } from './constants.js';

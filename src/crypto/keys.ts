@@ -4,6 +4,7 @@
  */
 import { Buffer } from 'node:buffer';
 import { createHash } from 'node:crypto';
+import type { KeyObject } from 'node:crypto';
 import {
   FINGERPRINT_SIZE,
   KEY_FILE_CREATED_PREFIX,
@@ -154,7 +155,16 @@ export function formatKeyFile(secretKey: string, created: Date): string {
   }
 }
 
-export function parseKeyFile(text: string): { secretKey: string; publicKey: string } {
+/** A key file read once: its keys as strings, and the secret key imported (its KeyObject and raw public key). */
+export interface KeyFileParts {
+  secretKey: string;
+  publicKey: string;
+  key: KeyObject;
+  publicRaw: Uint8Array;
+}
+
+/** Reads and checks a key file (§6.2), importing its secret key once. BAD_KEY when malformed. */
+export function readKeyFile(text: string): KeyFileParts {
   if (typeof text !== 'string') throw badKey('key file must be text');
   if (text.length > MAX_KEY_FILE_SIZE) throw badKey(`key file is larger than ${MAX_KEY_FILE_SIZE} bytes`);
   if (text.includes('\r')) throw badKey(said('crypto.key_file_cr', 'key file has CR characters (expected LF line ends)'));
@@ -177,7 +187,7 @@ export function parseKeyFile(text: string): { secretKey: string; publicKey: stri
   if (secretLine === undefined) throw badKey(said('crypto.key_file_no_secret', 'key file has no secret key'));
   const secret = parseSecretKey(secretLine);
   try {
-    const publicRaw = publicRawFromSecretRaw(secret);
+    const { key, publicRaw } = secretKeyParts(secret);
     const publicKey = encodePublicKey(publicRaw);
     if (claimedPublicKey !== undefined) {
       const claimed = decodeKey(claimedPublicKey, PUBLIC_KEY_HRP, PUBLIC_KEY_LENGTH, 'public key comment of the key file');
@@ -185,8 +195,13 @@ export function parseKeyFile(text: string): { secretKey: string; publicKey: stri
         throw badKey(said('crypto.key_file_mismatch', 'key file public key comment does not match its secret key'));
       }
     }
-    return { secretKey: encodeSecretKey(secret), publicKey };
+    return { secretKey: encodeSecretKey(secret), publicKey, key, publicRaw };
   } finally {
     secret.fill(0);
   }
+}
+
+export function parseKeyFile(text: string): { secretKey: string; publicKey: string } {
+  const { secretKey, publicKey } = readKeyFile(text);
+  return { secretKey, publicKey };
 }

@@ -11,7 +11,7 @@ import {
   X25519_STANZA_TYPE,
 } from './constants.js';
 import { decodeBase64Unpadded, encodeBase64Unpadded } from './encoding.js';
-import { fingerprintOfRaw, parsePublicKey, parseSecretKey } from './keys.js';
+import { fingerprintOfRaw, parsePublicKey, parseSecretKey, readKeyFile } from './keys.js';
 import {
   aeadOpen,
   aeadSeal,
@@ -25,6 +25,7 @@ import {
   x25519,
   x25519KeyPair,
 } from './primitives.js';
+import type { KeyObject } from 'node:crypto';
 import { NotMineError } from './recipient.js';
 import type { Identity, Recipient, Stanza } from './recipient.js';
 import { said } from './said.js';
@@ -81,6 +82,19 @@ export function x25519Identity(secretKey: string): Identity {
   const secretRaw = parseSecretKey(secretKey);
   const { key: secret, publicRaw: ownRaw } = secretKeyParts(secretRaw);
   secretRaw.fill(0);
+  return identityOf(secret, ownRaw);
+}
+
+/**
+ * A key file's keys and the identity that opens what is sealed to it, with its secret key imported
+ * once (the `token` hot path reads one key file per process). BAD_KEY when malformed.
+ */
+export function keyFileIdentity(text: string): { secretKey: string; publicKey: string; identity: Identity } {
+  const { secretKey, publicKey, key, publicRaw } = readKeyFile(text);
+  return { secretKey, publicKey, identity: identityOf(key, publicRaw) };
+}
+
+function identityOf(secret: KeyObject, ownRaw: Uint8Array): Identity {
   const ownFingerprint = fingerprintOfRaw(ownRaw);
   return {
     async unwrap(stanzas: readonly Stanza[]): Promise<Uint8Array> {

@@ -100,7 +100,7 @@ export class RedisStore implements CredentialStore {
     this.layout = layout;
     this.key = key;
     this.fp = fingerprint(key.publicKey);
-    this.identity = x25519Identity(key.secretKey);
+    this.identity = key.identity ?? x25519Identity(key.secretKey);
     this.hostLabel = hostLabel;
     this.keys = fleetKeys(target.prefix);
     this.link = new RedisLink(target, { commandTimeoutMs: COMMAND_TIMEOUT_MS });

@@ -30,7 +30,7 @@ export class FileStore implements CredentialStore {
   private constructor(layout: StoreLayout, key: MachineKey) {
     this.layout = layout;
     this.key = key;
-    this.identity = x25519Identity(key.secretKey);
+    this.identity = key.identity ?? x25519Identity(key.secretKey);
   }
 
   /** Opens an existing store; BAD_KEY when this machine has no key yet. */

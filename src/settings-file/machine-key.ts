@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
-import { formatKeyFile, generateKeyPair, parseKeyFile } from '../crypto/index.js';
+import { formatKeyFile, generateKeyPair, keyFileIdentity } from '../crypto/index.js';
+import type { Identity } from '../crypto/index.js';
 import { CODES, HandoffError } from '../errors.js';
 import { message } from '../i18n/index.js';
 import { writeFileAtomic } from './atomic.js';
@@ -12,6 +13,8 @@ export interface MachineKey {
   secretKey: string;
   publicKey: string;
   path: string;
+  /** what opens files sealed to this key, when the key file was read (made with the one import of its secret key) */
+  identity?: Identity;
 }
 
 /** Make the store's directories (0700) where missing, and refuse ones that are not private (permissions.ts). */
@@ -43,8 +46,8 @@ export async function loadMachineKey(layout: StoreLayout): Promise<MachineKey> {
     }
     throw inputFileError(e, layout.keyFile, 'the key file');
   }
-  const { secretKey, publicKey } = parseKeyFile(text);
-  return { secretKey, publicKey, path: layout.keyFile };
+  const { secretKey, publicKey, identity } = keyFileIdentity(text);
+  return { secretKey, publicKey, path: layout.keyFile, identity };
 }
 
 /** Make this machine's X25519 key pair. Refuses to replace an existing key unless `force`. */

@@ -1,7 +1,7 @@
 export { copyToClipboard, osc52 } from './clipboard.js';
 export { hintFor } from './hints.js';
 export { escapeControls, escapeLine, terminalSafeJson } from './escape.js';
-export { createOutput, redact } from './output.js';
+export { createOutput, everythingWritten, redact } from './output.js';
 export type { Output, OutputOptions } from './output.js';
 export { openTty, promptLine, promptPasted, promptSecret, readStdin, weakPassphrase, WEAK_PASSPHRASE_CHARS } from './prompt.js';
 export type { PastePromptOptions, PromptOptions } from './prompt.js';

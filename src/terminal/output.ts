@@ -45,6 +45,13 @@ export interface OutputOptions {
  * streams write synchronously anyway, so the order of output is the same. A descriptor that would
  * block (opened non-blocking by the parent) goes to the stream, which waits for it.
  */
+let handedToStream = false;
+
+/** True while everything this module wrote to fd 1 and 2 is written (none of it waits in process.stdout or process.stderr). */
+export function everythingWritten(): boolean {
+  return !handedToStream;
+}
+
 function writeToFd(fd: 1 | 2, text: string): void {
   let bytes = Buffer.from(text, 'utf8');
   while (bytes.length > 0) {
@@ -53,6 +60,7 @@ function writeToFd(fd: 1 | 2, text: string): void {
       n = writeSync(fd, bytes);
     } catch (e) {
       if ((e as NodeJS.ErrnoException).code !== 'EAGAIN') throw e;
+      handedToStream = true;
       (fd === 1 ? process.stdout : process.stderr).write(bytes);
       return;
     }
