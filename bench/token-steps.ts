@@ -8,7 +8,7 @@
 import { readFileSync, statSync } from 'node:fs';
 import { parseFile } from '../src/crypto/file.js';
 import { HKDF_INFO_HEADER, HKDF_INFO_PAYLOAD, PAYLOAD_NONCE_SIZE } from '../src/crypto/constants.js';
-import { parseKeyFile, x25519Identity } from '../src/crypto/index.js';
+import { keyFileIdentity } from '../src/crypto/index.js';
 import { aeadOpen, constantTimeEqual, hkdfSha256, hmacSha256 } from '../src/crypto/primitives.js';
 import { assertPrivate, decodeSettings, resolveHome, storeLayout } from '../src/settings-file/index.js';
 import { createOutput } from '../src/terminal/index.js';
@@ -32,8 +32,7 @@ export async function steps(name: string): Promise<Record<string, number>> {
   assertPrivate(layout.keyFile, 'the key file');
   const keyText = readFileSync(layout.keyFile, 'utf8');
   lap('key file read');
-  const { secretKey } = parseKeyFile(keyText);
-  const identity = x25519Identity(secretKey);
+  const { identity } = keyFileIdentity(keyText);
   lap('key parse + X25519 KeyObject');
   const path = `${layout.credentialsDir}/${name}.ohs`;
   statSync(path);

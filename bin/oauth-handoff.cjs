@@ -42,6 +42,8 @@ function loadFastToken({ useCache = true } = {}) {
   const fresh = cachedData === undefined || script.cachedDataRejected === true;
   return {
     exports: module.exports,
+    /** whether V8 compiled the bundle from its code cache (test/cli/token-fast-path checks it after a build) */
+    usedCache: !fresh,
     /** after a run from source: the cache of what that run compiled, for the next process */
     saveCache() {
       if (!fresh) return;
