@@ -11,7 +11,7 @@ import { message } from '../i18n/index.js';
 import type { Message } from '../i18n/index.js';
 import { parseAuthorizationResponse } from '../oauth/index.js';
 import type { HttpClient, TokenSet } from '../oauth/index.js';
-import { clockTime, promptPasted, readFirstLine, showHandoffScreen } from '../terminal/index.js';
+import { clockTime, promptPasted, readFirstLine, showHandoffScreen, startCountdown } from '../terminal/index.js';
 import type { Output, ScreenLine } from '../terminal/index.js';
 import type { LoginTarget, RedirectChoice } from './login-target.js';
 
@@ -183,7 +183,9 @@ async function pasteOnce(target: LoginTarget, redirect: RedirectChoice, deps: Pa
   for (let attempt = 1; code === undefined; attempt++) {
     const left = deadline - deps.now();
     if (left <= 0) throw new HandoffError(withinMessage('nothing_usable', deps.timeoutMs), { code: CODES.ABORTED });
-    const input = unwrapPasted(await deps.read(question, left));
+    // without a terminal to prompt on (ssh without -t, a pipe), the wait still shows: a plain line now and then
+    const countdown = deps.interactive ? undefined : startCountdown(deps.out.stderr, deadline, deps.out.t('wait.paste'), { now: deps.now, i18n: deps.out.i18n });
+    const input = unwrapPasted(await deps.read(question, left).finally(() => countdown?.stop()));
     try {
       code = parseAuthorizationResponse(input, {
         state: req.state,

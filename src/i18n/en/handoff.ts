@@ -16,6 +16,7 @@ export const handoff = {
   'handoff.device_open_complete_qr': 'or open this address (or scan the QR code), which carries the code already:',
   'handoff.device_waiting': 'waiting for the approval, up to {duration} (until {until}); press Ctrl-C to give up',
   'wait.left': '{time} left (Ctrl+C to cancel)',
+  'wait.paste': 'oauth-handoff: waiting for the code or address on standard input:',
   'wait.approval': 'oauth-handoff: waiting for the approval:',
   'handoff.waiting_limit': 'waiting up to {duration} (until {until})',
   'handoff.fresh_authorization': 'start a fresh authorization (a new URL, nothing else changes)? [Y/n] ',

@@ -18,6 +18,7 @@ export const handoff: SectionOf<typeof en> = {
   'handoff.device_open_complete_qr': 'または、コード入りの次のアドレスを開いてください（QR コードの読み取りでもかまいません）:',
   'handoff.device_waiting': '承認を最長 {duration}（{until} まで）待ちます。やめるときは Ctrl-C を押してください',
   'wait.left': '残り {time}（Ctrl+C で中止）',
+  'wait.paste': 'oauth-handoff: 標準入力からコードかアドレスを待っています:',
   'wait.approval': 'oauth-handoff: 承認を待っています:',
   'handoff.waiting_limit': '最長 {duration}（{until} まで）待ちます',
   'handoff.fresh_authorization': '認可をやり直しますか（新しい URL になります。ほかは変わりません）？ [Y/n] ',
