@@ -14,7 +14,7 @@ export const handoff = {
   'handoff.device_enter_code': 'on any device with a browser, open {uri} and enter this code:',
   'handoff.device_open_complete': 'or open this address, which carries the code already:',
   'handoff.device_open_complete_qr': 'or open this address (or scan the QR code), which carries the code already:',
-  'handoff.device_waiting': 'waiting for the approval, up to {duration} (until {until}); press Ctrl-C to give up',
+  'handoff.device_waiting': 'waiting for the approval, up to {duration} (until {until}); press Ctrl+C to give up',
   'wait.left': '{time} left (Ctrl+C to cancel)',
   'wait.paste': 'oauth-handoff: waiting for the code or address on standard input:',
   'wait.approval': 'oauth-handoff: waiting for the approval:',

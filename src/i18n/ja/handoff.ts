@@ -16,7 +16,7 @@ export const handoff: SectionOf<typeof en> = {
   'handoff.device_enter_code': 'ブラウザのある任意の端末で {uri} を開き、次のコードを入力してください:',
   'handoff.device_open_complete': 'または、コード入りの次のアドレスを開いてください:',
   'handoff.device_open_complete_qr': 'または、コード入りの次のアドレスを開いてください（QR コードの読み取りでもかまいません）:',
-  'handoff.device_waiting': '承認を最長 {duration}（{until} まで）待ちます。やめるときは Ctrl-C を押してください',
+  'handoff.device_waiting': '承認を最長 {duration}（{until} まで）待ちます。やめるときは Ctrl+C を押してください',
   'wait.left': '残り {time}（Ctrl+C で中止）',
   'wait.paste': 'oauth-handoff: 標準入力からコードかアドレスを待っています:',
   'wait.approval': 'oauth-handoff: 承認を待っています:',
