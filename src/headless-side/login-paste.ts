@@ -80,12 +80,13 @@ export async function showPasteInstructions(
   req: PasteRequest,
   o: { qr: boolean; timeoutMs: number; now?: () => number },
 ): Promise<void> {
+  // the way back first (what the browser will show, what to paste), then the relay as the other way
+  const next: ScreenLine[] = [
+    req.redirect.kind === 'url'
+      ? { kind: 'info', text: out.t('handoff.after_loopback', { at: req.redirect.uri.split('?')[0] as string }) }
+      : { kind: 'info', text: out.t('handoff.after_oob') },
+  ];
   const then: ScreenLine[] = [];
-  if (req.redirect.kind === 'url') {
-    then.push({ kind: 'info', text: out.t('handoff.after_loopback', { at: req.redirect.uri.split('?')[0] as string }) });
-  } else {
-    then.push({ kind: 'info', text: out.t('handoff.after_oob') });
-  }
   const codeSeconds = target.preset.lifetimes.authorizationCodeSeconds;
   if (codeSeconds !== undefined && codeSeconds <= 60) {
     then.push({ kind: 'warn', text: out.t('handoff.code_lifetime', { system: target.preset.title, seconds: codeSeconds }) });
@@ -104,6 +105,7 @@ export async function showPasteInstructions(
   await showHandoffScreen(out, {
     intro: (qr) => out.t(qr ? 'handoff.open_url_qr' : 'handoff.open_url'),
     url: req.url,
+    next,
     optional,
     fallback,
     then,
