@@ -22,7 +22,7 @@ export const EXIT = {
   PROVIDER: 5,
   LOCK_TIMEOUT: 6,
   STORE: 7,
-  /** Ctrl-C at a prompt (128 + SIGINT, as shells report it) */
+  /** Ctrl+C at a prompt (128 + SIGINT, as shells report it) */
   INTERRUPTED: 130,
 } as const;
 export type ExitCode = (typeof EXIT)[keyof typeof EXIT];
@@ -37,7 +37,7 @@ export const EXIT_MEANINGS: Readonly<Record<ExitCode, { summary: string; detail?
   5: { summary: 'provider unreachable or failing', detail: 'network, timeout, 5xx, 429, or an OAuth error such as `invalid_client`' },
   6: { summary: 'busy', detail: "timed out waiting for another process's lock (`--lock-timeout`), or another fleet host changed the credential first" },
   7: { summary: 'store unavailable', detail: 'the fleet store is unreachable, or the store directory or a write-back file cannot be written (read-only, full)' },
-  130: { summary: 'interrupted', detail: 'Ctrl-C at a prompt or during a wait; nothing was stored' },
+  130: { summary: 'interrupted', detail: 'Ctrl+C at a prompt or during a wait; nothing was stored' },
 };
 
 /** Stable error codes. Each maps to exactly one exit code. */
@@ -74,7 +74,7 @@ export const CODES = {
   STORE_UNAVAILABLE: 'STORE_UNAVAILABLE',
   /** the user stopped an interactive step, or it timed out */
   ABORTED: 'ABORTED',
-  /** the user pressed Ctrl-C at a prompt or during a wait */
+  /** the user pressed Ctrl+C at a prompt or during a wait */
   INTERRUPTED: 'INTERRUPTED',
   /** anything else */
   INTERNAL: 'INTERNAL',

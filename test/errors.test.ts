@@ -133,7 +133,7 @@ test('each row of the table is produced by a real command of the built CLI', asy
   });
   const interrupted = await done;
   t.is(interrupted.code, EXIT.INTERRUPTED, interrupted.stderr);
-  t.regex(interrupted.stderr, /interrupted \(Ctrl-C\); nothing was stored/);
+  t.regex(interrupted.stderr, /interrupted \(Ctrl\+C\); nothing was stored/);
   t.false(await stat(out).then(() => true, () => false));
   seen.add(interrupted.code as number);
   t.deepEqual([...seen].sort((a, b) => a - b), Object.keys(EXIT_MEANINGS).map(Number), 'every exit code of the table was produced');

@@ -355,7 +355,8 @@ export async function authorizeWithPlan(
             reserve: 1,
           });
         }
-        if (plan.mode !== 'oob' && !pasteBeside) countdown = startCountdown(out.stderr, info.deadline, out.t('wait.approval'), { now, i18n: out.i18n });
+        // a prompt counts down by itself; without one (the listener alone, or a code piped in) this line does
+        if (!(interactive && (plan.mode === 'oob' || pasteBeside))) countdown = startCountdown(out.stderr, info.deadline, out.t('wait.approval'), { now, i18n: out.i18n });
       },
     });
     countdown?.stop();

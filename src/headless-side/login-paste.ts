@@ -11,7 +11,7 @@ import { message } from '../i18n/index.js';
 import type { Message } from '../i18n/index.js';
 import { parseAuthorizationResponse } from '../oauth/index.js';
 import type { HttpClient, TokenSet } from '../oauth/index.js';
-import { clockTime, promptPasted, readFirstLine, showHandoffScreen } from '../terminal/index.js';
+import { clockTime, promptPasted, readFirstLine, showHandoffScreen, startCountdown } from '../terminal/index.js';
 import type { Output, ScreenLine } from '../terminal/index.js';
 import type { LoginTarget, RedirectChoice } from './login-target.js';
 
@@ -80,12 +80,13 @@ export async function showPasteInstructions(
   req: PasteRequest,
   o: { qr: boolean; timeoutMs: number; now?: () => number },
 ): Promise<void> {
+  // the way back first (what the browser will show, what to paste), then the relay as the other way
+  const next: ScreenLine[] = [
+    req.redirect.kind === 'url'
+      ? { kind: 'info', text: out.t('handoff.after_loopback', { at: req.redirect.uri.split('?')[0] as string }) }
+      : { kind: 'info', text: out.t('handoff.after_oob') },
+  ];
   const then: ScreenLine[] = [];
-  if (req.redirect.kind === 'url') {
-    then.push({ kind: 'info', text: out.t('handoff.after_loopback', { at: req.redirect.uri.split('?')[0] as string }) });
-  } else {
-    then.push({ kind: 'info', text: out.t('handoff.after_oob') });
-  }
   const codeSeconds = target.preset.lifetimes.authorizationCodeSeconds;
   if (codeSeconds !== undefined && codeSeconds <= 60) {
     then.push({ kind: 'warn', text: out.t('handoff.code_lifetime', { system: target.preset.title, seconds: codeSeconds }) });
@@ -104,6 +105,7 @@ export async function showPasteInstructions(
   await showHandoffScreen(out, {
     intro: (qr) => out.t(qr ? 'handoff.open_url_qr' : 'handoff.open_url'),
     url: req.url,
+    next,
     optional,
     fallback,
     then,
@@ -183,7 +185,9 @@ async function pasteOnce(target: LoginTarget, redirect: RedirectChoice, deps: Pa
   for (let attempt = 1; code === undefined; attempt++) {
     const left = deadline - deps.now();
     if (left <= 0) throw new HandoffError(withinMessage('nothing_usable', deps.timeoutMs), { code: CODES.ABORTED });
-    const input = unwrapPasted(await deps.read(question, left));
+    // without a terminal to prompt on (ssh without -t, a pipe), the wait still shows: a plain line now and then
+    const countdown = deps.interactive ? undefined : startCountdown(deps.out.stderr, deadline, deps.out.t('wait.paste'), { now: deps.now, i18n: deps.out.i18n });
+    const input = unwrapPasted(await deps.read(question, left).finally(() => countdown?.stop()));
     try {
       code = parseAuthorizationResponse(input, {
         state: req.state,

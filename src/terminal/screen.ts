@@ -24,7 +24,9 @@ export interface HandoffScreen {
   /** the line above the URL; `qr` says whether a QR code was drawn */
   intro: (qr: boolean) => string;
   url: string;
-  /** shown right after the URL when they fit (e.g. the relay command) */
+  /** shown right after the URL, always (what happens after the approval) */
+  next?: ScreenLine[];
+  /** shown after that when they fit (e.g. the relay command: another way back) */
   optional?: ScreenLine[];
   /** shown there instead when `optional` does not fit but this does (a shorter form of it) */
   fallback?: ScreenLine[];
@@ -71,13 +73,13 @@ function print(out: Output, l: ScreenLine): void {
 
 /** What is drawn, decided from the terminal size (exported for tests). */
 export function planScreen(
-  s: Pick<HandoffScreen, 'before' | 'url' | 'optional' | 'fallback' | 'then' | 'reserve'> & { intro: string },
+  s: Pick<HandoffScreen, 'before' | 'url' | 'next' | 'optional' | 'fallback' | 'then' | 'reserve'> & { intro: string },
   qr: string | undefined,
   size: ScreenSize | undefined,
 ): { qr: boolean; optional: boolean; fallback: boolean } {
   if (size === undefined) return { qr: false, optional: true, fallback: false };
   const rows = (lines: ScreenLine[]) => lines.reduce((n, l) => n + rowsOfLine(l, size.columns), 0);
-  const base = rows([...(s.before ?? []), { kind: 'info', text: s.intro }, { kind: 'raw', text: `\n${s.url}\n` }, ...s.then]) + (s.reserve ?? 1);
+  const base = rows([...(s.before ?? []), { kind: 'info', text: s.intro }, { kind: 'raw', text: `\n${s.url}\n` }, ...(s.next ?? []), ...s.then]) + (s.reserve ?? 1);
   const optional = rows(s.optional ?? []);
   const withOptional = base + optional <= size.rows;
   const fallback = s.fallback === undefined || s.fallback.length === 0 ? 0 : rows(s.fallback);
@@ -98,6 +100,7 @@ export async function showHandoffScreen(out: Output, s: HandoffScreen): Promise<
   for (const l of s.before ?? []) print(out, l);
   out.info(s.intro(plan.qr));
   out.raw(`\n${s.url}\n\n`);
+  for (const l of s.next ?? []) print(out, l);
   if (plan.optional) for (const l of s.optional ?? []) print(out, l);
   else if (plan.fallback) for (const l of s.fallback ?? []) print(out, l);
   for (const l of s.then) print(out, l);

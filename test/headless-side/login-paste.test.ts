@@ -251,3 +251,17 @@ test('the client secret comes from a file or the environment; on the command lin
   t.notRegex(f.stderr, /warning/);
   t.deepEqual(await storedNames(m.home), ['from-file', 'redmine']);
 });
+
+test('without a terminal the wait still shows: a plain "waiting … left" line now and then on stderr, and a code piped in later still logs in', async (t) => {
+  const { sb, m } = await setup(t, { profile: 'redmine' });
+  const run = startLogin(t, redmineArgs(sb, '--name', 'later', '--timeout', '20s'), m.env);
+  const url = await run.authorizationUrl();
+  // 20 s of waiting: a line every 5 s (a quarter of the wait, at least 5 s); no terminal, so no redrawing
+  const line = await run.waitForStderr(/^oauth-handoff: waiting for the code or address on standard input: (\d+):(\d\d) left/m, 15_000);
+  t.true(Number(line[1]) * 60 + Number(line[2]) < 20);
+  t.false(run.stderr().includes('\r'), 'plain lines, nothing redrawn');
+  run.paste(await codeOnPage(await decideByHttp(url)));
+  const r = await run.done;
+  t.is(r.code, 0, r.stderr);
+  t.deepEqual(await storedNames(m.home), ['later']);
+});

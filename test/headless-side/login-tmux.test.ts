@@ -76,7 +76,7 @@ test('at a terminal: Ctrl-C at the prompt stops login with exit 130 and nothing 
   await pane.keys('C-c');
   const end = await pane.waitFor(/\[login exited \d+\]/);
   t.regex(end, /\[login exited 130\]/, end);
-  t.regex(end, /interrupted \(Ctrl-C\); nothing was stored/);
+  t.regex(end, /interrupted \(Ctrl\+C\); nothing was stored/);
   t.deepEqual(await storedNames(m.home), []);
 });
 

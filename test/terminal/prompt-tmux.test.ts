@@ -59,7 +59,7 @@ test('Ctrl-C at a passphrase prompt exits 130 and writes nothing', async (t) => 
   await pane.keys('C-c');
   const end = await pane.waitFor(/\[export exited \d+\]/);
   t.regex(end, /\[export exited 130\]/, end);
-  t.regex(end, /interrupted \(Ctrl-C\); nothing was stored/);
+  t.regex(end, /interrupted \(Ctrl\+C\); nothing was stored/);
   t.false(existsSync(file));
 });
 

@@ -1,7 +1,7 @@
 /** The terminal (src/terminal): prompts, retries, warnings. */
 export const terminal = {
   'terminal.stdin_too_large': 'standard input is larger than {max} bytes',
-  'terminal.interrupted': 'the prompt was interrupted (Ctrl-C); nothing was stored',
+  'terminal.interrupted': 'the prompt was interrupted (Ctrl+C); nothing was stored',
   'terminal.time_left': '({left} left) ',
   'terminal.cancelled': 'the prompt was cancelled',
   'terminal.cancelled_or_timed_out': 'the prompt was cancelled or timed out',

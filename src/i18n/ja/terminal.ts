@@ -3,7 +3,7 @@ import type { SectionOf } from '../types.js';
 
 export const terminal: SectionOf<typeof en> = {
   'terminal.stdin_too_large': '標準入力が {max} バイトを超えています',
-  'terminal.interrupted': '入力を中断しました（Ctrl-C）。何も保存していません',
+  'terminal.interrupted': '入力を中断しました（Ctrl+C）。何も保存していません',
   'terminal.time_left': '（残り {left}）',
   'terminal.cancelled': '入力が取り消されました',
   'terminal.cancelled_or_timed_out': '入力が取り消されたか、時間切れになりました',
