@@ -13,7 +13,8 @@ import { chooseRedirect, OOB_REDIRECT_URI } from '../../src/authorization/index.
 import { planAuthorization } from '../../src/browser-side/index.js';
 import { CODES, HandoffError } from '../../src/errors.js';
 import { english } from '../../src/i18n/index.js';
-import { parseTokenArgs } from '../../src/fast-token.js';
+import { parseTokenArgs, readTokenWords } from '../../src/fast-token.js';
+import { parseArgs } from 'node:util';
 import { getProvider } from '../../src/oauth/index.js';
 import { createOutput } from '../../src/terminal/index.js';
 import { Writable } from 'node:stream';
@@ -60,6 +61,56 @@ test('the fast path reads the same table: good values are taken, values the tabl
   t.is(parseTokenArgs(['token', 'x', '--min-valid', 'abc']), undefined);
   t.is(parseTokenArgs(['token', 'x', '--lock-timeout', 'abc']), undefined);
   t.is(parseTokenArgs(['token', 'x', '--min-valid', '-1']), undefined);
+});
+
+test('the fast path reads argv as util.parseArgs does (strict), or leaves it to the full CLI', (t) => {
+  const options = Object.fromEntries(Object.entries(tokenOptions).map(([k, spec]) => [k, { type: spec.type === 'boolean' ? ('boolean' as const) : ('string' as const) }]));
+  const corpus: string[][] = [
+    ['x'],
+    ['x', '--json'],
+    ['--json', 'x'],
+    ['x', '--store', '/s'],
+    ['x', '--store=/s'],
+    ['x', '--store='],
+    ['x', '--store=a=b'],
+    ['x', '--store=-odd'],
+    ['x', '--min-valid', '30', '--lock-timeout=2m', '--redis-prefix', 'p:'],
+    ['x', '-'],
+    ['x', 'y'],
+    [],
+    ['x', '--json=yes'],
+    ['x', '--store'],
+    ['x', '--store', '-s'],
+    ['x', '--nope'],
+    ['x', '-j'],
+    ['x', '--'],
+    ['--', 'x'],
+    ['x', '--json', '--json'],
+    ['x', '--store', 'a', '--store', 'b'],
+    ['x', '--no-json'],
+    ['x', '--Store', '/s'],
+    ['x', '--__proto__', 'v'],
+    ['x', '--toString', 'v'],
+  ];
+  let taken = 0;
+  for (const args of corpus) {
+    const mine = readTokenWords(args, tokenOptions);
+    let theirs: { values: Record<string, unknown>; positionals: string[] } | undefined;
+    try {
+      const r = parseArgs({ args, options, allowPositionals: true, strict: true });
+      theirs = { values: { ...r.values }, positionals: r.positionals };
+    } catch {
+      theirs = undefined;
+    }
+    // what the fast path takes, parseArgs takes the same way; what it leaves, the full CLI reads
+    if (mine !== undefined) {
+      taken++;
+      t.deepEqual(mine, theirs, JSON.stringify(args));
+    }
+  }
+  t.is(taken, 12, 'the plain forms are read here');
+  t.like(parseTokenArgs(['token', '--store=/s', 'x', '--json']), { name: 'x', store: '/s', json: true, 'min-valid': 60, 'lock-timeout': 60 });
+  t.is(parseTokenArgs(['token', 'x', '--', 'y']), undefined);
 });
 
 test('yargs refuses what the fast path refuses, with the same message and exit 2 (no NaN, no endless lock wait)', async (t) => {
