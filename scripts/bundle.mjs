@@ -10,7 +10,7 @@
 // src/errors.ts; HandoffError's instanceof works across copies (a global symbol).
 import { build } from 'esbuild';
 import { readFileSync } from 'node:fs';
-import { catalogFiles, lazyFsPromises, split } from './bundle-plugins.mjs';
+import { builtinDefaults, catalogFiles, lazyFsPromises, split } from './bundle-plugins.mjs';
 
 const root = new URL('..', import.meta.url).pathname;
 const pkg = JSON.parse(readFileSync(`${root}package.json`, 'utf8'));
@@ -28,7 +28,7 @@ const common = {
   sourcemap: false,
   legalComments: 'none',
   logLevel: 'warning',
-  plugins: [split, lazyFsPromises, catalogFiles],
+  plugins: [split, lazyFsPromises, catalogFiles, builtinDefaults],
 };
 
 await Promise.all([
