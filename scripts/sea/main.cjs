@@ -33,10 +33,18 @@ function createLoader(readAsset) {
     if (!catalogs.has(name)) catalogs.set(name, JSON.parse(readAsset(name, 'utf8')));
     return catalogs.get(name);
   };
+  // built-ins remembered: each bundled module requires its own anew
+  const builtins = new Map();
   const requireAsset = (id) => {
     if (Object.hasOwn(ASSETS, id)) return load(ASSETS[id]);
     const c = CATALOG.exec(id);
-    return c ? catalog(c[1]) : require(id);
+    if (c) return catalog(c[1]);
+    let m = builtins.get(id);
+    if (m === undefined) {
+      m = require(id);
+      builtins.set(id, m);
+    }
+    return m;
   };
   function load(name) {
     const known = loaded.get(name);
