@@ -1,10 +1,11 @@
 /**
  * bench/token-latency: a cold `oauth-handoff token NAME` (fresh token, no refresh) against a bare
  * `node -e ''`, and `gh auth token` (token from GH_TOKEN, offline) when gh is installed, and the
- * single executable (dist/sea/oauth-handoff) when it has been built. Runs alternate A/B/A/B in one
- * session; stdout is a pipe, as in `$(oauth-handoff token x)`. Two environments: a clean one
- * (`env -i PATH HOME`) and the same with NODE_EXTRA_CA_CERTS set to the system CA bundle, which
- * adds its loading to every Node.js start.
+ * single executable (dist/sea/oauth-handoff) when it has been built, with a bare `-e ''` of the
+ * Node.js binary it is made of (another version than the one running the bench). Runs alternate
+ * A/B/A/B in one session; stdout is a pipe, as in `$(oauth-handoff token x)`. Two environments: a
+ * clean one (`env -i PATH HOME`) and the same with NODE_EXTRA_CA_CERTS set to the system CA
+ * bundle, which adds its loading to every Node.js start.
  *
  * Prints medians of wall time and of CPU time (user + system of the child, read with bash's
  * `times`), and each one's ratio to `node -e ''`. The machine may be shared: wall time then varies
@@ -14,7 +15,7 @@
  *   npm run build && node dist/bench/token-latency.js [runs=31]
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, readdirSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { delimiter, join, resolve } from 'node:path';
@@ -26,6 +27,12 @@ const RUNS = Math.max(5, Math.min(500, Number(process.argv[2] ?? 31)));
 const root = resolve(fileURLToPath(new URL('../..', import.meta.url)));
 const BIN = join(root, 'bin/oauth-handoff.cjs');
 const SEA = join(root, 'dist/sea/oauth-handoff');
+/** the Node.js binary the single executable is made of (scripts/build-sea.mjs keeps it here), for its own `-e ''` */
+const SEA_NODE = (() => {
+  const dir = join(root, 'node_modules/.cache/oauth-handoff-sea');
+  const found = existsSync(dir) ? readdirSync(dir).map((d) => join(dir, d, 'package/bin/node')).find((p) => existsSync(p)) : undefined;
+  return found;
+})();
 const CA_BUNDLE = ['/etc/ssl/certs/ca-certificates.crt', '/etc/pki/tls/certs/ca-bundle.crt'].find((p) => existsSync(p));
 
 function which(cmd: string): string | undefined {
@@ -99,6 +106,8 @@ try {
     { label: 'oauth-handoff token', argv: [process.execPath, BIN, 'token', 'bench'], expect: access },
   ];
   if (existsSync(SEA)) subjects.push({ label: 'single executable token', argv: [SEA, 'token', 'bench'], expect: access });
+  // the executable's own Node.js, bare: what of its figure is that Node.js's start-up
+  if (existsSync(SEA) && SEA_NODE) subjects.push({ label: "its Node.js: -e ''", argv: [SEA_NODE, '-e', ''], expect: '' });
   const gh = which('gh');
   if (gh) subjects.push({ label: 'gh auth token', argv: [gh, 'auth', 'token'], expect: 'gho_' });
   const clean = { PATH: process.env.PATH, HOME: dir, OAUTH_HANDOFF_HOME: home, GH_TOKEN: `gho_${'b'.repeat(36)}`, GH_CONFIG_DIR: join(dir, 'gh') };
