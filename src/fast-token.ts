@@ -16,7 +16,8 @@ import { checkOptionValue } from './cli-args.js';
 import { tokenOptions } from './cli-options.js';
 import type { OptionTable } from './cli-options.js';
 import { freshInDirectory } from './credential/index.js';
-import { resolveHome, STORE_ENV } from './settings-file/index.js';
+import { resolveHome, STORE_ENV, tokenJson } from './settings-file/index.js';
+import type { Settings } from './settings-file/index.js';
 import { createOutput, everythingWritten } from './terminal/index.js';
 
 type Values = Record<string, string | boolean | number | undefined>;
@@ -73,9 +74,6 @@ export function parseTokenArgs(argv: readonly string[], table: OptionTable = tok
   return values;
 }
 
-/** set when servedFresh printed the token: nothing is left to do but exit */
-let servedFreshHere = false;
-
 /**
  * A fresh token from a directory store, printed; undefined (nothing printed) when the call needs
  * more than that: a fleet store, --redis-prefix, a refresh due, a token with a space (it warns),
@@ -84,7 +82,7 @@ let servedFreshHere = false;
 async function servedFresh(a: TokenArgs, env: NodeJS.ProcessEnv): Promise<number | undefined> {
   const where = (a.store as string | undefined) || env[STORE_ENV];
   if (a['redis-prefix'] !== undefined || (where !== undefined && /^[a-z][a-z0-9+.-]*:\/\//i.test(where))) return undefined;
-  let token: { access_token: string; token_type: string; expires_at?: string | undefined };
+  let token: Settings['token'];
   try {
     const settings = await freshInDirectory(resolveHome(a.store as string | undefined, env), a.name, a['min-valid'] as number);
     if (!settings || settings.token.access_token.includes(' ')) return undefined;
@@ -93,19 +91,30 @@ async function servedFresh(a: TokenArgs, env: NodeJS.ProcessEnv): Promise<number
     return undefined;
   }
   const out = createOutput({ env });
-  servedFreshHere = true;
-  if (a.json === true) out.json({ access_token: token.access_token, token_type: token.token_type, expires_at: token.expires_at });
+  if (a.json === true) out.json(tokenJson(token));
   else out.data(token.access_token + '\n');
   return 0;
 }
 
-/** Runs `token` when argv is a plain token call; undefined means "not mine, use the full CLI". */
-export function fastToken(argv: readonly string[], env: NodeJS.ProcessEnv = process.env): Promise<number> | undefined {
+/** A plain token call run: its exit code, and whether the fresh read alone served it (then nothing is left to do). */
+interface FastRun {
+  code: number;
+  servedFresh: boolean;
+}
+
+function runFast(argv: readonly string[], env: NodeJS.ProcessEnv): Promise<FastRun> | undefined {
   // Under GitHub Actions the token must be masked before it is printed: the full CLI does that.
   if (env.GITHUB_ACTIONS === 'true') return undefined;
   const a = parseTokenArgs(argv);
   if (!a) return undefined;
-  return servedFresh(a, env).then(async (code) => code ?? (await import('./fast-token-full.js')).fullToken(a, env));
+  return servedFresh(a, env).then(async (code) =>
+    code !== undefined ? { code, servedFresh: true } : { code: await (await import('./fast-token-full.js')).fullToken(a, env), servedFresh: false },
+  );
+}
+
+/** Runs `token` when argv is a plain token call; undefined means "not mine, use the full CLI". */
+export function fastToken(argv: readonly string[], env: NodeJS.ProcessEnv = process.env): Promise<number> | undefined {
+  return runFast(argv, env)?.then((r) => r.code);
 }
 
 /** The full CLI (src/cli.ts), for whatever the fast path leaves to it. */
@@ -126,12 +135,16 @@ export interface FullCli {
  * instead (a non-blocking descriptor) is let drain, by the usual end.
  */
 export function dispatch(argv: string[], loadCli: () => FullCli | Promise<FullCli>, afterFast?: () => void): Promise<void> {
-  const fast = fastToken(argv);
-  const run = fast ? fast.finally(afterFast) : Promise.resolve().then(loadCli).then((cli) => cli.runCli(argv));
+  const fast = runFast(argv, process.env);
+  const run: Promise<FastRun> = fast
+    ? fast.finally(afterFast)
+    : Promise.resolve()
+        .then(loadCli)
+        .then(async (cli) => ({ code: await cli.runCli(argv), servedFresh: false }));
   return run.then(
-    (code) => {
-      process.exitCode = code;
-      if (servedFreshHere && everythingWritten()) process.exit();
+    (r) => {
+      process.exitCode = r.code;
+      if (r.servedFresh && everythingWritten()) process.exit();
     },
     (e: unknown) => {
       process.stderr.write(`oauth-handoff: error: ${(e instanceof Error && e.message) || String(e)}\n`);

@@ -1,6 +1,7 @@
 import { freshSettings, openStore } from '../credential/index.js';
 import type { RefreshDeps, RefreshOutcome } from '../credential/index.js';
 import { DEFAULT_LOCK_TIMEOUT_MS, DEFAULT_MIN_VALID_SECONDS } from '../defaults.js';
+import { tokenJson } from '../settings-file/index.js';
 import type { CredentialStore } from '../settings-file/index.js';
 import type { Output } from '../terminal/index.js';
 import type { CommonOptions } from './common.js';
@@ -57,7 +58,7 @@ export async function usableToken(store: CredentialStore, o: TokenOptions, out: 
 export async function tokenCommand(o: TokenOptions): Promise<number> {
   const out = outputOf(o);
   const r = await usableToken(await openStore(o), o, out, 'token.serving_valid');
-  if (o.json) out.json({ access_token: r.settings.token.access_token, token_type: r.settings.token.token_type, expires_at: r.settings.token.expires_at });
+  if (o.json) out.json(tokenJson(r.settings.token));
   else out.data(r.settings.token.access_token + '\n');
   return 0;
 }

@@ -24,6 +24,7 @@ export {
   decodeSettings,
   encodeSettings,
   secondsLeft,
+  tokenJson,
   validateSettings,
 } from './schema.js';
 export type { ClientAuthMethod, HealthState, Settings, SettingsClient, SettingsEndpoints, SettingsGrant, SettingsHealth, SettingsToken } from './schema.js';

@@ -356,6 +356,11 @@ export function decodeSettings(bytes: Uint8Array): Settings {
   return validateSettings(parsed);
 }
 
+/** What `token --json` prints (the fast path and `token` in full alike); an unknown expiry is null. */
+export function tokenJson(token: SettingsToken): { access_token: string; token_type: string; expires_at: string | null } {
+  return { access_token: token.access_token, token_type: token.token_type, expires_at: token.expires_at ?? null };
+}
+
 /** Seconds the access token has left at `now` (Infinity when the server gave no expiry). */
 export function secondsLeft(token: SettingsToken, now: number): number {
   if (token.expires_at === undefined) return Number.POSITIVE_INFINITY;

@@ -38,13 +38,7 @@ export interface OutputOptions {
   lang?: Lang;
 }
 
-/**
- * Writes `text` to the process's own stdout (fd 1) or stderr (fd 2) directly. process.stdout and
- * process.stderr are made on first use, and for a pipe (`$(oauth-handoff token x)`) that loads the
- * net and stream machinery: ≈ 3.5 ms of CPU of a cold `token` for a 40-byte write. On Linux those
- * streams write synchronously anyway, so the order of output is the same. A descriptor that would
- * block (opened non-blocking by the parent) goes to the stream, which waits for it.
- */
+/** Set when a write would block and went to process.stdout/stderr instead (it drains later). */
 let handedToStream = false;
 
 /** True while everything this module wrote to fd 1 and 2 is written (none of it waits in process.stdout or process.stderr). */
@@ -52,6 +46,13 @@ export function everythingWritten(): boolean {
   return !handedToStream;
 }
 
+/**
+ * Writes `text` to the process's own stdout (fd 1) or stderr (fd 2) directly. process.stdout and
+ * process.stderr are made on first use, and for a pipe (`$(oauth-handoff token x)`) that loads the
+ * net and stream machinery: ≈ 3.5 ms of CPU of a cold `token` for a 40-byte write. On Linux those
+ * streams write synchronously anyway, so the order of output is the same. A descriptor that would
+ * block (opened non-blocking by the parent) goes to the stream, which waits for it.
+ */
 function writeToFd(fd: 1 | 2, text: string): void {
   let bytes = Buffer.from(text, 'utf8');
   while (bytes.length > 0) {

@@ -28,7 +28,9 @@ test('a fresh token is printed by the small bundle alone; a refresh due, a warni
   const made = (name: string, access_token: string, expires_in: number, age = 0) =>
     settingsFrom(src, { access_token, token_type: 'Bearer', expires_in, refresh_token: 'r'.repeat(40) }, { name, now: Date.now() - age * 1000 });
   // "due": 30 s left of 130, inside the 60 s margin, still valid
-  await storeWith(home, made('fresh', 'a'.repeat(40), 36000), made('spaced', 'abc def', 36000), made('due', 'd'.repeat(40), 130, 100));
+  // "forever": the server gave no expiry
+  const forever = settingsFrom(src, { access_token: 'f'.repeat(40), token_type: 'Bearer', refresh_token: 'r'.repeat(40) }, { name: 'forever' });
+  await storeWith(home, made('fresh', 'a'.repeat(40), 36000), made('spaced', 'abc def', 36000), made('due', 'd'.repeat(40), 130, 100), forever);
   const run = (args: string[], extra: NodeJS.ProcessEnv = {}) => runCli(args, { env: cleanEnv(base, { OAUTH_HANDOFF_HOME: home, NODE_DEBUG: 'module', ...extra }) });
 
   const fresh = await run(['token', 'fresh']);
@@ -44,6 +46,12 @@ test('a fresh token is printed by the small bundle alone; a refresh due, a warni
   t.is(doc.access_token, 'a'.repeat(40));
   t.is(doc.token_type, 'Bearer');
   t.false(loadsFull(json.stderr));
+  // an unknown expiry is null in --json, the same from the small bundle and from token in full (the CLI's, under GitHub Actions)
+  for (const extra of [{}, { GITHUB_ACTIONS: 'true', GITHUB_OUTPUT: join(base, 'gh-output') }]) {
+    const r = await run(['token', 'forever', '--json'], extra);
+    t.is(r.code, 0, r.stderr);
+    t.deepEqual(JSON.parse(r.stdout), { access_token: 'f'.repeat(40), token_type: 'Bearer', expires_at: null }, JSON.stringify(extra));
+  }
 
   const spaced = await run(['token', 'spaced']);
   t.is(spaced.code, 0);

@@ -3,7 +3,7 @@ import { readFile, stat } from 'node:fs/promises';
 import { FileStore } from '../../../src/settings-file/index.js';
 import { refreshTokenId } from '../../../src/sandbox/index.js';
 import { runCli } from '../../helpers/cli.js';
-import { FAST, fixture, refreshEntries, replays, sleep, spawnDaemon, stopDaemon } from './helpers.js';
+import { FAST, fixture, refreshEntries, replays, revokeAtProvider, sleep, spawnDaemon, stopDaemon } from './helpers.js';
 
 const exists = (p: string) => stat(p).then(
   () => true,
@@ -128,15 +128,7 @@ test('invalid_grant: the state is persisted, the hook runs once, no more attempt
   const dead = await store.read('dead');
   const alive = await store.read('alive');
   // the user revoked the grant at the provider (RFC 7009)
-  const res = await fetch(f.sandbox.endpoints.revocation as string, {
-    method: 'POST',
-    headers: {
-      'Content-Type': 'application/x-www-form-urlencoded',
-      Authorization: `Basic ${Buffer.from(`${f.sandbox.client.id}:${f.sandbox.client.secret}`).toString('base64')}`,
-    },
-    body: new URLSearchParams({ token: dead.token.refresh_token as string }).toString(),
-  });
-  t.is(res.status, 200);
+  t.is(await revokeAtProvider(f.sandbox, dead.token.refresh_token as string), 200);
   const hookFile = `${f.base}/hooks.txt`;
   const hook = `printf '%s|%s|%s|%s\\n' "$OAUTH_HANDOFF_NAME" "$OAUTH_HANDOFF_STATE" "$OAUTH_HANDOFF_EVENT" "$OAUTH_HANDOFF_MESSAGE" >> ${hookFile}`;
   const args = ['--all', ...FAST, '--on-failure', hook];

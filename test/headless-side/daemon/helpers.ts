@@ -136,3 +136,17 @@ export async function stopDaemon(d: DaemonProc, timeoutMs = 15_000): Promise<{ c
 
 /** Common fast settings for time-compressed tests. */
 export const FAST = ['--poll', '1s', '--backoff-base', '200ms', '--backoff-max', '2s'];
+
+/** The user revokes a grant at the provider (RFC 7009), as its revocation endpoint is called; the next refresh gets invalid_grant. */
+export async function revokeAtProvider(sandbox: Sandbox, refreshToken: string): Promise<number> {
+  const res = await fetch(sandbox.endpoints.revocation as string, {
+    method: 'POST',
+    headers: {
+      'Content-Type': 'application/x-www-form-urlencoded',
+      Authorization: `Basic ${Buffer.from(`${sandbox.client.id}:${sandbox.client.secret}`).toString('base64')}`,
+    },
+    body: new URLSearchParams({ token: refreshToken }).toString(),
+  });
+  await res.arrayBuffer();
+  return res.status;
+}

@@ -3,7 +3,7 @@ import { chmod, mkdir, readFile, stat, writeFile } from 'node:fs/promises';
 import { FileStore } from '../../../src/settings-file/index.js';
 import { parseSinkSpec, renderSink } from '../../../src/headless-side/daemon/sinks.js';
 import { runCli } from '../../helpers/cli.js';
-import { FAST, fixture, sleep, spawnDaemon, stopDaemon } from './helpers.js';
+import { FAST, fixture, revokeAtProvider, sleep, spawnDaemon, stopDaemon } from './helpers.js';
 
 const exists = (p: string) =>
   stat(p).then(
@@ -142,15 +142,7 @@ test('sinks are removed when the credential is forgotten and when it needs re-au
   t.false(await exists(`${dir}/gone.token`));
 
   // the grant is revoked at the provider: the next refresh gets invalid_grant
-  const res = await fetch(f.sandbox.endpoints.revocation as string, {
-    method: 'POST',
-    headers: {
-      'Content-Type': 'application/x-www-form-urlencoded',
-      Authorization: `Basic ${Buffer.from(`${f.sandbox.client.id}:${f.sandbox.client.secret}`).toString('base64')}`,
-    },
-    body: new URLSearchParams({ token: dead.token.refresh_token as string }).toString(),
-  });
-  t.is(res.status, 200);
+  t.is(await revokeAtProvider(f.sandbox, dead.token.refresh_token as string), 200);
   const removed = await d.waitFor((e) => e.event === 'sink_removed' && e.name === 'dead', 15_000, 'the sink of the dead grant removed');
   t.is(removed.reason, 'reauthorization_required');
   t.false(await exists(`${dir}/dead.token`));
