@@ -1,5 +1,5 @@
 // `npm test` on a fresh machine: the browser, terminal and fleet suites need
-// real programs (Chromium, tmux, redis-server). Bring them when we can (as
+// real programs (Chromium, tmux, redis-server, systemd-analyze). Bring them when we can (as
 // root, with apt-get, as .ci/run does), else stop at once with the one command
 // to run. OAUTH_HANDOFF_SKIP_TEST_DEPS=1 skips this check.
 import { execFileSync, spawnSync } from 'node:child_process';
@@ -8,6 +8,7 @@ const needs = [
   { command: 'chromium', pkg: 'chromium', for: 'the browser journeys' },
   { command: 'tmux', pkg: 'tmux', for: 'the 80x24 terminal screens' },
   { command: 'redis-server', pkg: 'redis-server', for: 'the fleet store' },
+  { command: 'systemd-analyze', pkg: 'systemd', for: 'checking the documented systemd unit' },
 ];
 if (process.env.OAUTH_HANDOFF_SKIP_TEST_DEPS === '1') process.exit(0);
 const has = (cmd) => spawnSync('sh', ['-c', `command -v ${cmd}`], { stdio: 'ignore' }).status === 0;

@@ -115,30 +115,29 @@ test.serial('login --resource URL where the server offers the device grant: the 
   t.is((await callResource(rs, tok.stdout.trim())).status, 200, 'a device-grant token for the resource (RFC 8707 on the device requests)');
 });
 
+/** The same start from a resource URL on both sides: `authorize` on a laptop, `login --paste` on the server. */
+const bothSides = (resource: string, serverKey: string): string[][] => [
+  ['authorize', '--resource', resource, '--no-browser', '--to', serverKey],
+  ['login', '--paste', '--resource', resource],
+];
+
 test.serial('a resource whose metadata names a different resource is refused: exit 5, nothing registered', async (t) => {
-  const { rs, op } = await world(t, { resource: { claimResource: 'https://elsewhere.example/mcp' } });
+  const { rs } = await world(t, { resource: { claimResource: 'https://elsewhere.example/mcp' } });
   const lap = await laptop(t);
   const server = await headlessMachine(t);
-  for (const args of [
-    ['authorize', '--resource', rs.url, '--no-browser', '--to', server.publicKey],
-    ['login', '--paste', '--resource', rs.url],
-  ]) {
+  for (const args of bothSides(rs.url, server.publicKey)) {
     const r = await runCli(args, { env: lap.env });
     t.is(r.code, 5, r.stderr);
     t.regex(r.stderr, /is for the resource https:\/\/elsewhere\.example\/mcp, not http:\/\/127\.0\.0\.1:\d+\/mcp/);
     t.notRegex(r.stderr, /registered the client/);
   }
-  t.false(op.issuer === '', 'the server was up');
 });
 
 test.serial('a server without a registration endpoint: exit 2 asking for --client-id', async (t) => {
   const { rs } = await world(t, { registration: false });
   const lap = await laptop(t);
   const server = await headlessMachine(t);
-  for (const args of [
-    ['authorize', '--resource', rs.url, '--no-browser', '--to', server.publicKey],
-    ['login', '--paste', '--resource', rs.url],
-  ]) {
+  for (const args of bothSides(rs.url, server.publicKey)) {
     const r = await runCli(args, { env: lap.env });
     t.is(r.code, 2, r.stderr);
     t.regex(r.stderr, /offers no dynamic client registration \(RFC 7591\), so give --client-id/);
